@@ -1,0 +1,122 @@
+// Config: the whole YAML configuration of SPEC.md as plain values, with SPEC.md's defaults.
+// Filled by config_loader.h; read-only afterwards (copy it to change it). No secrets inside:
+// the token is read from token_file / token_env only when needed (ReadMattermostToken).
+#ifndef ROSTERSYNC_CONFIG_CONFIG_H_
+#define ROSTERSYNC_CONFIG_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/options.h"
+
+namespace rostersync {
+
+struct MattermostConfig {
+  std::string url;  // required
+  std::string token_file;
+  std::string token_env;
+  std::string ca_file;
+  bool insecure_skip_verify = false;
+  int64_t timeout_ms = 30'000;
+  int concurrency = 8;
+  double rate_per_second = 0;  // 0 = pace from the server's X-RateLimit-* headers only
+  int rate_burst = 0;
+  int retry_max_attempts = 5;
+  int64_t retry_base_delay_ms = 200;
+  int64_t retry_max_delay_ms = 30'000;
+};
+
+struct CsvConfig {
+  std::string path = "/var/lib/rostersync/roster.csv";
+  char delimiter = ',';
+  bool header = true;
+};
+
+struct SqlConfig {
+  std::string connector = "sqlite";  // sqlite | postgresql | mysql
+  std::string connection;            // may hold a password: never logged
+  std::string connection_env;        // or: the name of an env var holding it
+  std::string connection_file;       // or: a file (credential) holding it
+  std::string query;
+};
+
+struct RosterConfig {
+  std::string source = "csv";  // csv | sql
+  CsvConfig csv;
+  SqlConfig sql;
+  std::string key = "employee_id";
+  int64_t min_rows = 1;
+  int64_t max_age_ms = 0;  // 0 = no staleness check
+};
+
+// One Mattermost field <- roster column, template, constant or map (SPEC.md `fields`).
+struct FieldSpec {
+  std::string column;                       // {column: email}
+  std::string templ;                        // {template: "{first_name}.{last_name}"}
+  std::optional<std::string> value;         // {value: en}
+  std::map<std::string, std::string> map;   // {map: {admin: system_admin}}
+  std::optional<std::string> default_value; // {default: system_user}
+  std::vector<std::string> transform;       // trim, lower, ascii, mattermost_username
+  std::vector<std::string> true_values;     // active: {true: [active, leave]}
+  std::vector<std::string> false_values;    // active: {false: [terminated]}
+  int line = 0;                             // where it was written, for messages
+};
+
+struct FieldsConfig {
+  // Keys: username email first_name last_name nickname position locale auth_service
+  // auth_data role active start_date end_date.
+  std::map<std::string, FieldSpec> specs;
+  std::vector<std::string> update{"first_name", "last_name", "nickname", "position", "email", "username"};
+};
+
+struct ScheduleConfig {
+  int64_t interval_ms = 15 * 60'000;
+  int64_t jitter_ms = 30'000;
+  bool run_on_start = true;
+  bool watch_roster = true;
+};
+
+struct StateConfig {
+  std::string database = "sqlite:/var/lib/rostersync/state.db";
+};
+
+struct AuditConfig {
+  std::string file = "/var/log/rostersync/audit.jsonl";
+};
+
+struct AdminConfig {
+  std::string listen = "127.0.0.1:9187";
+  std::string token_file;
+};
+
+struct NotifyConfig {
+  std::string webhook_url;  // a secret of sorts: never logged in full
+};
+
+struct LoggingConfig {
+  std::string level = "info";   // trace | debug | info | warn | error
+  std::string format = "text";  // text | json
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  MattermostConfig mattermost;
+  RosterConfig roster;
+  FieldsConfig fields;
+  MatchOptions match;
+  ScopeOptions scope;
+  PolicyOptions policy;
+  ScheduleConfig schedule;
+  StateConfig state;
+  AuditConfig audit;
+  AdminConfig admin;
+  NotifyConfig notify;
+  LoggingConfig logging;
+};
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_CONFIG_CONFIG_H_

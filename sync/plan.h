@@ -1,0 +1,87 @@
+// Plan and Action: the planner's output, a plain value. Printing it (plan_printer.h),
+// writing it as JSON (plan_json.h) and executing it (executor.h) are separate things.
+// Actions never hold a secret: a password, if any, is added by the executor at send time.
+#ifndef ROSTERSYNC_SYNC_PLAN_H_
+#define ROSTERSYNC_SYNC_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "sync/ledger.h"
+#include "sync/user.h"
+
+namespace rostersync {
+
+// The audit names of SPEC.md, in the order a person's actions are applied.
+enum class ActionType {
+  kReactivate,     // PUT /users/{id}/active true (first: the rest needs an active user)
+  kCreate,         // POST /users
+  kPromote,        // guest -> member (before role: system_admin needs a member)
+  kUpdate,         // PUT /users/{id}/patch, changed fields only
+  kAuth,           // PUT /users/{id}/auth
+  kRole,           // PUT /users/{id}/roles
+  kGuest,          // POST /users/{id}/demote
+  kVerifyEmail,    // POST /users/{id}/email/verify/member
+  kPasswordReset,  // POST /users/password/reset/send
+  kDeactivate,     // DELETE /users/{id} (+ revoke personal access tokens)
+};
+const char* ActionName(ActionType type);  // "create", "update", ..., "verify_email"
+
+struct FieldChange {
+  std::string field;
+  std::string from;
+  std::string to;
+  bool operator==(const FieldChange& o) const {
+    return field == o.field && from == o.from && to == o.to;
+  }
+};
+
+struct Action {
+  ActionType type = ActionType::kUpdate;
+  std::string key;       // roster key
+  std::string user_id;   // empty for create
+  std::string username;  // for display: the username after this action
+  std::string email;
+  std::vector<FieldChange> changes;  // shown in plan and audit; never secrets
+  std::string detail;                // e.g. "absent from roster since 2026-11-20"
+
+  NewUser new_user;    // kCreate (password always empty here)
+  UserPatch patch;     // kUpdate
+  std::string roles;   // kRole: the full new roles string
+  std::string auth_service;  // kAuth
+  std::string auth_data;     // kAuth (an identifier, not a secret)
+
+  bool held = false;         // shown, counted, not applied unless forced
+  std::string held_reason;
+
+  bool operator==(const Action& o) const;
+};
+
+// A guard that held actions back: one "! held" line of the plan.
+struct Hold {
+  std::string guard;    // "max_deactivations", "untrusted_roster", "suspected_rename", "ambiguous_match"
+  int count = 0;        // actions held by it
+  std::string message;  // "13 deactivations (26% of managed users) exceed policy.max_deactivations=5%"
+  bool operator==(const Hold& o) const {
+    return guard == o.guard && count == o.count && message == o.message;
+  }
+};
+
+struct Plan {
+  std::vector<Action> actions;        // execution order; held actions included (held=true)
+  std::vector<Hold> holds;
+  std::vector<std::string> notices;   // report-only findings (policy=report, manual admin, SSO rename)
+  Ledger ledger_after;                // the ledger to persist once the plan is applied (absence etc.)
+  int managed_users = 0;              // accounts in the ledger / matched this cycle
+  int roster_rows = 0;
+  int rejected_rows = 0;
+
+  int CountActive() const;  // actions that are not held
+  int CountHeld() const;
+  bool HasChanges() const { return CountActive() > 0; }
+  bool operator==(const Plan& o) const;
+};
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_SYNC_PLAN_H_

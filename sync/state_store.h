@@ -1,0 +1,108 @@
+// StateStore: the seam for durable state: identity ledger, runs, the write-ahead journal,
+// the audit trail and the last accepted roster. Implemented on Poco Data in state/
+// (SQLite and PostgreSQL) and in memory in tests/fakes/. Implementations are thread-safe.
+// Every method returns IoError when the database fails; nothing is half-written.
+#ifndef ROSTERSYNC_SYNC_STATE_STORE_H_
+#define ROSTERSYNC_SYNC_STATE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/ledger.h"
+#include "sync/plan.h"
+#include "sync/status.h"
+
+namespace rostersync {
+
+struct RunRecord {
+  std::string run_id;
+  std::string command;   // sync | sync-user | run
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;  // 0 while running
+  std::string result;       // running | ok | partial | held | failed
+  int exit_code = 0;
+  int actions_ok = 0;
+  int actions_failed = 0;
+  int actions_held = 0;
+  int roster_rows = 0;
+  int rejected_rows = 0;
+  std::string message;  // one line for status
+  bool operator==(const RunRecord& o) const;
+};
+
+// One planned action, journaled before it is sent (write-ahead).
+struct JournalEntry {
+  int64_t id = 0;         // assigned by the store
+  std::string run_id;
+  ActionType type = ActionType::kUpdate;
+  std::string key;
+  std::string user_id;
+  std::string username;
+  std::string email;
+  std::string payload;    // the action as JSON (plan_json.h), for resolution after a crash
+  std::string state;      // pending | done | failed | abandoned
+  int64_t created_ms = 0;
+};
+
+struct AuditRecord {
+  int64_t ts_ms = 0;
+  std::string run_id;
+  std::string action;  // ActionName()
+  std::string key;
+  std::string user_id;
+  std::string username;
+  std::vector<FieldChange> changes;  // never secrets
+  std::string result;                // ok | failed | held
+  int http_status = 0;
+  std::string request_id;
+  std::string error;
+  bool operator==(const AuditRecord& o) const;
+};
+
+struct AuditQuery {
+  int64_t since_ms = 0;    // 0 = all
+  std::string username;    // "" = any (matches username or key)
+  int limit = 1000;
+};
+
+struct RosterFingerprint {
+  std::string fingerprint;
+  int64_t rows = 0;
+  int64_t accepted_ms = 0;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  virtual Result<Ledger> LoadLedger() = 0;
+  virtual Status PutLedgerEntry(const LedgerEntry& entry) = 0;
+  virtual Status DeleteLedgerEntry(const std::string& key) = 0;
+  // Replaces the absence bookkeeping etc. of many entries in one transaction.
+  virtual Status PutLedger(const Ledger& ledger) = 0;
+
+  virtual Status BeginRun(const RunRecord& run) = 0;
+  virtual Status FinishRun(const RunRecord& run) = 0;
+  virtual Result<std::vector<RunRecord>> RecentRuns(int limit) = 0;  // newest first
+
+  // Journals an action as pending and returns its id. Call before sending the request.
+  virtual Result<int64_t> JournalBegin(const JournalEntry& entry) = 0;
+  // Atomically: marks journal entry `id` with `state`, appends `audit` (if given) and
+  // stores `ledger` (if given). Exactly-once audit rests on this being one transaction.
+  virtual Status CompleteAction(int64_t id, const std::string& state,
+                                const std::optional<AuditRecord>& audit,
+                                const std::optional<LedgerEntry>& ledger) = 0;
+  virtual Result<std::vector<JournalEntry>> PendingJournal() = 0;
+
+  virtual Status AppendAudit(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> QueryAudit(const AuditQuery& query) = 0;
+
+  virtual Result<std::optional<RosterFingerprint>> LastAcceptedRoster() = 0;
+  virtual Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) = 0;
+};
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_SYNC_STATE_STORE_H_
