@@ -1,0 +1,225 @@
+// api::Client: construction, the shared call path, and the rostersync::UsersApi methods.
+#include "api/client.h"
+
+#include <atomic>
+#include <thread>
+#include <unordered_set>
+
+#include "api/client_internal.h"
+
+namespace rostersync::api {
+
+namespace {
+
+constexpr int kPageSize = 200;           // the server's maximum (FACTS.md "Paging")
+constexpr std::size_t kEtagCacheMax = 4096;
+
+}  // namespace
+
+Result<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
+  auto transport = Transport::Create(options);
+  if (!transport.ok()) return transport.status();
+  return std::unique_ptr<Client>(new Client(std::move(transport).value()));
+}
+
+Client::Client(std::unique_ptr<Transport> transport)
+    : transport_(std::move(transport)), concurrency_(transport_->options().concurrency) {}
+
+Client::~Client() = default;
+
+Result<HttpResponse> Client::Call(const std::string& method, const std::string& path,
+                                  const std::string& route, const std::string& json_body,
+                                  bool read_only_post) {
+  HttpRequest request;
+  request.method = method;
+  request.path = path;
+  request.route = route;
+  request.body = json_body;
+  if (!json_body.empty()) request.content_type = "application/json";
+  request.post_is_read_only = read_only_post;
+  return transport_->Execute(request);
+}
+
+Result<User> Client::GetUserCached(const std::string& path, const std::string& route) {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = path;
+  request.route = route;
+  std::string cached_etag;
+  {
+    std::lock_guard<std::mutex> lock(etag_mu_);
+    auto it = etag_cache_.find(path);
+    if (it != etag_cache_.end()) request.if_none_match = cached_etag = it->second.first;
+  }
+  auto response = transport_->Execute(request);
+  if (!response.ok()) return response.status();
+  const std::string what = "GET " + route;
+  if (response->status == 304) {
+    std::lock_guard<std::mutex> lock(etag_mu_);
+    auto it = etag_cache_.find(path);
+    if (it != etag_cache_.end()) return it->second.second;
+    return Status::Internal(what + ": 304 without a cached copy");
+  }
+  if (!IsJsonContentType(response->content_type)) {
+    return Status::Invalid(what + ": expected a JSON answer, got content type '" +
+                           response->content_type.substr(0, 80) + "'");
+  }
+  auto user = Decode<User>(response->body);
+  if (!user.ok()) return user.status().Annotate(what);
+  if (!response->etag.empty()) {
+    std::lock_guard<std::mutex> lock(etag_mu_);
+    if (etag_cache_.size() >= kEtagCacheMax) etag_cache_.clear();
+    etag_cache_[path] = {response->etag, *user};
+  }
+  return user;
+}
+
+Result<User> Client::GetMe() { return CallJson<User>("GET", "/api/v4/users/me", "/api/v4/users/me"); }
+
+Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
+  Query query;
+  query.Int("page", q.page).Int("per_page", q.per_page);
+  if (q.active_only) query.Bool("active", true);
+  if (q.inactive_only) query.Bool("inactive", true);
+  query.AddNonEmpty("role", q.role)
+      .AddNonEmpty("in_team", q.in_team)
+      .AddNonEmpty("not_in_team", q.not_in_team)
+      .AddNonEmpty("in_channel", q.in_channel)
+      .AddNonEmpty("not_in_channel", q.not_in_channel)
+      .AddNonEmpty("sort", q.sort);
+  if (q.without_team) query.Bool("without_team", true);
+  return CallJson<std::vector<User>>("GET", "/api/v4/users" + query.str(), "/api/v4/users");
+}
+
+Result<std::vector<User>> Client::ListAllUsers() {
+  // Workers take page numbers in order. A short page marks the end; pages past it are
+  // not started. Every page up to the end must succeed, or the whole listing fails.
+  std::mutex mu;
+  std::vector<std::optional<std::vector<User>>> pages;
+  Status failure;
+  std::atomic<int> next_page{0};
+  std::atomic<int> end_page{1 << 30};  // index of the first short page
+  std::atomic<bool> failed{false};
+
+  auto worker = [&] {
+    for (;;) {
+      const int page = next_page.fetch_add(1);
+      if (page > end_page.load() || failed.load()) return;
+      ListUsersQuery query;
+      query.page = page;
+      query.per_page = kPageSize;
+      auto result = ListUsers(query);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!result.ok()) {
+        if (page > end_page.load()) return;  // past the end: its answer is not needed
+        if (!failed.exchange(true)) {
+          failure = result.status().Annotate("listing all users, page " + std::to_string(page));
+        }
+        return;
+      }
+      if (static_cast<int>(result->size()) < kPageSize) {
+        int current = end_page.load();
+        while (page < current && !end_page.compare_exchange_weak(current, page)) {
+        }
+      }
+      if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
+      pages[page] = std::move(result).value();
+    }
+  };
+  const int threads = std::max(1, concurrency_);
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  if (failed.load()) return failure;
+  const int last = end_page.load();
+  std::vector<User> users;
+  std::unordered_set<std::string> seen;
+  for (int page = 0; page <= last; ++page) {
+    if (static_cast<std::size_t>(page) >= pages.size() || !pages[page]) {
+      return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
+    }
+    for (User& u : *pages[page]) {
+      if (seen.insert(u.id).second) users.push_back(std::move(u));
+    }
+  }
+  return users;
+}
+
+Result<User> Client::GetUser(const std::string& user_id) {
+  return GetUserCached("/api/v4/users/" + Seg(user_id), "/api/v4/users/{user_id}");
+}
+
+Result<User> Client::GetUserByUsername(const std::string& username) {
+  return GetUserCached("/api/v4/users/username/" + Seg(username), "/api/v4/users/username/{username}");
+}
+
+Result<User> Client::GetUserByEmail(const std::string& email) {
+  return GetUserCached("/api/v4/users/email/" + Seg(email), "/api/v4/users/email/{email}");
+}
+
+Result<User> Client::CreateUser(const NewUser& user) { return CreateUser(user, "", ""); }
+
+Result<User> Client::PatchUser(const std::string& user_id, const UserPatch& patch) {
+  return CallJson<User>("PUT", "/api/v4/users/" + Seg(user_id) + "/patch",
+                        "/api/v4/users/{user_id}/patch", EncodeUserPatch(patch));
+}
+
+Status Client::DeactivateUser(const std::string& user_id) { return DeleteUser(user_id).status(); }
+
+Status Client::SetUserActive(const std::string& user_id, bool active) {
+  return UpdateUserActive(user_id, active).status();
+}
+
+Status Client::UpdateUserRoles(const std::string& user_id, const std::string& roles) {
+  return CallJson<StatusOK>("PUT", "/api/v4/users/" + Seg(user_id) + "/roles",
+                            "/api/v4/users/{user_id}/roles", EncodeStringFields({{"roles", roles}}))
+      .status();
+}
+
+Status Client::DemoteUserToGuest(const std::string& user_id) {
+  return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/demote",
+                            "/api/v4/users/{user_id}/demote")
+      .status();
+}
+
+Status Client::PromoteGuestToUser(const std::string& user_id) {
+  return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/promote",
+                            "/api/v4/users/{user_id}/promote")
+      .status();
+}
+
+Status Client::UpdateUserAuth(const std::string& user_id, const std::string& auth_service,
+                              const std::string& auth_data) {
+  return UpdateUserAuthData(user_id, UserAuthData{auth_data, auth_service}).status();
+}
+
+Status Client::VerifyUserEmail(const std::string& user_id) {
+  return VerifyUserEmailWithoutToken(user_id).status();
+}
+
+Status Client::SendPasswordResetEmail(const std::string& email) {
+  return CallJson<StatusOK>("POST", "/api/v4/users/password/reset/send",
+                            "/api/v4/users/password/reset/send",
+                            EncodeStringFields({{"email", email}}))
+      .status();
+}
+
+Result<std::vector<UserAccessToken>> Client::GetUserAccessTokens(const std::string& user_id) {
+  std::vector<UserAccessToken> tokens;
+  for (int page = 0; page < 10000; ++page) {
+    auto batch = GetUserAccessTokensForUser(user_id, page, kPageSize);
+    if (!batch.ok()) return batch.status();
+    for (const auto& t : *batch) tokens.push_back({t.id, t.user_id, t.description, t.is_active, ""});
+    if (static_cast<int>(batch->size()) < kPageSize) return tokens;
+  }
+  return Status::Internal("listing access tokens: more than 10000 pages");
+}
+
+Status Client::RevokeUserAccessToken(const std::string& token_id) {
+  return RevokeUserAccessTokenById(token_id).status();
+}
+
+}  // namespace rostersync::api

@@ -1,0 +1,44 @@
+// Internal to api/: the templated JSON call shared by the client_*.cc files.
+// Not a public header. Same thread-safety as Client.
+#ifndef ROSTERSYNC_API_CLIENT_INTERNAL_H_
+#define ROSTERSYNC_API_CLIENT_INTERNAL_H_
+
+#include <string>
+
+#include "api/client.h"
+#include "api/json_codec.h"
+#include "api/transport.h"
+#include "api/url_util.h"
+
+namespace rostersync::api {
+
+// True for "application/json" and "application/json; charset=utf-8".
+inline bool IsJsonContentType(const std::string& content_type) {
+  return content_type.compare(0, 16, "application/json") == 0;
+}
+
+template <typename T>
+Result<T> Client::CallJson(const std::string& method, const std::string& path,
+                           const std::string& route, const std::string& json_body,
+                           bool read_only_post) {
+  auto response = Call(method, path, route, json_body, read_only_post);
+  if (!response.ok()) return response.status();
+  const std::string what = method + " " + route;
+  if (!IsJsonContentType(response->content_type)) {
+    Status s = Status::Invalid(what + ": expected a JSON answer, got content type '" +
+                               response->content_type.substr(0, 80) + "'");
+    s.WithHttp(response->status, response->request_id, "");
+    return s;
+  }
+  auto decoded = Decode<T>(response->body);
+  if (!decoded.ok()) {
+    Status s = decoded.status().Annotate(what);
+    s.WithHttp(response->status, response->request_id, "");
+    return s;
+  }
+  return std::move(decoded).value();
+}
+
+}  // namespace rostersync::api
+
+#endif  // ROSTERSYNC_API_CLIENT_INTERNAL_H_

@@ -1,0 +1,44 @@
+// ClientOptions: how api::Client reaches a Mattermost server. Plain value; the token is a
+// secret and is never logged or put in a Status message by the client.
+#ifndef ROSTERSYNC_API_CLIENT_OPTIONS_H_
+#define ROSTERSYNC_API_CLIENT_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace rostersync::api {
+
+class ApiObserver;
+
+struct ClientOptions {
+  // Server base URL, "https://chat.example.com" (a path prefix such as "/mm" is kept).
+  std::string url;
+  // Personal access token, sent as "Authorization: Bearer ...". Secret.
+  std::string token;
+  // PEM CA bundle to trust instead of the system store ("" = system CAs).
+  std::string ca_file;
+  // Disables certificate and host name checks. For tests only.
+  bool insecure_skip_verify = false;
+  // Per socket operation (connect, send, receive) and per whole response body.
+  int64_t timeout_ms = 30000;
+  // Kept-alive connections and pages fetched in parallel by ListAllUsers.
+  int concurrency = 8;
+  // Client-side token bucket; 0 = off (the server's headers still pace us).
+  double rate_per_second = 0;
+  int rate_burst = 0;
+  // Attempts per idempotent request on 5xx/reset/timeout (1 = no retry), and the backoff:
+  // a random delay in [0, min(max_delay_ms, base_delay_ms * 2^attempt)].
+  int max_attempts = 5;
+  int64_t base_delay_ms = 200;
+  int64_t max_delay_ms = 30000;
+  // Not owned; may be null.
+  ApiObserver* observer = nullptr;
+  // Larger answers fail with Invalid instead of exhausting memory.
+  int64_t max_response_bytes = 64ll << 20;
+  // How many 429 answers one request waits through before giving up with RateLimited.
+  int max_rate_limited_retries = 20;
+};
+
+}  // namespace rostersync::api
+
+#endif  // ROSTERSYNC_API_CLIENT_OPTIONS_H_

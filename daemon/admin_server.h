@@ -1,0 +1,65 @@
+// AdminServer: the admin HTTP endpoint of `rostersync run` (SPEC.md) on Poco's HTTPServer.
+// It only routes, checks the bearer token and formats errors; the answers come from an
+// AdminBackend. Owns its server threads; the backend must outlive it. Thread-safe.
+#ifndef ROSTERSYNC_DAEMON_ADMIN_SERVER_H_
+#define ROSTERSYNC_DAEMON_ADMIN_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sync/status.h"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace rostersync::daemon {
+
+// What the routes answer. Methods are called from server threads concurrently.
+class AdminBackend {
+ public:
+  virtual ~AdminBackend() = default;
+  // /readyz: true when ready; otherwise `why` says what is missing.
+  virtual bool Ready(std::string* why) = 0;
+  virtual std::string MetricsText() = 0;  // /metrics
+  virtual std::string StatusJson() = 0;   // /v1/status
+  virtual Result<std::string> RunsJson() = 0;                 // /v1/runs
+  virtual Result<std::string> PlanJson() = 0;                 // /v1/plan (changes nothing)
+  virtual Result<std::string> AuditJson(int64_t since_ms) = 0;  // /v1/audit?since=
+  // POST /v1/sync: queue a cycle. Returns a JSON body (202).
+  virtual std::string TriggerSync() = 0;
+  // POST /v1/users/{key}/sync: plan and apply for one key, synchronously.
+  virtual Result<std::string> SyncUser(const std::string& key) = 0;
+};
+
+// Parses "since" for /v1/audit: a duration ("24h") back from now_ms, or Unix ms; 0 if empty.
+Result<int64_t> ParseSince(const std::string& text, int64_t now_ms);
+
+class AdminServer {
+ public:
+  // Listens on "host:port" (port 0 = any free one). token: required for POST routes when
+  // not empty. Refuses (Invalid) a non-loopback listen without a token; IoError when the
+  // address cannot be bound. Retry is safe.
+  static Result<std::unique_ptr<AdminServer>> Start(const std::string& listen,
+                                                    const std::string& token,
+                                                    AdminBackend& backend);
+  ~AdminServer();  // Stop()
+  AdminServer(const AdminServer&) = delete;
+  AdminServer& operator=(const AdminServer&) = delete;
+
+  int port() const { return port_; }
+  void Stop();
+
+ private:
+  AdminServer() = default;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  int port_ = 0;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace rostersync::daemon
+
+#endif  // ROSTERSYNC_DAEMON_ADMIN_SERVER_H_

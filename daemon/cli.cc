@@ -1,0 +1,219 @@
+#include "daemon/cli.h"
+
+#include <cstdio>
+#include <set>
+
+#include "daemon/commands.h"
+#include "daemon/exit_codes.h"
+
+namespace rostersync::daemon {
+namespace {
+
+struct FlagSpec {
+  const char* name;   // "--json"
+  const char* value;  // nullptr: a switch; else the value's name ("DURATION")
+  const char* help;
+};
+
+struct CommandSpec {
+  const char* name;
+  const char* args;  // "KEY" or ""
+  const char* summary;
+  const char* details;
+  std::vector<FlagSpec> flags;
+};
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {"check-config", "", "validate the config and its referenced files; print every problem",
+       "Reads the config file, checks every key, type and referenced file (token, CA bundle,\n"
+       "roster, audit directory) and prints each problem with file:line and key path.\n"
+       "Exit 0 when the config is usable (warnings allowed), 1 when it has errors.",
+       {}},
+      {"plan", "", "read roster + server, print the plan; changes nothing",
+       "Reads the roster and the server's users and prints the actions a sync would take,\n"
+       "one line per action, with held actions and why. Writes nothing anywhere.",
+       {{"--json", nullptr, "print the plan as one JSON document (stable for scripts)"},
+        {"--detailed-exitcode", nullptr,
+         "exit 2 when the plan has changes, 4 when a guard held some, 0 when none"}}},
+      {"sync", "", "one full cycle (plan + apply) then exit",
+       "Plans and applies: creates, updates, deactivates ... as the roster demands, journaling\n"
+       "each action first and auditing each outcome. Exit 0 ok, 3 some actions failed,\n"
+       "4 a safety guard held part of the plan, 1 the cycle could not run.",
+       {{"--force", nullptr, "override the safety guards (max_deactivations, untrusted roster)"},
+        {"--json", nullptr, "print the plan and the outcome as one JSON document"}}},
+      {"sync-user", "KEY", "plan and apply for one roster key only",
+       "Plans and applies for the person with roster key KEY only. Guards still apply.", {}},
+      {"run", "", "the long-running service: scheduler + admin HTTP endpoint",
+       "Runs cycles every schedule.interval (+ jitter), when the roster file changes and on\n"
+       "POST /v1/sync; serves /healthz, /readyz, /metrics, /v1/* on admin.listen.\n"
+       "SIGHUP reloads the config (an invalid one is refused and the old one kept) and reopens\n"
+       "the audit file; SIGTERM/SIGINT stop it after the running cycle.",
+       {{"--daemon", nullptr, "detach from the terminal (not needed under systemd)"},
+        {"--pidfile", "FILE", "write the process id to FILE"}}},
+      {"status", "", "the last runs and their outcomes, from the state store",
+       "Lists the most recent runs recorded in state.database, newest first.",
+       {{"--json", nullptr, "print the runs as JSON"}}},
+      {"audit", "", "query the audit trail",
+       "Prints audit records from the state store, oldest first.",
+       {{"--since", "DURATION", "only records newer than this (90s, 15m, 2h, 3d)"},
+        {"--user", "NAME", "only records of this username or roster key"},
+        {"--json", nullptr, "print the records as JSON lines"}}},
+      {"demo", "", "self-contained tour on the bundled Mattermost emulator",
+       "Starts the bundled mm-emulator on a free loopback port, writes a sample roster and\n"
+       "config into a temporary directory and shows plan -> sync -> plan (No changes.).\n"
+       "Leaves no process or file behind.",
+       {}},
+      {"version", "", "print the version", "Prints the rostersync version.", {}},
+  };
+  return kCommands;
+}
+
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const auto& c : Commands()) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
+}
+
+std::string Usage(const CommandSpec& c) {
+  std::string out = std::string("rostersync [--config FILE] ") + c.name;
+  for (const auto& f : c.flags) {
+    out += std::string(" [") + f.name + (f.value ? std::string(" ") + f.value : "") + "]";
+  }
+  if (*c.args) out += std::string(" ") + c.args;
+  return out;
+}
+
+}  // namespace
+
+std::string HelpText(const std::string& command) {
+  if (const CommandSpec* c = FindCommand(command)) {
+    std::string out = "Usage: " + Usage(*c) + "\n\n" + c->details + "\n";
+    if (!c->flags.empty()) out += "\nOptions:\n";
+    for (const auto& f : c->flags) {
+      std::string left = std::string(f.name) + (f.value ? std::string(" ") + f.value : "");
+      left.resize(std::max<size_t>(left.size() + 2, 24), ' ');
+      out += "  " + left + f.help + "\n";
+    }
+    out += "\nGlobal options:\n  --config FILE           the config file (default " +
+           std::string(kDefaultConfigPath) + ")\n";
+    return out;
+  }
+  std::string out =
+      "rostersync keeps Mattermost user accounts in step with an HR roster.\n\n"
+      "Usage: rostersync [--config FILE] COMMAND [OPTIONS]\n\nCommands:\n";
+  for (const auto& c : Commands()) {
+    std::string left = std::string(c.name) + (*c.args ? std::string(" ") + c.args : "");
+    left.resize(std::max<size_t>(left.size() + 2, 16), ' ');
+    out += "  " + left + c.summary + "\n";
+  }
+  out += "\nGlobal options:\n"
+         "  --config FILE   the config file (default " + std::string(kDefaultConfigPath) + ")\n"
+         "  --help          this help; `rostersync COMMAND --help` describes one command\n\n"
+         "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
+         "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
+         "actions failed; 4 a safety guard held back part of the plan.\n";
+  return out;
+}
+
+Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
+  CommandLine cl;
+  const CommandSpec* spec = nullptr;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::string value;
+    bool has_inline = false;
+    if (arg.rfind("--", 0) == 0) {
+      auto eq = arg.find('=');
+      if (eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_inline = true;
+      }
+    }
+    auto take_value = [&](const std::string& name) -> Result<std::string> {
+      if (has_inline) return value;
+      if (i + 1 >= args.size()) {
+        return Status::Invalid("option " + name + " needs a value; see rostersync " +
+                               (spec ? std::string(spec->name) + " " : "") + "--help");
+      }
+      return args[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      cl.help = true;
+    } else if (arg == "--config" || arg == "-c") {
+      Result<std::string> v = take_value(arg);
+      if (!v.ok()) return v.status();
+      cl.config_path = *v;
+      cl.config_given = true;
+    } else if (arg == "--version" && spec == nullptr) {
+      cl.command = "version";
+      spec = FindCommand("version");
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      if (spec == nullptr) {
+        return Status::Invalid("unknown option " + arg + " before the command; see rostersync --help");
+      }
+      const FlagSpec* flag = nullptr;
+      for (const auto& f : spec->flags) {
+        if (arg == f.name) flag = &f;
+      }
+      if (flag == nullptr) {
+        return Status::Invalid("unknown option " + arg + " for " + spec->name +
+                               "; see rostersync " + spec->name + " --help");
+      }
+      if (flag->value) {
+        Result<std::string> v = take_value(arg);
+        if (!v.ok()) return v.status();
+        cl.opts[arg] = *v;
+      } else {
+        if (has_inline) return Status::Invalid("option " + arg + " takes no value");
+        cl.opts[arg] = "";
+      }
+    } else if (spec == nullptr) {
+      spec = FindCommand(arg);
+      if (spec == nullptr) {
+        return Status::Invalid("unknown command \"" + arg + "\"; see rostersync --help for the list");
+      }
+      cl.command = arg;
+    } else {
+      cl.positionals.push_back(arg);
+    }
+  }
+  if (spec != nullptr && !cl.help) {
+    size_t want = *spec->args ? 1 : 0;
+    if (cl.positionals.size() != want) {
+      return Status::Invalid(std::string(spec->name) +
+                             (want ? " needs exactly one " + std::string(spec->args)
+                                   : std::string(" takes no arguments")) +
+                             "; see rostersync " + spec->name + " --help");
+    }
+  }
+  return cl;
+}
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Result<CommandLine> parsed = ParseCommandLine(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "rostersync: %s\n", parsed.status().message().c_str());
+    return kExitError;
+  }
+  CommandLine& cl = *parsed;
+  if (argc > 0) cl.program = argv[0];
+  if (cl.help || cl.command.empty()) {
+    std::fputs(HelpText(cl.command).c_str(), cl.help ? stdout : stderr);
+    return cl.help ? kExitOk : kExitError;
+  }
+  const std::string& c = cl.command;
+  if (c == "check-config") return CmdCheckConfig(cl);
+  if (c == "plan") return CmdPlan(cl);
+  if (c == "sync" || c == "sync-user") return CmdSync(cl);
+  if (c == "status") return CmdStatus(cl);
+  if (c == "audit") return CmdAudit(cl);
+  if (c == "run") return CmdRun(cl, argc, argv);
+  if (c == "demo") return CmdDemo(cl);
+  return CmdVersion();
+}
+
+}  // namespace rostersync::daemon

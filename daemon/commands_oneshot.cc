@@ -1,0 +1,206 @@
+// check-config, plan, sync, sync-user, status, audit, version.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "config/config_loader.h"
+#include "daemon/commands.h"
+#include "daemon/cycle.h"
+#include "daemon/exit_codes.h"
+#include "daemon/json_views.h"
+#include "daemon/logging.h"
+#include "daemon/wiring.h"
+#include "state/audit_json.h"
+#include "sync/plan_printer.h"
+
+#ifndef ROSTERSYNC_VERSION
+#define ROSTERSYNC_VERSION "0.0.0"
+#endif
+
+namespace rostersync::daemon {
+
+void PrintError(const std::string& command, const Status& status) {
+  std::fprintf(stderr, "rostersync %s: %s\n", command.c_str(), status.ToString().c_str());
+}
+
+std::optional<Config> LoadConfigOrReport(const CommandLine& cl) {
+  ConfigLoad load = LoadConfigFile(cl.config_path);
+  std::string report = load.Report();
+  if (!load.ok()) {
+    std::fprintf(stderr,
+                 "rostersync %s: the config %s has errors; nothing was done. Fix them "
+                 "(`rostersync check-config` lists them all) and run again:\n%s",
+                 cl.command.c_str(), cl.config_path.c_str(), report.c_str());
+    if (!report.empty() && report.back() != '\n') std::fputc('\n', stderr);
+    return std::nullopt;
+  }
+  if (!report.empty()) {
+    std::fputs(report.c_str(), stderr);
+    if (report.back() != '\n') std::fputc('\n', stderr);
+  }
+  Status s = SetupLogging(load.config.logging.level, load.config.logging.format);
+  if (!s.ok()) std::fprintf(stderr, "rostersync: %s\n", s.message().c_str());
+  return std::move(load.config);
+}
+
+int CmdCheckConfig(const CommandLine& cl) {
+  ConfigLoad load = LoadConfigFile(cl.config_path);
+  std::string report = load.Report();
+  if (!report.empty()) {
+    std::fputs(report.c_str(), stdout);
+    if (report.back() != '\n') std::fputc('\n', stdout);
+  }
+  bool ok = load.ok();
+  if (ok) {
+    Result<std::string> token = ReadMattermostToken(load.config.mattermost);
+    if (!token.ok()) {
+      std::printf("%s: mattermost: %s\n", cl.config_path.c_str(),
+                  token.status().message().c_str());
+      ok = false;
+    }
+  }
+  if (ok) {
+    std::printf("%s: OK\n", cl.config_path.c_str());
+    return kExitOk;
+  }
+  std::printf("%s: has errors; rostersync will not start with it\n", cl.config_path.c_str());
+  return kExitError;
+}
+
+namespace {
+
+int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
+  std::optional<Config> config = LoadConfigOrReport(cl);
+  if (!config) return kExitError;
+  Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(*config, nullptr);
+  if (!runner.ok()) {
+    PrintError(cl.command, runner.status());
+    return kExitError;
+  }
+  CycleResult result = (*runner)->Run(request);
+  if (json) {
+    std::cout << CycleResultToJson(result) << std::endl;
+  } else if (result.planned) {
+    std::cout << FormatPlanText(result.plan, isatty(STDOUT_FILENO) == 1);
+    std::cout.flush();
+  }
+  if (!result.status.ok()) {
+    PrintError(cl.command, result.status);
+  } else if (!json) {
+    for (const RowError& e : result.roster.rejected) {
+      std::fprintf(stderr, "rejected %s: %s%s\n", e.where.c_str(),
+                   e.column.empty() ? "" : (e.column + ": ").c_str(), e.reason.c_str());
+    }
+    if (result.applied) {
+      std::printf("Applied %d, failed %d, held %d (run %s).\n", result.report.ok,
+                  result.report.failed, result.report.held, result.run_id.c_str());
+      for (const ActionOutcome& o : result.report.outcomes) {
+        if (!o.action.held && !o.status.ok()) {
+          std::printf("failed %s %s: %s\n", ActionName(o.action.type), o.action.username.c_str(),
+                      o.status.ToString().c_str());
+        }
+      }
+    }
+  }
+  return result.exit_code;
+}
+
+}  // namespace
+
+int CmdPlan(const CommandLine& cl) {
+  CycleRequest request;
+  request.apply = false;
+  request.detailed_exitcode = cl.Has("--detailed-exitcode");
+  request.command = "plan";
+  return RunOneCycle(cl, request, cl.Has("--json"));
+}
+
+int CmdSync(const CommandLine& cl) {
+  CycleRequest request;
+  request.apply = true;
+  request.force = cl.Has("--force");
+  request.command = cl.command;
+  if (cl.command == "sync-user") request.only_key = cl.positionals.at(0);
+  bool json = cl.Has("--json");
+  request.progress = !json && isatty(STDERR_FILENO) == 1;
+  return RunOneCycle(cl, request, json);
+}
+
+int CmdStatus(const CommandLine& cl) {
+  std::optional<Config> config = LoadConfigOrReport(cl);
+  if (!config) return kExitError;
+  Result<std::unique_ptr<StateStore>> store = OpenStore(*config);
+  if (!store.ok()) {
+    PrintError(cl.command, store.status());
+    return kExitError;
+  }
+  Result<std::vector<RunRecord>> runs = (*store)->RecentRuns(20);
+  if (!runs.ok()) {
+    PrintError(cl.command, runs.status());
+    return kExitError;
+  }
+  if (cl.Has("--json")) {
+    std::cout << RunsToJson(*runs) << std::endl;
+    return kExitOk;
+  }
+  if (runs->empty()) {
+    std::printf("No runs recorded yet in %s.\n", RedactUrl(config->state.database).c_str());
+    return kExitOk;
+  }
+  std::printf("%-22s %-10s %-8s %4s %4s %4s  %s\n", "STARTED", "COMMAND", "RESULT", "OK",
+              "FAIL", "HELD", "MESSAGE");
+  for (const RunRecord& r : *runs) {
+    std::printf("%-22s %-10s %-8s %4d %4d %4d  %s\n", UtcTimestamp(r.started_ms).c_str(),
+                r.command.c_str(), r.result.c_str(), r.actions_ok, r.actions_failed,
+                r.actions_held, r.message.c_str());
+  }
+  return kExitOk;
+}
+
+int CmdAudit(const CommandLine& cl) {
+  std::optional<Config> config = LoadConfigOrReport(cl);
+  if (!config) return kExitError;
+  AuditQuery query;
+  if (cl.Has("--since")) {
+    Result<int64_t> ms = ParseDuration(cl.Get("--since"));
+    if (!ms.ok()) {
+      PrintError(cl.command, ms.status().Annotate("--since"));
+      return kExitError;
+    }
+    query.since_ms = SystemClock().NowMs() - *ms;
+  }
+  query.username = cl.Get("--user");
+  Result<std::unique_ptr<StateStore>> store = OpenStore(*config);
+  if (!store.ok()) {
+    PrintError(cl.command, store.status());
+    return kExitError;
+  }
+  Result<std::vector<AuditRecord>> records = (*store)->QueryAudit(query);
+  if (!records.ok()) {
+    PrintError(cl.command, records.status());
+    return kExitError;
+  }
+  for (const AuditRecord& r : *records) {
+    if (cl.Has("--json")) {
+      std::cout << ::rostersync::AuditRecordToJson(r) << "\n";
+      continue;
+    }
+    std::string changes;
+    for (const FieldChange& c : r.changes) {
+      changes += " " + c.field + ": \"" + c.from + "\" -> \"" + c.to + "\"";
+    }
+    std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(),
+                r.result.c_str(), r.action.c_str(), r.username.c_str(), r.key.c_str(),
+                changes.c_str(), r.error.empty() ? "" : ("  error: " + r.error).c_str());
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+int CmdVersion() {
+  std::printf("rostersync %s\n", ROSTERSYNC_VERSION);
+  return kExitOk;
+}
+
+}  // namespace rostersync::daemon

@@ -1,0 +1,45 @@
+// LeaderLock: with a PostgreSQL state store, only one rostersync instance applies changes.
+// It holds pg_try_advisory_lock on a dedicated session for the life of the process; the
+// others stand by and retry each cycle, so one takes over within one interval.
+// Owns its session. Not thread-safe: call from the cycle thread only.
+#ifndef ROSTERSYNC_DAEMON_LEADER_LOCK_H_
+#define ROSTERSYNC_DAEMON_LEADER_LOCK_H_
+
+#include <memory>
+#include <string>
+
+#include "sync/status.h"
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace rostersync::daemon {
+
+class LeaderLock {
+ public:
+  static constexpr long long kLockKey = 0x726f737465727379;  // "rostersy"
+
+  // database: state.database. For anything but "postgresql:..." no lock is needed and
+  // TryAcquire always answers true.
+  explicit LeaderLock(std::string database);
+  ~LeaderLock();
+  LeaderLock(const LeaderLock&) = delete;
+  LeaderLock& operator=(const LeaderLock&) = delete;
+
+  bool needed() const { return !conninfo_.empty(); }
+  // True when this process holds (or just took) the lock. False when another instance holds
+  // it; an IoError (database down) counts as false and is logged. Safe to call each cycle:
+  // a lost session is reconnected.
+  bool TryAcquire();
+  bool held() const { return held_; }
+
+ private:
+  std::string conninfo_;
+  std::unique_ptr<Poco::Data::Session> session_;
+  bool held_ = false;
+};
+
+}  // namespace rostersync::daemon
+
+#endif  // ROSTERSYNC_DAEMON_LEADER_LOCK_H_

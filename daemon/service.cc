@@ -1,0 +1,349 @@
+#include "daemon/service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "config/config_loader.h"
+#include "daemon/exit_codes.h"
+#include "daemon/json_views.h"
+#include "daemon/logging.h"
+#include "daemon/systemd_notify.h"
+
+namespace rostersync::daemon {
+namespace {
+
+Result<std::string> ReadAdminToken(const AdminConfig& admin) {
+  if (admin.token_file.empty()) return std::string();
+  std::ifstream in(admin.token_file);
+  if (!in) {
+    return Status::IoError("cannot read admin.token_file " + admin.token_file +
+                           "; create it (one line: the token) or unset admin.token_file");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string token = ss.str();
+  auto b = token.find_first_not_of(" \t\r\n");
+  auto e = token.find_last_not_of(" \t\r\n");
+  token = b == std::string::npos ? "" : token.substr(b, e - b + 1);
+  if (token.empty()) return Status::Invalid("admin.token_file " + admin.token_file + " is empty");
+  return token;
+}
+
+}  // namespace
+
+ScheduleOptions Service::ToScheduleOptions(const Config& config) {
+  ScheduleOptions o;
+  o.interval_ms = std::max<int64_t>(config.schedule.interval_ms, 1000);
+  o.jitter_ms = config.schedule.jitter_ms;
+  o.run_on_start = config.schedule.run_on_start;
+  return o;
+}
+
+Service::Service(Config config, const Clock& clock) : clock_(clock), config_(std::move(config)) {
+  notifier_ = std::make_unique<Notifier>(MakeHttpWebhookSender(config_.notify.webhook_url, 10'000),
+                                         clock_);
+  leader_ = std::make_unique<LeaderLock>(config_.state.database);
+}
+
+Service::~Service() { Stop(); }
+
+Status Service::Start() {
+  Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(config_, &observer_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (runner.ok()) {
+      runner_ = std::move(runner).value();
+      runner_status_ = Status::Ok();
+    } else {
+      runner_status_ = runner.status();  // retried at every cycle; readyz says why
+      spdlog::error("not ready: {}", runner_status_.ToString());
+    }
+  }
+  Result<std::string> token = ReadAdminToken(config_.admin);
+  if (!token.ok()) return token.status();
+  Result<std::unique_ptr<AdminServer>> admin = AdminServer::Start(config_.admin.listen, *token, *this);
+  if (!admin.ok()) return admin.status();
+  admin_ = std::move(admin).value();
+  spdlog::info("admin endpoint on {} (port {})", config_.admin.listen, admin_->port());
+
+  scheduler_ = std::make_unique<Scheduler>(ToScheduleOptions(config_), clock_,
+                                           [this](Trigger t) { return ScheduledCycle(t); });
+  if (config_.schedule.watch_roster && config_.roster.source == "csv") {
+    const std::string path = config_.roster.csv.path;
+    watch_ = std::make_unique<RosterWatch>(path, [this, path] {
+      spdlog::debug("roster file changed: {}", path);
+      scheduler_->RosterChanged();
+    });
+    Status s = watch_->Start();
+    if (!s.ok()) {
+      spdlog::warn("{}", s.ToString());
+      watch_.reset();
+    }
+  }
+  scheduler_->Start();
+  if (WatchdogIntervalMs() > 0) watchdog_ = std::thread([this] { WatchdogLoop(); });
+  NotifyReady();
+  NotifyStatus("started; first cycle " +
+               std::string(config_.schedule.run_on_start ? "now" : "after one interval"));
+  return Status::Ok();
+}
+
+void Service::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  NotifyStopping();
+  watchdog_cv_.notify_all();
+  if (watch_) watch_->Stop();
+  if (scheduler_) scheduler_->Stop();  // waits for a running cycle
+  if (admin_) admin_->Stop();
+  if (watchdog_.joinable()) watchdog_.join();
+}
+
+bool Service::Reload(const std::string& config_path) {
+  NotifyReloading();
+  ConfigLoad load = LoadConfigFile(config_path);
+  if (std::shared_ptr<CycleRunner> runner = Runner()) runner->ReopenAudit();
+  if (!load.ok()) {
+    spdlog::error("SIGHUP: {} has errors; keeping the running config:", config_path);
+    for (const ConfigProblem& p : load.problems) spdlog::error("  {}", p.ToString());
+    NotifyReady();
+    return false;
+  }
+  Status s = SetupLogging(load.config.logging.level, load.config.logging.format);
+  if (!s.ok()) spdlog::warn("{}", s.message());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (config_.admin.listen != load.config.admin.listen ||
+        config_.admin.token_file != load.config.admin.token_file) {
+      spdlog::warn("SIGHUP: admin.* changes take effect at the next restart");
+    }
+    if (config_.notify.webhook_url != load.config.notify.webhook_url) {
+      notifier_ = std::make_unique<Notifier>(
+          MakeHttpWebhookSender(load.config.notify.webhook_url, 10'000), clock_);
+    }
+    config_ = std::move(load.config);
+    config_changed_ = true;
+  }
+  if (scheduler_) scheduler_->SetOptions(ToScheduleOptions(config_));
+  spdlog::info("SIGHUP: reloaded {}; the next cycle uses it", config_path);
+  NotifyReady();
+  return true;
+}
+
+std::shared_ptr<CycleRunner> Service::Runner() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return runner_;
+}
+
+Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
+  Config config;
+  bool rebuild;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rebuild = !runner_ || config_changed_;
+    config = config_;
+    config_changed_ = false;
+  }
+  if (rebuild) {
+    Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(config, &observer_);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!runner.ok()) {
+      runner_status_ = runner.status();
+      config_changed_ = true;  // try again next time
+      return runner.status();
+    }
+    runner_ = std::move(runner).value();
+    runner_status_ = Status::Ok();
+  }
+  bool leader = leader_->TryAcquire();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    standby_ = !leader;
+  }
+  metrics_.SetLeader(leader);
+  if (!leader && request.apply) {
+    return Status::Conflict("standby: another rostersync instance holds the leader lock on "
+                            "the state database and applies changes");
+  }
+  std::shared_ptr<CycleRunner> runner = Runner();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cycle_running_ = true;
+    cycle_started_ms_ = clock_.NowMs();
+  }
+  CycleResult result = runner->Run(request);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cycle_running_ = false;
+    unauthorized_ = result.unauthorized;
+  }
+  return result;
+}
+
+bool Service::ScheduledCycle(Trigger trigger) {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  spdlog::info("cycle starting ({})", TriggerName(trigger));
+  CycleRequest request;
+  request.apply = true;
+  request.command = "run";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) {
+    if (result.status().IsConflict()) {
+      NotifyStatus("standby");
+      spdlog::info("{}", result.status().message());
+      return true;  // standing by is not a failure: keep the normal interval
+    }
+    spdlog::error("cycle not run: {}", result.status().ToString());
+    metrics_.RecordCycle("failed", 0, clock_.NowMs() / 1000.0);
+    notifier_->Alert("failed:setup", "rostersync: cycle not run: " + result.status().ToString());
+    NotifyStatus("cycle failed: " + result.status().ToString());
+    return false;
+  }
+  Record(*result);
+  return result->exit_code != kExitError;
+}
+
+void Service::Record(const CycleResult& r) {
+  metrics_.RecordCycle(r.result, r.seconds, clock_.NowMs() / 1000.0);
+  if (r.planned) {
+    metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
+    metrics_.SetHeld(r.plan.CountHeld());
+  }
+  if (r.applied) {
+    for (const ActionOutcome& o : r.report.outcomes) {
+      metrics_.RecordAction(ActionName(o.action.type),
+                            o.action.held ? "held" : (o.status.ok() ? "ok" : "failed"));
+    }
+  }
+  std::string summary = CycleSummary(r);
+  if (r.exit_code == kExitError) {
+    spdlog::error("cycle {}: {}", r.run_id, summary);
+  } else {
+    spdlog::info("cycle {}: {}", r.run_id, summary);
+  }
+  NotifyStatus(summary);
+  RunRecord run;
+  run.run_id = r.run_id;
+  run.command = "run";
+  run.started_ms = r.started_ms;
+  run.finished_ms = clock_.NowMs();
+  run.result = r.result;
+  run.exit_code = r.exit_code;
+  run.actions_ok = r.report.ok;
+  run.actions_failed = r.report.failed;
+  run.actions_held = r.report.held;
+  run.message = summary;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_run_ = run;
+    last_summary_ = summary;
+  }
+  if (r.applied && r.report.ok > 0) notifier_->Summary("rostersync: " + summary);
+  if (r.exit_code == kExitError) {
+    notifier_->Alert("failed:" + r.stage, "rostersync: cycle failed: " + summary);
+  } else if (r.exit_code == kExitFailed) {
+    notifier_->Alert("partial", "rostersync: some actions failed: " + summary);
+  }
+  if (r.planned) {
+    for (const Hold& h : r.plan.holds) {
+      notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message);
+    }
+  }
+}
+
+void Service::WatchdogLoop() {
+  const int64_t period = std::max<int64_t>(WatchdogIntervalMs() / 2, 100);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    // A cycle stuck far beyond any sane duration stops the pings: systemd restarts us.
+    bool stuck = cycle_running_ && clock_.NowMs() - cycle_started_ms_ >
+                                       std::max<int64_t>(config_.schedule.interval_ms, 3600'000);
+    if (!stuck) NotifyWatchdog();
+    watchdog_cv_.wait_for(lock, std::chrono::milliseconds(period));
+  }
+}
+
+bool Service::Ready(std::string* why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!runner_status_.ok()) {
+    *why = runner_status_.ToString();
+    return false;
+  }
+  if (unauthorized_) {
+    *why = "the last cycle failed on authorisation: the Mattermost token was refused";
+    return false;
+  }
+  return true;
+}
+
+std::string Service::StatusJson() {
+  std::string why;
+  bool ready = Ready(&why);
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out = "{\"ready\":" + std::string(ready ? "true" : "false") +
+                    ",\"not_ready_reason\":" + JsonString(why) +
+                    ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
+                    ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
+                    ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
+                    ",\"consecutive_failures\":" +
+                    std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
+                    ",\"next_cycle\":" +
+                    JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
+                    ",\"config\":" + JsonString(config_.path) +
+                    ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
+  return out;
+}
+
+Result<std::string> Service::RunsJson() {
+  std::shared_ptr<CycleRunner> runner = Runner();
+  if (!runner) return runner_status_;
+  Result<std::vector<RunRecord>> runs = runner->store().RecentRuns(50);
+  if (!runs.ok()) return runs.status();
+  return RunsToJson(*runs);
+}
+
+Result<std::string> Service::AuditJson(int64_t since_ms) {
+  std::shared_ptr<CycleRunner> runner = Runner();
+  if (!runner) return runner_status_;
+  AuditQuery query;
+  query.since_ms = since_ms;
+  Result<std::vector<AuditRecord>> records = runner->store().QueryAudit(query);
+  if (!records.ok()) return records.status();
+  return AuditToJson(*records);
+}
+
+Result<std::string> Service::PlanJson() {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  CycleRequest request;
+  request.apply = false;
+  request.command = "plan";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) return result.status();
+  if (!result->status.ok()) return result->status;
+  return CycleResultToJson(*result);
+}
+
+std::string Service::TriggerSync() {
+  if (scheduler_) scheduler_->RequestNow();
+  return "{\"queued\":true}";
+}
+
+Result<std::string> Service::SyncUser(const std::string& key) {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  CycleRequest request;
+  request.apply = true;
+  request.only_key = key;
+  request.command = "sync-user";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) return result.status();
+  Record(*result);
+  if (!result->status.ok()) return result->status;
+  return CycleResultToJson(*result);
+}
+
+}  // namespace rostersync::daemon

@@ -1,0 +1,97 @@
+// Service: the body of `rostersync run`. Owns the scheduler, roster watch, admin endpoint,
+// metrics, notifier, leader lock and the current CycleRunner; implements the admin routes.
+// Start() after any fork; Stop() before exit. Public methods are thread-safe: one mutex
+// serialises cycles (scheduled, per-user and /v1/plan), another guards the shared state.
+#ifndef ROSTERSYNC_DAEMON_SERVICE_H_
+#define ROSTERSYNC_DAEMON_SERVICE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "daemon/admin_server.h"
+#include "daemon/cycle.h"
+#include "daemon/leader_lock.h"
+#include "daemon/metrics.h"
+#include "daemon/metrics_observer.h"
+#include "daemon/notifier.h"
+#include "daemon/roster_watch.h"
+#include "daemon/scheduler.h"
+#include "sync/clock.h"
+
+namespace rostersync::daemon {
+
+class Service : public AdminBackend {
+ public:
+  Service(Config config, const Clock& clock);
+  ~Service() override;  // Stop()
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Opens the state (and the client), starts the admin endpoint, the scheduler, the roster
+  // watch and the watchdog. Invalid/IoError (e.g. the admin port is taken, or a non-loopback
+  // listen without a token): nothing is left running.
+  Status Start();
+  void Stop();  // cancels waits, lets a running cycle finish, stops everything. Idempotent.
+
+  // SIGHUP: re-reads config_path. Valid: the next cycle uses it (logging and schedule at
+  // once). Invalid: every problem is logged and the running config is kept. Also reopens
+  // the audit file. Returns whether the new config was taken.
+  bool Reload(const std::string& config_path);
+
+  int admin_port() const { return admin_ ? admin_->port() : 0; }
+
+  // AdminBackend
+  bool Ready(std::string* why) override;
+  std::string MetricsText() override { return metrics_.Serialize(); }
+  std::string StatusJson() override;
+  Result<std::string> RunsJson() override;
+  Result<std::string> PlanJson() override;
+  Result<std::string> AuditJson(int64_t since_ms) override;
+  std::string TriggerSync() override;
+  Result<std::string> SyncUser(const std::string& key) override;
+
+ private:
+  bool ScheduledCycle(Trigger trigger);  // the scheduler's callback
+  // Under cycle_mu_: builds the runner if needed, checks the leader lock, runs.
+  Result<CycleResult> RunCycleLocked(const CycleRequest& request);
+  void Record(const CycleResult& result);  // metrics, STATUS=, notifications
+  std::shared_ptr<CycleRunner> Runner();
+  void WatchdogLoop();
+  static ScheduleOptions ToScheduleOptions(const Config& config);
+
+  const Clock& clock_;
+  Metrics metrics_;
+  MetricsApiObserver observer_{metrics_};
+  std::unique_ptr<Notifier> notifier_;
+
+  std::mutex cycle_mu_;  // one cycle at a time
+  std::mutex mu_;        // guards the members below
+  Config config_;
+  bool config_changed_ = false;
+  std::shared_ptr<CycleRunner> runner_;
+  Status runner_status_ = Status::Internal("not started");
+  std::unique_ptr<LeaderLock> leader_;
+  bool standby_ = false;
+  bool unauthorized_ = false;
+  bool cycle_running_ = false;
+  int64_t cycle_started_ms_ = 0;
+  std::optional<RunRecord> last_run_;
+  std::string last_summary_;
+
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<RosterWatch> watch_;
+  std::unique_ptr<AdminServer> admin_;
+  std::thread watchdog_;
+  std::condition_variable watchdog_cv_;
+  bool stopping_ = false;
+};
+
+}  // namespace rostersync::daemon
+
+#endif  // ROSTERSYNC_DAEMON_SERVICE_H_

@@ -1,0 +1,76 @@
+// Production wiring of CycleRunner: the api client, the state store and the audit file.
+#include "daemon/wiring.h"
+
+#include "api/client.h"
+#include "api/client_options.h"
+#include "config/config_loader.h"
+#include "daemon/cycle.h"
+#include "daemon/logging.h"
+#include "state/audit_file.h"
+#include "state/audit_json.h"
+#include "state/open_store.h"
+
+namespace rostersync::daemon {
+
+Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
+  Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
+  if (!store.ok()) {
+    // The message of the store never holds the password; add where and what to do.
+    return store.status().Annotate("state.database " + RedactUrl(config.state.database) +
+                                   " (check that it exists and is writable)");
+  }
+  return store;
+}
+
+Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
+                                                         api::ApiObserver* observer) {
+  Result<std::string> token = ReadMattermostToken(config.mattermost);
+  if (!token.ok()) return token.status().Annotate("mattermost token");
+  api::ClientOptions options;
+  options.url = config.mattermost.url;
+  options.token = *token;
+  options.ca_file = config.mattermost.ca_file;
+  options.insecure_skip_verify = config.mattermost.insecure_skip_verify;
+  options.timeout_ms = config.mattermost.timeout_ms;
+  options.concurrency = config.mattermost.concurrency;
+  options.rate_per_second = config.mattermost.rate_per_second;
+  options.rate_burst = config.mattermost.rate_burst;
+  options.max_attempts = config.mattermost.retry_max_attempts;
+  options.base_delay_ms = config.mattermost.retry_base_delay_ms;
+  options.max_delay_ms = config.mattermost.retry_max_delay_ms;
+  options.observer = observer;
+  Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
+  if (!client.ok()) {
+    return Status(client.status().code(), Scrub(client.status().message(), *token))
+        .Annotate("mattermost.url " + config.mattermost.url);
+  }
+  Result<std::unique_ptr<StateStore>> store = OpenStore(config);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<AuditFile> audit;
+  if (!config.audit.file.empty()) {
+    Result<std::unique_ptr<AuditFile>> opened = AuditFile::Open(config.audit.file);
+    if (!opened.ok()) {
+      return opened.status().Annotate("audit.file (create its directory or fix the path)");
+    }
+    audit = std::move(opened).value();
+  }
+  static SystemClock clock;
+  std::unique_ptr<CycleRunner> runner(new CycleRunner(config, clock));
+  runner->owned_api_ = std::move(client).value();
+  runner->owned_store_ = std::move(store).value();
+  runner->api_ = runner->owned_api_.get();
+  runner->store_ = runner->owned_store_.get();
+  if (audit) {
+    AuditFile* file = audit.get();
+    runner->reopen_audit_ = [file] {
+      Status s = file->Reopen();
+      (void)s;
+    };
+    runner->owned_audit_ = std::move(audit);
+    runner->audit_ = runner->owned_audit_.get();
+  }
+  runner->decode_action_ = [](const std::string& payload) { return ActionFromJson(payload); };
+  return runner;
+}
+
+}  // namespace rostersync::daemon

@@ -1,0 +1,20 @@
+// Production wiring: builds the Mattermost client, the state store and the audit file from
+// a Config. Internal to daemon/; the only file that includes api/ and state/ headers.
+#ifndef ROSTERSYNC_DAEMON_WIRING_H_
+#define ROSTERSYNC_DAEMON_WIRING_H_
+
+#include <memory>
+
+#include "config/config.h"
+#include "sync/state_store.h"
+#include "sync/status.h"
+
+namespace rostersync::daemon {
+
+// Opens state.database (sqlite:... or postgresql:...). IoError/Invalid saying what to do;
+// never includes a connection password. Safe to retry.
+Result<std::unique_ptr<StateStore>> OpenStore(const Config& config);
+
+}  // namespace rostersync::daemon
+
+#endif  // ROSTERSYNC_DAEMON_WIRING_H_

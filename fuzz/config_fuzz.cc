@@ -1,0 +1,18 @@
+// libFuzzer target: ParseConfig over arbitrary bytes must never crash, hang or throw, and its
+// report must never be empty when the config is rejected.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "config/config_loader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 64 * 1024) return 0;  // the interesting bugs are in structure, not size
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  rostersync::ConfigLoad load = rostersync::ParseConfig(text, "fuzz.yaml");
+  const std::string report = load.Report();
+  if (!load.ok() && report.empty()) std::abort();
+  if (load.config.mattermost.timeout_ms < 0 || load.config.schedule.interval_ms < 0) std::abort();
+  return 0;
+}

@@ -1,0 +1,132 @@
+#include "roster/csv_parser.h"
+
+#include <utility>
+
+namespace rostersync {
+namespace {
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+}  // namespace
+
+CsvParser::CsvParser(char delimiter, Callback on_record)
+    : delimiter_(delimiter), on_record_(std::move(on_record)) {}
+
+void CsvParser::Feed(std::string_view chunk) {
+  size_t i = 0;
+  while (!bom_done_ && i < chunk.size()) {
+    bom_.push_back(chunk[i++]);
+    if (kBom.substr(0, bom_.size()) != bom_) {  // not a BOM: replay what was held back
+      bom_done_ = true;
+      std::string held;
+      held.swap(bom_);
+      for (char c : held) Consume(c);
+    } else if (bom_.size() == kBom.size()) {
+      bom_done_ = true;
+      bom_.clear();
+    }
+  }
+  for (; i < chunk.size(); ++i) Consume(chunk[i]);
+}
+
+void CsvParser::NewLine() { ++line_; }
+
+void CsvParser::EndField() {
+  record_.cells.push_back(std::move(field_));
+  field_.clear();
+}
+
+void CsvParser::EndRecord() {
+  EndField();
+  on_record_(record_);
+  record_.cells.clear();
+  record_.error.clear();
+  state_ = State::kRecordStart;
+}
+
+void CsvParser::Consume(char c) {
+  // A LF right after a CR completes a CRLF line end that was already counted.
+  if (last_was_cr_) {
+    last_was_cr_ = false;
+    if (c == '\n') {
+      if (state_ == State::kQuoted) field_.push_back(c);
+      return;
+    }
+  }
+  const bool eol = c == '\n' || c == '\r';
+  if (state_ == State::kRecordStart) {
+    record_.line = line_;
+    state_ = State::kFieldStart;
+  }
+  switch (state_) {
+    case State::kRecordStart:  // handled above
+    case State::kFieldStart:
+      if (c == '"') {
+        state_ = State::kQuoted;
+        return;
+      }
+      state_ = State::kUnquoted;
+      [[fallthrough]];
+    case State::kUnquoted:
+      if (c == delimiter_) {
+        EndField();
+        state_ = State::kFieldStart;
+      } else if (eol) {
+        EndRecord();
+      } else if (c == '"' && field_.find_first_not_of(" \t") == std::string::npos) {
+        field_.clear();  // blanks before an opening quote: `a, "b"` is read as `b`
+        state_ = State::kQuoted;
+      } else {
+        field_.push_back(c);  // a quote inside an unquoted value is kept literally
+      }
+      break;
+    case State::kQuoted:
+      if (c == '"') {
+        state_ = State::kQuoteInQuoted;
+      } else {
+        field_.push_back(c);
+      }
+      break;
+    case State::kQuoteInQuoted:
+      if (c == '"') {
+        field_.push_back('"');
+        state_ = State::kQuoted;
+      } else if (c == delimiter_) {
+        EndField();
+        state_ = State::kFieldStart;
+      } else if (eol) {
+        EndRecord();
+      } else if (IsBlank(c)) {
+        // blanks after a closing quote are ignored
+      } else {
+        if (record_.error.empty()) {
+          record_.error = "text after a closing quote; a quote inside a quoted value must be doubled (\"\")";
+        }
+        field_.push_back(c);
+        state_ = State::kUnquoted;
+      }
+      break;
+  }
+  if (eol) {
+    NewLine();
+    last_was_cr_ = c == '\r';
+  }
+}
+
+void CsvParser::Finish() {
+  if (!bom_done_) {  // a stream shorter than a BOM
+    bom_done_ = true;
+    std::string held;
+    held.swap(bom_);
+    if (held != kBom) {
+      for (char c : held) Consume(c);
+    }
+  }
+  if (state_ == State::kRecordStart) return;
+  if (state_ == State::kQuoted) {
+    record_.error = "unterminated quote: the quoted value opened in this record never closes "
+                    "(truncated file, or a stray quote)";
+  }
+  EndRecord();
+}
+
+}  // namespace rostersync

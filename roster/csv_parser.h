@@ -1,0 +1,59 @@
+// CsvParser: a streaming RFC 4180 record splitter. Feed it chunks of bytes in order; it
+// calls back once per record with the cells and the line the record starts on. Handles
+// quoted fields with delimiters, CR/LF/CRLF and doubled quotes inside, a UTF-8 BOM, CRLF or
+// LF line ends. Malformed quoting never throws: the record carries an error instead.
+// Pure (no Poco, no I/O). One instance per stream; not thread-safe.
+#ifndef ROSTERSYNC_ROSTER_CSV_PARSER_H_
+#define ROSTERSYNC_ROSTER_CSV_PARSER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rostersync {
+
+struct CsvRecord {
+  std::vector<std::string> cells;
+  int64_t line = 0;   // 1-based line on which the record starts
+  std::string error;  // non-empty: malformed (unterminated quote, text after a closing quote)
+};
+
+class CsvParser {
+ public:
+  using Callback = std::function<void(CsvRecord& record)>;
+
+  // `on_record` is called for every record, blank lines included (as one empty cell).
+  CsvParser(char delimiter, Callback on_record);
+  CsvParser(const CsvParser&) = delete;
+  CsvParser& operator=(const CsvParser&) = delete;
+
+  // Consumes the next bytes of the stream; chunk boundaries may fall anywhere.
+  void Feed(std::string_view chunk);
+  // Ends the stream: emits the last record if the input did not end with a newline.
+  // A quote still open here makes that record an "unterminated quote" error.
+  void Finish();
+
+ private:
+  enum class State { kRecordStart, kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
+
+  void Consume(char c);
+  void EndField();
+  void EndRecord();
+  void NewLine();  // counts a line end (CR, LF or CRLF count once)
+
+  char delimiter_;
+  Callback on_record_;
+  State state_ = State::kRecordStart;
+  std::string field_;
+  CsvRecord record_;
+  int64_t line_ = 1;
+  bool last_was_cr_ = false;
+  std::string bom_;  // bytes of a possible BOM at the start of the stream
+  bool bom_done_ = false;
+};
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_ROSTER_CSV_PARSER_H_

@@ -1,0 +1,190 @@
+#include "roster/field_mapping.h"
+
+#include <algorithm>
+
+#include "roster/text.h"
+
+namespace rostersync {
+namespace {
+
+int FindColumn(const std::vector<std::string>& columns, const std::string& name) {
+  const std::string want = text::Trim(name);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (text::EqualsIgnoreCase(columns[i], want)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& MappableFields() {
+  static const std::vector<std::string> kFields{
+      "username", "email",        "first_name", "last_name", "nickname",   "position", "locale",
+      "auth_service", "auth_data", "role",      "active",    "start_date", "end_date"};
+  return kFields;
+}
+
+const std::vector<std::string>& KnownTransforms() {
+  static const std::vector<std::string> kTransforms{"trim", "lower", "upper", "ascii",
+                                                    "mattermost_username"};
+  return kTransforms;
+}
+
+std::string ApplyTransform(const std::string& name, const std::string& value) {
+  if (name == "trim") return text::Trim(value);
+  if (name == "lower") return text::Lower(value);
+  if (name == "upper") return text::Upper(value);
+  if (name == "ascii") return text::AsciiFold(value);
+  if (name == "mattermost_username") return text::MattermostUsername(value);
+  return value;
+}
+
+Status ValidateFieldsConfig(const FieldsConfig& fields) {
+  std::vector<std::string> problems;
+  const auto& known = MappableFields();
+  for (const auto& [name, spec] : fields.specs) {
+    const std::string at =
+        "fields." + name + (spec.line > 0 ? " (line " + std::to_string(spec.line) + ")" : "");
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      problems.push_back(at + ": unknown field; known: " + Join(known));
+      continue;
+    }
+    const int sources = !spec.column.empty() + !spec.templ.empty() + spec.value.has_value();
+    if (sources != 1) {
+      problems.push_back(at + ": give exactly one of column, template or value");
+    }
+    for (const auto& t : spec.transform) {
+      const auto& kt = KnownTransforms();
+      if (std::find(kt.begin(), kt.end(), t) == kt.end()) {
+        problems.push_back(at + ": unknown transform '" + t + "'; known: " + Join(kt));
+      }
+    }
+    if (name == "role") {
+      for (const auto& [from, to] : spec.map) {
+        if (to != "system_user" && to != "system_admin" && to != "guest" &&
+            to != "system_guest") {
+          problems.push_back(at + ": map value '" + to + "' for '" + from +
+                             "' must be system_user, system_admin or guest");
+        }
+      }
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  std::string msg = "invalid fields config: ";
+  for (size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+  return Status::Invalid(msg);
+}
+
+FieldMapper::FieldMapper(const FieldsConfig& fields, const std::vector<std::string>& columns) {
+  for (const auto& [name, spec] : fields.specs) {
+    Compiled compiled;
+    compiled.spec = &spec;
+    auto need = [&](const std::string& column) {
+      int index = FindColumn(columns, column);
+      if (index < 0) {
+        missing_columns_.push_back(text::Trim(column));
+        problems_.push_back("column '" + text::Trim(column) + "' (fields." + name +
+                            ") is not in the roster header; fix the export or fields." + name);
+      }
+      return index;
+    };
+    if (spec.value.has_value()) {
+      // constant
+    } else if (!spec.templ.empty()) {
+      const std::string& t = spec.templ;
+      std::string literal;
+      for (size_t i = 0; i < t.size(); ++i) {
+        size_t close = t[i] == '{' ? t.find('}', i + 1) : std::string::npos;
+        if (close == std::string::npos) {
+          literal.push_back(t[i]);
+          continue;
+        }
+        if (!literal.empty()) compiled.parts.push_back({false, literal, -1});
+        literal.clear();
+        std::string column = t.substr(i + 1, close - i - 1);
+        compiled.parts.push_back({true, column, need(column)});
+        i = close;
+      }
+      if (!literal.empty()) compiled.parts.push_back({false, literal, -1});
+    } else if (!spec.column.empty()) {
+      compiled.column_index = need(spec.column);
+    }
+    for (const auto& tr : spec.transform) {
+      const auto& kt = KnownTransforms();
+      if (std::find(kt.begin(), kt.end(), tr) == kt.end()) {
+        problems_.push_back("fields." + name + " lists unknown transform '" + tr +
+                            "'; known: " + Join(kt));
+      }
+    }
+    fields_.emplace(name, std::move(compiled));
+  }
+}
+
+bool FieldMapper::FromTemplate(const std::string& field) const {
+  auto it = fields_.find(field);
+  return it != fields_.end() && !it->second.spec->templ.empty() && !it->second.spec->value;
+}
+
+std::string FieldMapper::Label(const std::string& field) const {
+  auto it = fields_.find(field);
+  if (it != fields_.end() && !it->second.spec->value && it->second.spec->templ.empty() &&
+      !it->second.spec->column.empty()) {
+    return text::Trim(it->second.spec->column);
+  }
+  return "fields." + field;
+}
+
+bool FieldMapper::Eval(const std::string& field, const RawRow& row, std::string* out,
+                       std::string* reason) const {
+  out->clear();
+  auto it = fields_.find(field);
+  if (it == fields_.end()) return true;
+  const Compiled& c = it->second;
+  const FieldSpec& spec = *c.spec;
+  auto cell = [&](int index) -> std::string {
+    return index >= 0 && static_cast<size_t>(index) < row.cells.size() ? row.cells[index] : "";
+  };
+  if (spec.value) {
+    *out = *spec.value;
+  } else if (!spec.templ.empty()) {
+    for (const auto& part : c.parts) *out += part.column ? text::Trim(cell(part.index)) : part.text;
+  } else {
+    *out = cell(c.column_index);
+  }
+  for (const auto& tr : spec.transform) *out = ApplyTransform(tr, *out);
+  if (spec.map.empty()) {
+    if (out->empty() && spec.default_value) *out = *spec.default_value;
+    return true;
+  }
+  auto hit = spec.map.find(*out);
+  if (hit == spec.map.end()) {
+    const std::string trimmed = text::Trim(*out);
+    for (auto m = spec.map.begin(); m != spec.map.end(); ++m) {
+      if (text::EqualsIgnoreCase(text::Trim(m->first), trimmed)) {
+        hit = m;
+        break;
+      }
+    }
+  }
+  if (hit != spec.map.end()) {
+    *out = hit->second;
+    return true;
+  }
+  if (spec.default_value) {
+    *out = *spec.default_value;
+    return true;
+  }
+  std::vector<std::string> keys;
+  for (const auto& m : spec.map) keys.push_back(m.first);
+  *reason = "value '" + *out + "' is not in fields." + field + ".map (" + Join(keys) +
+            ") and fields." + field + " has no default; add it to the map or set a default";
+  return false;
+}
+
+}  // namespace rostersync

@@ -1,0 +1,150 @@
+#include "roster/sql_source.h"
+
+#include <Poco/Data/MySQL/Connector.h>
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "roster/text.h"
+
+namespace rostersync {
+
+void RegisterSqlConnectors() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    Poco::Data::MySQL::Connector::registerConnector();
+  });
+}
+
+std::string RedactConnection(std::string message, const std::string& connection) {
+  if (connection.size() >= 4) {
+    for (size_t at = message.find(connection); at != std::string::npos;
+         at = message.find(connection, at)) {
+      message.replace(at, connection.size(), "<connection>");
+    }
+  }
+  static const std::regex kKeyValue(R"((password|pwd|passwd)\s*=\s*('[^']*'|[^\s;]*))",
+                                    std::regex::icase);
+  static const std::regex kUri(R"((://[^:/@\s]*):[^@/\s]*@)");
+  message = std::regex_replace(message, kKeyValue, "$1=***");
+  return std::regex_replace(message, kUri, "$1:***@");
+}
+
+Result<std::string> ResolveConnection(const SqlConfig& config) {
+  if (!config.connection.empty()) return config.connection;
+  if (!config.connection_env.empty()) {
+    const char* value = std::getenv(config.connection_env.c_str());
+    if (value == nullptr || *value == '\0') {
+      return Status::Invalid("roster.sql.connection_env names " + config.connection_env +
+                             ", which is not set; set it in the service environment");
+    }
+    return std::string(value);
+  }
+  if (!config.connection_file.empty()) {
+    std::ifstream in(config.connection_file);
+    std::string line;
+    if (!in || !std::getline(in, line) || text::Trim(line).empty()) {
+      return Status::Invalid("cannot read a connection string from roster.sql.connection_file " +
+                             config.connection_file + "; check the file and its permissions");
+    }
+    return text::Trim(line);
+  }
+  return Status::Invalid(
+      "roster.sql needs one of connection, connection_env or connection_file");
+}
+
+SqlSource::SqlSource(SqlConfig config, std::string key_column)
+    : config_(std::move(config)), key_column_(std::move(key_column)) {}
+
+Result<RawTable> SqlSource::Read() {
+  Result<std::string> connection = ResolveConnection(config_);
+  if (!connection.ok()) return connection.status();
+  const std::string& conn = *connection;
+  const std::string what = "roster query on " + config_.connector;
+  if (config_.connector == "sqlite" && conn != ":memory:") {
+    // Poco would silently create a missing SQLite file: refuse instead.
+    std::ifstream probe(conn);
+    if (!probe) {
+      return Status::IoError("cannot open SQLite roster database " + conn +
+                             "; check roster.sql.connection and the file's permissions");
+    }
+  }
+  RegisterSqlConnectors();
+  RawTable table;
+  table.origin = "sql:" + config_.connector;
+  try {
+    Poco::Data::Session session(config_.connector, conn, 30);
+    Poco::Data::Statement select(session);
+    select << config_.query;
+    select.execute();
+    Poco::Data::RecordSet rs(select);
+    const size_t columns = rs.columnCount();
+    std::set<std::string> seen;
+    int key_index = -1;
+    for (size_t c = 0; c < columns; ++c) {
+      std::string name = text::Trim(rs.columnName(c));
+      if (!seen.insert(text::AsciiLower(name)).second) {
+        return Status::Invalid(what + ": the query returns column '" + name +
+                               "' twice; give one of them another name with AS");
+      }
+      if (text::EqualsIgnoreCase(name, text::Trim(key_column_))) key_index = static_cast<int>(c);
+      table.columns.push_back(std::move(name));
+    }
+    uint64_t hash = text::kFnvOffset;
+    const size_t rows = rs.rowCount();
+    table.rows.reserve(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      RawRow row;
+      row.cells.reserve(columns);
+      std::string bad_column;
+      for (size_t c = 0; c < columns; ++c) {
+        std::string cell;
+        try {
+          const Poco::Dynamic::Var& v = rs.value(c, r);
+          if (!v.isEmpty()) cell = v.convert<std::string>();
+        } catch (const Poco::Exception&) {
+          bad_column = table.columns[c];
+        }
+        hash = text::Fnv1a64(cell, text::Fnv1a64("\x1f", hash));
+        row.cells.push_back(std::move(cell));
+      }
+      for (size_t c = 0; c < columns && bad_column.empty(); ++c) {
+        if (!text::IsValidUtf8(row.cells[c])) bad_column = table.columns[c];
+      }
+      const std::string key =
+          key_index >= 0 ? text::Trim(row.cells[key_index]) : std::string();
+      row.where = "row " + std::to_string(r + 1) +
+                  (key.empty() || !text::IsValidUtf8(key) ? "" : " (key=" + key + ")");
+      if (!bad_column.empty()) {
+        table.errors.push_back({row.where, text::IsValidUtf8(key) ? key : "", bad_column,
+                                "the value cannot be read as UTF-8 text; cast it to text in "
+                                "roster.sql.query or fix the data"});
+        continue;
+      }
+      hash = text::Fnv1a64("\x1e", hash);
+      table.rows.push_back(std::move(row));
+    }
+    table.fingerprint = text::Hex64(hash);
+  } catch (const Poco::Exception& e) {
+    return Status::IoError(RedactConnection(what + " failed: " + e.displayText(), conn) +
+                           "; check roster.sql (connection and query); nothing was applied");
+  } catch (const std::exception& e) {
+    return Status::IoError(RedactConnection(what + " failed: " + e.what(), conn) +
+                           "; check roster.sql; nothing was applied");
+  }
+  return table;
+}
+
+}  // namespace rostersync

@@ -1,0 +1,254 @@
+#include "roster/text.h"
+
+#include <cstdio>
+
+namespace rostersync::text {
+namespace {
+
+// Decodes the rune at s[i]. Returns its length (1-4) and sets *cp; 0 if the bytes there
+// are not well-formed UTF-8.
+size_t DecodeRune(std::string_view s, size_t i, uint32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  size_t len;
+  uint32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, *cp = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, *cp = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, *cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (b & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+void AppendRune(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Upper-case letters of Latin Extended-A: in 0100-0137 and 014A-0177 the even code point
+// is upper case; in 0139-0148 and 0179-017E the odd one is.
+bool IsExtAUpper(uint32_t cp) {
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return cp % 2 == 0;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return cp % 2 == 1;
+  return false;
+}
+bool IsExtALower(uint32_t cp) {
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return cp % 2 == 1;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return cp % 2 == 0;
+  return false;
+}
+
+uint32_t LowerRune(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;
+  if (cp == 0x130) return 'i';  // İ
+  if (cp == 0x178) return 0xFF;  // Ÿ
+  if (IsExtAUpper(cp)) return cp + 1;
+  return cp;
+}
+
+uint32_t UpperRune(uint32_t cp) {
+  if (cp >= 'a' && cp <= 'z') return cp - 32;
+  if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) return cp - 0x20;
+  if (cp == 0xFF) return 0x178;
+  if (IsExtALower(cp)) return cp - 1;
+  return cp;
+}
+
+template <typename Fn>
+std::string MapRunes(std::string_view s, Fn fn) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t len = DecodeRune(s, i, &cp);
+    if (len == 0) {  // keep invalid bytes as they are
+      out.push_back(s[i++]);
+      continue;
+    }
+    AppendRune(fn(cp), &out);
+    i += len;
+  }
+  return out;
+}
+
+// U+00C0..U+00FF; '#' marks entries spelled out in FoldSpecial.
+constexpr char kLatin1[] = "AAAAAA#CEEEEIIIIDNOOOOOxOUUUUY##aaaaaa#ceeeeiiiidnooooo#ouuuuy#y";
+// U+0100..U+017F.
+constexpr char kExtA[] =
+    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi##JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo##"
+    "RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+static_assert(sizeof(kLatin1) == 64 + 1, "Latin-1 table covers U+00C0..U+00FF");
+static_assert(sizeof(kExtA) == 128 + 1, "Extended-A table covers U+0100..U+017F");
+
+const char* FoldSpecial(uint32_t cp) {
+  switch (cp) {
+    case 0xC6: return "AE";
+    case 0xDE: return "TH";
+    case 0xDF: return "ss";
+    case 0xE6: return "ae";
+    case 0xF7: return "";
+    case 0xFE: return "th";
+    case 0x132: return "IJ";
+    case 0x133: return "ij";
+    case 0x152: return "OE";
+    case 0x153: return "oe";
+    case 0x1E9E: return "SS";
+    case 0xA0: return " ";
+    case 0x2018: case 0x2019: return "'";
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: return "-";
+    case 0x218: return "S";  // Romanian comma-below letters
+    case 0x219: return "s";
+    case 0x21A: return "T";
+    case 0x21B: return "t";
+    default: return nullptr;
+  }
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t len = DecodeRune(s, i, &cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+size_t RuneCount(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) {
+    uint32_t cp;
+    size_t len = DecodeRune(s, i, &cp);
+    i += len == 0 ? 1 : len;
+  }
+  return n;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsSpace(s[b])) ++b;
+  while (e > b && IsSpace(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::string Lower(std::string_view s) { return MapRunes(s, LowerRune); }
+std::string Upper(std::string_view s) { return MapRunes(s, UpperRune); }
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string AsciiFold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t len = DecodeRune(s, i, &cp);
+    if (len == 0) {  // invalid byte: dropped
+      ++i;
+      continue;
+    }
+    i += len;
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (const char* special = FoldSpecial(cp)) {
+      out += special;
+    } else if (cp >= 0xC0 && cp <= 0xFF) {
+      out.push_back(kLatin1[cp - 0xC0]);
+    } else if (cp >= 0x100 && cp <= 0x17F) {
+      out.push_back(kExtA[cp - 0x100]);
+    }
+    // Anything else (combining marks U+0300.., other scripts) is removed.
+  }
+  return out;
+}
+
+bool IsReservedUsername(std::string_view s) {
+  return s == "all" || s == "channel" || s == "matterbot" || s == "system";
+}
+
+std::string MattermostUsername(std::string_view s) {
+  const std::string folded = AsciiFold(s);
+  std::string out;
+  out.reserve(folded.size());
+  for (char c : folded) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (IsSpace(c)) c = '.';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                    c == '_';
+    if (!ok) continue;
+    if (c == '.' && !out.empty() && out.back() == '.') continue;
+    out.push_back(c);
+  }
+  auto is_punct = [](char c) { return c == '.' || c == '-' || c == '_'; };
+  size_t b = 0;
+  while (b < out.size() && is_punct(out[b])) ++b;
+  out.erase(0, b);
+  if (out.size() > 64) out.resize(64);
+  while (!out.empty() && is_punct(out.back())) out.pop_back();
+  if (IsReservedUsername(out)) out += "1";
+  return out;
+}
+
+uint64_t Fnv1a64(std::string_view data, uint64_t hash) {
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string Hex64(uint64_t value) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+}  // namespace rostersync::text

@@ -1,0 +1,40 @@
+// Small UTF-8 text helpers for the roster: validation, rune counts, case mapping and an
+// ASCII transliteration table (Latin-1 Supplement, Latin Extended-A, a few of Extended-B).
+// Pure functions over std::string; no locale, no Poco. Thread-safe.
+#ifndef ROSTERSYNC_ROSTER_TEXT_H_
+#define ROSTERSYNC_ROSTER_TEXT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rostersync::text {
+
+// True if `s` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// Number of code points; invalid bytes count one each.
+size_t RuneCount(std::string_view s);
+// Strips ASCII whitespace at both ends.
+std::string Trim(std::string_view s);
+// Lower/upper case for ASCII, Latin-1 Supplement and Latin Extended-A; other runes kept.
+std::string Lower(std::string_view s);
+std::string Upper(std::string_view s);
+// ASCII-only lower case (for case-insensitive header / value matching).
+std::string AsciiLower(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Transliterates to ASCII: "José Ñúñez" -> "Jose Nunez", "Øyvind" -> "Oyvind", ß -> ss,
+// æ -> ae, đ -> d, ł -> l. Combining marks are dropped; other non-ASCII runes are removed.
+std::string AsciiFold(std::string_view s);
+// Mattermost username: ASCII fold, lower case, whitespace -> '.', other characters outside
+// [a-z0-9.-_] removed, runs of '.' collapsed, leading/trailing [._-] trimmed, cut to 64,
+// and a reserved name (all, channel, matterbot, system) gets the suffix "1".
+std::string MattermostUsername(std::string_view s);
+bool IsReservedUsername(std::string_view s);
+// 64-bit FNV-1a, as 16 lower-case hex digits; Fnv1a64 continues from `hash`.
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+uint64_t Fnv1a64(std::string_view data, uint64_t hash = kFnvOffset);
+std::string Hex64(uint64_t value);
+
+}  // namespace rostersync::text
+
+#endif  // ROSTERSYNC_ROSTER_TEXT_H_

@@ -1,0 +1,416 @@
+// SqlStateStore on Poco Data. Reads go through RecordSet and Dynamic::Var conversions, which
+// absorb the per-backend integer widths (SQLite INTEGER vs PostgreSQL int4/int8); nothing is
+// bound as bool (PostgreSQL's binder quirk) and every column is NOT NULL.
+#include "state/sql_state_store.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "state/audit_json.h"
+
+namespace rostersync {
+namespace {
+
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+
+template <typename... Args>
+void Exec(Session& session, const std::string& sql, Args... args) {
+  Statement st(session);
+  st << sql;
+  (void)std::initializer_list<int>{((void)(st, bind(args)), 0)...};
+  st.execute();
+}
+
+template <typename... Args>
+RecordSet Select(Session& session, const std::string& sql, Args... args) {
+  Statement st(session);
+  st << sql;
+  (void)std::initializer_list<int>{((void)(st, bind(args)), 0)...};
+  st.execute();
+  return RecordSet(st);
+}
+
+std::string S(RecordSet& rs, size_t col, size_t row) {
+  const Poco::Dynamic::Var& v = rs.value(col, row);
+  return v.isEmpty() ? std::string() : v.convert<std::string>();
+}
+
+int64_t I(RecordSet& rs, size_t col, size_t row) {
+  const Poco::Dynamic::Var& v = rs.value(col, row);
+  return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
+}
+
+template <typename T>
+T Value(Result<T> r) {  // a corrupt JSON column is a database failure, not a bug
+  if (!r.ok()) throw Poco::DataException(r.status().message());
+  return std::move(*r);
+}
+
+ActionType ActionTypeFromName(const std::string& name) {
+  for (int t = 0; t <= static_cast<int>(ActionType::kDeactivate); ++t) {
+    if (name == ActionName(static_cast<ActionType>(t))) return static_cast<ActionType>(t);
+  }
+  throw Poco::DataException("journal: unknown action " + name);
+}
+
+const char kAuditColumns[] =
+    "ts_ms, run_id, action, roster_key, user_id, username, changes, result, http_status,"
+    " request_id, error";
+const char kRunColumns[] =
+    "run_id, command, started_ms, finished_ms, result, exit_code, actions_ok, actions_failed,"
+    " actions_held, roster_rows, rejected_rows, message";
+
+}  // namespace
+
+SqlStateStore::SqlStateStore(SqlDialect dialect, std::unique_ptr<Session> session,
+                             std::string secret, int lock_fd)
+    : dialect_(dialect), session_(std::move(session)), secret_(std::move(secret)),
+      lock_fd_(lock_fd) {}
+
+SqlStateStore::~SqlStateStore() {
+  try {
+    session_->close();
+  } catch (...) {
+  }
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+std::string SqlStateStore::Sql(const std::string& query) const {
+  if (dialect_ == SqlDialect::kSqlite) return query;
+  std::string out;
+  int n = 0;
+  for (char c : query) {
+    if (c == '?') {
+      out += "$" + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string SqlStateStore::Scrub(std::string message) const {
+  if (secret_.empty()) return message;
+  for (size_t pos = message.find(secret_); pos != std::string::npos;
+       pos = message.find(secret_, pos)) {
+    message.replace(pos, secret_.size(), "***");
+  }
+  return message;
+}
+
+template <typename Fn>
+Status SqlStateStore::Transaction(const std::string& what, Fn fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    session_->begin();
+    fn();
+    session_->commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    if (auto* pe = dynamic_cast<const Poco::Exception*>(&e)) text = pe->displayText();
+    try {
+      if (session_->isTransaction()) session_->rollback();
+    } catch (...) {
+    }
+    return Status::IoError(Scrub("state store: " + what + " failed: " + text));
+  }
+}
+
+Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
+                                                           const std::string& connection,
+                                                           const std::string& secret,
+                                                           int lock_fd) {
+  std::unique_ptr<SqlStateStore> store;
+  try {
+    auto session = std::make_unique<Session>(
+        dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL", connection);
+    store.reset(new SqlStateStore(dialect, std::move(session), secret, lock_fd));
+    if (dialect == SqlDialect::kSqlite) {
+      // WAL + FULL: a committed journal/audit row survives power loss.
+      for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                                 "PRAGMA busy_timeout=5000"}) {
+        Select(*store->session_, pragma);
+      }
+    }
+  } catch (const Poco::Exception& e) {
+    if (!store && lock_fd >= 0) ::close(lock_fd);
+    std::string text = "cannot open the state database: " + e.displayText();
+    if (!secret.empty()) {
+      for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p)) {
+        text.replace(p, secret.size(), "***");
+      }
+    }
+    return Status::IoError(text + " (check state.database)");
+  }
+  if (Status s = store->Migrate(); !s.ok()) return s;
+  return store;
+}
+
+Status SqlStateStore::Migrate() {
+  int current = 0;
+  Status s = Transaction("reading the schema version", [&] {
+    Exec(*session_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    RecordSet rs = Select(*session_, "SELECT MAX(version) FROM schema_version");
+    current = rs.rowCount() > 0 ? static_cast<int>(I(rs, 0, 0)) : 0;
+  });
+  if (!s.ok()) return s;
+  for (const Migration& m : StateMigrations()) {
+    if (m.version <= current) continue;
+    s = Transaction("migrating the schema to version " + std::to_string(m.version), [&] {
+      for (std::string sql : m.statements) {
+        auto replace = [&sql](const std::string& from, const std::string& to) {
+          for (size_t p = sql.find(from); p != std::string::npos; p = sql.find(from, p)) {
+            sql.replace(p, from.size(), to);
+          }
+        };
+        bool pg = dialect_ == SqlDialect::kPostgres;
+        replace("{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+        replace("{BIGINT}", "BIGINT");
+        Exec(*session_, sql);
+      }
+      Exec(*session_, Sql("INSERT INTO schema_version (version) VALUES (?)"), m.version);
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<int> SqlStateStore::SchemaVersion() {
+  int version = 0;
+  Status s = Transaction("reading the schema version", [&] {
+    RecordSet rs = Select(*session_, "SELECT MAX(version) FROM schema_version");
+    version = static_cast<int>(I(rs, 0, 0));
+  });
+  if (!s.ok()) return s;
+  return version;
+}
+
+void SqlStateStore::UpsertLedgerLocked(const LedgerEntry& e) {
+  Exec(*session_,
+       Sql("INSERT INTO ledger (roster_key, user_id, set_values, absent_since_ms, absent_cycles,"
+           " reported) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (roster_key) DO UPDATE SET"
+           " user_id = excluded.user_id, set_values = excluded.set_values,"
+           " absent_since_ms = excluded.absent_since_ms, absent_cycles = excluded.absent_cycles,"
+           " reported = excluded.reported"),
+       e.key, e.user_id, StringMapToJson(e.set_values), static_cast<Poco::Int64>(e.absent_since_ms),
+       e.absent_cycles, StringSetToJson(e.reported));
+}
+
+void SqlStateStore::InsertAuditLocked(const AuditRecord& r) {
+  Exec(*session_,
+       Sql(std::string("INSERT INTO audit (") + kAuditColumns +
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+       static_cast<Poco::Int64>(r.ts_ms), r.run_id, r.action, r.key, r.user_id, r.username,
+       ChangesToJson(r.changes), r.result, r.http_status, r.request_id, r.error);
+}
+
+Result<Ledger> SqlStateStore::LoadLedger() {
+  Ledger ledger;
+  Status s = Transaction("loading the ledger", [&] {
+    RecordSet rs = Select(*session_,
+                          "SELECT roster_key, user_id, set_values, absent_since_ms,"
+                          " absent_cycles, reported FROM ledger");
+    for (size_t row = 0; row < rs.rowCount(); ++row) {
+      LedgerEntry e;
+      e.key = S(rs, 0, row);
+      e.user_id = S(rs, 1, row);
+      e.set_values = Value(StringMapFromJson(S(rs, 2, row)));
+      e.absent_since_ms = I(rs, 3, row);
+      e.absent_cycles = static_cast<int>(I(rs, 4, row));
+      e.reported = Value(StringSetFromJson(S(rs, 5, row)));
+      ledger[e.key] = e;
+    }
+  });
+  if (!s.ok()) return s;
+  return ledger;
+}
+
+Status SqlStateStore::PutLedgerEntry(const LedgerEntry& entry) {
+  return Transaction("saving ledger entry " + entry.key, [&] { UpsertLedgerLocked(entry); });
+}
+
+Status SqlStateStore::DeleteLedgerEntry(const std::string& key) {
+  return Transaction("deleting ledger entry " + key, [&] {
+    Exec(*session_, Sql("DELETE FROM ledger WHERE roster_key = ?"), key);
+  });
+}
+
+Status SqlStateStore::PutLedger(const Ledger& ledger) {
+  return Transaction("saving the ledger", [&] {
+    for (const auto& [key, entry] : ledger) UpsertLedgerLocked(entry);
+  });
+}
+
+Status SqlStateStore::BeginRun(const RunRecord& r) {
+  return Transaction("recording run " + r.run_id, [&] {
+    Exec(*session_,
+         Sql(std::string("INSERT INTO runs (") + kRunColumns +
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+         r.run_id, r.command, static_cast<Poco::Int64>(r.started_ms),
+         static_cast<Poco::Int64>(r.finished_ms), r.result, r.exit_code, r.actions_ok,
+         r.actions_failed, r.actions_held, r.roster_rows, r.rejected_rows, r.message);
+  });
+}
+
+Status SqlStateStore::FinishRun(const RunRecord& r) {
+  return Transaction("finishing run " + r.run_id, [&] {
+    Exec(*session_,
+         Sql("UPDATE runs SET command = ?, started_ms = ?, finished_ms = ?, result = ?,"
+             " exit_code = ?, actions_ok = ?, actions_failed = ?, actions_held = ?,"
+             " roster_rows = ?, rejected_rows = ?, message = ? WHERE run_id = ?"),
+         r.command, static_cast<Poco::Int64>(r.started_ms), static_cast<Poco::Int64>(r.finished_ms),
+         r.result, r.exit_code, r.actions_ok, r.actions_failed, r.actions_held, r.roster_rows,
+         r.rejected_rows, r.message, r.run_id);
+  });
+}
+
+Result<std::vector<RunRecord>> SqlStateStore::RecentRuns(int limit) {
+  std::vector<RunRecord> runs;
+  Status s = Transaction("listing runs", [&] {
+    RecordSet rs = Select(*session_,
+                          Sql(std::string("SELECT ") + kRunColumns +
+                              " FROM runs ORDER BY started_ms DESC, run_id DESC LIMIT ?"),
+                          std::max(limit, 0));
+    for (size_t row = 0; row < rs.rowCount(); ++row) {
+      RunRecord r;
+      r.run_id = S(rs, 0, row);
+      r.command = S(rs, 1, row);
+      r.started_ms = I(rs, 2, row);
+      r.finished_ms = I(rs, 3, row);
+      r.result = S(rs, 4, row);
+      r.exit_code = static_cast<int>(I(rs, 5, row));
+      r.actions_ok = static_cast<int>(I(rs, 6, row));
+      r.actions_failed = static_cast<int>(I(rs, 7, row));
+      r.actions_held = static_cast<int>(I(rs, 8, row));
+      r.roster_rows = static_cast<int>(I(rs, 9, row));
+      r.rejected_rows = static_cast<int>(I(rs, 10, row));
+      r.message = S(rs, 11, row);
+      runs.push_back(r);
+    }
+  });
+  if (!s.ok()) return s;
+  return runs;
+}
+
+Result<int64_t> SqlStateStore::JournalBegin(const JournalEntry& e) {
+  int64_t id = 0;
+  Status s = Transaction("journaling " + std::string(ActionName(e.type)) + " of " + e.key, [&] {
+    Exec(*session_,
+         Sql("INSERT INTO journal (run_id, action, roster_key, user_id, username, email, payload,"
+             " state, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)"),
+         e.run_id, std::string(ActionName(e.type)), e.key, e.user_id, e.username, e.email,
+         e.payload, static_cast<Poco::Int64>(e.created_ms));
+    RecordSet rs = Select(*session_, dialect_ == SqlDialect::kSqlite
+                                         ? "SELECT last_insert_rowid()"
+                                         : "SELECT lastval()");
+    id = I(rs, 0, 0);
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Status SqlStateStore::CompleteAction(int64_t id, const std::string& state,
+                                     const std::optional<AuditRecord>& audit,
+                                     const std::optional<LedgerEntry>& ledger) {
+  return Transaction("recording the outcome of journal entry " + std::to_string(id), [&] {
+    Exec(*session_, Sql("UPDATE journal SET state = ? WHERE id = ?"), state,
+         static_cast<Poco::Int64>(id));
+    if (audit) InsertAuditLocked(*audit);
+    if (ledger) UpsertLedgerLocked(*ledger);
+  });
+}
+
+Result<std::vector<JournalEntry>> SqlStateStore::PendingJournal() {
+  std::vector<JournalEntry> out;
+  Status s = Transaction("reading the journal", [&] {
+    RecordSet rs = Select(*session_,
+                          "SELECT id, run_id, action, roster_key, user_id, username, email,"
+                          " payload, state, created_ms FROM journal WHERE state = 'pending'"
+                          " ORDER BY id");
+    for (size_t row = 0; row < rs.rowCount(); ++row) {
+      JournalEntry e;
+      e.id = I(rs, 0, row);
+      e.run_id = S(rs, 1, row);
+      e.type = ActionTypeFromName(S(rs, 2, row));
+      e.key = S(rs, 3, row);
+      e.user_id = S(rs, 4, row);
+      e.username = S(rs, 5, row);
+      e.email = S(rs, 6, row);
+      e.payload = S(rs, 7, row);
+      e.state = S(rs, 8, row);
+      e.created_ms = I(rs, 9, row);
+      out.push_back(e);
+    }
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqlStateStore::AppendAudit(const AuditRecord& record) {
+  return Transaction("appending an audit record", [&] { InsertAuditLocked(record); });
+}
+
+Result<std::vector<AuditRecord>> SqlStateStore::QueryAudit(const AuditQuery& q) {
+  std::vector<AuditRecord> out;
+  Status s = Transaction("querying the audit trail", [&] {
+    std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit WHERE ts_ms >= ?";
+    Poco::Int64 since = q.since_ms;
+    int limit = std::max(q.limit, 0);
+    RecordSet rs = q.username.empty()
+        ? Select(*session_, Sql(sql + " ORDER BY id DESC LIMIT ?"), since, limit)
+        : Select(*session_,
+                 Sql(sql + " AND (username = ? OR roster_key = ?) ORDER BY id DESC LIMIT ?"),
+                 since, q.username, q.username, limit);
+    for (size_t row = 0; row < rs.rowCount(); ++row) {
+      AuditRecord r;
+      r.ts_ms = I(rs, 0, row);
+      r.run_id = S(rs, 1, row);
+      r.action = S(rs, 2, row);
+      r.key = S(rs, 3, row);
+      r.user_id = S(rs, 4, row);
+      r.username = S(rs, 5, row);
+      r.changes = Value(ChangesFromJson(S(rs, 6, row)));
+      r.result = S(rs, 7, row);
+      r.http_status = static_cast<int>(I(rs, 8, row));
+      r.request_id = S(rs, 9, row);
+      r.error = S(rs, 10, row);
+      out.push_back(r);
+    }
+  });
+  if (!s.ok()) return s;
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::optional<RosterFingerprint>> SqlStateStore::LastAcceptedRoster() {
+  std::optional<RosterFingerprint> out;
+  Status s = Transaction("reading the last accepted roster", [&] {
+    RecordSet rs = Select(*session_,
+                          "SELECT fingerprint, row_count, accepted_ms FROM roster_fingerprint"
+                          " WHERE id = 1");
+    if (rs.rowCount() > 0) out = RosterFingerprint{S(rs, 0, 0), I(rs, 1, 0), I(rs, 2, 0)};
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqlStateStore::SaveAcceptedRoster(const RosterFingerprint& f) {
+  return Transaction("saving the accepted roster", [&] {
+    Exec(*session_,
+         Sql("INSERT INTO roster_fingerprint (id, fingerprint, row_count, accepted_ms)"
+             " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET fingerprint ="
+             " excluded.fingerprint, row_count = excluded.row_count,"
+             " accepted_ms = excluded.accepted_ms"),
+         f.fingerprint, static_cast<Poco::Int64>(f.rows), static_cast<Poco::Int64>(f.accepted_ms));
+  });
+}
+
+}  // namespace rostersync

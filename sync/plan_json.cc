@@ -1,0 +1,181 @@
+#include "sync/plan_json.h"
+
+#include <cstdio>
+
+namespace rostersync {
+
+namespace {
+
+constexpr int kTypeCount = static_cast<int>(ActionType::kDeactivate) + 1;
+
+// Appends "name":value pairs, minding commas.
+class Obj {
+ public:
+  explicit Obj(std::string* out) : out_(out) { *out_ += '{'; }
+  void Raw(const char* name, const std::string& json) {
+    if (!first_) *out_ += ',';
+    first_ = false;
+    *out_ += JsonEscape(name);
+    *out_ += ':';
+    *out_ += json;
+  }
+  void Str(const char* name, const std::string& value) { Raw(name, JsonEscape(value)); }
+  void Int(const char* name, long long value) { Raw(name, std::to_string(value)); }
+  void Bool(const char* name, bool value) { Raw(name, value ? "true" : "false"); }
+  void Close() { *out_ += '}'; }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+std::string PatchJson(const UserPatch& p) {
+  std::string out;
+  Obj o(&out);
+  if (p.username) o.Str("username", *p.username);
+  if (p.email) o.Str("email", *p.email);
+  if (p.first_name) o.Str("first_name", *p.first_name);
+  if (p.last_name) o.Str("last_name", *p.last_name);
+  if (p.nickname) o.Str("nickname", *p.nickname);
+  if (p.position) o.Str("position", *p.position);
+  if (p.locale) o.Str("locale", *p.locale);
+  o.Close();  // password, props, notify_props, timezone: never planned
+  return out;
+}
+
+std::string NewUserJson(const NewUser& u) {
+  std::string out;
+  Obj o(&out);
+  o.Str("username", u.username);
+  o.Str("email", u.email);
+  o.Str("first_name", u.first_name);
+  o.Str("last_name", u.last_name);
+  o.Str("nickname", u.nickname);
+  o.Str("position", u.position);
+  o.Str("locale", u.locale);
+  o.Str("auth_service", u.auth_service);
+  o.Str("auth_data", u.auth_data);
+  o.Close();  // password: never
+  return out;
+}
+
+}  // namespace
+
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string ActionToJson(const Action& a) {
+  std::string out;
+  Obj o(&out);
+  o.Str("action", ActionName(a.type));
+  o.Str("key", a.key);
+  o.Str("user_id", a.user_id);
+  o.Str("username", a.username);
+  o.Str("email", a.email);
+  std::string changes = "[";
+  for (size_t i = 0; i < a.changes.size(); ++i) {
+    if (i) changes += ',';
+    Obj c(&changes);
+    c.Str("field", a.changes[i].field);
+    c.Str("from", a.changes[i].from);
+    c.Str("to", a.changes[i].to);
+    c.Close();
+  }
+  changes += ']';
+  o.Raw("changes", changes);
+  o.Str("detail", a.detail);
+  o.Bool("held", a.held);
+  o.Str("held_reason", a.held_reason);
+  switch (a.type) {
+    case ActionType::kCreate: o.Raw("new_user", NewUserJson(a.new_user)); break;
+    case ActionType::kUpdate: o.Raw("patch", PatchJson(a.patch)); break;
+    case ActionType::kRole:
+    case ActionType::kGuest:
+    case ActionType::kPromote: o.Str("roles", a.roles); break;
+    case ActionType::kAuth:
+      o.Str("auth_service", a.auth_service);
+      o.Str("auth_data", a.auth_data);
+      break;
+    default: break;
+  }
+  o.Close();
+  return out;
+}
+
+std::string PlanToJson(const Plan& plan) {
+  std::string out;
+  Obj o(&out);
+  o.Int("schema_version", 1);
+  o.Bool("has_changes", plan.HasChanges());
+  std::string summary;
+  {
+    int counts[kTypeCount] = {};
+    for (const Action& a : plan.actions) {
+      if (!a.held) ++counts[static_cast<int>(a.type)];
+    }
+    Obj s(&summary);
+    for (int t = 0; t < kTypeCount; ++t) s.Int(ActionName(static_cast<ActionType>(t)), counts[t]);
+    s.Int("total", plan.CountActive());
+    s.Int("held", plan.CountHeld());
+    s.Int("notices", static_cast<long long>(plan.notices.size()));
+    s.Close();
+  }
+  o.Raw("summary", summary);
+  o.Int("managed_users", plan.managed_users);
+  o.Int("roster_rows", plan.roster_rows);
+  o.Int("rejected_rows", plan.rejected_rows);
+  std::string actions = "[";
+  for (size_t i = 0; i < plan.actions.size(); ++i) {
+    if (i) actions += ',';
+    actions += ActionToJson(plan.actions[i]);
+  }
+  actions += ']';
+  o.Raw("actions", actions);
+  std::string holds = "[";
+  for (size_t i = 0; i < plan.holds.size(); ++i) {
+    if (i) holds += ',';
+    Obj h(&holds);
+    h.Str("guard", plan.holds[i].guard);
+    h.Int("count", plan.holds[i].count);
+    h.Str("message", plan.holds[i].message);
+    h.Close();
+  }
+  holds += ']';
+  o.Raw("holds", holds);
+  std::string notices = "[";
+  for (size_t i = 0; i < plan.notices.size(); ++i) {
+    if (i) notices += ',';
+    notices += JsonEscape(plan.notices[i]);
+  }
+  notices += ']';
+  o.Raw("notices", notices);
+  o.Close();
+  return out;
+}
+
+}  // namespace rostersync

@@ -1,0 +1,75 @@
+// The planner: a pure function from (roster, server users, identity ledger, options) to a Plan.
+// No I/O, no clock (now_ms is an input), deterministic: the same input gives the same plan,
+// actions ordered by roster key, then by ActionType. Thread-safe (no shared state).
+//
+// Start reading here. Decisions the planner makes, beyond SPEC.md:
+// - An empty roster cell means "don't manage this field for this row": it is never compared
+//   and never sent (so an empty nickname never blanks one set by hand).
+// - PlannerOptions::mapped_fields empty means "every field is mapped" (tests, simple configs).
+//   "role" unmapped: roles and guests are never planned. "active" unmapped: an account that
+//   was deactivated outside rostersync is not reactivated (notice instead).
+// - Grace: an absent key is deactivated once it has been absent for MORE than
+//   policy.deactivate_after_cycles consecutive cycles (0 = at the first absent cycle) and, if
+//   deactivate_after_ms > 0, for at least that long since absent_since_ms.
+// - start_date in the future: no create, no reactivation (notice "starts 2026-12-01").
+//   end_date reached (end_date <= UtcDate(now_ms)): the person is deactivated.
+// - Onboarding (verify_email, password_reset) only for email-login accounts (auth_service "").
+//   verify_email is planned while the ledger has no email_verified="true" (and again after an
+//   email change); password_reset is planned only together with the create.
+// - Provider-controlled fields of SSO accounts (username: any SSO; email: ldap and OAuth;
+//   first/last name: OAuth) are not patched; each kind is reported once (ledger "reported").
+// - Roles: system_admin is granted or removed only with scope.manage_system_admins and
+//   policy.roles. Roles other than system_user/system_admin/system_guest are kept as they are.
+// - Guards: ambiguous_match (never released), suspected_rename, untrusted_roster and
+//   max_deactivations (released by options.force). Held actions stay in plan.actions with
+//   held=true and held_reason "<guard>: <why>".
+#ifndef ROSTERSYNC_SYNC_PLANNER_H_
+#define ROSTERSYNC_SYNC_PLANNER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sync/ledger.h"
+#include "sync/options.h"
+#include "sync/plan.h"
+#include "sync/roster.h"
+#include "sync/user.h"
+
+namespace rostersync {
+
+struct PlannerInput {
+  const Roster* roster = nullptr;            // mapped + gated roster (sync/roster.h)
+  const std::vector<User>* users = nullptr;  // every server user, active and inactive
+  const Ledger* ledger = nullptr;            // identity ledger (sync/ledger.h)
+  std::string self_user_id;                  // the token's own user: always protected
+  int64_t now_ms = 0;                        // for grace periods and effective dates
+};
+
+// Pure: no I/O, deterministic (same input -> same plan, actions in a stable order).
+// Null roster/users/ledger pointers are treated as empty. Never fails: problems become
+// notices or held actions.
+Plan MakePlan(const PlannerInput& input, const PlannerOptions& options);
+
+// Restricts to one roster key (sync-user KEY): the plan for that person only, guards still
+// apply. plan.ledger_after differs from the input ledger in that key's entry at most.
+Plan MakePlanForKey(const PlannerInput& input, const PlannerOptions& options,
+                    const std::string& key);
+
+// What applying `action` successfully means for the ledger: records the values rostersync set
+// (set_values), sets entry->user_id to user_id when it is not empty (the created user's id).
+// Used by the executor after each applied action, and by tests that simulate a server.
+// Recorded keys: create -> username email first_name last_name nickname position locale
+// auth_service auth_data roles active; update -> each patched field (an email change erases
+// email_verified); auth -> auth_service auth_data; role/guest/promote -> roles;
+// verify_email -> email_verified=true; password_reset -> password_reset_sent=true;
+// deactivate/reactivate -> active=false/true.
+void RecordAppliedAction(const Action& action, const std::string& user_id, LedgerEntry* entry);
+
+// "system_user system_admin" with any extra roles of `current` kept, for the wanted role
+// (kGuest gives "system_guest" + extras). Exposed for the executor and tests.
+std::string RolesFor(Role role, const std::string& current);
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_SYNC_PLANNER_H_

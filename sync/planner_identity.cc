@@ -1,0 +1,203 @@
+// Planner, part 1: indexes (by id, lower-cased email and username), scope, and identity:
+// which account a roster row is (ledger, then adoption by match.order, never a guess).
+#include <algorithm>
+#include <cctype>
+
+#include "sync/planner_internal.h"
+
+namespace rostersync {
+namespace planner_internal {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string FullName(const std::string& first, const std::string& last) {
+  if (first.empty() && last.empty()) return "";
+  return Lower(first) + " " + Lower(last);
+}
+
+PlanBuilder::PlanBuilder(const PlannerInput& input, const PlannerOptions& options)
+    : in_(input),
+      opt_(options),
+      roster_(input.roster ? *input.roster : empty_roster_),
+      users_(input.users ? *input.users : empty_users_),
+      ledger_(input.ledger ? *input.ledger : empty_ledger_) {}
+
+bool PlanBuilder::Mapped(const char* field) const {
+  return opt_.mapped_fields.empty() || opt_.mapped_fields.count(field) > 0;
+}
+
+const User* PlanBuilder::FindUser(std::string_view id) const {
+  if (id.empty()) return nullptr;
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+std::string PlanBuilder::OutOfScopeReason(const User& user) const {
+  if (!in_.self_user_id.empty() && user.id == in_.self_user_id) {
+    return "the token's own user " + user.username;
+  }
+  if (user.is_bot) return "bot " + user.username;
+  if (protected_names_.count(Lower(user.username)) > 0) {
+    return "protected user " + user.username;
+  }
+  std::string service = user.auth_service == "email" ? "" : user.auth_service;
+  if (in_scope_services_.count(service) == 0) {
+    return (service.empty() ? std::string("email") : service) + " user " + user.username +
+           " (auth service not in scope.auth_services)";
+  }
+  if (!opt_.scope.manage_system_admins && user.HasRole("system_admin")) {
+    return "system admin " + user.username + " (scope.manage_system_admins=false)";
+  }
+  return "";
+}
+
+void PlanBuilder::IndexUsers() {
+  by_id_.reserve(users_.size());
+  by_email_.reserve(users_.size());
+  by_username_.reserve(users_.size());
+  for (const User& user : users_) {
+    by_id_.emplace(user.id, &user);
+    if (!user.email.empty()) by_email_.emplace(Lower(user.email), &user);
+    if (!user.username.empty()) by_username_.emplace(Lower(user.username), &user);
+  }
+  for (const std::string& name : opt_.scope.protected_users) protected_names_.insert(Lower(name));
+  for (const std::string& service : opt_.scope.auth_services) {
+    in_scope_services_.insert(service == "email" ? "" : service);
+  }
+}
+
+void PlanBuilder::IndexLedger() {
+  claimed_.reserve(ledger_.size());
+  for (const auto& [key, entry] : ledger_) {
+    if (FindUser(entry.user_id) == nullptr) continue;
+    auto [it, inserted] = claimed_.emplace(entry.user_id, key);
+    if (!inserted) {
+      Notice(key, key + ": the ledger maps it to account " + entry.user_id +
+                      ", which key " + std::string(it->second) +
+                      " already holds; fix the ledger (only " + std::string(it->second) +
+                      " manages it)");
+    }
+  }
+}
+
+std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) const {
+  std::vector<const User*> found;
+  for (const std::string& how : opt_.match.order) {
+    const std::unordered_map<std::string, const User*>* index = nullptr;
+    const std::string* value = nullptr;
+    if (how == "email") {
+      index = &by_email_;
+      value = &row.email;
+    } else if (how == "username") {
+      index = &by_username_;
+      value = &row.username;
+    }
+    if (index == nullptr || value->empty()) continue;
+    auto it = index->find(Lower(*value));
+    if (it == index->end()) continue;
+    if (std::find(found.begin(), found.end(), it->second) == found.end()) {
+      found.push_back(it->second);
+    }
+  }
+  return found;
+}
+
+void PlanBuilder::ResolveIdentities() {
+  rows_.reserve(roster_.entries.size());
+  for (const RosterEntry& row : roster_.entries) rows_.push_back(&row);
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; });
+  // Duplicate keys: the first row (in roster order) wins; the roster layer should reject them.
+  std::vector<const RosterEntry*> unique;
+  unique.reserve(rows_.size());
+  for (const RosterEntry* row : rows_) {
+    if (!unique.empty() && unique.back()->key == row->key) {
+      Notice(row->key, row->key + ": duplicate roster key at " + row->where + "; row ignored");
+      continue;
+    }
+    unique.push_back(row);
+  }
+  rows_.swap(unique);
+  row_keys_.reserve(rows_.size());
+  for (const RosterEntry* row : rows_) row_keys_.insert(row->key);
+
+  identities_.resize(rows_.size());
+  std::unordered_map<const User*, std::vector<size_t>> adopters;
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    const RosterEntry& row = *rows_[i];
+    Identity& id = identities_[i];
+    auto known = ledger_.find(row.key);
+    if (known != ledger_.end() && !known->second.user_id.empty()) {
+      if (const User* user = FindUser(known->second.user_id)) {
+        id.kind = Identity::Kind::kKnown;
+        id.user = user;
+        continue;
+      }
+      Notice(row.key, row.key + ": account " + known->second.user_id +
+                          " from the ledger no longer exists on the server; matching again");
+    }
+    std::vector<const User*> candidates = MatchCandidates(row);
+    if (candidates.empty()) {
+      id.kind = Identity::Kind::kCreate;
+      continue;
+    }
+    for (const User* candidate : candidates) {
+      if (!OutOfScopeReason(*candidate).empty()) {
+        id.kind = Identity::Kind::kLeftAlone;
+        id.user = candidate;
+        break;
+      }
+    }
+    if (id.kind == Identity::Kind::kLeftAlone) continue;
+    if (candidates.size() > 1) {
+      id.kind = Identity::Kind::kAmbiguous;
+      id.why = row.key + " matches " + std::to_string(candidates.size()) + " accounts (" +
+               candidates[0]->username + ", " + candidates[1]->username +
+               ") through different match keys";
+      continue;
+    }
+    const User* user = candidates[0];
+    auto claim = claimed_.find(user->id);
+    if (claim != claimed_.end()) {
+      std::string owner(claim->second);
+      if (row_keys_.count(owner) > 0) {
+        id.kind = Identity::Kind::kAmbiguous;
+        id.why = row.key + " matches " + user->username + ", which key " + owner +
+                 " already manages";
+      } else {
+        id.kind = Identity::Kind::kCreate;  // held below as a suspected rename
+        id.suspected_rename = true;
+        id.rename_partner = owner;
+        id.user = user;
+      }
+      continue;
+    }
+    if (!opt_.scope.adopt_existing) {
+      id.kind = Identity::Kind::kLeftAlone;
+      id.user = user;
+      id.why = row.key + " matches existing account " + user->username +
+               "; not adopted (scope.adopt_existing=false); left alone";
+      continue;
+    }
+    id.kind = Identity::Kind::kAdopt;
+    id.user = user;
+    adopters[user].push_back(i);
+  }
+  // Two rows -> one account: never guess which of them it is.
+  for (auto& [user, indexes] : adopters) {
+    if (indexes.size() < 2) continue;
+    std::string keys;
+    for (size_t i : indexes) keys += (keys.empty() ? "" : ", ") + rows_[i]->key;
+    for (size_t i : indexes) {
+      identities_[i].kind = Identity::Kind::kAmbiguous;
+      identities_[i].why = "rows " + keys + " all match account " + user->username;
+    }
+  }
+}
+
+}  // namespace planner_internal
+}  // namespace rostersync

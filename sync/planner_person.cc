@@ -1,0 +1,301 @@
+// Planner, part 2: one person at a time: create, reactivate, deactivate (roster status,
+// end_date, absence with grace) and the ledger's absence bookkeeping.
+#include <algorithm>
+
+#include "sync/clock.h"
+#include "sync/planner_internal.h"
+
+namespace rostersync {
+namespace planner_internal {
+
+Action& PlanBuilder::Add(ActionType type, const std::string& key, const User* user) {
+  actions_.emplace_back();
+  Action& action = actions_.back();
+  action.type = type;
+  action.key = key;
+  if (user != nullptr) {
+    action.user_id = user->id;
+    action.username = user->username;
+    action.email = user->email;
+  }
+  return action;
+}
+
+void PlanBuilder::Notice(const std::string& key, std::string text) {
+  notices_.push_back(KeyedNotice{key, std::move(text)});
+}
+
+bool PlanBuilder::DesiredActive(const RosterEntry& row, std::string* why) const {
+  if (!row.active) {
+    *why = "inactive in roster";
+    return false;
+  }
+  if (Mapped("end_date") && !row.end_date.empty() && row.end_date <= today_) {
+    *why = "end_date " + row.end_date + " reached";
+    return false;
+  }
+  return true;
+}
+
+static bool StartsLater(const RosterEntry& row, const std::string& today, bool mapped) {
+  return mapped && !row.start_date.empty() && row.start_date > today;
+}
+
+void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id) {
+  const std::string& key = row.key;
+  std::string why;
+  bool desired = DesiredActive(row, &why);
+  switch (id.kind) {
+    case Identity::Kind::kLeftAlone:
+      Notice(key, id.why.empty() ? key + " matches " + OutOfScopeReason(*id.user) + "; left alone"
+                                 : id.why);
+      return;
+    case Identity::Kind::kAmbiguous: {
+      Notice(key, "ambiguous match: " + id.why + "; resolve it by hand (fix the roster or the "
+                                                 "ledger); nothing is guessed");
+      size_t first = actions_.size();
+      if (desired) PlanCreate(row, id);
+      for (size_t i = first; i < actions_.size(); ++i) Hold(&actions_[i], kGuardAmbiguous, id.why);
+      return;
+    }
+    case Identity::Kind::kCreate:
+      if (desired) PlanCreate(row, id);
+      return;
+    case Identity::Kind::kKnown:
+    case Identity::Kind::kAdopt:
+      break;
+  }
+  const User& user = *id.user;
+  if (id.kind == Identity::Kind::kKnown) {
+    std::string reason = OutOfScopeReason(user);
+    if (!reason.empty()) {
+      Notice(key, key + " is " + reason + "; left alone");
+      LedgerEntry& entry = ledger_after_[key];
+      entry.absent_since_ms = 0;
+      entry.absent_cycles = 0;
+      return;
+    }
+  } else {
+    LedgerEntry fresh;
+    fresh.key = key;
+    fresh.user_id = user.id;
+    ledger_after_[key] = fresh;
+    Notice(key, key + " adopts existing account " + user.username);
+  }
+  ++managed_;
+  LedgerEntry& entry = ledger_after_[key];
+  entry.absent_since_ms = 0;
+  entry.absent_cycles = 0;
+  PlanAccount(row, user, &entry, desired, why);
+}
+
+void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id) {
+  const std::string& key = row.key;
+  if (!opt_.policy.create) {
+    Notice(key, key + " (" + row.username + ") is not created (policy.create=false)");
+    return;
+  }
+  if (StartsLater(row, today_, Mapped("start_date"))) {
+    Notice(key, key + " (" + row.username + ") starts " + row.start_date + "; not created yet");
+    return;
+  }
+  if (row.username.empty() || row.email.empty()) {
+    Notice(key, key + " has no " + std::string(row.username.empty() ? "username" : "email") +
+                    "; not created");
+    return;
+  }
+  std::string service = Mapped("auth_service") ? row.auth_service : "";
+  std::string data = Mapped("auth_data") && !service.empty() ? row.auth_data : "";
+  if (!service.empty() && data.empty()) {
+    Notice(key, key + " has auth_service " + service + " but no auth_data; not created");
+    return;
+  }
+  if (in_scope_services_.count(service) == 0) {
+    Notice(key, key + " would sign in with " + service +
+                    ", which is not in scope.auth_services; not created");
+    return;
+  }
+  bool role_mapped = Mapped("role");
+  Action& create = Add(ActionType::kCreate, key, nullptr);
+  create.username = row.username;
+  create.email = row.email;
+  NewUser& nu = create.new_user;
+  nu.username = row.username;
+  nu.email = row.email;
+  nu.first_name = row.first_name;
+  nu.last_name = row.last_name;
+  nu.nickname = row.nickname;
+  nu.position = row.position;
+  nu.locale = row.locale;
+  nu.auth_service = service;
+  nu.auth_data = data;
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"username", &nu.username},   {"email", &nu.email},       {"first_name", &nu.first_name},
+      {"last_name", &nu.last_name}, {"nickname", &nu.nickname}, {"position", &nu.position},
+      {"locale", &nu.locale},       {"auth_service", &nu.auth_service},
+      {"auth_data", &nu.auth_data}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) create.changes.push_back(FieldChange{name, "", *value});
+  }
+  Role role = role_mapped ? row.role : Role::kUser;
+  create.detail = std::string("role=") + RoleName(role);
+  if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
+  bool held = id.kind == Identity::Kind::kAmbiguous || (id.suspected_rename && !opt_.force);
+  if (!held) {  // a held create leaves the ledger as it was
+    LedgerEntry fresh;
+    fresh.key = key;
+    ledger_after_[key] = fresh;
+  }
+
+  if (role == Role::kGuest) {
+    if (opt_.policy.guests) {
+      Action& guest = Add(ActionType::kGuest, key, nullptr);
+      guest.username = row.username;
+      guest.email = row.email;
+      guest.roles = RolesFor(Role::kGuest, "system_user");
+      guest.changes.push_back(FieldChange{"roles", "system_user", guest.roles});
+      guest.detail = "member -> guest";
+    } else {
+      Notice(key, key + ": roster role guest not applied (policy.guests=false)");
+    }
+  } else if (role == Role::kAdmin) {
+    if (opt_.policy.roles && opt_.scope.manage_system_admins) {
+      Action& admin = Add(ActionType::kRole, key, nullptr);
+      admin.username = row.username;
+      admin.email = row.email;
+      admin.roles = RolesFor(Role::kAdmin, "system_user");
+      admin.changes.push_back(FieldChange{"roles", "system_user", admin.roles});
+      admin.detail = "system_user -> " + admin.roles;
+    } else {
+      Notice(key, key + ": roster role system_admin not granted (needs policy.roles and "
+                        "scope.manage_system_admins)");
+    }
+  }
+  if (service.empty()) {
+    if (opt_.policy.verify_email) {
+      Action& verify = Add(ActionType::kVerifyEmail, key, nullptr);
+      verify.username = row.username;
+      verify.email = row.email;
+    }
+    if (opt_.policy.send_password_reset) {
+      Action& reset = Add(ActionType::kPasswordReset, key, nullptr);
+      reset.username = row.username;
+      reset.email = row.email;
+    }
+  }
+}
+
+void PlanBuilder::PlanDeactivate(const std::string& key, const User& user,
+                                 const std::string& detail) {
+  switch (opt_.policy.deactivate) {
+    case DeactivateMode::kOff:
+      return;
+    case DeactivateMode::kReport:
+      Notice(key, "would deactivate " + user.username + " (key=" + key + "): " + detail +
+                      " (policy.deactivate=report)");
+      return;
+    case DeactivateMode::kOn:
+      Add(ActionType::kDeactivate, key, &user).detail = detail;
+      return;
+  }
+}
+
+void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEntry* entry,
+                              bool desired_active, const std::string& inactive_why) {
+  const std::string& key = row.key;
+  if (!desired_active) {
+    if (user.active()) PlanDeactivate(key, user, inactive_why);
+    return;
+  }
+  if (!user.active()) {
+    auto active = entry->set_values.find("active");
+    bool ours = active != entry->set_values.end() && active->second == "false";
+    if (StartsLater(row, today_, Mapped("start_date"))) {
+      Notice(key, key + " (" + user.username + ") starts " + row.start_date +
+                      "; not reactivated yet");
+      return;
+    }
+    if (!ours && !Mapped("active")) {
+      Notice(key, user.username + " (key=" + key +
+                      ") was deactivated outside rostersync; left alone (map fields.active "
+                      "to manage it)");
+      return;
+    }
+    if (!opt_.policy.reactivate) {
+      Notice(key, user.username + " (key=" + key + ") is deactivated; not reactivated "
+                                                     "(policy.reactivate=false)");
+      return;
+    }
+    Add(ActionType::kReactivate, key, &user);
+  }
+  PlanUpdate(row, user, entry);
+  bool email_changed = !actions_.empty() && actions_.back().key == key &&
+                       actions_.back().type == ActionType::kUpdate &&
+                       actions_.back().patch.email.has_value();
+  bool auth_planned = PlanAuth(row, user, entry);
+  PlanRoles(row, user, *entry);
+  std::string final_service = auth_planned ? row.auth_service : user.auth_service;
+  if (opt_.policy.verify_email && (final_service.empty() || final_service == "email")) {
+    auto rec = entry->set_values.find("email_verified");
+    bool verified = !email_changed && ((rec != entry->set_values.end() && rec->second == "true") ||
+                                       user.email_verified.value_or(false));
+    if (!verified) {
+      Action& verify = Add(ActionType::kVerifyEmail, key, &user);
+      if (email_changed) verify.email = row.email;
+    }
+  }
+}
+
+void PlanBuilder::PlanAbsent(const LedgerEntry& old) {
+  const std::string& key = old.key.empty() ? old.user_id : old.key;
+  if (roster_.rejected_keys.count(key) > 0) {
+    Notice(key, key + ": its roster row was rejected; not deactivated");
+    const User* user = FindUser(old.user_id);
+    if (user != nullptr && OutOfScopeReason(*user).empty()) ++managed_;
+    return;
+  }
+  if (old.user_id.empty()) {  // a create that never completed, for someone who has left
+    ledger_after_.erase(key);
+    return;
+  }
+  const User* user = FindUser(old.user_id);
+  if (user == nullptr) {
+    Notice(key, key + ": account " + old.user_id +
+                    " no longer exists on the server and the key left the roster; dropped "
+                    "from the ledger");
+    ledger_after_.erase(key);
+    return;
+  }
+  std::string reason = OutOfScopeReason(*user);
+  if (!reason.empty()) {
+    Notice(key, key + " is absent from the roster, but it is " + reason + "; left alone");
+    return;
+  }
+  ++managed_;
+  LedgerEntry& entry = ledger_after_[key];
+  int64_t now = std::max<int64_t>(in_.now_ms, 1);
+  if (!user->active()) {
+    if (entry.absent_since_ms == 0) {
+      entry.absent_since_ms = now;
+      entry.absent_cycles = std::max(entry.absent_cycles, 1);
+    }
+    return;
+  }
+  if (entry.absent_since_ms == 0) entry.absent_since_ms = now;
+  entry.absent_cycles += 1;
+  const PolicyOptions& policy = opt_.policy;
+  bool due = entry.absent_cycles > policy.deactivate_after_cycles &&
+             (policy.deactivate_after_ms <= 0 ||
+              now - entry.absent_since_ms >= policy.deactivate_after_ms);
+  std::string since = UtcDate(entry.absent_since_ms);
+  if (!due) {
+    Notice(key, user->username + " (key=" + key + ") absent from roster since " + since +
+                    " (cycle " + std::to_string(entry.absent_cycles) +
+                    "); deactivated after policy.deactivate_after");
+    return;
+  }
+  PlanDeactivate(key, *user, "absent from roster since " + since);
+}
+
+}  // namespace planner_internal
+}  // namespace rostersync

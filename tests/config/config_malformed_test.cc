@@ -1,0 +1,124 @@
+// One broken file reports every problem at once; malformed input never crashes.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "config/config_loader.h"
+#include "tests/config/config_test_util.h"
+
+namespace rostersync {
+namespace {
+
+using testing::ConfigFixture;
+
+TEST(ConfigMalformedTest, ReportsEveryProblemOfABrokenFileWithLines) {
+  ConfigFixture f;
+  const std::string yaml =
+      "mattermost:\n"                                   // 1
+      "  url: https://chat.example.com\n"               // 2
+      "  timout: 30s\n"                                 // 3 unknown key
+      "  token: abc\n"                                  // 4 inline token
+      "  token_file: " + f.dir().File("missing") + "\n"  // 5 missing file
+      "  concurrency: lots\n"                           // 6 wrong type
+      "roster:\n"                                       // 7
+      "  source: ftp\n"                                 // 8 bad enum; roster.key missing
+      "schedule:\n"                                     // 9
+      "  interval: 15x\n"                               // 10 bad duration
+      "match:\n"                                        // 11
+      "  order: [auth_data]\n"                          // 12 rejected match key
+      "admin:\n"                                        // 13
+      "  listen: 0.0.0.0:9187\n"                        // 14 beyond loopback, no token
+      "logging: {level: loud}\n";                       // 15 bad enum
+  ConfigLoad load = ParseConfig(yaml, "config.yaml");
+  EXPECT_FALSE(load.ok());
+  const std::vector<std::pair<std::string, int>> expected = {
+      {"mattermost.timout", 3},  {"mattermost.token", 4}, {"mattermost.token_file", 5},
+      {"mattermost.concurrency", 6}, {"roster.source", 8}, {"roster.key", 7},
+      {"schedule.interval", 10}, {"match.order", 12},   {"admin.listen", 14},
+      {"logging.level", 15}};
+  for (const auto& [path, line] : expected) {
+    auto at = testing::ProblemsAt(load, path);
+    ASSERT_FALSE(at.empty()) << path << "\n" << load.Report();
+    EXPECT_EQ(at[0].line, line) << at[0].ToString();
+  }
+  EXPECT_NE(load.Report().find("config.yaml:3:3: mattermost.timout: unknown key; did you mean "
+                               "'timeout'?\n"),
+            std::string::npos)
+      << load.Report();
+  // Sorted by position: line numbers never go down.
+  int last = 0;
+  for (const ConfigProblem& p : load.problems) {
+    if (p.line == 0) continue;
+    EXPECT_GE(p.line, last);
+    last = p.line;
+  }
+}
+
+TEST(ConfigMalformedTest, SurvivesMalformedCorpus) {
+  const std::vector<std::string> corpus = {
+      "",
+      "~",
+      "- a\n- b\n",
+      "just a string",
+      "mattermost:\n\turl: x\n",  // tab indentation
+      "mattermost: {url: [}\n",
+      "mattermost: &a [*a]\n",
+      "? [complex, key]\n: value\n",
+      "{[1]: 2}",
+      "mattermost:\n  url: !!binary aGVsbG8=\n",
+      "fields:\n  role: {map: [1, 2], column: [x]}\n",
+      "fields:\n  active: {true: {a: b}, false: 3}\n",
+      "fields: [1]\nmatch: {order: {a: b}}\npolicy: {max_deactivations: [1]}\n",
+      "roster: {csv: {delimiter: \"\"}}\n",
+      "\xff\xfe\x00\x01garbage\x80\x81",
+      std::string("mattermost:\n  url: a\0b\n", 22),
+      "%YAML 9.9\n---\na: b\n",
+      "--- a\n--- b\n",
+      "mattermost: {url: x, url: y, url: z}\n",
+  };
+  for (const std::string& text : corpus) {
+    ConfigLoad load = ParseConfig(text, "m.yaml");
+    EXPECT_FALSE(load.ok()) << "accepted: " << text;
+    EXPECT_FALSE(load.Report().empty());
+  }
+}
+
+TEST(ConfigMalformedTest, DeepNestingIsAProblemNotACrash) {
+  for (const auto& [open, close] : {std::pair<char, char>{'[', ']'}, {'{', '}'}}) {
+    std::string deep(100'000, open);
+    ConfigLoad load = ParseConfig("mattermost: " + deep, "deep.yaml");
+    EXPECT_FALSE(load.ok());
+    std::string nested = std::string(5'000, open) + std::string(5'000, close);
+    EXPECT_FALSE(ParseConfig("mattermost: " + nested, "deep.yaml").ok());
+  }
+  std::string indented = "a:\n";
+  for (int i = 1; i < 3'000; ++i) indented += std::string(i, ' ') + "a:\n";
+  EXPECT_FALSE(ParseConfig(indented, "deep.yaml").ok());
+}
+
+TEST(ConfigMalformedTest, HugeInputIsHandled) {
+  ConfigFixture f;
+  std::string huge = f.Valid("scope:\n  protected_users:\n");
+  for (int i = 0; i < 100'000; ++i) huge += "    - user" + std::to_string(i) + "\n";
+  ConfigLoad load = ParseConfig(huge, "huge.yaml");
+  EXPECT_TRUE(load.ok()) << load.Report().substr(0, 500);
+  EXPECT_EQ(load.config.scope.protected_users.size(), 100'000u);
+  std::string many_unknown;
+  for (int i = 0; i < 20'000; ++i) many_unknown += "k" + std::to_string(i) + ": 1\n";
+  EXPECT_GE(ParseConfig(many_unknown, "u.yaml").problems.size(), 20'000u);
+}
+
+TEST(ConfigMalformedTest, RandomBytesNeverCrash) {
+  std::mt19937 rng(12345);  // fixed seed: reproducible
+  const std::string alphabet = "abc:{}[],-?&*!|>'\"#%@` \t\n\\01~.";
+  for (int round = 0; round < 2'000; ++round) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 200);
+    for (int i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    ConfigLoad load = ParseConfig(text, "r.yaml");
+    (void)load.Report();
+  }
+}
+
+}  // namespace
+}  // namespace rostersync

@@ -1,0 +1,37 @@
+// The emulator's own control routes under /__emu (stats, state dump, faults, rate limit,
+// seeding, request log). Need "Authorization: Bearer <admin token>"; never subject to
+// faults or rate limits. Borrows everything; thread-safe because its parts are.
+#ifndef ROSTERSYNC_TESTS_EMULATOR_ADMIN_ROUTES_H_
+#define ROSTERSYNC_TESTS_EMULATOR_ADMIN_ROUTES_H_
+
+#include <string>
+
+#include "tests/emulator/api_types.h"
+#include "tests/emulator/faults.h"
+#include "tests/emulator/rate_limiter.h"
+#include "tests/emulator/stats.h"
+#include "tests/emulator/user_store.h"
+
+namespace mmemu {
+
+class AdminRoutes {
+ public:
+  AdminRoutes(UserStore* store, Stats* stats, Faults* faults, RateLimiter* limiter,
+              std::string admin_token);
+  // Normalized route name for stats ("GET /__emu/stats").
+  static std::string RouteName(const std::string& method, const std::string& path);
+  void Handle(const ApiRequest& req, ApiResponse* resp);
+
+ private:
+  std::string StateJson() const;
+
+  UserStore* store_;
+  Stats* stats_;
+  Faults* faults_;
+  RateLimiter* limiter_;
+  std::string admin_token_;
+};
+
+}  // namespace mmemu
+
+#endif  // ROSTERSYNC_TESTS_EMULATOR_ADMIN_ROUTES_H_

@@ -1,0 +1,118 @@
+// Handlers for the /api/v4 users endpoints with the real server's semantics (see
+// shared/mattermost-api/FACTS.md). Owns nothing but the route table; the UserStore is
+// borrowed. Thread-safe: each handler locks the store itself.
+#ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
+#define ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include <Poco/JSON/Object.h>
+
+#include "tests/emulator/api_types.h"
+#include "tests/emulator/user_store.h"
+
+namespace mmemu {
+
+struct EmulatorOptions {
+  bool licensed = false;                // LDAP/SAML migration, guests, licensed roles
+  bool allow_permanent_delete = false;  // ServiceSettings.EnableAPIUserDeletion
+};
+
+// Who is calling, resolved from the bearer token.
+struct Caller {
+  bool ok = false;
+  std::string id;
+  bool admin = false;
+};
+
+class UsersRoutes {
+ public:
+  UsersRoutes(UserStore* store, EmulatorOptions options);
+  UsersRoutes(const UsersRoutes&) = delete;
+  UsersRoutes& operator=(const UsersRoutes&) = delete;
+
+  // Normalized route ("PUT /api/v4/users/{id}/patch"), or "METHOD unmatched".
+  std::string RouteName(const std::string& method, const std::string& path) const;
+  // Runs the matching handler; unknown routes give 404 AppError.
+  void Handle(ApiRequest* req, ApiResponse* resp);
+  Caller Authenticate(const std::string& token);
+
+ private:
+  using Handler = void (UsersRoutes::*)(const ApiRequest&, const Caller&, ApiResponse*);
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{x}" matches any one segment
+    std::string name;
+    Handler fn;
+    bool needs_session;
+  };
+  const Route* Match(const std::string& method, const std::string& path,
+                     std::vector<std::string>* params) const;
+  void Add(const std::string& method, const std::string& pattern, Handler fn,
+           bool needs_session = true);
+
+  // users_read.cc
+  void GetUsers(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUserByUsername(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUserByEmail(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUsersByUsernames(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUsersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void SearchUsers(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetStats(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetImage(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void SendSingleUser(const ApiRequest& req, const Caller& caller, const EmuUser* user,
+                      ApiResponse* resp);
+
+  // users_write.cc
+  void CreateUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void PatchUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void UpdateUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void DeleteUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void UpdateActive(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  // Validates and stores `after` (a changed copy of `user`); fills resp on error.
+  bool SaveUpdate(const ApiRequest& req, EmuUser* user, EmuUser after, ApiResponse* resp);
+
+  // users_admin.cc
+  void UpdateRoles(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void Demote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void Promote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void UpdateAuth(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void MigrateLdap(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void MigrateSaml(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void VerifyEmail(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void SendPasswordReset(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetSessions(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void RevokeAllSessions(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void CreateToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetUserTokens(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetAllTokens(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void RevokeToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+
+  UserStore* store_;
+  EmulatorOptions options_;
+  std::vector<Route> routes_;
+};
+
+// Shared helpers for the handler files.
+// Parses a JSON object body; nullptr when the body is not a JSON object.
+Poco::JSON::Object::Ptr ParseObject(const std::string& body);
+// Reads a string member. Returns false (and sets *bad) when present but not a string.
+bool ReadString(const Poco::JSON::Object::Ptr& obj, const std::string& key, std::string* out,
+                bool* bad);
+bool ReadStringMap(const Poco::JSON::Object::Ptr& obj, const std::string& key, StringMap* out,
+                   bool* bad);
+void SetInvalidParam(const ApiRequest& req, ApiResponse* resp, const std::string& param);
+void SetInvalidBody(const ApiRequest& req, ApiResponse* resp, const std::string& param);
+void SetForbidden(const ApiRequest& req, ApiResponse* resp);
+void SetUserNotFound(const ApiRequest& req, ApiResponse* resp);
+// The id in the path, with "me" resolved to the caller.
+std::string PathUserId(const ApiRequest& req, const Caller& caller);
+std::string TokenJson(const TokenRecord& token, bool with_secret);
+
+}  // namespace mmemu
+
+#endif  // ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_

@@ -1,0 +1,119 @@
+// PlanPrinterTest and PlanJsonTest: the SPEC.md table and the stable JSON document.
+#include <gtest/gtest.h>
+
+#include "sync/plan_json.h"
+#include "sync/plan_printer.h"
+#include "sync/planner.h"
+#include "tests/sync/planner_test_util.h"
+
+namespace rostersync {
+namespace {
+
+using testing_util::MakeRow;
+using testing_util::MakeUser;
+using testing_util::World;
+
+Plan SpecPlan() {
+  World w;
+  User asmith = MakeUser("u1", "asmith", "Anna", "Smith");
+  User bwayne = MakeUser("u2", "bwayne");
+  User ckent = MakeUser("u3", "ckent");
+  ckent.delete_at = 1;
+  w.users = {asmith, bwayne, ckent};
+  w.Link("E0001", asmith);
+  w.Link("E0042", bwayne);
+  w.Link("E0007", ckent);
+  w.ledger["E0007"].set_values["active"] = "false";
+  RosterEntry jdoe = MakeRow("E1234", "jdoe");
+  jdoe.email = "jane.doe@example.com";
+  w.roster.entries = {MakeRow("E0001", "asmith", "Anna", "Smith-Jones"), MakeRow("E0007", "ckent"),
+                      jdoe};
+  w.options.policy.verify_email = false;
+  w.options.policy.max_deactivations.value = 100;
+  return w.Run();
+}
+
+TEST(PlanPrinterTest, PrintsOneAlignedLinePerActionAndASummary) {
+  std::string text = FormatPlanText(SpecPlan(), false);
+  EXPECT_EQ(text,
+            "~ update      asmith       last_name: \"Smith\" -> \"Smith-Jones\"\n"
+            "> reactivate  ckent        key=E0007\n"
+            "- deactivate  bwayne       key=E0042  absent from roster since 2026-11-29\n"
+            "+ create      jdoe         jane.doe@example.com     key=E1234  role=system_user\n"
+            "Plan: 4 actions (1 reactivate, 1 create, 1 update, 1 deactivate).\n");
+}
+
+TEST(PlanPrinterTest, PrintsNoChangesForAnEmptyPlan) {
+  EXPECT_EQ(FormatPlanText(Plan{}, false), "No changes.\n");
+  EXPECT_EQ(FormatPlanText(Plan{}, true), "No changes.\n");
+}
+
+TEST(PlanPrinterTest, PrintsHeldActionsAndHoldLines) {
+  Plan plan;
+  Action a;
+  a.type = ActionType::kDeactivate;
+  a.key = "E0042";
+  a.username = "bwayne";
+  a.detail = "absent from roster since 2026-11-20";
+  a.held = true;
+  a.held_reason = "max_deactivations: too many";
+  plan.actions = {a};
+  plan.holds = {Hold{"max_deactivations", 1, "1 deactivation (26% of managed users) exceed x"}};
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_NE(text.find("- deactivate  bwayne       key=E0042  absent from roster since "
+                      "2026-11-20  [held: max_deactivations]\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("! held        1 deactivation (26% of managed users) exceed x\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("Plan: 0 actions, 1 held."), std::string::npos);
+}
+
+TEST(PlanPrinterTest, ColorsOnlyWhenAsked) {
+  Plan plan = SpecPlan();
+  EXPECT_EQ(FormatPlanText(plan, false).find('\033'), std::string::npos);
+  EXPECT_NE(FormatPlanText(plan, true).find("\033[32m+ create"), std::string::npos);
+}
+
+TEST(PlanJsonTest, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(JsonEscape("a\"b\\c\n\x01 é"), "\"a\\\"b\\\\c\\n\\u0001 é\"");
+}
+
+TEST(PlanJsonTest, WritesAStableDocument) {
+  std::string json = PlanToJson(SpecPlan());
+  EXPECT_EQ(json.rfind("{\"schema_version\":1,\"has_changes\":true,\"summary\":{\"reactivate\":1,"
+                       "\"create\":1,\"promote\":0,\"update\":1,",
+                       0),
+            0u);
+  EXPECT_NE(json.find("\"patch\":{\"last_name\":\"Smith-Jones\"}"), std::string::npos);
+  EXPECT_NE(json.find("\"holds\":[],\"notices\":[]}"), std::string::npos);
+  EXPECT_EQ(json, PlanToJson(SpecPlan()));
+}
+
+TEST(PlanJsonTest, NeverWritesAPassword) {
+  Action a;
+  a.type = ActionType::kCreate;
+  a.new_user.username = "jdoe";
+  a.new_user.password = "hunter2-secret";
+  a.patch.password = "hunter2-secret";
+  Plan plan;
+  plan.actions = {a};
+  EXPECT_EQ(PlanToJson(plan).find("hunter2"), std::string::npos);
+  EXPECT_EQ(FormatPlanText(plan, false).find("hunter2"), std::string::npos);
+  a.type = ActionType::kUpdate;
+  EXPECT_EQ(ActionToJson(a).find("hunter2"), std::string::npos);
+}
+
+TEST(PlanJsonTest, ActionJsonCarriesTypeSpecificMembers) {
+  Action a;
+  a.type = ActionType::kAuth;
+  a.key = "E1";
+  a.auth_service = "saml";
+  a.auth_data = "f@corp";
+  EXPECT_EQ(ActionToJson(a),
+            "{\"action\":\"auth\",\"key\":\"E1\",\"user_id\":\"\",\"username\":\"\",\"email\":\"\","
+            "\"changes\":[],\"detail\":\"\",\"held\":false,\"held_reason\":\"\","
+            "\"auth_service\":\"saml\",\"auth_data\":\"f@corp\"}");
+}
+
+}  // namespace
+}  // namespace rostersync
