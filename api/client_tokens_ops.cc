@@ -16,9 +16,12 @@ Result<User> Client::Login(const LoginRequest& request) {
 }
 
 Status Client::LoginByCwsToken(const std::string& login_id, const std::string& cws_token) {
-  return Call("POST", kUsers + "/login/cws", kUsers + "/login/cws",
+  // The server answers a successful login with a redirect into the web app.
+  Status status = Call("POST", kUsers + "/login/cws", kUsers + "/login/cws",
               EncodeStringFields({{"login_id", login_id}, {"cws_token", cws_token}}))
-      .status();
+                      .status();
+  if (status.http_status() == 302) return Status::Ok();
+  return status;
 }
 
 Result<StatusOK> Client::Logout() {

@@ -99,8 +99,9 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(const ClientOptio
       Poco::Net::Context::Params params;
       params.caLocation = options.ca_file;
       params.loadDefaultCAs = options.ca_file.empty();
+      // STRICT, not RELAXED: Poco skips the host name check for loopback hosts unless strict.
       params.verificationMode = options.insecure_skip_verify ? Poco::Net::Context::VERIFY_NONE
-                                                             : Poco::Net::Context::VERIFY_RELAXED;
+                                                             : Poco::Net::Context::VERIFY_STRICT;
       params.cipherList = "HIGH:!aNULL:!MD5";
       context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
       context->enableExtendedCertificateVerification(!options.insecure_skip_verify);

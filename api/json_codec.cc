@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/json_reader.h"
+#include "api/json_user_stream.h"
 
 namespace rostersync::api {
 
@@ -215,11 +216,36 @@ Result<T> Decode(const std::string& text) {
   return value;
 }
 
+Result<std::vector<User>> DecodeUsersTree(const std::string& text, bool list) {
+  if (list) {
+    auto parsed = json::Parse(text);
+    if (!parsed.ok()) return parsed.status();
+    std::vector<User> users;
+    Status s = FromVar(*parsed, "body", &users);
+    if (!s.ok()) return s;
+    return users;
+  }
+  auto one = Decode<User>(text);
+  if (!one.ok()) return one.status();
+  return std::vector<User>{std::move(one).value()};
+}
+
+// Users take the streaming decoder (json_user_stream.h); the tree decoder is the fallback.
+template <>
+Result<std::vector<User>> Decode<std::vector<User>>(const std::string& text) {
+  std::vector<User> users;
+  bool fallback = false;
+  Status s = StreamDecodeUsers(text, /*list=*/true, &users, &fallback);
+  if (fallback) return DecodeUsersTree(text, true);
+  if (!s.ok()) return s;
+  return users;
+}
+
 #define ROSTERSYNC_DECODE(T)                           \
   template Result<T> Decode<T>(const std::string&);    \
   template Result<std::vector<T>> Decode<std::vector<T>>(const std::string&);
 
-ROSTERSYNC_DECODE(User)
+template Result<User> Decode<User>(const std::string&);
 ROSTERSYNC_DECODE(UserAccessToken)
 ROSTERSYNC_DECODE(StatusOK)
 ROSTERSYNC_DECODE(UserAuthData)

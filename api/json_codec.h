@@ -25,6 +25,9 @@ namespace rostersync::api {
 // ({"mfa_required": b}). Invalid on malformed JSON or a wrongly typed known field.
 template <typename T>
 Result<T> Decode(const std::string& json);
+// User lists (the ListAllUsers hot path) use a streaming decoder with the same rules.
+template <>
+Result<std::vector<User>> Decode<std::vector<User>>(const std::string& json);
 
 // Request bodies. Only set (or, for NewUser, non-empty) fields are written.
 std::string EncodeNewUser(const NewUser& user);

@@ -32,6 +32,16 @@ bool Missing(const Poco::JSON::Object::Ptr& o, const char* field, Var* value) {
 Result<Var> Parse(const std::string& text) {
   try {
     Poco::JSON::Parser parser;
+    // Poco's parser cannot hold a bare top-level scalar (`42`): wrap it in an array.
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] != '{' && text[first] != '[') {
+      Var wrapped = parser.parse("[" + text + "]");
+      auto arr = wrapped.extract<Poco::JSON::Array::Ptr>();
+      if (arr.isNull() || arr->size() != 1) {
+        return Status::Invalid("malformed JSON in server answer: not a single value");
+      }
+      return arr->get(0);
+    }
     return parser.parse(text);
   } catch (const Poco::Exception& e) {
     return Status::Invalid("malformed JSON in server answer: " + e.displayText());

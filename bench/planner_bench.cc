@@ -95,6 +95,16 @@ void BM_MakePlan(benchmark::State& state) {
   state.counters["peak_rss_MB"] = peak_kb / 1024.0;
   state.counters["planner_extra_MB"] = (peak_kb - base_kb) / 1024.0;
 }
+// The floor: Plan.ledger_after is a full copy of the ledger.
+void BM_CopyLedger(benchmark::State& state) {
+  Data d;
+  Generate(static_cast<int>(state.range(0)), &d);
+  for (auto _ : state) {
+    Ledger copy = d.ledger;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+BENCHMARK(BM_CopyLedger)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MakePlan)->Arg(100000)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_MakePlan)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 

@@ -26,8 +26,11 @@ std::string MakeCsv(const std::string& dir) {
   static const char* kKind[] = {"staff", "staff", "staff", "contractor", "admin"};
   static const char* kStatus[] = {"active", "active", "leave", "terminated"};
   for (int i = 0; i < kRows; ++i) {
-    std::fprintf(f, "E%06d,%s,%s,user%d@example.com,\"%s, the %d\",Engineer %d,%s,%s,u%d@corp\n", i,
-                 kFirst[i % 7], kLast[(i / 7) % 7], i, kFirst[i % 7], i, i % 13, kKind[i % 5],
+    // Surnames are unique but for every 100th row, which repeats its neighbour's name:
+    // about 1% of the usernames collide and get a suffix, as in a real export.
+    const int n = i % 100 == 99 ? i - 1 : i;
+    std::fprintf(f, "E%06d,%s,%s%d,user%d@example.com,\"%s, the %d\",Engineer %d,%s,%s,u%d@corp\n",
+                 i, kFirst[n % 7], kLast[(n / 7) % 7], n, i, kFirst[i % 7], i, i % 13, kKind[i % 5],
                  kStatus[i % 4], i);
   }
   std::fclose(f);
@@ -92,7 +95,7 @@ void BM_LoadRoster100k(benchmark::State& state) {
   std::remove(path.c_str());
   rmdir(dir);
 }
-BENCHMARK(BM_LoadRoster100k)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_LoadRoster100k)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rostersync

@@ -121,7 +121,10 @@ void CheckMattermost(LoadContext& ctx, const MattermostConfig& mm) {
 
 void CheckRoster(LoadContext& ctx, const RosterConfig& r) {
   if (r.source == "csv") {
-    if (ctx.Has("roster.sql")) ctx.WarnAt("roster.sql", "ignored: roster.source is csv");
+    if (!r.sql.connection.empty() || !r.sql.connection_env.empty() ||
+        !r.sql.connection_file.empty() || !r.sql.query.empty()) {
+      ctx.WarnAt("roster.sql", "ignored: roster.source is csv");
+    }
     if (r.csv.path.empty()) {
       ctx.ErrorAt("roster.csv.path", "must name the roster CSV file");
     } else if (::access(r.csv.path.c_str(), R_OK) != 0) {
@@ -129,7 +132,6 @@ void CheckRoster(LoadContext& ctx, const RosterConfig& r) {
                                         "); cycles fail until it exists");
     }
   } else if (r.source == "sql") {
-    if (ctx.Has("roster.csv")) ctx.WarnAt("roster.csv", "ignored: roster.source is sql");
     const int given = !r.sql.connection.empty() + !r.sql.connection_env.empty() +
                       !r.sql.connection_file.empty();
     if (given != 1) {

@@ -94,7 +94,7 @@ void ParseFieldSpec(const std::string& name, const YAML::Node& key, const YAML::
   bool ok = true;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: *it is a temporary
     const std::string sub = path + "." + k;
     const YAML::Mark at = MarkOr(v, it->first.Mark());
     ctx.Remember(sub, at);
@@ -204,9 +204,12 @@ void CheckFields(LoadContext& ctx, Config& config) {
                 "auth_data needs fields.auth_service too: the server rejects auth_data without "
                 "an auth service");
   }
+  // Warn about unmapped update entries only when the list was chosen (the default names fields
+  // that most rosters do not map, and that is fine).
+  const bool update_chosen = ctx.Has("fields.update") && f.update != FieldsConfig().update;
   for (const std::string& u : f.update) {
     if (Contains(UpdatableFields(), u)) {
-      if (!f.specs.count(u)) {
+      if (!f.specs.count(u) && update_chosen) {
         ctx.WarnAt("fields.update", "'" + u + "' is not mapped under fields:, so it is never compared");
       }
       continue;

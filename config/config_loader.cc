@@ -177,6 +177,7 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
                    LoadContext& ctx, Config& config) {
   const std::string path = spec.path;
   std::vector<std::string> items;
+  std::set<std::string> seen;
   if (!value.IsNull() && !value.IsSequence()) {
     ctx.Error(mark, path, "expected a list like [a, b], found " + Describe(value));
     return;
@@ -203,7 +204,7 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
       all_ok = false;
       continue;
     }
-    if (Contains(items, text)) {
+    if (!seen.insert(text).second) {
       ctx.Warn(at, path, "'" + text + "' is listed twice");
       continue;
     }
@@ -215,8 +216,8 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
 void WalkMap(const YAML::Node& map, const std::string& prefix, LoadContext& ctx, Config& config) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key = it->first;
-    const YAML::Node& value = it->second;
+    const YAML::Node key = it->first;  // a copy: *it is a temporary
+    const YAML::Node value = it->second;  // a copy: *it is a temporary
     if (!key.IsScalar()) {
       ctx.Error(MarkOr(key, map.Mark()), prefix, "keys must be plain names, found " + Describe(key));
       continue;

@@ -73,7 +73,9 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   int best_distance = 0;
   for (const std::string& c : candidates) {
     if (c.empty()) continue;
-    const int d = EditDistance(word, c);
+    // A prefix ("warning" for "warn") counts as one edit: it is what people mistype.
+    const bool prefix = word.compare(0, c.size(), c) == 0 || c.compare(0, word.size(), word) == 0;
+    const int d = prefix ? 1 : EditDistance(word, c);
     if (best == nullptr || d < best_distance) {
       best = &c;
       best_distance = d;

@@ -115,7 +115,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       }
       return;
     }
-    if (path == "/healthz") {
+    if (path == "/v1/sync" || user_sync) {
+      resp.set("Allow", "POST");
+      Send(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+           ErrorJson(method + " is not allowed on " + path + "; use POST"));
+    } else if (path == "/healthz") {
       Send(resp, HTTPResponse::HTTP_OK, "ok\n", "text/plain");
     } else if (path == "/readyz") {
       std::string why;
@@ -230,7 +234,11 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
   try {
     if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
     Poco::Net::SocketAddress address(host, static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))));
-    Poco::Net::ServerSocket socket(address, 64);
+    // reuse_address (restart while old connections linger) but never SO_REUSEPORT: a second
+    // instance must fail to bind instead of silently sharing the port.
+    Poco::Net::ServerSocket socket;
+    socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
+    socket.listen(64);
     auto params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(4);
     params->setMaxQueued(32);

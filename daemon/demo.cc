@@ -1,6 +1,7 @@
 // `rostersync demo`: the bundled mm-emulator on a free loopback port, a sample roster and
 // config in a temporary directory, then plan -> sync -> plan. Leaves nothing behind, also
 // on failure or Ctrl-C (a watcher thread catches SIGINT/SIGTERM and cleans up).
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>

@@ -98,7 +98,7 @@ int64_t Scheduler::DelayAfterLocked(bool ok) {
 
 void Scheduler::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
-  bool first = true;
+  bool first = options_.run_on_start;
   while (!stop_) {
     int64_t now = clock_.NowMs();
     Trigger trigger;

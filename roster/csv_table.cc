@@ -55,7 +55,10 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
   if (!header_status_.ok()) return;
   bool blank = true;
   for (const auto& cell : record.cells) {
-    if (cell.find_first_not_of(" \t") != std::string::npos) blank = false;
+    if (cell.find_first_not_of(" \t") != std::string::npos) {
+      blank = false;
+      break;
+    }
   }
   if (blank && record.error.empty()) return;
   if (!have_header_) {
@@ -76,7 +79,9 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
       if (table_.columns[i] == text::Trim(options_.key_column)) key_index_ = static_cast<int>(i);
     }
   }
-  const std::string where = options_.origin + ":" + std::to_string(record.line);
+  std::string where;
+  where.reserve(options_.origin.size() + 12);
+  where.append(options_.origin).append(":").append(std::to_string(record.line));
   if (!record.error.empty()) {
     table_.errors.push_back({where, "", "", record.error + "; fix the quoting in the export"});
     return;
@@ -102,7 +107,7 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
                              "(not Latin-1 or Windows-1252)"});
     return;
   }
-  table_.rows.push_back({std::move(record.cells), where});
+  table_.rows.push_back({std::move(record.cells), std::move(where)});
   record.cells.clear();
 }
 

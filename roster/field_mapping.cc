@@ -36,13 +36,44 @@ const std::vector<std::string>& KnownTransforms() {
   return kTransforms;
 }
 
+namespace {
+int TransformIndex(const std::string& name) {
+  const auto& all = KnownTransforms();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// In place; the ASCII cases (nearly every roster value) allocate nothing.
+void ApplyTransformInPlace(int index, std::string* value) {
+  switch (index) {
+    case 0: {
+      const std::string_view t = text::TrimView(*value);
+      if (t.size() != value->size()) *value = std::string(t);
+      return;
+    }
+    case 1:
+      if (text::IsAscii(*value)) {
+        for (char& c : *value) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      } else {
+        *value = text::Lower(*value);
+      }
+      return;
+    case 2: *value = text::Upper(*value); return;
+    case 3:
+      if (!text::IsAscii(*value)) *value = text::AsciiFold(*value);
+      return;
+    case 4: *value = text::MattermostUsername(*value); return;
+    default: return;
+  }
+}
+}  // namespace
+
 std::string ApplyTransform(const std::string& name, const std::string& value) {
-  if (name == "trim") return text::Trim(value);
-  if (name == "lower") return text::Lower(value);
-  if (name == "upper") return text::Upper(value);
-  if (name == "ascii") return text::AsciiFold(value);
-  if (name == "mattermost_username") return text::MattermostUsername(value);
-  return value;
+  std::string out = value;
+  ApplyTransformInPlace(TransformIndex(name), &out);
+  return out;
 }
 
 Status ValidateFieldsConfig(const FieldsConfig& fields) {
@@ -81,8 +112,25 @@ Status ValidateFieldsConfig(const FieldsConfig& fields) {
   return Status::Invalid(msg);
 }
 
-FieldMapper::FieldMapper(const FieldsConfig& fields, const std::vector<std::string>& columns) {
-  for (const auto& [name, spec] : fields.specs) {
+int FieldMapper::FieldIndex(const std::string& field) {
+  const auto& all = MappableFields();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i] == field) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+FieldMapper::FieldMapper(const FieldsConfig& fields, const std::vector<std::string>& columns)
+    : fields_(MappableFields().size()) {
+  for (const auto& item : fields.specs) {
+    const std::string& name = item.first;
+    const FieldSpec& spec = item.second;
+    const int index = FieldIndex(name);
+    if (index < 0) {
+      problems_.push_back("fields." + name + " is not a known field; known: " +
+                          Join(MappableFields()));
+      continue;
+    }
     Compiled compiled;
     compiled.spec = &spec;
     auto need = [&](const std::string& column) {
@@ -116,48 +164,55 @@ FieldMapper::FieldMapper(const FieldsConfig& fields, const std::vector<std::stri
       compiled.column_index = need(spec.column);
     }
     for (const auto& tr : spec.transform) {
+      compiled.transforms.push_back(TransformIndex(tr));
       const auto& kt = KnownTransforms();
       if (std::find(kt.begin(), kt.end(), tr) == kt.end()) {
         problems_.push_back("fields." + name + " lists unknown transform '" + tr +
                             "'; known: " + Join(kt));
       }
     }
-    fields_.emplace(name, std::move(compiled));
+    if (index >= 0) fields_[index] = std::move(compiled);
   }
 }
 
 bool FieldMapper::FromTemplate(const std::string& field) const {
-  auto it = fields_.find(field);
-  return it != fields_.end() && !it->second.spec->templ.empty() && !it->second.spec->value;
+  const int i = FieldIndex(field);
+  return Has(i) && !fields_[i].spec->templ.empty() && !fields_[i].spec->value;
 }
 
 std::string FieldMapper::Label(const std::string& field) const {
-  auto it = fields_.find(field);
-  if (it != fields_.end() && !it->second.spec->value && it->second.spec->templ.empty() &&
-      !it->second.spec->column.empty()) {
-    return text::Trim(it->second.spec->column);
+  const int i = FieldIndex(field);
+  if (Has(i) && !fields_[i].spec->value && fields_[i].spec->templ.empty() &&
+      !fields_[i].spec->column.empty()) {
+    return text::Trim(fields_[i].spec->column);
   }
   return "fields." + field;
 }
 
-bool FieldMapper::Eval(const std::string& field, const RawRow& row, std::string* out,
-                       std::string* reason) const {
+bool FieldMapper::Eval(int index, const RawRow& row, std::string* out, std::string* reason) const {
   out->clear();
-  auto it = fields_.find(field);
-  if (it == fields_.end()) return true;
-  const Compiled& c = it->second;
+  if (!Has(index)) return true;
+  const Compiled& c = fields_[index];
+  const std::string& field = MappableFields()[index];
   const FieldSpec& spec = *c.spec;
-  auto cell = [&](int index) -> std::string {
-    return index >= 0 && static_cast<size_t>(index) < row.cells.size() ? row.cells[index] : "";
+  static const std::string kEmpty;
+  auto cell = [&](int index) -> const std::string& {
+    return index >= 0 && static_cast<size_t>(index) < row.cells.size() ? row.cells[index] : kEmpty;
   };
   if (spec.value) {
     *out = *spec.value;
   } else if (!spec.templ.empty()) {
-    for (const auto& part : c.parts) *out += part.column ? text::Trim(cell(part.index)) : part.text;
+    for (const auto& part : c.parts) {
+      if (part.column) {
+        out->append(text::TrimView(cell(part.index)));
+      } else {
+        out->append(part.text);
+      }
+    }
   } else {
     *out = cell(c.column_index);
   }
-  for (const auto& tr : spec.transform) *out = ApplyTransform(tr, *out);
+  for (int tr : c.transforms) ApplyTransformInPlace(tr, out);
   if (spec.map.empty()) {
     if (out->empty() && spec.default_value) *out = *spec.default_value;
     return true;

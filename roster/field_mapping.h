@@ -34,7 +34,10 @@ class FieldMapper {
   const std::vector<std::string>& problems() const { return problems_; }
   const std::vector<std::string>& missing_columns() const { return missing_columns_; }
 
-  bool Has(const std::string& field) const { return fields_.count(field) != 0; }
+  // Index of a field in MappableFields(), or -1; the int overloads below skip the lookup.
+  static int FieldIndex(const std::string& field);
+  bool Has(const std::string& field) const { return Has(FieldIndex(field)); }
+  bool Has(int field) const { return field >= 0 && fields_[field].spec != nullptr; }
   bool FromTemplate(const std::string& field) const;
   // The roster column behind a field, or "fields.<name>" for a template or constant.
   std::string Label(const std::string& field) const;
@@ -42,7 +45,10 @@ class FieldMapper {
   // Evaluates `field` for `row`. False with *reason set when the value maps to nothing
   // (not in the map, no default). An unmapped field gives "" and true.
   bool Eval(const std::string& field, const RawRow& row, std::string* out,
-            std::string* reason) const;
+            std::string* reason) const {
+    return Eval(FieldIndex(field), row, out, reason);
+  }
+  bool Eval(int field, const RawRow& row, std::string* out, std::string* reason) const;
 
  private:
   struct Part {
@@ -54,9 +60,10 @@ class FieldMapper {
     const FieldSpec* spec = nullptr;
     int column_index = -1;
     std::vector<Part> parts;  // template
+    std::vector<int> transforms;  // indexes into KnownTransforms()
   };
 
-  std::map<std::string, Compiled> fields_;
+  std::vector<Compiled> fields_;  // by FieldIndex; spec == nullptr when unmapped
   std::vector<std::string> problems_;
   std::vector<std::string> missing_columns_;
 };

@@ -38,23 +38,24 @@ std::string ThresholdText(const Threshold& t) { return Number(t.value) + (t.perc
 }  // namespace
 
 std::string RosterDigest(const Roster& roster) {
-  std::vector<const RosterEntry*> sorted;
-  sorted.reserve(roster.entries.size());
-  for (const auto& e : roster.entries) sorted.push_back(&e);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; });
-  uint64_t h = text::kFnvOffset;
-  for (const RosterEntry* e : sorted) {
-    for (const std::string* f : {&e->key, &e->username, &e->email, &e->first_name, &e->last_name,
-                                 &e->nickname, &e->position, &e->locale, &e->auth_service,
-                                 &e->auth_data, &e->start_date, &e->end_date}) {
-      h = text::Fnv1a64(*f, h);
-      h = text::Fnv1a64("\x1f", h);
+  // Each entry is hashed on its own and the hashes are mixed and summed, so the digest does
+  // not depend on row order (keys are unique among accepted entries) and needs no sort.
+  uint64_t sum = 0;
+  for (const RosterEntry& e : roster.entries) {
+    uint64_t h = text::kFnvOffset;
+    for (const std::string* f : {&e.key, &e.username, &e.email, &e.first_name, &e.last_name,
+                                 &e.nickname, &e.position, &e.locale, &e.auth_service,
+                                 &e.auth_data, &e.start_date, &e.end_date}) {
+      h = text::Hash64(*f, h);
     }
-    h = text::Fnv1a64(RoleName(e->role), h);
-    h = text::Fnv1a64(e->active ? "\x1f" "1\x1e" : "\x1f" "0\x1e", h);
+    h = text::Hash64(RoleName(e.role), h);
+    h = text::Hash64(e.active ? "1" : "0", h);
+    h ^= h >> 33;  // splitmix-style finaliser before summing
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    sum += h;
   }
-  return text::Hex64(h);
+  return text::Hex64(text::Fnv1a64(std::to_string(roster.entries.size()), sum));
 }
 
 RosterFingerprint AcceptedFingerprint(const Roster& roster, int64_t now_ms) {

@@ -1,10 +1,8 @@
-// MapRoster: raw rows -> validated RosterEntry values, duplicates and username collisions.
-#include <algorithm>
-#include <map>
-#include <set>
+// MapRoster: raw rows -> validated RosterEntry values; duplicates in roster_duplicates.cc.
 #include <utility>
 
 #include "roster/field_mapping.h"
+#include "roster/roster_duplicates.h"
 #include "roster/roster_loader.h"
 #include "roster/text.h"
 #include "roster/validation.h"
@@ -12,26 +10,11 @@
 namespace rostersync {
 namespace {
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Key order: numeric keys numerically ("9" < "10"), everything else byte-wise.
-bool KeyLess(const std::string& a, const std::string& b) {
-  if (AllDigits(a) && AllDigits(b) && a.size() != b.size()) return a.size() < b.size();
-  return a < b;
-}
-
 std::string List(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out;
 }
-
-struct Candidate {
-  RosterEntry entry;
-  bool rejected = false;
-};
 
 bool ParseActive(const FieldSpec& spec, const std::string& raw, bool* active, std::string* reason) {
   static const std::vector<std::string> kTrue{"true", "yes", "1", "active"};
@@ -65,9 +48,11 @@ bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
   return false;
 }
 
-}  // namespace
-
-Roster MapRoster(const RawTable& table, const FieldsConfig& fields, const std::string& key_column) {
+// The shared body of both MapRoster forms. When `owned` is given (the same table), each
+// row's cells are released once mapped, so the table and the roster are never both whole
+// in memory.
+Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
+           const std::string& key_column) {
   Roster roster;
   roster.origin = table.origin;
   roster.row_count = static_cast<int64_t>(table.rows.size() + table.errors.size());
@@ -96,137 +81,95 @@ Roster MapRoster(const RawTable& table, const FieldsConfig& fields, const std::s
     }
     return roster;
   }
+  const std::string& key_name = table.columns[key_index];
 
-  std::vector<Candidate> candidates;
-  candidates.reserve(table.rows.size());
-  std::map<std::string, std::vector<std::string>> key_wheres;  // every row with a readable key
-  for (const RowError& error : table.errors) {
-    if (!error.key.empty()) key_wheres[error.key].push_back(error.where);
-  }
-  for (const RawRow& row : table.rows) {
-    const std::string key = text::Trim(row.cells[key_index]);
-    auto reject = [&](const std::string& column, const std::string& reason) {
-      roster.rejected.push_back({row.where, key, column, reason});
+  enum : int { kUsername, kEmail, kFirst, kLast, kNick, kPosition, kLocale, kAuthService,
+               kAuthData, kRole, kActive, kStart, kEnd, kFieldCount };
+  const bool has_role = mapper.Has(kRole), has_active = mapper.Has(kActive);
+  const FieldSpec* active_spec = has_active ? &fields.specs.at("active") : nullptr;
+  std::string role, active, start_date, end_date, reason;
+  roster.entries.reserve(table.rows.size());
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const RawRow& row = table.rows[r];
+    std::string key = text::Trim(row.cells[key_index]);
+    auto reject = [&](const std::string& column, const std::string& why) {
+      roster.rejected.push_back({row.where, key, column, why});
       if (!key.empty()) roster.rejected_keys.insert(key);
     };
     if (key.empty()) {
-      reject(table.columns[key_index], "the key column '" + table.columns[key_index] +
-                                           "' is empty; every row needs a key (roster.key)");
+      reject(key_name, "the key column '" + key_name + "' is empty; every row needs a key (roster.key)");
       continue;
     }
-    key_wheres[key].push_back(row.where);
-    RosterEntry e;
-    e.key = key;
-    e.where = row.where;
-    std::string reason;
-    struct Slot {
-      const char* field;
-      std::string* out;
-    };
-    std::string role, active, start_date, end_date;
-    const Slot slots[] = {{"username", &e.username},   {"email", &e.email},
-                          {"first_name", &e.first_name}, {"last_name", &e.last_name},
-                          {"nickname", &e.nickname},   {"position", &e.position},
-                          {"locale", &e.locale},       {"auth_service", &e.auth_service},
-                          {"auth_data", &e.auth_data}, {"role", &role},
-                          {"active", &active},         {"start_date", &start_date},
-                          {"end_date", &end_date}};
+    RosterEntry& e = roster.entries.emplace_back();
+    std::string* const slots[kFieldCount] = {
+        &e.username, &e.email,  &e.first_name,   &e.last_name, &e.nickname,
+        &e.position, &e.locale, &e.auth_service, &e.auth_data, &role,
+        &active,     &start_date, &end_date};
     bool ok = true;
-    for (const Slot& slot : slots) {
-      if (!mapper.Eval(slot.field, row, slot.out, &reason)) {
-        reject(mapper.Label(slot.field), reason);
+    for (int f = 0; f < kFieldCount && ok; ++f) {
+      if (!mapper.Eval(f, row, slots[f], &reason)) {
+        reject(mapper.Label(MappableFields()[f]), reason);
         ok = false;
-        break;
       }
     }
-    if (!ok) continue;
-    if (mapper.Has("role") && !ParseRole(role, &e.role, &reason)) {
+    if (ok && has_role && !ParseRole(role, &e.role, &reason)) {
       reject(mapper.Label("role"), reason);
-      continue;
+      ok = false;
     }
-    if (mapper.Has("active") && !ParseActive(fields.specs.at("active"), active, &e.active, &reason)) {
+    if (ok && has_active && !ParseActive(*active_spec, active, &e.active, &reason)) {
       reject(mapper.Label("active"), reason);
+      ok = false;
+    }
+    if (ok) {
+      e.start_date = text::Trim(start_date);
+      e.end_date = text::Trim(end_date);
+      if (FieldProblem p = ValidateEntry(e); !p.ok()) {
+        reject(mapper.Label(p.field), p.reason);
+        ok = false;
+      }
+    }
+    if (!ok) {
+      roster.entries.pop_back();
       continue;
     }
-    e.start_date = text::Trim(start_date);
-    e.end_date = text::Trim(end_date);
-    if (FieldProblem p = ValidateEntry(e); !p.ok()) {
-      reject(mapper.Label(p.field), p.reason);
-      continue;
+    e.key = std::move(key);
+    if (owned != nullptr) {
+      e.where = std::move(owned->rows[r].where);
+      std::vector<std::string>().swap(owned->rows[r].cells);
+    } else {
+      e.where = row.where;
     }
-    candidates.push_back({std::move(e), false});
   }
 
   // Duplicates reject every row involved: a key names one person, an email one account.
-  auto reject_candidate = [&](Candidate& c, const std::string& column, const std::string& reason) {
-    c.rejected = true;
-    roster.rejected.push_back({c.entry.where, c.entry.key, column, reason});
-    roster.rejected_keys.insert(c.entry.key);
-  };
-  for (Candidate& c : candidates) {
-    const auto& wheres = key_wheres[c.entry.key];
-    if (wheres.size() > 1) {
-      reject_candidate(c, table.columns[key_index],
-                       "key '" + c.entry.key + "' appears on " + std::to_string(wheres.size()) +
-                           " rows (" + List(wheres) + "); keys must be unique: fix the export");
-    }
-  }
-  // Duplicate keys among rejected rows are already protected through rejected_keys.
-  auto reject_duplicates = [&](const std::string& field, auto get) {
-    std::map<std::string, std::vector<Candidate*>> groups;
-    for (Candidate& c : candidates) {
-      if (!c.rejected) groups[get(c.entry)].push_back(&c);
-    }
-    for (auto& [value, group] : groups) {
-      if (group.size() < 2) continue;
-      std::vector<std::string> who;
-      for (Candidate* c : group) who.push_back("key " + c->entry.key + " at " + c->entry.where);
-      for (Candidate* c : group) {
-        reject_candidate(*c, mapper.Label(field),
-                         field + " '" + value + "' is shared by " + std::to_string(group.size()) +
-                             " rows (" + List(who) + "); each person needs their own " + field +
-                             ": fix the roster");
-      }
-    }
-  };
-  reject_duplicates("email", [](const RosterEntry& e) { return e.email; });
-  if (!mapper.FromTemplate("username")) {
-    reject_duplicates("username", [](const RosterEntry& e) { return e.username; });
+  std::vector<char> dropped(roster.entries.size(), 0);
+  RejectDuplicateKeys(&roster, &dropped, key_name);
+  RejectSharedValues(&roster, &dropped, &RosterEntry::email, "email", mapper.Label("email"));
+  if (mapper.FromTemplate("username")) {
+    ResolveUsernameCollisions(&roster, dropped);
   } else {
-    std::set<std::string> used;
-    std::map<std::string, std::vector<Candidate*>> groups;
-    for (Candidate& c : candidates) {
-      if (c.rejected) continue;
-      used.insert(c.entry.username);
-      groups[c.entry.username].push_back(&c);
-    }
-    for (auto& [base, group] : groups) {
-      if (group.size() < 2) continue;
-      std::sort(group.begin(), group.end(),
-                [](Candidate* a, Candidate* b) { return KeyLess(a->entry.key, b->entry.key); });
-      std::string notice = "username '" + base + "' is produced by fields.username for " +
-                           std::to_string(group.size()) + " people: key " +
-                           group[0]->entry.key + " keeps it";
-      int suffix = 2;
-      for (size_t i = 1; i < group.size(); ++i) {
-        std::string name;
-        for (int guard = 0; guard < 1'000'000; ++guard, ++suffix) {
-          const std::string tail = std::to_string(suffix);
-          name = base.substr(0, 64 - std::min<size_t>(64, tail.size())) + tail;
-          if (used.insert(name).second) break;
-        }
-        ++suffix;
-        group[i]->entry.username = name;
-        notice += ", key " + group[i]->entry.key + " (" + group[i]->entry.where + ") gets '" +
-                  name + "'";
-      }
-      roster.notices.push_back(notice);
-    }
+    RejectSharedValues(&roster, &dropped, &RosterEntry::username, "username",
+                       mapper.Label("username"));
   }
-  for (Candidate& c : candidates) {
-    if (!c.rejected) roster.entries.push_back(std::move(c.entry));
+  size_t kept = 0;
+  for (size_t i = 0; i < roster.entries.size(); ++i) {
+    if (dropped[i]) continue;
+    if (kept != i) roster.entries[kept] = std::move(roster.entries[i]);
+    ++kept;
   }
+  roster.entries.resize(kept);
   return roster;
+}
+
+}  // namespace
+
+Roster MapRoster(const RawTable& table, const FieldsConfig& fields, const std::string& key_column) {
+  return Map(table, nullptr, fields, key_column);
+}
+
+Roster MapRosterConsuming(RawTable&& table, const FieldsConfig& fields,
+                          const std::string& key_column) {
+  return Map(table, &table, fields, key_column);
 }
 
 }  // namespace rostersync

@@ -1,6 +1,8 @@
 // MakeRosterSource and LoadRoster: the I/O-facing half of roster_loader.h.
 #include "roster/roster_loader.h"
 
+#include <utility>
+
 #include "roster/csv_source.h"
 #include "roster/sql_source.h"
 
@@ -36,9 +38,10 @@ Result<Roster> LoadRoster(RosterSource& source, const Config& config,
                           const std::optional<RosterFingerprint>& last_accepted, int64_t now_ms) {
   Result<RawTable> table = source.Read();
   if (!table.ok()) return table.status();
-  Roster roster = MapRoster(*table, config.fields, config.roster.key);
+  const int64_t modified_ms = table->modified_ms;
+  Roster roster = MapRosterConsuming(std::move(*table), config.fields, config.roster.key);
   ApplyIntegrityGate(&roster, config.roster, config.policy.max_deactivations, last_accepted,
-                     table->modified_ms, now_ms);
+                     modified_ms, now_ms);
   return roster;
 }
 

@@ -32,6 +32,10 @@ Result<std::unique_ptr<RosterSource>> MakeRosterSource(const RosterConfig& confi
 // A missing key column, or a column that fields.* names but the header lacks, rejects every
 // row and marks the roster untrusted here (the reason says which column).
 Roster MapRoster(const RawTable& table, const FieldsConfig& fields, const std::string& key_column);
+// The same, releasing each row of `table` once it is mapped (lower peak memory). `table` is
+// left with its columns and errors but emptied rows.
+Roster MapRosterConsuming(RawTable&& table, const FieldsConfig& fields,
+                          const std::string& key_column);
 
 // The integrity gate: marks the roster untrusted (reasons filled, worded for an
 // administrator) when it has fewer than min_rows accepted entries, the file is older than

@@ -1,6 +1,7 @@
 #include "roster/text.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace rostersync::text {
 namespace {
@@ -138,6 +139,10 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII fast path
+      ++i;
+      continue;
+    }
     uint32_t cp;
     size_t len = DecodeRune(s, i, &cp);
     if (len == 0) return false;
@@ -149,6 +154,10 @@ bool IsValidUtf8(std::string_view s) {
 size_t RuneCount(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++n) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     uint32_t cp;
     size_t len = DecodeRune(s, i, &cp);
     i += len == 0 ? 1 : len;
@@ -163,8 +172,37 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-std::string Lower(std::string_view s) { return MapRunes(s, LowerRune); }
-std::string Upper(std::string_view s) { return MapRunes(s, UpperRune); }
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c & 0x80) return MapRunes(s, LowerRune);
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c & 0x80) return MapRunes(s, UpperRune);
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return out;
+}
+
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (c & 0x80) return false;
+  }
+  return true;
+}
+
+std::string_view TrimView(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsSpace(s[b])) ++b;
+  while (e > b && IsSpace(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -186,6 +224,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 std::string AsciiFold(std::string_view s) {
+  if (IsAscii(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -215,7 +254,9 @@ bool IsReservedUsername(std::string_view s) {
 }
 
 std::string MattermostUsername(std::string_view s) {
-  const std::string folded = AsciiFold(s);
+  std::string folded_storage;
+  std::string_view folded = s;
+  if (!IsAscii(s)) folded = folded_storage = AsciiFold(s);
   std::string out;
   out.reserve(folded.size());
   for (char c : folded) {
@@ -243,6 +284,20 @@ uint64_t Fnv1a64(std::string_view data, uint64_t hash) {
     hash *= 1099511628211ULL;
   }
   return hash;
+}
+
+uint64_t Hash64(std::string_view data, uint64_t hash) {
+  constexpr uint64_t kPrime = 1099511628211ULL;
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data.data() + i, 8);
+    hash = (hash ^ word) * kPrime;
+    hash ^= hash >> 29;
+  }
+  for (; i < data.size(); ++i) hash = (hash ^ static_cast<unsigned char>(data[i])) * kPrime;
+  hash ^= data.size();
+  return hash * kPrime;
 }
 
 std::string Hex64(uint64_t value) {

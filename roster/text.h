@@ -16,6 +16,8 @@ bool IsValidUtf8(std::string_view s);
 size_t RuneCount(std::string_view s);
 // Strips ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
+std::string_view TrimView(std::string_view s);
+bool IsAscii(std::string_view s);
 // Lower/upper case for ASCII, Latin-1 Supplement and Latin Extended-A; other runes kept.
 std::string Lower(std::string_view s);
 std::string Upper(std::string_view s);
@@ -34,6 +36,9 @@ bool IsReservedUsername(std::string_view s);
 constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
 uint64_t Fnv1a64(std::string_view data, uint64_t hash = kFnvOffset);
 std::string Hex64(uint64_t value);
+// A faster 64-bit hash (8 bytes per step, FNV prime, xor-shift mixing) for in-memory
+// digests; unlike Fnv1a64 it cannot be continued across chunk boundaries.
+uint64_t Hash64(std::string_view data, uint64_t hash = kFnvOffset);
 
 }  // namespace rostersync::text
 

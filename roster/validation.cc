@@ -1,6 +1,8 @@
 #include "roster/validation.h"
 
-#include <cstring>
+#include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "roster/text.h"
 
@@ -37,20 +39,30 @@ std::string EmailProblem(const std::string& email) {
     return "email is " + std::to_string(email.size()) +
            " characters long, more than the 128 the server accepts";
   }
-  if (text::Lower(email) != email) {
+  if (std::any_of(email.begin(), email.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) ||
+      (!std::all_of(email.begin(), email.end(), [](char c) { return (c & 0x80) == 0; }) &&
+       text::Lower(email) != email)) {
     return "email '" + email + "' has upper-case letters; add transform [trim, lower] to fields.email";
   }
   const size_t at = email.find('@');
   if (at == std::string::npos || email.find('@', at + 1) != std::string::npos) {
     return "email '" + email + "' must contain exactly one '@'";
   }
+  static const auto kBad = [] {
+    std::array<bool, 256> bad{};
+    for (int c = 0; c <= ' '; ++c) bad[c] = true;
+    bad[0x7F] = true;
+    for (const char* p = "<>()[],;:\"\\"; *p; ++p) bad[static_cast<unsigned char>(*p)] = true;
+    return bad;
+  }();
   for (unsigned char c : email) {
-    if (c <= ' ' || c == 0x7F || std::strchr("<>()[],;:\"\\", c) != nullptr) {
+    if (kBad[c]) {
       return "email '" + email +
              "' must be a bare address (no spaces, display name, quotes or brackets)";
     }
   }
-  const std::string local = email.substr(0, at), domain = email.substr(at + 1);
+  const std::string_view local = std::string_view(email).substr(0, at);
+  const std::string_view domain = std::string_view(email).substr(at + 1);
   if (local.empty() || domain.empty() || domain.front() == '.' || domain.back() == '.' ||
       local.front() == '.' || local.back() == '.' || email.find("..") != std::string::npos) {
     return "email '" + email + "' is not a valid address (local@domain)";

@@ -13,13 +13,33 @@ namespace planner_internal {
 Plan PlanBuilder::Build(const std::string* only_key) {
   today_ = UtcDate(in_.now_ms);
   IndexUsers();
-  IndexLedger();
-  ledger_after_ = ledger_;
   ResolveIdentities();
   DetectRenames();
-  for (size_t i = 0; i < rows_.size(); ++i) PlanRow(*rows_[i], identities_[i]);
-  for (const auto& [key, entry] : ledger_) {
-    if (row_keys_.count(key) == 0) PlanAbsent(entry);
+  // One ordered pass over rows and ledger (both sorted by key): ledger_after is built by
+  // appending at the end, O(n) with no lookups.
+  auto absent = absent_.begin();
+  auto append = [this](std::optional<LedgerEntry>* entry) {
+    if (entry->has_value()) {
+      std::string key = (*entry)->key;
+      ledger_after_.emplace_hint(ledger_after_.end(), std::move(key), std::move(**entry));
+    }
+  };
+  for (size_t i = 0; i <= rows_.size(); ++i) {
+    while (absent != absent_.end() && (i == rows_.size() || (*absent)->first < rows_[i]->key)) {
+      std::optional<LedgerEntry> after((*absent)->second);
+      after->key = (*absent)->first;
+      PlanAbsent((*absent)->second, &after);
+      append(&after);
+      ++absent;
+    }
+    if (i == rows_.size()) break;
+    std::optional<LedgerEntry> after;
+    if (identities_[i].known != nullptr) {
+      after = *identities_[i].known;
+      after->key = rows_[i]->key;
+    }
+    PlanRow(*rows_[i], identities_[i], &after);
+    append(&after);
   }
 
   if (only_key != nullptr) {
@@ -30,7 +50,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
     notices_.erase(std::remove_if(notices_.begin(), notices_.end(),
                                   [&](const KeyedNotice& n) { return n.key != key; }),
                    notices_.end());
-    if (row_keys_.count(key) == 0 && ledger_.count(key) == 0) {
+    if (!InRoster(key) && ledger_.count(key) == 0) {
       Notice(key, key + " is neither in the roster nor in the ledger; nothing to do");
     }
     Ledger restricted = ledger_;

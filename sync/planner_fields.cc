@@ -6,18 +6,9 @@
 
 namespace rostersync {
 
-namespace {
+using planner_internal::EqualsIgnoreCase;
 
-bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+namespace {
 
 bool IsOAuth(const std::string& service) {
   return service == "gitlab" || service == "google" || service == "office365" ||
@@ -162,7 +153,7 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, LedgerEnt
       continue;
     }
     if (folded) {
-      const auto& index = name == "email" ? by_email_ : by_username_;
+      const auto& index = name == "email" ? ByEmail() : ByUsername();
       auto other = index.find(Lower(f.want));
       if (other != index.end() && other->second != &user) {
         Notice(key, "cannot change " + name + " of " + user.username + " (key=" + key +
@@ -231,7 +222,7 @@ bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, LedgerEntry
 void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user, const LedgerEntry& entry) {
   if (!Mapped("role")) return;
   const std::string& key = row.key;
-  bool is_guest = user.HasRole("system_guest");
+  bool is_guest = HasWord(user.roles, "system_guest");
   if (row.role == Role::kGuest) {
     if (is_guest) return;
     if (!opt_.policy.guests) {
@@ -258,7 +249,7 @@ void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user, const Ledg
     promote.detail = "guest -> member";
     current = promote.roles;
   }
-  bool is_admin = (" " + current + " ").find(" system_admin ") != std::string::npos;
+  bool is_admin = HasWord(current, "system_admin");
   bool want_admin = row.role == Role::kAdmin;
   if (is_admin == want_admin) return;
   if (!opt_.policy.roles || !opt_.scope.manage_system_admins) {

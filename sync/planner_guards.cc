@@ -41,9 +41,11 @@ void PlanBuilder::Hold(Action* action, const char* guard, const std::string& why
 void PlanBuilder::DetectRenames() {
   std::unordered_map<std::string, std::string> leaver_by_email;  // lowercased -> key
   std::unordered_map<std::string, std::string> leaver_by_name;
-  for (const auto& [key, entry] : ledger_) {
-    if (row_keys_.count(key) > 0 || roster_.rejected_keys.count(key) > 0) continue;
-    const User* user = FindUser(entry.user_id);
+  for (const Ledger::value_type* absent : absent_) {
+    const std::string& key = absent->first;
+    const LedgerEntry* entry = &absent->second;
+    if (roster_.rejected_keys.count(key) > 0) continue;
+    const User* user = FindUser(entry->user_id);
     if (user == nullptr || !user->active() || !OutOfScopeReason(*user).empty()) continue;
     if (!user->email.empty()) leaver_by_email.emplace(Lower(user->email), key);
     std::string name = FullName(user->first_name, user->last_name);
@@ -120,7 +122,8 @@ void PlanBuilder::ApplyGuards() {
   long pct = managed_ > 0 ? std::lround(deactivations * 100.0 / managed_) : 100;
   std::string max_message = std::to_string(deactivations) + " deactivation" +
                             (deactivations == 1 ? "" : "s") + " (" + std::to_string(pct) +
-                            "% of managed users) exceed policy.max_deactivations=" +
+                            "% of managed users) " + (deactivations == 1 ? "exceeds" : "exceed") +
+                            " policy.max_deactivations=" +
                             FormatNumber(limit.value) + (limit.percent ? "%" : "");
   if (exceeded && !force) {
     for (Action& action : actions_) {

@@ -8,9 +8,32 @@
 namespace rostersync {
 namespace planner_internal {
 
+bool HasWord(const std::string& words, std::string_view word) {
+  size_t pos = 0;
+  while ((pos = words.find(word, pos)) != std::string::npos) {
+    size_t end = pos + word.size();
+    if ((pos == 0 || words[pos - 1] == ' ') && (end == words.size() || words[end] == ' ')) {
+      return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
+// ASCII only, like the server's NormalizeUsername/NormalizeEmail (strings.ToLower on ASCII).
+static inline char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerChar(a[i]) != LowerChar(b[i])) return false;
+  }
+  return true;
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = LowerChar(c);
   return out;
 }
 
@@ -41,15 +64,15 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
     return "the token's own user " + user.username;
   }
   if (user.is_bot) return "bot " + user.username;
-  if (protected_names_.count(Lower(user.username)) > 0) {
-    return "protected user " + user.username;
+  for (const std::string& name : opt_.scope.protected_users) {
+    if (EqualsIgnoreCase(name, user.username)) return "protected user " + user.username;
   }
   std::string service = user.auth_service == "email" ? "" : user.auth_service;
   if (in_scope_services_.count(service) == 0) {
     return (service.empty() ? std::string("email") : service) + " user " + user.username +
            " (auth service not in scope.auth_services)";
   }
-  if (!opt_.scope.manage_system_admins && user.HasRole("system_admin")) {
+  if (!opt_.scope.manage_system_admins && HasWord(user.roles, "system_admin")) {
     return "system admin " + user.username + " (scope.manage_system_admins=false)";
   }
   return "";
@@ -57,47 +80,78 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
 
 void PlanBuilder::IndexUsers() {
   by_id_.reserve(users_.size());
-  by_email_.reserve(users_.size());
-  by_username_.reserve(users_.size());
-  for (const User& user : users_) {
-    by_id_.emplace(user.id, &user);
-    if (!user.email.empty()) by_email_.emplace(Lower(user.email), &user);
-    if (!user.username.empty()) by_username_.emplace(Lower(user.username), &user);
-  }
-  for (const std::string& name : opt_.scope.protected_users) protected_names_.insert(Lower(name));
+  for (const User& user : users_) by_id_.emplace(user.id, &user);
   for (const std::string& service : opt_.scope.auth_services) {
     in_scope_services_.insert(service == "email" ? "" : service);
   }
 }
 
-void PlanBuilder::IndexLedger() {
+static bool IsLower(const std::string& s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return false;
+  }
+  return true;
+}
+
+const std::unordered_map<std::string_view, const User*>& PlanBuilder::ByEmail() {
+  if (!by_name_built_) {
+    by_name_built_ = true;
+    by_email_.reserve(users_.size());
+    by_username_.reserve(users_.size());
+    auto view = [this](const std::string& s) -> std::string_view {
+      if (IsLower(s)) return s;
+      lowered_.push_back(Lower(s));
+      return lowered_.back();
+    };
+    for (const User& user : users_) {
+      if (!user.email.empty()) by_email_.emplace(view(user.email), &user);
+      if (!user.username.empty()) by_username_.emplace(view(user.username), &user);
+    }
+  }
+  return by_email_;
+}
+
+const std::unordered_map<std::string_view, const User*>& PlanBuilder::ByUsername() {
+  ByEmail();
+  return by_username_;
+}
+
+void PlanBuilder::EnsureClaimed() {
+  if (claimed_built_) return;
+  claimed_built_ = true;
   claimed_.reserve(ledger_.size());
   for (const auto& [key, entry] : ledger_) {
     if (FindUser(entry.user_id) == nullptr) continue;
     auto [it, inserted] = claimed_.emplace(entry.user_id, key);
     if (!inserted) {
-      Notice(key, key + ": the ledger maps it to account " + entry.user_id +
-                      ", which key " + std::string(it->second) +
-                      " already holds; fix the ledger (only " + std::string(it->second) +
-                      " manages it)");
+      Notice(key, key + ": the ledger maps it to account " + entry.user_id + ", which key " +
+                      std::string(it->second) + " already holds; fix the ledger (only " +
+                      std::string(it->second) + " manages it)");
     }
   }
 }
 
-std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) const {
+bool PlanBuilder::InRoster(const std::string& key) const {
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), key,
+                             [](const RosterEntry* r, const std::string& k) { return r->key < k; });
+  return it != rows_.end() && (*it)->key == key;
+}
+
+std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
   std::vector<const User*> found;
   for (const std::string& how : opt_.match.order) {
-    const std::unordered_map<std::string, const User*>* index = nullptr;
+    const std::unordered_map<std::string_view, const User*>* index = nullptr;
     const std::string* value = nullptr;
     if (how == "email") {
-      index = &by_email_;
+      index = &ByEmail();
       value = &row.email;
     } else if (how == "username") {
-      index = &by_username_;
+      index = &ByUsername();
       value = &row.username;
     }
     if (index == nullptr || value->empty()) continue;
-    auto it = index->find(Lower(*value));
+    std::string lowered = Lower(*value);
+    auto it = index->find(lowered);
     if (it == index->end()) continue;
     if (std::find(found.begin(), found.end(), it->second) == found.end()) {
       found.push_back(it->second);
@@ -122,22 +176,27 @@ void PlanBuilder::ResolveIdentities() {
     unique.push_back(row);
   }
   rows_.swap(unique);
-  row_keys_.reserve(rows_.size());
-  for (const RosterEntry* row : rows_) row_keys_.insert(row->key);
 
+  // Merge-join the sorted rows with the (sorted) ledger: O(n), no lookups.
   identities_.resize(rows_.size());
+  auto lit = ledger_.begin();
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    while (lit != ledger_.end() && lit->first < rows_[i]->key) absent_.push_back(&*lit++);
+    if (lit != ledger_.end() && lit->first == rows_[i]->key) identities_[i].known = &(lit++)->second;
+  }
+  while (lit != ledger_.end()) absent_.push_back(&*lit++);
+
   std::unordered_map<const User*, std::vector<size_t>> adopters;
   for (size_t i = 0; i < rows_.size(); ++i) {
     const RosterEntry& row = *rows_[i];
     Identity& id = identities_[i];
-    auto known = ledger_.find(row.key);
-    if (known != ledger_.end() && !known->second.user_id.empty()) {
-      if (const User* user = FindUser(known->second.user_id)) {
+    if (id.known != nullptr && !id.known->user_id.empty()) {
+      if (const User* user = FindUser(id.known->user_id)) {
         id.kind = Identity::Kind::kKnown;
         id.user = user;
         continue;
       }
-      Notice(row.key, row.key + ": account " + known->second.user_id +
+      Notice(row.key, row.key + ": account " + id.known->user_id +
                           " from the ledger no longer exists on the server; matching again");
     }
     std::vector<const User*> candidates = MatchCandidates(row);
@@ -161,15 +220,16 @@ void PlanBuilder::ResolveIdentities() {
       continue;
     }
     const User* user = candidates[0];
+    EnsureClaimed();
     auto claim = claimed_.find(user->id);
     if (claim != claimed_.end()) {
       std::string owner(claim->second);
-      if (row_keys_.count(owner) > 0) {
+      if (InRoster(owner)) {
         id.kind = Identity::Kind::kAmbiguous;
         id.why = row.key + " matches " + user->username + ", which key " + owner +
                  " already manages";
       } else {
-        id.kind = Identity::Kind::kCreate;  // held below as a suspected rename
+        id.kind = Identity::Kind::kCreate;  // held by the guards as a suspected rename
         id.suspected_rename = true;
         id.rename_partner = owner;
         id.user = user;

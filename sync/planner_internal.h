@@ -3,6 +3,8 @@
 #ifndef ROSTERSYNC_SYNC_PLANNER_INTERNAL_H_
 #define ROSTERSYNC_SYNC_PLANNER_INTERNAL_H_
 
+#include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +17,8 @@ namespace rostersync {
 namespace planner_internal {
 
 std::string Lower(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool HasWord(const std::string& words, std::string_view word);  // "a b c" has "b"
 std::string FullName(const std::string& first, const std::string& last);  // lowercased, "" if none
 
 // Guard names (Hold::guard and the prefix of Action::held_reason).
@@ -33,6 +37,7 @@ struct Identity {
   enum class Kind { kKnown, kAdopt, kCreate, kAmbiguous, kLeftAlone };
   Kind kind = Kind::kCreate;
   const User* user = nullptr;  // kKnown, kAdopt; the protected account for kLeftAlone
+  const LedgerEntry* known = nullptr;  // the row's ledger entry, if any
   std::string why;             // kAmbiguous: the explanation
   bool suspected_rename = false;
   std::string rename_partner;  // the leaving key
@@ -50,15 +55,21 @@ class PlanBuilder {
  private:
   // planner_identity.cc
   void IndexUsers();
-  void IndexLedger();
+  void EnsureClaimed();  // builds claimed_ on first need (only unknown rows need it)
+  bool InRoster(const std::string& key) const;  // binary search over rows_
+  const std::unordered_map<std::string_view, const User*>& ByEmail();
+  const std::unordered_map<std::string_view, const User*>& ByUsername();
   void ResolveIdentities();
-  std::vector<const User*> MatchCandidates(const RosterEntry& row) const;
+  std::vector<const User*> MatchCandidates(const RosterEntry& row);
   const User* FindUser(std::string_view id) const;
 
   // planner_person.cc
-  void PlanRow(const RosterEntry& row, const Identity& identity);
-  void PlanAbsent(const LedgerEntry& entry);
-  void PlanCreate(const RosterEntry& row, const Identity& identity);
+  // `after` starts as the old ledger entry (or empty) and ends as the one to persist.
+  void PlanRow(const RosterEntry& row, const Identity& identity,
+               std::optional<LedgerEntry>* after);
+  void PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>* after);
+  void PlanCreate(const RosterEntry& row, const Identity& identity,
+                  std::optional<LedgerEntry>* after);
   void PlanAccount(const RosterEntry& row, const User& user, LedgerEntry* entry,
                    bool desired_active, const std::string& inactive_why);
   void PlanUpdate(const RosterEntry& row, const User& user, LedgerEntry* entry);
@@ -86,15 +97,19 @@ class PlanBuilder {
   std::string today_;
 
   std::unordered_map<std::string_view, const User*> by_id_;
-  std::unordered_map<std::string, const User*> by_email_;     // lowercased
-  std::unordered_map<std::string, const User*> by_username_;  // lowercased
-  std::unordered_set<std::string> protected_names_;           // lowercased
+  // Lower-cased email / username -> account, built on first need. Keys view the users' own
+  // strings when already lower-case (the usual case), else lowered_ (stable addresses).
+  std::unordered_map<std::string_view, const User*> by_email_;
+  std::unordered_map<std::string_view, const User*> by_username_;
+  bool by_name_built_ = false;
+  std::deque<std::string> lowered_;
   std::unordered_set<std::string> in_scope_services_;
   // user id -> ledger key, for ledger entries whose account still exists.
   std::unordered_map<std::string_view, std::string_view> claimed_;
+  bool claimed_built_ = false;
 
   std::vector<const RosterEntry*> rows_;  // sorted by key, duplicates dropped
-  std::unordered_set<std::string_view> row_keys_;
+  std::vector<const Ledger::value_type*> absent_;  // ledger entries whose key is not in rows_
   std::vector<Identity> identities_;      // parallel to rows_
   std::unordered_set<std::string> rename_leavers_;  // absent keys in a suspected rename
   std::vector<std::string> rename_pairs_;           // "E0042 -> E1234 (same email)"

@@ -41,7 +41,8 @@ static bool StartsLater(const RosterEntry& row, const std::string& today, bool m
   return mapped && !row.start_date.empty() && row.start_date > today;
 }
 
-void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id) {
+void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id,
+                          std::optional<LedgerEntry>* after) {
   const std::string& key = row.key;
   std::string why;
   bool desired = DesiredActive(row, &why);
@@ -54,12 +55,12 @@ void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id) {
       Notice(key, "ambiguous match: " + id.why + "; resolve it by hand (fix the roster or the "
                                                  "ledger); nothing is guessed");
       size_t first = actions_.size();
-      if (desired) PlanCreate(row, id);
+      if (desired) PlanCreate(row, id, after);
       for (size_t i = first; i < actions_.size(); ++i) Hold(&actions_[i], kGuardAmbiguous, id.why);
       return;
     }
     case Identity::Kind::kCreate:
-      if (desired) PlanCreate(row, id);
+      if (desired) PlanCreate(row, id, after);
       return;
     case Identity::Kind::kKnown:
     case Identity::Kind::kAdopt:
@@ -70,26 +71,26 @@ void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id) {
     std::string reason = OutOfScopeReason(user);
     if (!reason.empty()) {
       Notice(key, key + " is " + reason + "; left alone");
-      LedgerEntry& entry = ledger_after_[key];
-      entry.absent_since_ms = 0;
-      entry.absent_cycles = 0;
+      (*after)->absent_since_ms = 0;
+      (*after)->absent_cycles = 0;
       return;
     }
   } else {
     LedgerEntry fresh;
     fresh.key = key;
     fresh.user_id = user.id;
-    ledger_after_[key] = fresh;
+    *after = std::move(fresh);
     Notice(key, key + " adopts existing account " + user.username);
   }
   ++managed_;
-  LedgerEntry& entry = ledger_after_[key];
+  LedgerEntry& entry = **after;
   entry.absent_since_ms = 0;
   entry.absent_cycles = 0;
   PlanAccount(row, user, &entry, desired, why);
 }
 
-void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id) {
+void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id,
+                             std::optional<LedgerEntry>* after) {
   const std::string& key = row.key;
   if (!opt_.policy.create) {
     Notice(key, key + " (" + row.username + ") is not created (policy.create=false)");
@@ -144,7 +145,7 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id) {
   if (!held) {  // a held create leaves the ledger as it was
     LedgerEntry fresh;
     fresh.key = key;
-    ledger_after_[key] = fresh;
+    *after = std::move(fresh);
   }
 
   if (role == Role::kGuest) {
@@ -246,8 +247,8 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEn
   }
 }
 
-void PlanBuilder::PlanAbsent(const LedgerEntry& old) {
-  const std::string& key = old.key.empty() ? old.user_id : old.key;
+void PlanBuilder::PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>* after) {
+  const std::string key = (*after)->key;  // the ledger's key (old.key may be unset)
   if (roster_.rejected_keys.count(key) > 0) {
     Notice(key, key + ": its roster row was rejected; not deactivated");
     const User* user = FindUser(old.user_id);
@@ -255,7 +256,7 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old) {
     return;
   }
   if (old.user_id.empty()) {  // a create that never completed, for someone who has left
-    ledger_after_.erase(key);
+    after->reset();
     return;
   }
   const User* user = FindUser(old.user_id);
@@ -263,7 +264,7 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old) {
     Notice(key, key + ": account " + old.user_id +
                     " no longer exists on the server and the key left the roster; dropped "
                     "from the ledger");
-    ledger_after_.erase(key);
+    after->reset();
     return;
   }
   std::string reason = OutOfScopeReason(*user);
@@ -272,7 +273,7 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old) {
     return;
   }
   ++managed_;
-  LedgerEntry& entry = ledger_after_[key];
+  LedgerEntry& entry = **after;
   int64_t now = std::max<int64_t>(in_.now_ms, 1);
   if (!user->active()) {
     if (entry.absent_since_ms == 0) {

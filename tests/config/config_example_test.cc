@@ -31,15 +31,18 @@ void CollectKeys(const YAML::Node& map, const std::string& prefix, std::vector<s
   }
 }
 
-YAML::Node Lookup(YAML::Node node, const std::string& path) {
+// Read-only descent (Node::operator= would write into the tree, so reset() is used).
+YAML::Node Lookup(const YAML::Node& root, const std::string& path) {
+  YAML::Node node = root;
   size_t start = 0;
-  while (node.IsDefined() && start <= path.size()) {
+  while (node.IsDefined() && node.IsMap() && start <= path.size()) {
     size_t dot = path.find('.', start);
     if (dot == std::string::npos) dot = path.size();
-    node = node[path.substr(start, dot - start)];
+    const YAML::Node& parent = node;
+    node.reset(parent[path.substr(start, dot - start)]);
     start = dot + 1;
   }
-  return node;
+  return start > path.size() ? node : YAML::Node(YAML::NodeType::Undefined);
 }
 
 bool SameYaml(const YAML::Node& a, const YAML::Node& b) {

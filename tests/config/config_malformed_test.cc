@@ -99,13 +99,13 @@ TEST(ConfigMalformedTest, DeepNestingIsAProblemNotACrash) {
 TEST(ConfigMalformedTest, HugeInputIsHandled) {
   ConfigFixture f;
   std::string huge = f.Valid("scope:\n  protected_users:\n");
-  for (int i = 0; i < 100'000; ++i) huge += "    - user" + std::to_string(i) + "\n";
+  for (int i = 0; i < 50'000; ++i) huge += "    - user" + std::to_string(i) + "\n";
   ConfigLoad load = ParseConfig(huge, "huge.yaml");
   EXPECT_TRUE(load.ok()) << load.Report().substr(0, 500);
-  EXPECT_EQ(load.config.scope.protected_users.size(), 100'000u);
+  EXPECT_EQ(load.config.scope.protected_users.size(), 50'000u);
   std::string many_unknown;
-  for (int i = 0; i < 20'000; ++i) many_unknown += "k" + std::to_string(i) + ": 1\n";
-  EXPECT_GE(ParseConfig(many_unknown, "u.yaml").problems.size(), 20'000u);
+  for (int i = 0; i < 5'000; ++i) many_unknown += "k" + std::to_string(i) + ": 1\n";
+  EXPECT_GE(ParseConfig(many_unknown, "u.yaml").problems.size(), 5'000u);
 }
 
 TEST(ConfigMalformedTest, RandomBytesNeverCrash) {

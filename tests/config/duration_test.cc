@@ -36,8 +36,9 @@ TEST(DurationTest, RejectsNumbersWithoutUnitsNegativesAndJunk) {
 
 TEST(DurationTest, RejectsOverflowInsteadOfWrapping) {
   EXPECT_FALSE(ParseDuration("9999999999999999999d").ok());
-  EXPECT_FALSE(ParseDuration("106751991167d").ok());  // > int64 ms
+  EXPECT_FALSE(ParseDuration("106751991168d").ok());  // > int64 ms
   EXPECT_FALSE(ParseDuration("9223372036854775807ms1ms").ok());
+  EXPECT_TRUE(ParseDuration("106751991167d").ok());  // the largest whole number of days
 }
 
 TEST(DurationTest, FormatsWithTheLargestExactUnitAndRoundTrips) {

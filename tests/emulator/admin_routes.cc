@@ -1,9 +1,9 @@
 #include "tests/emulator/admin_routes.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <mutex>
 #include <shared_mutex>
-
-#include <Poco/JSON/Parser.h>
 
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/seed.h"

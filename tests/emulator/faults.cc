@@ -1,8 +1,8 @@
 #include "tests/emulator/faults.h"
 
-#include <chrono>
-
 #include <Poco/JSON/Parser.h>
+
+#include <chrono>
 
 #include "tests/emulator/json_writer.h"
 

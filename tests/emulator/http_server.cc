@@ -1,9 +1,5 @@
 #include "tests/emulator/http_server.h"
 
-#include <atomic>
-#include <iostream>
-#include <random>
-
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -15,6 +11,10 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+
+#include <atomic>
+#include <iostream>
+#include <random>
 
 namespace mmemu {
 
@@ -90,9 +90,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     if (admin) {
       parts_.admin->Handle(req, &resp);
     } else if (api) {
-      rl_on = parts_.limiter->Take(req.token.empty() ? request.clientAddress().host().toString()
-                                                     : req.token,
-                                   &rl);
+      rl_on = parts_.limiter->Take(
+          req.token.empty() ? request.clientAddress().host().toString() : req.token, &rl);
       if (rl_on) {
         resp.headers.emplace_back("X-Ratelimit-Limit", std::to_string(rl.limit));
         resp.headers.emplace_back("X-Ratelimit-Remaining", std::to_string(rl.remaining));
@@ -156,8 +155,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  void Finish(const std::string& route, const ApiRequest& req, int status, bool write,
-              bool applied, bool limited) {
+  void Finish(const std::string& route, const ApiRequest& req, int status, bool write, bool applied,
+              bool limited) {
     // Control traffic is not API traffic: keep it out of the counters and request log.
     if (!StartsWith(req.path, "/__emu/")) {
       parts_.stats->Record(route, req.method, req.path, status, write, applied, limited);
@@ -201,8 +200,8 @@ int EmulatorServer::Start(const std::string& host, int port, int threads, std::s
     params->setKeepAliveTimeout(Poco::Timespan(5, 0));
     params->setTimeout(Poco::Timespan(60, 0));
     pool_ = std::make_unique<Poco::ThreadPool>(2, threads + 2);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(parts_), *pool_, socket,
-                                                      params);
+    server_ =
+        std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(parts_), *pool_, socket, params);
     server_->start();
     return socket.address().port();
   } catch (const std::exception& e) {

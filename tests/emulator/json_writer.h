@@ -30,7 +30,9 @@ class JsonWriter {
   JsonWriter& StringMap(const std::map<std::string, std::string>& map);
 
   // Shorthands for a key followed by a value.
-  JsonWriter& Field(const std::string& key, const std::string& value) { return Key(key).String(value); }
+  JsonWriter& Field(const std::string& key, const std::string& value) {
+    return Key(key).String(value);
+  }
   JsonWriter& Field(const std::string& key, const char* value) { return Key(key).String(value); }
   JsonWriter& Field(const std::string& key, int64_t value) { return Key(key).Int(value); }
   JsonWriter& Field(const std::string& key, int value) { return Key(key).Int(value); }

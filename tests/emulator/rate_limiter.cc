@@ -45,8 +45,7 @@ bool RateLimiter::Take(const std::string& key, Result* result) {
   result->limited = diff < Clock::duration::zero();
   if (result->limited) {
     ttl = tat - now;
-    result->retry_after_seconds =
-        static_cast<int>(std::ceil(duration<double>(-diff).count()));
+    result->retry_after_seconds = static_cast<int>(std::ceil(duration<double>(-diff).count()));
   } else {
     ttl = new_tat - now;
     tat_[key] = new_tat;

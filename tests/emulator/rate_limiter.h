@@ -14,8 +14,8 @@ class RateLimiter {
  public:
   struct Result {
     bool limited = false;
-    int limit = 0;        // X-Ratelimit-Limit: burst + 1
-    int remaining = 0;    // X-Ratelimit-Remaining
+    int limit = 0;                // X-Ratelimit-Limit: burst + 1
+    int remaining = 0;            // X-Ratelimit-Remaining
     int reset_seconds = 0;        // X-Ratelimit-Reset: seconds until the bucket is full
     int retry_after_seconds = 0;  // Retry-After, only meaningful when limited
   };

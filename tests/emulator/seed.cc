@@ -1,8 +1,8 @@
 #include "tests/emulator/seed.h"
 
-#include <cstdio>
-
 #include <Poco/JSON/Parser.h>
+
+#include <cstdio>
 
 #include "tests/emulator/users_routes.h"
 
@@ -84,11 +84,16 @@ int LoadSeedJson(UserStore* store, const std::string& json, std::string* error) 
         bool bad = false;
         ReadString(obj, "id", &u->id, &bad);
         for (auto [key, dst] : std::initializer_list<std::pair<const char*, std::string*>>{
-                 {"username", &u->username},     {"email", &u->email},
-                 {"nickname", &u->nickname},     {"first_name", &u->first_name},
-                 {"last_name", &u->last_name},   {"position", &u->position},
-                 {"auth_data", &u->auth_data},   {"auth_service", &u->auth_service},
-                 {"password", &u->password},     {"roles", &u->roles},
+                 {"username", &u->username},
+                 {"email", &u->email},
+                 {"nickname", &u->nickname},
+                 {"first_name", &u->first_name},
+                 {"last_name", &u->last_name},
+                 {"position", &u->position},
+                 {"auth_data", &u->auth_data},
+                 {"auth_service", &u->auth_service},
+                 {"password", &u->password},
+                 {"roles", &u->roles},
                  {"locale", &u->locale}}) {
           ReadString(obj, key, dst, &bad);
         }
@@ -145,11 +150,10 @@ int LoadSeedJson(UserStore* store, const std::string& json, std::string* error) 
 }
 
 void GenerateUsers(UserStore* store, int n) {
-  static const char* kFirst[] = {"Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret",
-                                 "Dennis", "Frances", "Edsger", "Radia", "Donald"};
-  static const char* kLast[] = {"Lovelace", "Turing", "Hopper", "Torvalds", "Liskov",
-                                "Thompson", "Hamilton", "Ritchie", "Allen", "Dijkstra",
-                                "Perlman", "Knuth"};
+  static const char* kFirst[] = {"Ada",      "Alan",   "Grace",   "Linus",  "Barbara", "Ken",
+                                 "Margaret", "Dennis", "Frances", "Edsger", "Radia",   "Donald"};
+  static const char* kLast[] = {"Lovelace", "Turing",  "Hopper", "Torvalds", "Liskov",  "Thompson",
+                                "Hamilton", "Ritchie", "Allen",  "Dijkstra", "Perlman", "Knuth"};
   static const char* kPosition[] = {"Engineer", "Designer", "Manager", "Analyst", "Support"};
   static int generated = 0;  // a second --generate/POST continues the numbering
   const StringMap notify = DefaultNotifyProps("");

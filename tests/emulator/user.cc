@@ -24,9 +24,9 @@ bool EmuUser::IsOAuth() const {
 }
 
 StringMap DefaultNotifyProps(const std::string& username) {
-  return {{"channel", "true"},       {"comments", "never"},   {"desktop", "mention"},
-          {"desktop_sound", "true"}, {"email", "true"},       {"first_name", "false"},
-          {"mention_keys", ""},      {"push", "mention"},     {"push_status", "away"}};
+  return {{"channel", "true"},       {"comments", "never"}, {"desktop", "mention"},
+          {"desktop_sound", "true"}, {"email", "true"},     {"first_name", "false"},
+          {"mention_keys", ""},      {"push", "mention"},   {"push_status", "away"}};
 }
 
 StringMap DefaultTimezone() {

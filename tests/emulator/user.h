@@ -53,10 +53,10 @@ struct EmuUser {
 
 // Which of the server's serializations to produce.
 enum class UserView {
-  kSanitized,      // user.Sanitize({}): own profile and write responses (auth_data "")
-  kProfileAdmin,   // SanitizeProfile for an admin viewer: lists and other users
-  kProfile,        // SanitizeProfile for a non-admin viewer (auth_service hidden)
-  kState,          // everything except the password, for /__emu/state
+  kSanitized,     // user.Sanitize({}): own profile and write responses (auth_data "")
+  kProfileAdmin,  // SanitizeProfile for an admin viewer: lists and other users
+  kProfile,       // SanitizeProfile for a non-admin viewer (auth_service hidden)
+  kState,         // everything except the password, for /__emu/state
 };
 
 std::string UserToJson(const EmuUser& user, UserView view);

@@ -92,8 +92,8 @@ class UserStore {
   std::unordered_map<std::string, EmuUser*> by_email_;
   std::unordered_map<std::string, EmuUser*> by_auth_data_;
   std::vector<EmuUser*> sorted_;
-  std::unordered_map<std::string, TokenRecord> tokens_;        // by token value
-  std::unordered_map<std::string, std::string> token_ids_;     // token id -> token value
+  std::unordered_map<std::string, TokenRecord> tokens_;                   // by token value
+  std::unordered_map<std::string, std::string> token_ids_;                // token id -> token value
   std::unordered_map<std::string, std::vector<SessionRecord>> sessions_;  // by user id
   std::vector<std::string> password_resets_;
 };

@@ -14,10 +14,11 @@ namespace {
 
 const std::set<std::string>& AssignableRoles() {
   static const std::set<std::string> kRoles = {
-      "system_guest",           "system_user",             "system_admin",
-      "system_post_all",        "system_post_all_public",  "system_user_access_token",
-      "system_user_manager",    "system_read_only_admin",  "system_manager",
-      "system_custom_group_admin"};
+      "system_guest",           "system_user",
+      "system_admin",           "system_post_all",
+      "system_post_all_public", "system_user_access_token",
+      "system_user_manager",    "system_read_only_admin",
+      "system_manager",         "system_custom_group_admin"};
   return kRoles;
 }
 
@@ -73,7 +74,8 @@ void UsersRoutes::UpdateRoles(const ApiRequest& req, const Caller& caller, ApiRe
 
 void UsersRoutes::Demote(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
   if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed) return NotLicensed(req, resp, "api.team.demote_user_to_guest.license.error");
+  if (!options_.licensed)
+    return NotLicensed(req, resp, "api.team.demote_user_to_guest.license.error");
   std::unique_lock lock(store_->mu());
   EmuUser* user = store_->FindById(PathUserId(req, caller));
   if (!user) return SetUserNotFound(req, resp);
@@ -89,7 +91,8 @@ void UsersRoutes::Demote(const ApiRequest& req, const Caller& caller, ApiRespons
 
 void UsersRoutes::Promote(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
   if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed) return NotLicensed(req, resp, "api.team.promote_guest_to_user.license.error");
+  if (!options_.licensed)
+    return NotLicensed(req, resp, "api.team.promote_guest_to_user.license.error");
   std::unique_lock lock(store_->mu());
   EmuUser* user = store_->FindById(PathUserId(req, caller));
   if (!user) return SetUserNotFound(req, resp);
@@ -114,7 +117,8 @@ void UsersRoutes::UpdateAuth(const ApiRequest& req, const Caller& caller, ApiRes
   if (auth_service.empty()) return SetInvalidBody(req, resp, "auth_service");
   if (!caller.admin) return SetForbidden(req, resp);
   if (auth_data.size() > 128) {
-    return SetAppError(req, resp, 400, "model.user.is_valid.auth_data.app_error", "Invalid auth data.");
+    return SetAppError(req, resp, 400, "model.user.is_valid.auth_data.app_error",
+                       "Invalid auth data.");
   }
   std::unique_lock lock(store_->mu());
   std::string id = PathUserId(req, caller);
@@ -271,6 +275,7 @@ void UsersRoutes::CreateToken(const ApiRequest& req, const Caller& caller, ApiRe
   std::unique_lock lock(store_->mu());
   if (!store_->FindById(id)) return SetUserNotFound(req, resp);
   TokenRecord* token = store_->AddToken(id, "", description);
+  resp->status = 201;  // the spec documents 201 only
   resp->body = TokenJson(*token, true);
 }
 

@@ -1,9 +1,9 @@
 // Read-only /api/v4/users handlers: listing, single-user lookups, bulk lookups, search.
+#include <Poco/JSON/Parser.h>
+
 #include <mutex>
 #include <set>
 #include <shared_mutex>
-
-#include <Poco/JSON/Parser.h>
 
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/users_routes.h"
@@ -14,10 +14,11 @@ namespace {
 
 const std::set<std::string>& KnownRoles() {
   static const std::set<std::string> kRoles = {
-      "system_guest",          "system_user",          "system_admin",
-      "system_post_all",       "system_post_all_public", "system_user_access_token",
-      "system_user_manager",   "system_read_only_admin", "system_manager",
-      "system_custom_group_admin"};
+      "system_guest",           "system_user",
+      "system_admin",           "system_post_all",
+      "system_post_all_public", "system_user_access_token",
+      "system_user_manager",    "system_read_only_admin",
+      "system_manager",         "system_custom_group_admin"};
   return kRoles;
 }
 
@@ -117,8 +118,7 @@ void UsersRoutes::GetUsers(const ApiRequest& req, const Caller& caller, ApiRespo
 
 void UsersRoutes::SendSingleUser(const ApiRequest& req, const Caller& caller, const EmuUser* user,
                                  ApiResponse* resp) {
-  std::string etag =
-      "9.1.0." + user->id + "." + std::to_string(user->update_at) + ".true.true";
+  std::string etag = "9.1.0." + user->id + "." + std::to_string(user->update_at) + ".true.true";
   resp->headers.emplace_back("Etag", etag);
   if (!req.if_none_match.empty() && req.if_none_match == etag) {
     resp->status = 304;
@@ -145,12 +145,13 @@ void UsersRoutes::GetUser(const ApiRequest& req, const Caller& caller, ApiRespon
 
 void UsersRoutes::GetUserByUsername(const ApiRequest& req, const Caller& caller,
                                     ApiResponse* resp) {
-  const std::string& name = req.params[0];
-  if (!IsValidUsername(ToLower(name)) && name != "all" && name.size() <= 64) {
-    return SetInvalidParam(req, resp, "username");
-  }
+  const std::string name = ToLower(req.params[0]);
+  bool charset_ok =
+      !name.empty() && name.size() <= 64 &&
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-_") == std::string::npos;
+  if (!charset_ok) return SetInvalidParam(req, resp, "username");
   std::shared_lock lock(store_->mu());
-  const EmuUser* u = store_->FindByUsername(ToLower(name));
+  const EmuUser* u = store_->FindByUsername(name);
   if (!u) return SetUserNotFound(req, resp);
   SendSingleUser(req, caller, u, resp);
 }
@@ -272,11 +273,11 @@ void UsersRoutes::GetImage(const ApiRequest& req, const Caller& caller, ApiRespo
   }
   // A valid 1x1 transparent PNG.
   static const unsigned char kPng[] = {
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
-      0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
-      0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00,
-      0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49,
-      0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+      0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+      0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+      0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
+      0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
   resp->content_type = "image/png";
   resp->body.assign(reinterpret_cast<const char*>(kPng), sizeof kPng);
 }

@@ -1,9 +1,9 @@
 #include "tests/emulator/users_routes.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <mutex>
 #include <sstream>
-
-#include <Poco/JSON/Parser.h>
 
 #include "tests/emulator/json_writer.h"
 
@@ -103,8 +103,8 @@ Caller UsersRoutes::Authenticate(const std::string& token) {
 void UsersRoutes::Handle(ApiRequest* req, ApiResponse* resp) {
   const Route* r = Match(req->method, req->path, &req->params);
   if (!r) {
-    SetAppError(*req, resp, 404, "api.context.404.app_error",
-                "Sorry, we could not find the page.", "There doesn't appear to be an api call for the url='" + req->path + "'.");
+    SetAppError(*req, resp, 404, "api.context.404.app_error", "Sorry, we could not find the page.",
+                "There doesn't appear to be an api call for the url='" + req->path + "'.");
     return;
   }
   Caller caller = Authenticate(req->token);
@@ -183,9 +183,8 @@ void SetForbidden(const ApiRequest& req, ApiResponse* resp) {
 }
 
 void SetUserNotFound(const ApiRequest& req, ApiResponse* resp) {
-  SetAppError(req, resp, 404, "app.user.missing_account.const",
-              "Unable to find the user.", "resource: User id: " +
-              (req.params.empty() ? std::string() : req.params[0]));
+  SetAppError(req, resp, 404, "app.user.missing_account.const", "Unable to find the user.",
+              "resource: User id: " + (req.params.empty() ? std::string() : req.params[0]));
 }
 
 std::string PathUserId(const ApiRequest& req, const Caller& caller) {

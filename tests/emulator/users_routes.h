@@ -4,11 +4,11 @@
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
 #define ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
 
+#include <Poco/JSON/Object.h>
+
 #include <atomic>
 #include <string>
 #include <vector>
-
-#include <Poco/JSON/Object.h>
 
 #include "tests/emulator/api_types.h"
 #include "tests/emulator/user_store.h"

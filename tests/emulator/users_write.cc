@@ -23,9 +23,9 @@ bool ApplyProfileFields(const Poco::JSON::Object::Ptr& obj, bool reset_missing, 
   struct Field {
     const char* key;
     std::string* dst;
-  } fields[] = {{"username", &u->username},     {"email", &u->email},
-                {"nickname", &u->nickname},     {"first_name", &u->first_name},
-                {"last_name", &u->last_name},   {"position", &u->position},
+  } fields[] = {{"username", &u->username},   {"email", &u->email},
+                {"nickname", &u->nickname},   {"first_name", &u->first_name},
+                {"last_name", &u->last_name}, {"position", &u->position},
                 {"locale", &u->locale}};
   for (auto& f : fields) {
     if (!ReadString(obj, f.key, f.dst, &bad) && reset_missing) f.dst->clear();

@@ -175,7 +175,9 @@ TEST(PlannerPropertyTest, NoPlanTouchesAProtectedAccount) {
           << "seed " << seed << ": " << ActionName(a.type) << " " << a.key << " " << a.user_id;
     }
     for (const Action& a : plan.actions) {
-      if (a.type == ActionType::kCreate) ASSERT_TRUE(a.new_user.password.empty());
+      if (a.type == ActionType::kCreate) {
+        ASSERT_TRUE(a.new_user.password.empty());
+      }
     }
   }
 }
@@ -192,7 +194,9 @@ TEST(PlannerPropertyTest, WithoutForceDeactivationsStayWithinTheGuard) {
     const Threshold& t = c.w.options.policy.max_deactivations;
     double allowed = t.percent ? plan.managed_users * t.value / 100 : t.value;
     ASSERT_LE(deactivations, allowed) << "seed " << seed;
-    if (!c.w.roster.trusted) ASSERT_EQ(deactivations, 0) << "seed " << seed;
+    if (!c.w.roster.trusted) {
+      ASSERT_EQ(deactivations, 0) << "seed " << seed;
+    }
   }
 }
 

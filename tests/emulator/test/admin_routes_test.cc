@@ -1,10 +1,9 @@
 // The /__emu control routes and the command line of mm-emulator.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/emulator/test/emu_client.h"
 #include "tests/support/child_process.h"
@@ -54,7 +53,8 @@ TEST(EmulatorAdminRoutesTest, SeedsUsersWithTokensAtRuntime) {
   Emulator emu;
   ASSERT_TRUE(emu.ok());
   EmuClient admin(emu.port(), emu.admin_token());
-  auto r = admin.Post("/__emu/users", R"({"users":[{"username":"seeded","email":"seeded@example.com",
+  auto r =
+      admin.Post("/__emu/users", R"({"users":[{"username":"seeded","email":"seeded@example.com",
       "auth_service":"ldap","auth_data":"uid=seeded","token":"seeded-token"}],
       "bots":[{"username":"robot","description":"beep"}]})");
   ASSERT_EQ(r.status, 201) << r.body;
@@ -63,7 +63,13 @@ TEST(EmulatorAdminRoutesTest, SeedsUsersWithTokensAtRuntime) {
   EXPECT_EQ(Obj(seeded.Get("/api/v4/users/me").body)->getValue<std::string>("username"), "seeded");
   auto bot = Obj(admin.Get("/api/v4/users/username/robot").body);
   EXPECT_TRUE(bot->getValue<bool>("is_bot"));
-  EXPECT_EQ(admin.Post("/__emu/users", R"({"users":[{"username":"seeded","email":"x@example.com"}]})").status, 400);
+  EXPECT_EQ(
+      admin.Post("/__emu/users", R"({"users":[{"username":"seeded","email":"x@example.com"}]})")
+          .status,
+      400);
+  std::string state = admin.Get("/__emu/state").body;
+  EXPECT_EQ(state.find("seeded-token"), std::string::npos) << "token secrets must not be dumped";
+  EXPECT_EQ(state.find(emu.admin_token()), std::string::npos);
 }
 
 TEST(EmulatorAdminRoutesTest, LoadsSeedFileAndGeneratesUsersAtStart) {
@@ -83,8 +89,11 @@ TEST(EmulatorAdminRoutesTest, StateDumpIncludesAuthDataAndVerification) {
   Emulator emu;
   ASSERT_TRUE(emu.ok());
   EmuClient admin(emu.port(), emu.admin_token());
-  ASSERT_EQ(admin.Post("/api/v4/users", R"({"username":"dumped","email":"dumped@example.com",
-      "auth_service":"saml","auth_data":"dumped-key"})").status, 201);
+  ASSERT_EQ(admin
+                .Post("/api/v4/users", R"({"username":"dumped","email":"dumped@example.com",
+      "auth_service":"saml","auth_data":"dumped-key"})")
+                .status,
+            201);
   auto state = Obj(admin.Get("/__emu/state").body);
   auto users = state->getArray("users");
   bool found = false;

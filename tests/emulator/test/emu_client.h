@@ -4,17 +4,17 @@
 #ifndef ROSTERSYNC_TESTS_EMULATOR_TEST_EMU_CLIENT_H_
 #define ROSTERSYNC_TESTS_EMULATOR_TEST_EMU_CLIENT_H_
 
-#include <map>
-#include <string>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
 
 namespace mmemu::test {
 
 struct HttpResult {
-  int status = 0;      // 0 when the transport failed
-  std::string error;   // transport error (reset, timeout, short body)
+  int status = 0;     // 0 when the transport failed
+  std::string error;  // transport error (reset, timeout, short body)
   std::string body;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string Header(const std::string& lower_name) const {

@@ -38,7 +38,8 @@ TEST_F(EmulatorFaultTest, InjectsServerErrorsWithAppErrorBodyButSparesAdminRoute
 
 TEST_F(EmulatorFaultTest, ResetBeforeWriteLeavesNoUser) {
   SetFaults(R"({"reset_before_rate":1.0})");
-  auto r = admin_->Post("/api/v4/users", R"({"username":"rb","email":"rb@example.com","password":"longenough"})");
+  auto r = admin_->Post("/api/v4/users",
+                        R"({"username":"rb","email":"rb@example.com","password":"longenough"})");
   EXPECT_EQ(r.status, 0);
   EXPECT_FALSE(r.error.empty());
   ClearFaults();
@@ -47,7 +48,8 @@ TEST_F(EmulatorFaultTest, ResetBeforeWriteLeavesNoUser) {
 
 TEST_F(EmulatorFaultTest, ResetAfterWriteLeavesUserCreated) {
   SetFaults(R"({"reset_after_rate":1.0})");
-  auto r = admin_->Post("/api/v4/users", R"({"username":"ra","email":"ra@example.com","password":"longenough"})");
+  auto r = admin_->Post("/api/v4/users",
+                        R"({"username":"ra","email":"ra@example.com","password":"longenough"})");
   EXPECT_EQ(r.status, 0);
   EXPECT_FALSE(r.error.empty());
   ClearFaults();
@@ -89,7 +91,8 @@ TEST_F(EmulatorFaultTest, SameSeedReproducesSameFaults) {
   auto run = [&] {
     SetFaults(R"({"error_rate":0.5,"seed":42})");
     std::string statuses;
-    for (int i = 0; i < 24; ++i) statuses += std::to_string(admin_->Get("/api/v4/users/me").status) + ",";
+    for (int i = 0; i < 24; ++i)
+      statuses += std::to_string(admin_->Get("/api/v4/users/me").status) + ",";
     return statuses;
   };
   std::string first = run();

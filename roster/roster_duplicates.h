@@ -1,0 +1,32 @@
+// Duplicate handling for MapRoster: keys, emails and column usernames shared by several
+// rows reject every row involved; template usernames shared by several people get a suffix.
+// Internal to roster/; pure; not thread-safe (mutates the roster it is given).
+#ifndef ROSTERSYNC_ROSTER_ROSTER_DUPLICATES_H_
+#define ROSTERSYNC_ROSTER_ROSTER_DUPLICATES_H_
+
+#include <string>
+#include <vector>
+
+#include "sync/roster.h"
+
+namespace rostersync {
+
+// Key order for collision suffixes: numeric keys numerically ("9" < "10"), others byte-wise.
+bool KeyLess(const std::string& a, const std::string& b);
+
+// Marks (dropped[i] = 1) and rejects every entry whose key occurs more than once among the
+// entries and the keyed rejected rows. `key_column` names the column in the messages.
+void RejectDuplicateKeys(Roster* roster, std::vector<char>* dropped, const std::string& key_column);
+
+// Rejects every not-yet-dropped entry whose `member` value is shared with another one.
+// `field` ("email") and `column` (the roster column) word the message.
+void RejectSharedValues(Roster* roster, std::vector<char>* dropped, std::string RosterEntry::*member,
+                        const std::string& field, const std::string& column);
+
+// Template usernames shared by several people: the lowest key keeps the name, the others
+// get the first free suffix 2, 3… in key order; one notice per shared name.
+void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped);
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_ROSTER_ROSTER_DUPLICATES_H_

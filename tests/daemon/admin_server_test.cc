@@ -1,0 +1,194 @@
+#include "daemon/admin_server.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <sstream>
+
+namespace rostersync::daemon {
+namespace {
+
+class FakeBackend : public AdminBackend {
+ public:
+  bool Ready(std::string* why) override {
+    if (!ready) *why = "token refused";
+    return ready;
+  }
+  std::string MetricsText() override { return "rostersync_cycles_total{result=\"ok\"} 1\n"; }
+  std::string StatusJson() override { return "{\"role\":\"leader\"}"; }
+  Result<std::string> RunsJson() override { return std::string("{\"runs\":[]}"); }
+  Result<std::string> PlanJson() override {
+    if (!plan_ok) return Status::Transient("server down");
+    return std::string("{\"plan\":{}}");
+  }
+  Result<std::string> AuditJson(int64_t since_ms) override {
+    last_since = since_ms;
+    return std::string("{\"records\":[]}");
+  }
+  std::string TriggerSync() override {
+    ++triggers;
+    return "{\"queued\":true}";
+  }
+  Result<std::string> SyncUser(const std::string& key) override {
+    last_key = key;
+    if (key == "missing") return Status::NotFound("no roster row with key missing");
+    return std::string("{\"key\":\"" + key + "\"}");
+  }
+
+  bool ready = true;
+  bool plan_ok = true;
+  std::atomic<int> triggers{0};
+  std::string last_key;
+  std::atomic<int64_t> last_since{-1};
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+Reply Call(int port, const std::string& method, const std::string& path,
+           const std::string& token = "") {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
+  session.setTimeout(Poco::Timespan(10, 0));
+  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!token.empty()) req.set("Authorization", "Bearer " + token);
+  if (method == "POST") req.setContentLength(0);
+  session.sendRequest(req);
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = session.receiveResponse(resp);
+  std::ostringstream out;
+  Poco::StreamCopier::copyStream(in, out);
+  return {static_cast<int>(resp.getStatus()), out.str(), resp.getContentType()};
+}
+
+class AdminServerTest : public ::testing::Test {
+ protected:
+  void StartServer(const std::string& token) {
+    auto server = AdminServer::Start("127.0.0.1:0", token, backend_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    ASSERT_GT(server_->port(), 0);
+  }
+  FakeBackend backend_;
+  std::unique_ptr<AdminServer> server_;
+};
+
+TEST_F(AdminServerTest, ServesEveryGetRoute) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/readyz").status, 200);
+  Reply metrics = Call(server_->port(), "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.content_type.find("text/plain"), std::string::npos);
+  EXPECT_NE(metrics.body.find("rostersync_cycles_total"), std::string::npos);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/status").body, "{\"role\":\"leader\"}");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/runs").body, "{\"runs\":[]}");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plan").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit").status, 200);
+  EXPECT_EQ(backend_.last_since.load(), 0);
+}
+
+TEST_F(AdminServerTest, ReadyzAnswers503WithTheReasonWhenNotReady) {
+  StartServer("");
+  backend_.ready = false;
+  Reply r = Call(server_->port(), "GET", "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("token refused"), std::string::npos);
+  EXPECT_EQ(Call(server_->port(), "GET", "/healthz").status, 200);  // still alive
+}
+
+TEST_F(AdminServerTest, AuditSinceTakesADurationBackFromNow) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?since=1h").status, 200);
+  EXPECT_GT(backend_.last_since.load(), 0);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?since=yesterday").status, 400);
+}
+
+TEST_F(AdminServerTest, BackendErrorsBecomeJsonErrorsWithAMatchingStatus) {
+  StartServer("");
+  backend_.plan_ok = false;
+  Reply r = Call(server_->port(), "GET", "/v1/plan");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("\"error\""), std::string::npos);
+  EXPECT_NE(r.body.find("server down"), std::string::npos);
+}
+
+TEST_F(AdminServerTest, PostRoutesWorkWithoutATokenWhenNoneIsConfigured) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync").status, 202);
+  EXPECT_EQ(backend_.triggers.load(), 1);
+  Reply r = Call(server_->port(), "POST", "/v1/users/E%2042/sync");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(backend_.last_key, "E 42");
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users/missing/sync").status, 404);
+}
+
+TEST_F(AdminServerTest, PostRoutesRefuseAMissingOrWrongToken) {
+  StartServer("s3cret-admin-token");
+  Reply no_token = Call(server_->port(), "POST", "/v1/sync");
+  EXPECT_EQ(no_token.status, 401);
+  EXPECT_EQ(no_token.body.find("s3cret"), std::string::npos);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync", "wrong-token").status, 401);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users/E1/sync", "s3cret-admin-tokenX").status,
+            401);
+  EXPECT_EQ(backend_.triggers.load(), 0);
+  EXPECT_EQ(backend_.last_key, "");
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync", "s3cret-admin-token").status, 202);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users/E1/sync", "s3cret-admin-token").status, 200);
+  EXPECT_EQ(backend_.triggers.load(), 1);
+  EXPECT_EQ(backend_.last_key, "E1");
+}
+
+TEST_F(AdminServerTest, GetRoutesNeedNoToken) {
+  StartServer("s3cret-admin-token");
+  EXPECT_EQ(Call(server_->port(), "GET", "/metrics").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/status").status, 200);
+}
+
+TEST_F(AdminServerTest, UnknownRoutesAre404AndWrongMethods405) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/nope").status, 404);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/sync").status, 405);
+  EXPECT_EQ(Call(server_->port(), "POST", "/metrics").status, 405);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users//sync").status, 404);
+}
+
+TEST(AdminServerStartTest, RefusesANonLoopbackListenWithoutAToken) {
+  FakeBackend backend;
+  auto server = AdminServer::Start("0.0.0.0:0", "", backend);
+  ASSERT_FALSE(server.ok());
+  EXPECT_NE(server.status().message().find("admin.token_file"), std::string::npos);
+}
+
+TEST(AdminServerStartTest, RejectsAListenAddressWithoutAPort) {
+  FakeBackend backend;
+  EXPECT_FALSE(AdminServer::Start("127.0.0.1", "", backend).ok());
+}
+
+TEST(AdminServerStartTest, ReportsAPortInUse) {
+  FakeBackend backend;
+  auto first = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(first.ok());
+  auto second =
+      AdminServer::Start("127.0.0.1:" + std::to_string((*first)->port()), "", backend);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kIoError);
+}
+
+TEST(ParseSinceTest, AcceptsDurationsAndUnixMilliseconds) {
+  EXPECT_EQ(*ParseSince("", 1'000'000), 0);
+  EXPECT_EQ(*ParseSince("90s", 1'000'000), 910'000);
+  EXPECT_EQ(*ParseSince("2h", 10'000'000), 10'000'000 - 7'200'000);
+  EXPECT_EQ(*ParseSince("1700000000000", 5), 1700000000000);
+  EXPECT_FALSE(ParseSince("5w", 0).ok());
+  EXPECT_FALSE(ParseSince("h", 0).ok());
+}
+
+}  // namespace
+}  // namespace rostersync::daemon

@@ -1,0 +1,75 @@
+#include "daemon/cli.h"
+
+#include <gtest/gtest.h>
+
+namespace rostersync::daemon {
+namespace {
+
+TEST(CommandLineTest, ParsesTheConfigBeforeTheCommandAndItsOptions) {
+  auto cl = ParseCommandLine({"--config", "/tmp/c.yaml", "plan", "--json", "--detailed-exitcode"});
+  ASSERT_TRUE(cl.ok()) << cl.status().ToString();
+  EXPECT_EQ(cl->config_path, "/tmp/c.yaml");
+  EXPECT_EQ(cl->command, "plan");
+  EXPECT_TRUE(cl->Has("--json"));
+  EXPECT_TRUE(cl->Has("--detailed-exitcode"));
+}
+
+TEST(CommandLineTest, DefaultsTheConfigPath) {
+  auto cl = ParseCommandLine({"status"});
+  ASSERT_TRUE(cl.ok());
+  EXPECT_EQ(cl->config_path, "/etc/rostersync/config.yaml");
+  EXPECT_FALSE(cl->config_given);
+}
+
+TEST(CommandLineTest, TakesOptionValuesSeparateOrWithEquals) {
+  auto cl = ParseCommandLine({"--config=/c.yaml", "audit", "--since", "24h", "--user=jdoe"});
+  ASSERT_TRUE(cl.ok()) << cl.status().ToString();
+  EXPECT_EQ(cl->config_path, "/c.yaml");
+  EXPECT_EQ(cl->Get("--since"), "24h");
+  EXPECT_EQ(cl->Get("--user"), "jdoe");
+}
+
+TEST(CommandLineTest, SyncUserNeedsExactlyOneKey) {
+  auto ok = ParseCommandLine({"sync-user", "E1234"});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->positionals, std::vector<std::string>{"E1234"});
+  EXPECT_FALSE(ParseCommandLine({"sync-user"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"sync-user", "a", "b"}).ok());
+}
+
+TEST(CommandLineTest, RejectsUnknownCommandsAndOptionsSayingWhereToLook) {
+  auto bad_command = ParseCommandLine({"frobnicate"});
+  ASSERT_FALSE(bad_command.ok());
+  EXPECT_NE(bad_command.status().message().find("--help"), std::string::npos);
+  auto bad_option = ParseCommandLine({"plan", "--force"});
+  ASSERT_FALSE(bad_option.ok());
+  EXPECT_NE(bad_option.status().message().find("plan --help"), std::string::npos);
+  EXPECT_FALSE(ParseCommandLine({"audit", "--since"}).ok());  // missing value
+  EXPECT_FALSE(ParseCommandLine({"status", "extra"}).ok());
+}
+
+TEST(CommandLineTest, HelpWorksGloballyAndPerCommand) {
+  auto global = ParseCommandLine({"--help"});
+  ASSERT_TRUE(global.ok());
+  EXPECT_TRUE(global->help);
+  auto per = ParseCommandLine({"sync-user", "--help"});
+  ASSERT_TRUE(per.ok());
+  EXPECT_TRUE(per->help);
+  EXPECT_EQ(per->command, "sync-user");
+}
+
+TEST(CommandLineTest, HelpDescribesEveryCommandAndOption) {
+  std::string all = HelpText("");
+  for (const char* c : {"check-config", "plan", "sync", "sync-user", "run", "status", "audit",
+                        "demo", "version"}) {
+    EXPECT_NE(all.find(c), std::string::npos) << c;
+    EXPECT_NE(HelpText(c).find("Usage: rostersync"), std::string::npos) << c;
+  }
+  EXPECT_NE(HelpText("plan").find("--detailed-exitcode"), std::string::npos);
+  EXPECT_NE(HelpText("sync").find("--force"), std::string::npos);
+  EXPECT_NE(HelpText("run").find("--pidfile FILE"), std::string::npos);
+  EXPECT_NE(HelpText("audit").find("--since DURATION"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rostersync::daemon

@@ -1,0 +1,153 @@
+// End to end: `rostersync run` against mm-emulator (issue 8's done-when).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <thread>
+
+#include "tests/daemon/e2e_support.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::testing {
+namespace {
+
+// Polls `done` every 100 ms for at most timeout_ms.
+bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
+  for (int waited = 0; waited < timeout_ms; waited += 100) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+int CountOccurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+// The value of the sample named `name` in Prometheus text, or -1.
+double MetricValue(const std::string& text, const std::string& name) {
+  auto pos = text.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(text.substr(pos + name.size() + 2));
+}
+
+TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
+  TempDir dir;
+  Emulator emu({"--seed", dir.Write("seed.json", kE2eSeed)});
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  c.extra = "logging:\n  level: info\n";
+  std::string config = WriteConfig(dir, c);
+  std::string log = dir.File("run.log");
+
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, log);
+  ASSERT_TRUE(run.running());
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
+  EXPECT_EQ(HttpGet(c.admin_port, "/healthz").first, 200);
+
+  // run_on_start: the first cycle creates the roster's people.
+  ASSERT_TRUE(Eventually([&] {
+    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "alice") != nullptr;
+  })) << TempDir::Read(log);
+  ASSERT_TRUE(Eventually([&] {
+    return HttpGet(c.admin_port, "/v1/runs").second.find("\"command\":\"run\"") !=
+           std::string::npos;
+  })) << HttpGet(c.admin_port, "/v1/runs").second;
+  EXPECT_EQ(HttpGet(c.admin_port, "/readyz").first, 200);
+
+  // An atomic rewrite of the roster (temp file + rename) starts a cycle.
+  auto roster = kE2eRoster;
+  roster.push_back({"E4", "erin", "erin@example.com", "Erin", "Evans", "active"});
+  dir.Write("roster.csv.tmp", RosterCsv(roster));
+  ASSERT_EQ(std::rename(dir.File("roster.csv.tmp").c_str(), dir.File("roster.csv").c_str()), 0);
+  ASSERT_TRUE(Eventually([&] {
+    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin") != nullptr;
+  })) << TempDir::Read(log);
+  ASSERT_TRUE(Eventually([&] {
+    return CountOccurrences(HttpGet(c.admin_port, "/v1/runs").second, "\"command\":\"run\"") >= 2;
+  }));
+  ASSERT_TRUE(Eventually([&] {
+    return MetricValue(HttpGet(c.admin_port, "/metrics").second,
+                       "rostersync_cycles_total{result=\"ok\"}") >= 2;
+  })) << HttpGet(c.admin_port, "/metrics").second;
+  std::string metrics = HttpGet(c.admin_port, "/metrics").second;
+  EXPECT_NE(metrics.find("rostersync_cycles_total{result=\"ok\"}"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("rostersync_actions_total{action=\"create\",result=\"ok\"}"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("rostersync_api_requests_total{"), std::string::npos);
+  EXPECT_NE(metrics.find("rostersync_roster_rows 4"), std::string::npos) << metrics;
+  EXPECT_EQ(HttpGet(c.admin_port, "/v1/status").first, 200);
+  auto audit = HttpGet(c.admin_port, "/v1/audit?since=1h");
+  EXPECT_EQ(audit.first, 200);
+  EXPECT_NE(audit.second.find("erin"), std::string::npos);
+  auto plan = HttpGet(c.admin_port, "/v1/plan");
+  EXPECT_EQ(plan.first, 200) << plan.second;
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 202);
+
+  // SIGHUP with a good config: taken. With a bad one: refused, the service keeps running.
+  c.extra = "logging:\n  level: debug\n";
+  WriteConfig(dir, c);
+  run.Signal(SIGHUP, false);
+  ASSERT_TRUE(Eventually([&] { return TempDir::Read(log).find("reloaded") != std::string::npos; }))
+      << TempDir::Read(log);
+  dir.Write("config.yaml", TempDir::Read(config) + "bogus_section: 1\n");
+  run.Signal(SIGHUP, false);
+  ASSERT_TRUE(Eventually([&] {
+    return TempDir::Read(log).find("keeping the running config") != std::string::npos;
+  })) << TempDir::Read(log);
+  EXPECT_NE(TempDir::Read(log).find("bogus_section"), std::string::npos);
+  EXPECT_EQ(HttpGet(c.admin_port, "/healthz").first, 200);
+
+  // SIGTERM: exits 0, promptly (the test's own timeout bounds "promptly").
+  int status = run.Signal(SIGTERM, true);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << TempDir::Read(log);
+  EXPECT_EQ(TempDir::Read(log).find(c.token), std::string::npos);
+}
+
+TEST(E2eRunTest, RefusedTokenMakesReadyzNotReady) {
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.token = "not-the-token";
+  c.admin_port = FreePort();
+  std::string config = WriteConfig(dir, c);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000));
+  EXPECT_TRUE(Eventually([&] { return HttpGet(c.admin_port, "/readyz").first == 503; }));
+  EXPECT_EQ(HttpGet(c.admin_port, "/healthz").first, 200);
+  EXPECT_EQ(emu.WritesTotal(), 0);
+}
+
+TEST(E2eRunTest, AdminTokenProtectsPostRoutes) {
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  dir.Write("admin-token", "the-admin-token\n");
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  c.extra = "  token_file: " + dir.File("admin-token") + "\n";  // continues the admin: section
+  std::string config = WriteConfig(dir, c);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir.File("run.log"));
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 401);
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "wrong"), 401);
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "the-admin-token"), 202);
+}
+
+}  // namespace
+}  // namespace rostersync::testing

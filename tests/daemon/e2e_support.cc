@@ -1,0 +1,169 @@
+#include "tests/daemon/e2e_support.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <sstream>
+
+namespace rostersync::testing {
+
+std::string RostersyncBinary() {
+  const char* env = std::getenv("ROSTERSYNC_BIN");
+  return env && *env ? env : ROSTERSYNC_BIN;
+}
+
+namespace {
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+}  // namespace
+
+CliRun RunRostersync(const TempDir& dir, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env) {
+  std::string cmd = "env";
+  for (const auto& [k, v] : env) cmd += " " + Quote(k + "=" + v);
+  cmd += " timeout -k 5 120 " + Quote(RostersyncBinary());
+  for (const auto& a : args) cmd += " " + Quote(a);
+  std::string out = dir.File("cli.out"), err = dir.File("cli.err");
+  cmd += " </dev/null >" + Quote(out) + " 2>" + Quote(err);
+  int status = std::system(cmd.c_str());
+  CliRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = TempDir::Read(out);
+  run.err = TempDir::Read(err);
+  return run;
+}
+
+const char kE2eSeed[] = R"({
+  "users": [
+    {"username": "carol", "email": "carol@example.com", "first_name": "Carol",
+     "last_name": "Old", "roles": "system_user", "password": "Seed-passw0rd!"}
+  ],
+  "bots": [
+    {"username": "build-bot", "display_name": "Build", "description": "CI bot"}
+  ]
+})";
+
+const std::vector<std::vector<std::string>> kE2eRoster = {
+    {"E1", "alice", "alice@example.com", "Alice", "Archer", "active"},
+    {"E2", "bob", "bob@example.com", "Bob", "Builder", "active"},
+    {"E3", "carol", "carol@example.com", "Carol", "Cooper", "active"},
+};
+
+std::string RosterCsv(const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "employee_id,username,email,first_name,last_name,status\n";
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + row[i];
+    out += "\n";
+  }
+  return out;
+}
+
+std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
+  dir.Write("mm-token", c.token + "\n");
+  std::string roster = c.roster_path.empty() ? dir.File("roster.csv") : c.roster_path;
+  std::string yaml =
+      "mattermost:\n"
+      "  url: " + c.url + "\n"
+      "  token_file: " + dir.File("mm-token") + "\n"
+      "  retries: {max_attempts: 2, base_delay: 10ms, max_delay: 50ms}\n"
+      "  timeout: 5s\n"
+      "roster:\n"
+      "  source: csv\n"
+      "  csv: {path: " + roster + "}\n"
+      "  key: employee_id\n"
+      "fields:\n"
+      "  username: {column: username}\n"
+      "  email: {column: email}\n"
+      "  first_name: {column: first_name}\n"
+      "  last_name: {column: last_name}\n"
+      "  active: {column: status, true: [active], false: [terminated]}\n"
+      "policy:\n"
+      "  max_deactivations: 1\n"
+      "schedule:\n"
+      "  interval: 1h\n"
+      "  jitter: 0\n"
+      "state:\n"
+      "  database: \"sqlite:" + dir.File("state.db") + "\"\n"
+      "audit:\n"
+      "  file: " + dir.File("audit.jsonl") + "\n"
+      "admin:\n"
+      "  listen: 127.0.0.1:" + std::to_string(c.admin_port) + "\n" + c.extra;
+  return dir.Write("config.yaml", yaml);
+}
+
+std::vector<EmuUser> ParseEmuUsers(const std::string& state_json) {
+  std::vector<EmuUser> users;
+  try {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(state_json).extract<Poco::JSON::Object::Ptr>();
+    auto list = root->getArray("users");
+    for (size_t i = 0; list && i < list->size(); ++i) {
+      auto o = list->getObject(static_cast<unsigned>(i));
+      EmuUser u;
+      u.id = o->optValue<std::string>("id", "");
+      u.username = o->optValue<std::string>("username", "");
+      u.email = o->optValue<std::string>("email", "");
+      u.last_name = o->optValue<std::string>("last_name", "");
+      u.roles = o->optValue<std::string>("roles", "");
+      u.delete_at = o->optValue<Poco::Int64>("delete_at", 0);
+      u.update_at = o->optValue<Poco::Int64>("update_at", 0);
+      u.is_bot = o->optValue<bool>("is_bot", false);
+      users.push_back(u);
+    }
+  } catch (const std::exception&) {
+  }
+  return users;
+}
+
+const EmuUser* FindUser(const std::vector<EmuUser>& users, const std::string& username) {
+  for (const EmuUser& u : users) {
+    if (u.username == username) return &u;
+  }
+  return nullptr;
+}
+
+std::pair<int, std::string> HttpGet(int port, const std::string& path) {
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    std::ostringstream out;
+    Poco::StreamCopier::copyStream(in, out);
+    return {static_cast<int>(resp.getStatus()), out.str()};
+  } catch (const std::exception&) {
+    return {-1, ""};
+  }
+}
+
+int HttpPost(int port, const std::string& path, const std::string& bearer) {
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setContentLength(0);
+    if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    std::ostringstream out;
+    Poco::StreamCopier::copyStream(in, out);
+    return static_cast<int>(resp.getStatus());
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+}  // namespace rostersync::testing

@@ -1,0 +1,60 @@
+// Helpers for the end-to-end tests: run the real rostersync binary, write a config and a
+// roster for an mm-emulator, read the emulator's state and an HTTP GET. Not thread-safe.
+#ifndef ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_
+#define ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::testing {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string RostersyncBinary();
+
+// Runs `rostersync args...` to completion (at most 120 s), capturing stdout and stderr.
+CliRun RunRostersync(const TempDir& dir, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env = {});
+
+// The seed: the admin is created by the emulator itself; this adds a bot and carol
+// (matched by email and adopted; her last name differs from the roster's).
+extern const char kE2eSeed[];
+
+// A roster CSV (employee_id,username,email,first_name,last_name,status).
+std::string RosterCsv(const std::vector<std::vector<std::string>>& rows);
+extern const std::vector<std::vector<std::string>> kE2eRoster;
+
+struct E2eConfig {
+  std::string url;
+  std::string token = "admin-token-for-tests";
+  std::string roster_path;  // default: dir/roster.csv
+  int admin_port = 0;
+  std::string extra;        // appended YAML
+};
+// Writes token + config.yaml into dir; returns the config path.
+std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
+
+// A user of /__emu/state.
+struct EmuUser {
+  std::string id, username, email, last_name, roles;
+  int64_t delete_at = 0;
+  int64_t update_at = 0;
+  bool is_bot = false;
+};
+std::vector<EmuUser> ParseEmuUsers(const std::string& state_json);
+const EmuUser* FindUser(const std::vector<EmuUser>& users, const std::string& username);
+
+// GET http://127.0.0.1:port/path: {status, body}; status -1 when unreachable.
+std::pair<int, std::string> HttpGet(int port, const std::string& path);
+int HttpPost(int port, const std::string& path, const std::string& bearer = "");
+
+}  // namespace rostersync::testing
+
+#endif  // ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_

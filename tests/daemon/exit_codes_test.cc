@@ -1,0 +1,51 @@
+#include "daemon/exit_codes.h"
+
+#include <gtest/gtest.h>
+
+namespace rostersync::daemon {
+namespace {
+
+CycleOutcome Outcome(bool plan, bool detailed, int changes, int failed, int held) {
+  CycleOutcome o;
+  o.plan_only = plan;
+  o.detailed = detailed;
+  o.active_changes = changes;
+  o.failed = failed;
+  o.held = held;
+  return o;
+}
+
+TEST(ExitCodesTest, AnErrorIsOneWhateverElseHappened) {
+  CycleOutcome o = Outcome(false, false, 5, 2, 1);
+  o.error = true;
+  EXPECT_EQ(ExitCodeFor(o), 1);
+}
+
+TEST(ExitCodesTest, PlanIsZeroWithoutDetailedExitcodeEvenWithChanges) {
+  EXPECT_EQ(ExitCodeFor(Outcome(true, false, 3, 0, 2)), 0);
+}
+
+TEST(ExitCodesTest, PlanWithDetailedExitcodeIsTwoOnChangesAndZeroWithout) {
+  EXPECT_EQ(ExitCodeFor(Outcome(true, true, 3, 0, 0)), 2);
+  EXPECT_EQ(ExitCodeFor(Outcome(true, true, 0, 0, 0)), 0);
+}
+
+TEST(ExitCodesTest, PlanWithDetailedExitcodeIsFourWhenAGuardHeldActions) {
+  EXPECT_EQ(ExitCodeFor(Outcome(true, true, 3, 0, 1)), 4);
+}
+
+TEST(ExitCodesTest, SyncIsThreeWhenActionsFailedBeforeHeld) {
+  EXPECT_EQ(ExitCodeFor(Outcome(false, false, 3, 1, 1)), 3);
+  EXPECT_EQ(ExitCodeFor(Outcome(false, false, 3, 0, 1)), 4);
+  EXPECT_EQ(ExitCodeFor(Outcome(false, false, 3, 0, 0)), 0);
+}
+
+TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
+  EXPECT_STREQ(ResultLabel(0), "ok");
+  EXPECT_STREQ(ResultLabel(1), "failed");
+  EXPECT_STREQ(ResultLabel(3), "partial");
+  EXPECT_STREQ(ResultLabel(4), "held");
+}
+
+}  // namespace
+}  // namespace rostersync::daemon
