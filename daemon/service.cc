@@ -237,6 +237,8 @@ void Service::Record(const CycleResult& r) {
   run.actions_ok = r.report.ok;
   run.actions_failed = r.report.failed;
   run.actions_held = r.report.held;
+  run.roster_rows = r.planned ? r.plan.roster_rows : static_cast<int>(r.roster.row_count);
+  run.rejected_rows = r.planned ? r.plan.rejected_rows : static_cast<int>(r.roster.rejected.size());
   run.message = summary;
   {
     std::lock_guard<std::mutex> lock(mu_);

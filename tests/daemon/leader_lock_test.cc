@@ -1,0 +1,39 @@
+#include "daemon/leader_lock.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace rostersync::daemon {
+namespace {
+
+TEST(LeaderLockTest, SqliteNeedsNoLockAndAlwaysLeads) {
+  LeaderLock lock("sqlite:/tmp/whatever.db");
+  EXPECT_FALSE(lock.needed());
+  EXPECT_TRUE(lock.TryAcquire());
+}
+
+TEST(LeaderLockTest, OnlyOneInstanceHoldsThePostgresLockAndTheOtherTakesOver) {
+  const char* pg = std::getenv("ROSTERSYNC_TEST_PG");
+  if (pg == nullptr || *pg == '\0') {
+    GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; run scripts/start-postgres and export it";
+  }
+  const std::string database = std::string("postgresql:") + pg;
+  auto first = std::make_unique<LeaderLock>(database);
+  LeaderLock second(database);
+  ASSERT_TRUE(first->needed());
+  EXPECT_TRUE(first->TryAcquire());
+  EXPECT_FALSE(second.TryAcquire());  // standby
+  EXPECT_TRUE(first->TryAcquire());   // still the leader
+  first.reset();                      // its session closes: the lock is released
+  EXPECT_TRUE(second.TryAcquire());   // takes over
+}
+
+TEST(LeaderLockTest, AnUnreachableDatabaseMeansStandbyNotACrash) {
+  LeaderLock lock("postgresql:host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2");
+  EXPECT_FALSE(lock.TryAcquire());
+  EXPECT_FALSE(lock.held());
+}
+
+}  // namespace
+}  // namespace rostersync::daemon
