@@ -2,7 +2,8 @@
 """Writes a roster CSV that matches `mm-emulator --generate N` person for person, with
 optional churn, for bench/run and the reliability drills.
 
-  gen_roster.py N OUT.csv [--joiners J] [--changed C] [--leavers L] [--start K]
+  gen_roster.py N OUT.csv [--joiners J] [--changed C] [--leavers L] [--tag T]
+                          [--joiner-prefix P]
 
 Person k (1..N) is employee E%06d with username user%06d, exactly as the emulator makes
 them. Churn: the last L people leave (rows removed), C people spread evenly through the
@@ -26,6 +27,7 @@ def main():
     p.add_argument("--changed", type=int, default=0)
     p.add_argument("--leavers", type=int, default=0)
     p.add_argument("--tag", default="x", help="suffix that makes changed names unique per run")
+    p.add_argument("--joiner-prefix", default="new", help="username prefix of the joiners")
     a = p.parse_args()
     keep = a.n - a.leavers
     step = max(1, keep // a.changed) if a.changed else 0
@@ -41,8 +43,9 @@ def main():
             w.writerow(["E%06d" % k, name, name + "@example.com", FIRST[k % 12], last,
                         POSITION[k % 5], "active"])
         for j in range(1, a.joiners + 1):
-            name = "new%06d" % j
-            w.writerow(["J%06d" % j, name, name + "@example.com", "Joiner", "Number%d" % j,
+            name = a.joiner_prefix + "%06d" % j
+            key = "J%06d" % j if a.joiner_prefix == "new" else "J-%s-%06d" % (a.joiner_prefix, j)
+            w.writerow([key, name, name + "@example.com", "Joiner", "Number%d" % j,
                         "Engineer", "active"])
 
 

@@ -205,9 +205,14 @@ void CheckService(LoadContext& ctx, const Config& c) {
 
 void CheckConfig(LoadContext& ctx, Config& config) {
   for (const KeySpec& k : ConfigSchema()) {
-    if (k.required && !ctx.Has(k.path)) {
-      ctx.ErrorAt(k.path, std::string("missing required key; ") + k.meaning);
+    if (!k.required || ctx.Has(k.path)) continue;
+    std::string hint = std::string("see docs/config-reference.md: ") + k.meaning;
+    if (std::string(k.path) == "mattermost.url") {
+      hint = "write the server's base URL, e.g. url: https://chat.example.com";
+    } else if (std::string(k.path) == "roster.key") {
+      hint = "name the roster column that identifies a person for life, e.g. key: employee_id";
     }
+    ctx.ErrorAt(k.path, "missing required key; " + hint);
   }
   CheckMattermost(ctx, config.mattermost);
   CheckRoster(ctx, config.roster);

@@ -190,7 +190,8 @@ void CheckFields(LoadContext& ctx, Config& config) {
       const std::string path = std::string("fields.") + name;
       if (f.specs.count(name)) continue;
       if (ctx.Has(path) && !ctx.Has(path + ".~")) continue;  // written but invalid: reported
-      const std::string msg = std::string("not mapped; Mattermost needs a ") + name +
+      const std::string what = std::string(name) == "email" ? "an email address" : "a username";
+      const std::string msg = "not mapped; Mattermost needs " + what +
                               " to create an account (e.g. {column: " + name + "})";
       if (config.policy.create) {
         ctx.ErrorAt(path, msg);
@@ -209,7 +210,7 @@ void CheckFields(LoadContext& ctx, Config& config) {
   const bool update_chosen = ctx.Has("fields.update") && f.update != FieldsConfig().update;
   for (const std::string& u : f.update) {
     if (Contains(UpdatableFields(), u)) {
-      if (!f.specs.count(u) && update_chosen) {
+      if (!ctx.Has("fields." + u) && update_chosen) {
         ctx.WarnAt("fields.update", "'" + u + "' is not mapped under fields:, so it is never compared");
       }
       continue;
@@ -224,7 +225,7 @@ void CheckFields(LoadContext& ctx, Config& config) {
                                      JoinChoices(UpdatableFields()) + why);
   }
   for (const std::string& m : config.match.order) {
-    if (!f.specs.count(m)) {
+    if (!f.specs.count(m) && !ctx.Has("fields." + m)) {  // written but invalid: reported
       ctx.WarnAt("match.order", "'" + m + "' is not mapped under fields:, so it never matches");
     }
   }

@@ -48,13 +48,22 @@ std::string ErrorJson(const std::string& message) {
 void SendError(HTTPServerResponse& resp, const Status& status) {
   HTTPResponse::HTTPStatus code = HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
   switch (status.code()) {
-    case Status::Code::kInvalid: code = HTTPResponse::HTTP_BAD_REQUEST; break;
-    case Status::Code::kNotFound: code = HTTPResponse::HTTP_NOT_FOUND; break;
-    case Status::Code::kConflict: code = HTTPResponse::HTTP_CONFLICT; break;
+    case Status::Code::kInvalid:
+      code = HTTPResponse::HTTP_BAD_REQUEST;
+      break;
+    case Status::Code::kNotFound:
+      code = HTTPResponse::HTTP_NOT_FOUND;
+      break;
+    case Status::Code::kConflict:
+      code = HTTPResponse::HTTP_CONFLICT;
+      break;
     case Status::Code::kUnauthorized:
     case Status::Code::kTransient:
-    case Status::Code::kIoError: code = HTTPResponse::HTTP_SERVICE_UNAVAILABLE; break;
-    default: break;
+    case Status::Code::kIoError:
+      code = HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+      break;
+    default:
+      break;
   }
   Send(resp, code, ErrorJson(status.ToString()));
 }
@@ -181,8 +190,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(AdminBackend& backend, std::string token)
-      : backend_(backend), token_(std::move(token)) {}
+  Factory(AdminBackend& backend, std::string token) : backend_(backend), token_(std::move(token)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
     return new Handler(backend_, token_);
   }
@@ -203,14 +211,19 @@ Result<int64_t> ParseSince(const std::string& text, int64_t now_ms) {
   size_t i = 0;
   while (i < text.size() && isdigit(static_cast<unsigned char>(text[i]))) ++i;
   if (i == 0 || i > 15) {
-    return Status::Invalid("since=\"" + text + "\" is neither a duration (90s, 15m, 2h, 3d) "
+    return Status::Invalid("since=\"" + text +
+                           "\" is neither a duration (90s, 15m, 2h, 3d) "
                            "nor Unix milliseconds");
   }
   int64_t n = std::stoll(text.substr(0, i));
   std::string unit = text.substr(i);
   if (unit.empty()) return n;
-  int64_t mult = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000
-               : unit == "h" ? 3600'000 : unit == "d" ? 86'400'000 : 0;
+  int64_t mult = unit == "ms"  ? 1
+                 : unit == "s" ? 1000
+                 : unit == "m" ? 60'000
+                 : unit == "h" ? 3600'000
+                 : unit == "d" ? 86'400'000
+                               : 0;
   if (mult == 0) {
     return Status::Invalid("since=\"" + text + "\": unknown unit \"" + unit +
                            "\"; use s, m, h or d");
@@ -223,17 +236,20 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
                                                         AdminBackend& backend) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 >= listen.size()) {
-    return Status::Invalid("admin.listen \"" + listen + "\" is not host:port (e.g. 127.0.0.1:9187)");
+    return Status::Invalid("admin.listen \"" + listen +
+                           "\" is not host:port (e.g. 127.0.0.1:9187)");
   }
   std::string host = listen.substr(0, colon);
   if (host.empty()) host = "0.0.0.0";
   if (!IsLoopbackHost(host) && token.empty()) {
-    return Status::Invalid("admin.listen " + listen + " is beyond loopback but admin.token_file "
+    return Status::Invalid("admin.listen " + listen +
+                           " is beyond loopback but admin.token_file "
                            "is not set; set admin.token_file or listen on 127.0.0.1");
   }
   try {
     if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    Poco::Net::SocketAddress address(host, static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))));
+    Poco::Net::SocketAddress address(host,
+                                     static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))));
     // reuse_address (restart while old connections linger) but never SO_REUSEPORT: a second
     // instance must fail to bind instead of silently sharing the port.
     Poco::Net::ServerSocket socket;
@@ -246,8 +262,8 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
     params->setTimeout(Poco::Timespan(10, 0));
     std::unique_ptr<AdminServer> server(new AdminServer);
     server->port_ = socket.address().port();
-    server->server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(backend, token),
-                                                              socket, params);
+    server->server_ =
+        std::make_unique<Poco::Net::HTTPServer>(new Factory(backend, token), socket, params);
     server->server_->start();
     return server;
   } catch (const Poco::Exception& e) {

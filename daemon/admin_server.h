@@ -22,10 +22,10 @@ class AdminBackend {
   virtual ~AdminBackend() = default;
   // /readyz: true when ready; otherwise `why` says what is missing.
   virtual bool Ready(std::string* why) = 0;
-  virtual std::string MetricsText() = 0;  // /metrics
-  virtual std::string StatusJson() = 0;   // /v1/status
-  virtual Result<std::string> RunsJson() = 0;                 // /v1/runs
-  virtual Result<std::string> PlanJson() = 0;                 // /v1/plan (changes nothing)
+  virtual std::string MetricsText() = 0;                        // /metrics
+  virtual std::string StatusJson() = 0;                         // /v1/status
+  virtual Result<std::string> RunsJson() = 0;                   // /v1/runs
+  virtual Result<std::string> PlanJson() = 0;                   // /v1/plan (changes nothing)
   virtual Result<std::string> AuditJson(int64_t since_ms) = 0;  // /v1/audit?since=
   // POST /v1/sync: queue a cycle. Returns a JSON body (202).
   virtual std::string TriggerSync() = 0;

@@ -25,41 +25,58 @@ struct CommandSpec {
 
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
-      {"check-config", "", "validate the config and its referenced files; print every problem",
+      {"check-config",
+       "",
+       "validate the config and its referenced files; print every problem",
        "Reads the config file, checks every key, type and referenced file (token, CA bundle,\n"
        "roster, audit directory) and prints each problem with file:line and key path.\n"
        "Exit 0 when the config is usable (warnings allowed), 1 when it has errors.",
        {}},
-      {"plan", "", "read roster + server, print the plan; changes nothing",
+      {"plan",
+       "",
+       "read roster + server, print the plan; changes nothing",
        "Reads the roster and the server's users and prints the actions a sync would take,\n"
        "one line per action, with held actions and why. Writes nothing anywhere.",
        {{"--json", nullptr, "print the plan as one JSON document (stable for scripts)"},
         {"--detailed-exitcode", nullptr,
          "exit 2 when the plan has changes, 4 when a guard held some, 0 when none"}}},
-      {"sync", "", "one full cycle (plan + apply) then exit",
+      {"sync",
+       "",
+       "one full cycle (plan + apply) then exit",
        "Plans and applies: creates, updates, deactivates ... as the roster demands, journaling\n"
        "each action first and auditing each outcome. Exit 0 ok, 3 some actions failed,\n"
        "4 a safety guard held part of the plan, 1 the cycle could not run.",
        {{"--force", nullptr, "override the safety guards (max_deactivations, untrusted roster)"},
         {"--json", nullptr, "print the plan and the outcome as one JSON document"}}},
-      {"sync-user", "KEY", "plan and apply for one roster key only",
-       "Plans and applies for the person with roster key KEY only. Guards still apply.", {}},
-      {"run", "", "the long-running service: scheduler + admin HTTP endpoint",
+      {"sync-user",
+       "KEY",
+       "plan and apply for one roster key only",
+       "Plans and applies for the person with roster key KEY only. Guards still apply.",
+       {}},
+      {"run",
+       "",
+       "the long-running service: scheduler + admin HTTP endpoint",
        "Runs cycles every schedule.interval (+ jitter), when the roster file changes and on\n"
        "POST /v1/sync; serves /healthz, /readyz, /metrics, /v1/* on admin.listen.\n"
        "SIGHUP reloads the config (an invalid one is refused and the old one kept) and reopens\n"
        "the audit file; SIGTERM/SIGINT stop it after the running cycle.",
        {{"--daemon", nullptr, "detach from the terminal (not needed under systemd)"},
         {"--pidfile", "FILE", "write the process id to FILE"}}},
-      {"status", "", "the last runs and their outcomes, from the state store",
+      {"status",
+       "",
+       "the last runs and their outcomes, from the state store",
        "Lists the most recent runs recorded in state.database, newest first.",
        {{"--json", nullptr, "print the runs as JSON"}}},
-      {"audit", "", "query the audit trail",
+      {"audit",
+       "",
+       "query the audit trail",
        "Prints audit records from the state store, oldest first.",
        {{"--since", "DURATION", "only records newer than this (90s, 15m, 2h, 3d)"},
         {"--user", "NAME", "only records of this username or roster key"},
         {"--json", nullptr, "print the records as JSON lines"}}},
-      {"demo", "", "self-contained tour on the bundled Mattermost emulator",
+      {"demo",
+       "",
+       "self-contained tour on the bundled Mattermost emulator",
        "Starts the bundled mm-emulator on a free loopback port, writes a sample roster and\n"
        "config into a temporary directory and shows plan -> sync -> plan (No changes.).\n"
        "Leaves no process or file behind.",
@@ -108,12 +125,15 @@ std::string HelpText(const std::string& command) {
     left.resize(std::max<size_t>(left.size() + 2, 16), ' ');
     out += "  " + left + c.summary + "\n";
   }
-  out += "\nGlobal options:\n"
-         "  --config FILE   the config file (default " + std::string(kDefaultConfigPath) + ")\n"
-         "  --help          this help; `rostersync COMMAND --help` describes one command\n\n"
-         "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
-         "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
-         "actions failed; 4 a safety guard held back part of the plan.\n";
+  out +=
+      "\nGlobal options:\n"
+      "  --config FILE   the config file (default " +
+      std::string(kDefaultConfigPath) +
+      ")\n"
+      "  --help          this help; `rostersync COMMAND --help` describes one command\n\n"
+      "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
+      "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
+      "actions failed; 4 a safety guard held back part of the plan.\n";
   return out;
 }
 
@@ -152,7 +172,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       spec = FindCommand("version");
     } else if (arg.size() > 1 && arg[0] == '-') {
       if (spec == nullptr) {
-        return Status::Invalid("unknown option " + arg + " before the command; see rostersync --help");
+        return Status::Invalid("unknown option " + arg +
+                               " before the command; see rostersync --help");
       }
       const FlagSpec* flag = nullptr;
       for (const auto& f : spec->flags) {
@@ -173,7 +194,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     } else if (spec == nullptr) {
       spec = FindCommand(arg);
       if (spec == nullptr) {
-        return Status::Invalid("unknown command \"" + arg + "\"; see rostersync --help for the list");
+        return Status::Invalid("unknown command \"" + arg +
+                               "\"; see rostersync --help for the list");
       }
       cl.command = arg;
     } else {

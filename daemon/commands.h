@@ -13,7 +13,7 @@ namespace rostersync::daemon {
 
 int CmdCheckConfig(const CommandLine& cl);
 int CmdPlan(const CommandLine& cl);
-int CmdSync(const CommandLine& cl);     // also sync-user
+int CmdSync(const CommandLine& cl);  // also sync-user
 int CmdStatus(const CommandLine& cl);
 int CmdAudit(const CommandLine& cl);
 int CmdRun(const CommandLine& cl, int argc, char** argv);

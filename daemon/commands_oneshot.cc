@@ -55,8 +55,7 @@ int CmdCheckConfig(const CommandLine& cl) {
   if (ok) {
     Result<std::string> token = ReadMattermostToken(load.config.mattermost);
     if (!token.ok()) {
-      std::printf("%s: mattermost: %s\n", cl.config_path.c_str(),
-                  token.status().message().c_str());
+      std::printf("%s: mattermost: %s\n", cl.config_path.c_str(), token.status().message().c_str());
       ok = false;
     }
   }
@@ -88,10 +87,6 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   if (!result.status.ok()) {
     PrintError(cl.command, result.status);
   } else if (!json) {
-    for (const RowError& e : result.roster.rejected) {
-      std::fprintf(stderr, "rejected %s: %s%s\n", e.where.c_str(),
-                   e.column.empty() ? "" : (e.column + ": ").c_str(), e.reason.c_str());
-    }
     if (result.applied) {
       std::printf("Applied %d, failed %d, held %d (run %s).\n", result.report.ok,
                   result.report.failed, result.report.held, result.run_id.c_str());
@@ -148,12 +143,12 @@ int CmdStatus(const CommandLine& cl) {
     std::printf("No runs recorded yet in %s.\n", RedactUrl(config->state.database).c_str());
     return kExitOk;
   }
-  std::printf("%-22s %-10s %-8s %4s %4s %4s  %s\n", "STARTED", "COMMAND", "RESULT", "OK",
-              "FAIL", "HELD", "MESSAGE");
+  std::printf("%-22s %-10s %-8s %4s %4s %4s  %s\n", "STARTED", "COMMAND", "RESULT", "OK", "FAIL",
+              "HELD", "MESSAGE");
   for (const RunRecord& r : *runs) {
     std::printf("%-22s %-10s %-8s %4d %4d %4d  %s\n", UtcTimestamp(r.started_ms).c_str(),
-                r.command.c_str(), r.result.c_str(), r.actions_ok, r.actions_failed,
-                r.actions_held, r.message.c_str());
+                r.command.c_str(), r.result.c_str(), r.actions_ok, r.actions_failed, r.actions_held,
+                r.message.c_str());
   }
   return kExitOk;
 }
@@ -190,9 +185,9 @@ int CmdAudit(const CommandLine& cl) {
     for (const FieldChange& c : r.changes) {
       changes += " " + c.field + ": \"" + c.from + "\" -> \"" + c.to + "\"";
     }
-    std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(),
-                r.result.c_str(), r.action.c_str(), r.username.c_str(), r.key.c_str(),
-                changes.c_str(), r.error.empty() ? "" : ("  error: " + r.error).c_str());
+    std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(), r.result.c_str(),
+                r.action.c_str(), r.username.c_str(), r.key.c_str(), changes.c_str(),
+                r.error.empty() ? "" : ("  error: " + r.error).c_str());
   }
   std::cout.flush();
   return kExitOk;

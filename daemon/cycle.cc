@@ -130,9 +130,9 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   const std::string where = (*source)->Describe();
   Result<Roster> roster = LoadRoster(**source, config_, *last, clock_.NowMs());
   if (!roster.ok()) {
-    return fail("roster", roster.status().Annotate(
-                              "cannot read the roster " + where +
-                              " (nothing was changed; fix the source and run again)"));
+    return fail("roster",
+                roster.status().Annotate("cannot read the roster " + where +
+                                         " (nothing was changed; fix the source and run again)"));
   }
   r.roster = std::move(roster).value();
   for (const RowError& e : r.roster.rejected) {

@@ -56,11 +56,17 @@ constexpr const char* kRoster =
 
 std::string ConfigText(const std::string& dir, int port) {
   return "mattermost:\n"
-         "  url: http://127.0.0.1:" + std::to_string(port) + "\n"
-         "  token_file: " + dir + "/mm-token\n"
+         "  url: http://127.0.0.1:" +
+         std::to_string(port) +
+         "\n"
+         "  token_file: " +
+         dir +
+         "/mm-token\n"
          "roster:\n"
          "  source: csv\n"
-         "  csv: {path: " + dir + "/roster.csv}\n"
+         "  csv: {path: " +
+         dir +
+         "/roster.csv}\n"
          "  key: employee_id\n"
          "fields:\n"
          "  username: {column: username}\n"
@@ -72,9 +78,13 @@ std::string ConfigText(const std::string& dir, int port) {
          "policy:\n"
          "  max_deactivations: 2\n"
          "state:\n"
-         "  database: \"sqlite:" + dir + "/state.db\"\n"
+         "  database: \"sqlite:" +
+         dir +
+         "/state.db\"\n"
          "audit:\n"
-         "  file: " + dir + "/audit.jsonl\n"
+         "  file: " +
+         dir +
+         "/audit.jsonl\n"
          "logging:\n"
          "  level: warn\n";
 }
@@ -229,9 +239,10 @@ int Tour() {
     std::cout << "\n";
     std::cout.flush();
   }
-  std::printf("The bot, the admin and old.timer (not in the roster, never managed) were left "
-              "alone.\nNext: copy config/example.yaml, point it at your server and roster, and run "
-              "`rostersync check-config`.\n");
+  std::printf(
+      "The bot, the admin and old.timer (not in the roster, never managed) were left "
+      "alone.\nNext: copy config/example.yaml, point it at your server and roster, and run "
+      "`rostersync check-config`.\n");
   return kExitOk;
 }
 
@@ -243,8 +254,10 @@ int CmdDemo(const CommandLine&) {
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (mkdtemp(buf.data()) == nullptr) {
-    std::fprintf(stderr, "rostersync demo: cannot create a temporary directory under %s; set "
-                         "TMPDIR to a writable directory.\n", templ.c_str());
+    std::fprintf(stderr,
+                 "rostersync demo: cannot create a temporary directory under %s; set "
+                 "TMPDIR to a writable directory.\n",
+                 templ.c_str());
     return kExitError;
   }
   g_dir = buf.data();

@@ -12,12 +12,12 @@ constexpr int kExitFailed = 3;   // the cycle ran but some actions failed
 constexpr int kExitHeld = 4;     // a safety guard held back part of the plan
 
 struct CycleOutcome {
-  bool error = false;        // the cycle could not run (nothing or not everything was tried)
-  bool plan_only = false;    // `plan`: nothing applied
-  bool detailed = false;     // plan --detailed-exitcode
-  int active_changes = 0;    // planned actions that are not held
-  int failed = 0;            // applied actions that failed
-  int held = 0;              // actions a guard held back
+  bool error = false;      // the cycle could not run (nothing or not everything was tried)
+  bool plan_only = false;  // `plan`: nothing applied
+  bool detailed = false;   // plan --detailed-exitcode
+  int active_changes = 0;  // planned actions that are not held
+  int failed = 0;          // applied actions that failed
+  int held = 0;            // actions a guard held back
 };
 
 // error -> 1. plan: 0, or with --detailed-exitcode 4 if a guard held something, else 2 if

@@ -91,13 +91,12 @@ std::string CycleResultToJson(const CycleResult& r) {
     rejected->add(x);
   }
   // The plan is already a JSON document (plan_json.h): spliced in as is.
-  std::string out = "{\"run_id\":" + JsonString(r.run_id) +
-                    ",\"exit_code\":" + std::to_string(r.exit_code) +
-                    ",\"result\":" + JsonString(r.result) +
-                    ",\"error\":" + JsonString(r.status.ok() ? "" : r.status.ToString()) +
-                    ",\"stage\":" + JsonString(r.stage) +
-                    ",\"rejected_rows\":" + Stringify(rejected) +
-                    ",\"plan\":" + (r.planned ? PlanToJson(r.plan) : std::string("null"));
+  std::string out =
+      "{\"run_id\":" + JsonString(r.run_id) + ",\"exit_code\":" + std::to_string(r.exit_code) +
+      ",\"result\":" + JsonString(r.result) +
+      ",\"error\":" + JsonString(r.status.ok() ? "" : r.status.ToString()) +
+      ",\"stage\":" + JsonString(r.stage) + ",\"rejected_rows\":" + Stringify(rejected) +
+      ",\"plan\":" + (r.planned ? PlanToJson(r.plan) : std::string("null"));
   if (r.applied) out += ",\"report\":" + Stringify(report);
   return out + "}";
 }

@@ -17,11 +17,21 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
     static const char kHex[] = "0123456789abcdef";
     for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
-        case '\r': dest.append(std::string_view("\\r")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
+        case '\r':
+          dest.append(std::string_view("\\r"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char u[6] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xf], kHex[c & 0xf]};
@@ -80,9 +90,8 @@ std::string RedactUrl(const std::string& url) {
   if (scheme_end == std::string::npos) return url.empty() ? url : "…";
   auto host_start = scheme_end + 3;
   auto path_start = url.find_first_of("/?#", host_start);
-  std::string host = url.substr(host_start, path_start == std::string::npos
-                                                ? std::string::npos
-                                                : path_start - host_start);
+  std::string host = url.substr(
+      host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
   auto at = host.rfind('@');
   if (at != std::string::npos) host = host.substr(at + 1);
   std::string out = url.substr(0, host_start) + host;

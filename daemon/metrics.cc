@@ -24,8 +24,8 @@ Metrics::Metrics()
                           .Name("rostersync_cycle_duration_seconds")
                           .Help("Wall time of a sync cycle.")
                           .Register(*registry_)
-                          .Add({}, Histogram::BucketBoundaries{0.1, 0.5, 1, 2.5, 5, 10, 30, 60,
-                                                               120, 300, 600})),
+                          .Add({}, Histogram::BucketBoundaries{0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+                                                               300, 600})),
       actions_(BuildCounter()
                    .Name("rostersync_actions_total")
                    .Help("Planned actions by action and result (ok, failed, held).")

@@ -26,9 +26,9 @@ Status RosterWatch::Start() {
   }
   uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_ATTRIB;
   if (inotify_add_watch(inotify_fd_, dir_.c_str(), mask) < 0) {
-    Status s = Status::IoError("cannot watch roster directory " + dir_ + ": " +
-                               std::strerror(errno) +
-                               "; changes are picked up at the next interval instead");
+    Status s =
+        Status::IoError("cannot watch roster directory " + dir_ + ": " + std::strerror(errno) +
+                        "; changes are picked up at the next interval instead");
     close(inotify_fd_);
     inotify_fd_ = -1;
     return s;

@@ -6,11 +6,16 @@ namespace rostersync::daemon {
 
 const char* TriggerName(Trigger trigger) {
   switch (trigger) {
-    case Trigger::kStart: return "start";
-    case Trigger::kInterval: return "interval";
-    case Trigger::kRosterChanged: return "roster-changed";
-    case Trigger::kRequested: return "requested";
-    case Trigger::kRetry: return "retry";
+    case Trigger::kStart:
+      return "start";
+    case Trigger::kInterval:
+      return "interval";
+    case Trigger::kRosterChanged:
+      return "roster-changed";
+    case Trigger::kRequested:
+      return "requested";
+    case Trigger::kRetry:
+      return "retry";
   }
   return "unknown";
 }

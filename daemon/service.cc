@@ -42,8 +42,8 @@ ScheduleOptions Service::ToScheduleOptions(const Config& config) {
 }
 
 Service::Service(Config config, const Clock& clock) : clock_(clock), config_(std::move(config)) {
-  notifier_ = std::make_unique<Notifier>(MakeHttpWebhookSender(config_.notify.webhook_url, 10'000),
-                                         clock_);
+  notifier_ =
+      std::make_unique<Notifier>(MakeHttpWebhookSender(config_.notify.webhook_url, 10'000), clock_);
   leader_ = std::make_unique<LeaderLock>(config_.state.database);
 }
 
@@ -63,7 +63,8 @@ Status Service::Start() {
   }
   Result<std::string> token = ReadAdminToken(config_.admin);
   if (!token.ok()) return token.status();
-  Result<std::unique_ptr<AdminServer>> admin = AdminServer::Start(config_.admin.listen, *token, *this);
+  Result<std::unique_ptr<AdminServer>> admin =
+      AdminServer::Start(config_.admin.listen, *token, *this);
   if (!admin.ok()) return admin.status();
   admin_ = std::move(admin).value();
   spdlog::info("admin endpoint on {} (port {})", config_.admin.listen, admin_->port());
@@ -167,8 +168,9 @@ Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
   }
   metrics_.SetLeader(leader);
   if (!leader && request.apply) {
-    return Status::Conflict("standby: another rostersync instance holds the leader lock on "
-                            "the state database and applies changes");
+    return Status::Conflict(
+        "standby: another rostersync instance holds the leader lock on "
+        "the state database and applies changes");
   }
   std::shared_ptr<CycleRunner> runner = Runner();
   {
@@ -287,17 +289,17 @@ std::string Service::StatusJson() {
   std::string why;
   bool ready = Ready(&why);
   std::lock_guard<std::mutex> lock(mu_);
-  std::string out = "{\"ready\":" + std::string(ready ? "true" : "false") +
-                    ",\"not_ready_reason\":" + JsonString(why) +
-                    ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
-                    ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
-                    ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
-                    ",\"consecutive_failures\":" +
-                    std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
-                    ",\"next_cycle\":" +
-                    JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
-                    ",\"config\":" + JsonString(config_.path) +
-                    ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
+  std::string out =
+      "{\"ready\":" + std::string(ready ? "true" : "false") +
+      ",\"not_ready_reason\":" + JsonString(why) +
+      ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
+      ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
+      ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
+      ",\"consecutive_failures\":" +
+      std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
+      ",\"next_cycle\":" + JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
+      ",\"config\":" + JsonString(config_.path) +
+      ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
   return out;
 }
 

@@ -135,8 +135,7 @@ TEST_F(AdminServerTest, PostRoutesRefuseAMissingOrWrongToken) {
   EXPECT_EQ(no_token.status, 401);
   EXPECT_EQ(no_token.body.find("s3cret"), std::string::npos);
   EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync", "wrong-token").status, 401);
-  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users/E1/sync", "s3cret-admin-tokenX").status,
-            401);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/users/E1/sync", "s3cret-admin-tokenX").status, 401);
   EXPECT_EQ(backend_.triggers.load(), 0);
   EXPECT_EQ(backend_.last_key, "");
   EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync", "s3cret-admin-token").status, 202);
@@ -175,8 +174,7 @@ TEST(AdminServerStartTest, ReportsAPortInUse) {
   FakeBackend backend;
   auto first = AdminServer::Start("127.0.0.1:0", "", backend);
   ASSERT_TRUE(first.ok());
-  auto second =
-      AdminServer::Start("127.0.0.1:" + std::to_string((*first)->port()), "", backend);
+  auto second = AdminServer::Start("127.0.0.1:" + std::to_string((*first)->port()), "", backend);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Status::Code::kIoError);
 }

@@ -60,8 +60,8 @@ TEST(CommandLineTest, HelpWorksGloballyAndPerCommand) {
 
 TEST(CommandLineTest, HelpDescribesEveryCommandAndOption) {
   std::string all = HelpText("");
-  for (const char* c : {"check-config", "plan", "sync", "sync-user", "run", "status", "audit",
-                        "demo", "version"}) {
+  for (const char* c :
+       {"check-config", "plan", "sync", "sync-user", "run", "status", "audit", "demo", "version"}) {
     EXPECT_NE(all.find(c), std::string::npos) << c;
     EXPECT_NE(HelpText(c).find("Usage: rostersync"), std::string::npos) << c;
   }

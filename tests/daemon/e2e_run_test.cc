@@ -1,11 +1,17 @@
 // End to end: `rostersync run` against mm-emulator (issue 8's done-when).
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "tests/daemon/e2e_support.h"
@@ -82,7 +88,8 @@ TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
   std::string metrics = HttpGet(c.admin_port, "/metrics").second;
   EXPECT_NE(metrics.find("rostersync_cycles_total{result=\"ok\"}"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("rostersync_actions_total{action=\"create\",result=\"ok\"}"),
-            std::string::npos) << metrics;
+            std::string::npos)
+      << metrics;
   EXPECT_NE(metrics.find("rostersync_api_requests_total{"), std::string::npos);
   EXPECT_NE(metrics.find("rostersync_roster_rows 4"), std::string::npos) << metrics;
   EXPECT_EQ(HttpGet(c.admin_port, "/v1/status").first, 200);
@@ -147,6 +154,137 @@ TEST(E2eRunTest, AdminTokenProtectsPostRoutes) {
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 401);
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "wrong"), 401);
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "the-admin-token"), 202);
+}
+
+}  // namespace
+}  // namespace rostersync::testing
+
+namespace rostersync::testing {
+namespace {
+
+// A fresh PostgreSQL database for one test, dropped afterwards.
+class ScratchDatabase {
+ public:
+  explicit ScratchDatabase(const std::string& conninfo) : conninfo_(conninfo) {
+    name_ = "rs_daemon_e2e_" + std::to_string(getpid());
+    ok_ = Psql("DROP DATABASE IF EXISTS " + name_) && Psql("CREATE DATABASE " + name_);
+  }
+  ~ScratchDatabase() { Psql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
+  bool ok() const { return ok_; }
+  // conninfo with dbname replaced.
+  std::string conninfo() const {
+    std::string out;
+    std::istringstream in(conninfo_);
+    for (std::string word; in >> word;) {
+      if (word.rfind("dbname=", 0) == 0) word = "dbname=" + name_;
+      out += (out.empty() ? "" : " ") + word;
+    }
+    return out;
+  }
+
+ private:
+  bool Psql(const std::string& sql) {
+    std::string cmd =
+        "psql '" + conninfo_ + "' -q -v ON_ERROR_STOP=1 -c '" + sql + "' >/dev/null 2>&1";
+    return std::system(cmd.c_str()) == 0;
+  }
+  std::string conninfo_;
+  std::string name_;
+  bool ok_ = false;
+};
+
+TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
+  const std::string pg = PostgresConnInfo();
+  if (pg.empty()) GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; see scripts/start-postgres";
+  ScratchDatabase db(pg);
+  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  std::string config_a = WriteConfig(dir, c);
+  std::string yaml = TempDir::Read(config_a);
+  auto replace = [](std::string s, const std::string& from, const std::string& to) {
+    auto pos = s.find(from);
+    return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
+  };
+  yaml = replace(yaml, "\"sqlite:" + dir.File("state.db") + "\"",
+                 "\"postgresql:" + db.conninfo() + "\"");
+  yaml = replace(yaml, "interval: 1h", "interval: 2s");
+  config_a = dir.Write("a.yaml", yaml);
+  const int port_b = FreePort();
+  std::string config_b =
+      dir.Write("b.yaml", replace(yaml, "127.0.0.1:" + std::to_string(c.admin_port),
+                                  "127.0.0.1:" + std::to_string(port_b)));
+
+  auto a = std::make_unique<ChildProcess>(
+      RostersyncBinary(), std::vector<std::string>{"--config", config_a, "run"}, dir.File("a.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir.File("a.log"));
+  ASSERT_TRUE(Eventually([&] {
+    return HttpGet(c.admin_port, "/v1/status").second.find("\"role\":\"leader\"") !=
+           std::string::npos;
+  }));
+  ChildProcess b(RostersyncBinary(), {"--config", config_b, "run"}, dir.File("b.log"));
+  ASSERT_TRUE(WaitForPort(port_b, 30'000)) << TempDir::Read(dir.File("b.log"));
+  ASSERT_TRUE(Eventually([&] {
+    return HttpGet(port_b, "/v1/status").second.find("\"role\":\"standby\"") != std::string::npos;
+  })) << HttpGet(port_b, "/v1/status").second
+      << TempDir::Read(dir.File("b.log"));
+  EXPECT_NE(HttpGet(port_b, "/metrics").second.find("rostersync_leader 0"), std::string::npos);
+
+  a->Signal(SIGTERM, true);
+  a.reset();
+  EXPECT_TRUE(Eventually([&] {
+    return HttpGet(port_b, "/v1/status").second.find("\"role\":\"leader\"") != std::string::npos;
+  })) << TempDir::Read(dir.File("b.log"));
+}
+
+}  // namespace
+}  // namespace rostersync::testing
+
+namespace rostersync::testing {
+namespace {
+
+TEST(E2eRunTest, TellsSystemdReadyStatusAndStopping) {
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  std::string config = WriteConfig(dir, c);
+  // A fake $NOTIFY_SOCKET, as systemd provides for Type=notify.
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = dir.File("notify.sock");
+  ASSERT_LT(path.size(), sizeof(addr.sun_path));
+  std::strcpy(addr.sun_path, path.c_str());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  setenv("NOTIFY_SOCKET", path.c_str(), 1);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
+  unsetenv("NOTIFY_SOCKET");
+  std::string received;
+  auto read_until = [&](const std::string& what) {
+    for (int i = 0; i < 300 && received.find(what) == std::string::npos; ++i) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n > 0) received.append(buf, static_cast<size_t>(n)).append("\n");
+    }
+    return received.find(what) != std::string::npos;
+  };
+  EXPECT_TRUE(read_until("READY=1")) << received;
+  EXPECT_TRUE(read_until("STATUS=sync ok")) << received;
+  run.Signal(SIGTERM, true);
+  EXPECT_TRUE(read_until("STOPPING=1")) << received;
+  close(fd);
 }
 
 }  // namespace

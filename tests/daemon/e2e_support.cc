@@ -73,13 +73,19 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
   std::string roster = c.roster_path.empty() ? dir.File("roster.csv") : c.roster_path;
   std::string yaml =
       "mattermost:\n"
-      "  url: " + c.url + "\n"
-      "  token_file: " + dir.File("mm-token") + "\n"
+      "  url: " +
+      c.url +
+      "\n"
+      "  token_file: " +
+      dir.File("mm-token") +
+      "\n"
       "  retries: {max_attempts: 2, base_delay: 10ms, max_delay: 50ms}\n"
       "  timeout: 5s\n"
       "roster:\n"
       "  source: csv\n"
-      "  csv: {path: " + roster + "}\n"
+      "  csv: {path: " +
+      roster +
+      "}\n"
       "  key: employee_id\n"
       "fields:\n"
       "  username: {column: username}\n"
@@ -93,11 +99,16 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
       "  interval: 1h\n"
       "  jitter: 0\n"
       "state:\n"
-      "  database: \"sqlite:" + dir.File("state.db") + "\"\n"
+      "  database: \"sqlite:" +
+      dir.File("state.db") +
+      "\"\n"
       "audit:\n"
-      "  file: " + dir.File("audit.jsonl") + "\n"
+      "  file: " +
+      dir.File("audit.jsonl") +
+      "\n"
       "admin:\n"
-      "  listen: 127.0.0.1:" + std::to_string(c.admin_port) + "\n" + c.extra;
+      "  listen: 127.0.0.1:" +
+      std::to_string(c.admin_port) + "\n" + c.extra;
   return dir.Write("config.yaml", yaml);
 }
 

@@ -36,7 +36,7 @@ struct E2eConfig {
   std::string token = "admin-token-for-tests";
   std::string roster_path;  // default: dir/roster.csv
   int admin_port = 0;
-  std::string extra;        // appended YAML
+  std::string extra;  // appended YAML
 };
 // Writes token + config.yaml into dir; returns the config path.
 std::string WriteConfig(const TempDir& dir, const E2eConfig& config);

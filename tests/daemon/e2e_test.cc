@@ -106,9 +106,9 @@ TEST_F(E2eTest, SyncUserAppliesOnlyThatPerson) {
 }
 
 TEST_F(E2eTest, MalformedConfigExitsOneWithLineNumbers) {
-  std::string config = dir_.Write("config.yaml",
-                                  "mattermost:\n  url: " + emu_->url() +
-                                      "\n  timout: 30s\nroster:\n  min_rows: many\n");
+  std::string config =
+      dir_.Write("config.yaml", "mattermost:\n  url: " + emu_->url() +
+                                    "\n  timout: 30s\nroster:\n  min_rows: many\n");
   CliRun run = RunRostersync(dir_, {"--config", config, "sync"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("config.yaml:3"), std::string::npos) << run.err;
@@ -178,8 +178,8 @@ TEST(E2eCliTest, DemoShowsPlanSyncPlanAndLeavesNothingBehind) {
   TempDir dir;
   std::string tmp = dir.File("tmp");
   std::filesystem::create_directory(tmp);
-  CliRun demo = RunRostersync(dir, {"demo"},
-                              {{"TMPDIR", tmp}, {"ROSTERSYNC_EMULATOR", EmulatorBinary()}});
+  CliRun demo =
+      RunRostersync(dir, {"demo"}, {{"TMPDIR", tmp}, {"ROSTERSYNC_EMULATOR", EmulatorBinary()}});
   EXPECT_EQ(demo.exit_code, 0) << demo.out << demo.err;
   auto last_plan = demo.out.rfind("rostersync plan");
   ASSERT_NE(last_plan, std::string::npos) << demo.out;

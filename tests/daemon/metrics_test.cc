@@ -17,9 +17,9 @@ TEST(MetricsTest, ExposesEveryMetricNameOfTheSpec) {
   for (const char* name :
        {"rostersync_cycles_total{result=\"ok\"} 1", "rostersync_last_success_timestamp_seconds",
         "rostersync_cycle_duration_seconds_bucket", "rostersync_cycle_duration_seconds_count",
-        "rostersync_actions_total{action=\"create\",result=\"ok\"} 1",
-        "rostersync_roster_rows 10", "rostersync_roster_rejected_rows 2",
-        "rostersync_held_actions 3", "rostersync_api_requests_total{code=\"200\",method=\"GET\"} 1",
+        "rostersync_actions_total{action=\"create\",result=\"ok\"} 1", "rostersync_roster_rows 10",
+        "rostersync_roster_rejected_rows 2", "rostersync_held_actions 3",
+        "rostersync_api_requests_total{code=\"200\",method=\"GET\"} 1",
         "rostersync_api_request_duration_seconds_count 1", "rostersync_rate_limited_total 1"}) {
     EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
   }
@@ -30,8 +30,7 @@ TEST(MetricsTest, AFailedCycleDoesNotMoveTheLastSuccessTime) {
   m.RecordCycle("ok", 1, 100);
   m.RecordCycle("failed", 1, 200);
   std::string text = m.Serialize();
-  EXPECT_NE(text.find("rostersync_last_success_timestamp_seconds 100"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("rostersync_last_success_timestamp_seconds 100"), std::string::npos) << text;
   EXPECT_NE(text.find("rostersync_cycles_total{result=\"failed\"} 1"), std::string::npos);
 }
 

@@ -116,7 +116,8 @@ TEST(SchedulerTest, JitterKeepsTheNextCycleWithinIntervalPlusJitter) {
   Recorder rec;
   ScheduleOptions o = Options(false);
   o.jitter_ms = 30'000;
-  Scheduler s(o, clock, [&](Trigger t) { return rec(t); }, /*seed=*/42);
+  Scheduler s(
+      o, clock, [&](Trigger t) { return rec(t); }, /*seed=*/42);
   int64_t due = s.next_due_ms() - clock.NowMs();
   EXPECT_GE(due, o.interval_ms);
   EXPECT_LE(due, o.interval_ms + o.jitter_ms);

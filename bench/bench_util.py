@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run (HTTP to the emulator, request lists for wrk, JSON, the summary).
+
+Standard library only. Every HTTP call has a timeout; every loop is bounded by its input.
+  bench_util.py stats URL TOKEN                        print GET /__emu/stats
+  bench_util.py get JSONFILE KEY[.KEY...]              print one value of a JSON file
+  bench_util.py pages P OUT                            wrk list: GET /api/v4/users?page=0..P-1
+  bench_util.py verify-list URL TOKEN OUT              wrk list: verify every non-admin user
+  bench_util.py naive-lists URL TOKEN ROSTER GETS WRITES   the naive admin script's requests
+  bench_util.py watch-edit IN OUT USERNAME LAST        copy a roster CSV, one last name changed
+  bench_util.py last-name URL TOKEN USERNAME           print the server's last name
+  bench_util.py actions SYNC_JSON                      count planned actions by type
+  bench_util.py wrk-seconds WRK_OUT                    wrk's duration in seconds
+  bench_util.py bench-ms GBENCH_JSON NAME_PREFIX       real_time (ms) of one Google Benchmark
+  bench_util.py summary RESULTS_ENV                    the one-line summary
+"""
+import csv
+import http.client
+import json
+import math
+import re
+import sys
+import urllib.parse
+
+TIMEOUT_S = 30
+
+
+class Emu:
+    def __init__(self, url, token):
+        u = urllib.parse.urlparse(url)
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=TIMEOUT_S)
+        self.headers = {"Authorization": "Bearer " + token}
+
+    def get(self, path):
+        self.conn.request("GET", path, headers=self.headers)
+        r = self.conn.getresponse()
+        body = r.read()
+        return r.status, (json.loads(body) if body and r.status < 300 else None)
+
+
+def list_all(emu):
+    users, page = [], 0
+    while page < 100000:  # bound: 20M users
+        status, got = emu.get("/api/v4/users?per_page=200&page=%d" % page)
+        if status != 200:
+            sys.exit("listing users: HTTP %d on page %d" % (status, page))
+        users.extend(got)
+        if len(got) < 200:
+            return users
+        page += 1
+    sys.exit("listing users: too many pages")
+
+
+def cmd_verify_list(url, token, out):
+    users = list_all(Emu(url, token))
+    with open(out, "w") as f:
+        for u in users:
+            if u["username"] != "admin":
+                f.write("POST /api/v4/users/%s/email/verify/member\n" % u["id"])
+    print(len(users) - 1)
+
+
+def cmd_naive_lists(url, token, roster, gets_out, writes_out):
+    """The naive script: GET /users/email/{email} per row, PATCH when the last name differs,
+    POST when the GET says 404. The bench knows which rows those are (gen_roster's churn), so
+    the writes are prepared here and only their sending is timed."""
+    emu = Emu(url, token)
+    n_get = n_patch = n_post = 0
+    with open(roster) as f, open(gets_out, "w") as g, open(writes_out, "w") as w:
+        for row in csv.DictReader(f):
+            g.write("GET /api/v4/users/email/%s\n" % urllib.parse.quote(row["email"], safe="@."))
+            n_get += 1
+            if row["username"].startswith("naive"):
+                body = {"username": row["username"], "email": row["email"],
+                        "first_name": row["first_name"], "last_name": row["last_name"],
+                        "position": row["title"], "password": "Bench-password-1"}
+                w.write("POST /api/v4/users\t%s\n" % json.dumps(body))
+                n_post += 1
+            elif row["last_name"].endswith("-naive"):
+                status, user = emu.get("/api/v4/users/username/" + row["username"])
+                if status != 200:
+                    sys.exit("naive-lists: %s: HTTP %d" % (row["username"], status))
+                w.write("PUT /api/v4/users/%s/patch\t%s\n" %
+                        (user["id"], json.dumps({"last_name": row["last_name"]})))
+                n_patch += 1
+    print("%d %d %d" % (n_get, n_patch, n_post))
+
+
+def cmd_watch_edit(src, dst, username, last):
+    with open(src) as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    ui, li = header.index("username"), header.index("last_name")
+    hits = 0
+    for r in rows[1:]:
+        if r[ui] == username:
+            r[li] = last
+            hits += 1
+    if hits != 1:
+        sys.exit("watch-edit: %s found %d times" % (username, hits))
+    with open(dst, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def cmd_actions(path):
+    with open(path) as f:
+        doc = json.load(f)
+    counts = {}
+    for a in doc.get("plan", {}).get("actions", []):
+        if not a.get("held"):
+            counts[a["action"]] = counts.get(a["action"], 0) + 1
+    total = sum(counts.values())
+    print(total, " ".join("%s=%d" % kv for kv in sorted(counts.items())) or "none")
+
+
+def cmd_wrk_seconds(path):
+    with open(path) as f:
+        m = re.search(r"BENCH_WRK requests=(\d+) duration_us=(\d+)", f.read())
+    if not m:
+        sys.exit("wrk-seconds: no BENCH_WRK line in " + path)
+    print("%.3f %s" % (int(m.group(2)) / 1e6, m.group(1)))
+
+
+def cmd_bench_ms(path, prefix):
+    with open(path) as f:
+        doc = json.load(f)
+    for b in doc.get("benchmarks", []):
+        if b["name"].startswith(prefix) and b.get("run_type", "iteration") == "iteration":
+            scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
+            print("%.1f %.1f" % (b["real_time"] * scale, b["cpu_time"] * scale))
+            return
+    print("na na")
+
+
+def cmd_summary(path):
+    r = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                r[k] = v
+    keys = ["size", "noop_s", "noop_reads", "noop_writes", "churn_s", "churn_writes",
+            "floor_ratio", "naive_speedup", "rl_429_pct", "rl_write_rate", "watch_s", "rss_mb",
+            "plan_ms", "parse_ms"]
+    print("bench: " + " ".join("%s=%s" % (k, r.get(k, "na")) for k in keys))
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "stats":
+        status, got = Emu(args[0], args[1]).get("/__emu/stats")
+        print(json.dumps(got))
+    elif cmd == "get":
+        with open(args[0]) as f:
+            v = json.load(f)
+        for k in args[1].split("."):
+            v = v.get(k, 0) if isinstance(v, dict) else 0
+        print(v)
+    elif cmd == "pages":
+        with open(args[1], "w") as f:
+            for p in range(int(args[0])):
+                f.write("GET /api/v4/users?page=%d&per_page=200\n" % p)
+    elif cmd == "verify-list":
+        cmd_verify_list(*args)
+    elif cmd == "naive-lists":
+        cmd_naive_lists(*args)
+    elif cmd == "watch-edit":
+        cmd_watch_edit(*args)
+    elif cmd == "last-name":
+        status, user = Emu(args[0], args[1]).get("/api/v4/users/username/" + args[2])
+        print(user["last_name"] if user else "")
+    elif cmd == "actions":
+        cmd_actions(args[0])
+    elif cmd == "wrk-seconds":
+        cmd_wrk_seconds(args[0])
+    elif cmd == "bench-ms":
+        cmd_bench_ms(*args)
+    elif cmd == "calc":  # calc 'expr' with math available; for ratios in bash
+        print(eval(args[0], {"math": math}))
+    elif cmd == "summary":
+        cmd_summary(args[0])
+    else:
+        sys.exit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
