@@ -39,7 +39,8 @@ struct Attempt {
 
 int64_t HeaderInt(const Poco::Net::HTTPResponse& r, const char* name) {
   // Poco's header collection compares names case-insensitively (X-Ratelimit-* in Go casing).
-  const std::string& v = r.get(name, "");
+  // get() returns a reference to its default argument when absent: copy it here.
+  const std::string v = r.get(name, "");
   if (v.empty()) return -1;
   try {
     std::size_t used = 0;

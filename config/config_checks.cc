@@ -48,8 +48,8 @@ void CheckSecretFile(LoadContext& ctx, const std::string& key, const std::string
   if (st.st_mode & (S_IRGRP | S_IROTH)) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    ctx.WarnAt(key, ShownPath(file) + " is readable by group or others (mode " + mode +
-                        "); chmod 600 it");
+    ctx.WarnAt(
+        key, ShownPath(file) + " is readable by group or others (mode " + mode + "); chmod 600 it");
   }
 }
 
@@ -80,7 +80,8 @@ void CheckMattermost(LoadContext& ctx, const MattermostConfig& mm) {
   if (ctx.Has("mattermost.url")) {
     const std::string host = UrlHost(mm.url, &https);
     if (host.empty()) {
-      ctx.ErrorAt("mattermost.url", "expected the server's base URL, e.g. https://chat.example.com");
+      ctx.ErrorAt("mattermost.url",
+                  "expected the server's base URL, e.g. https://chat.example.com");
     } else if (!https && !IsLoopbackHost(host)) {
       ctx.WarnAt("mattermost.url", "http:// sends the token in clear; use https://");
     }
@@ -132,8 +133,8 @@ void CheckRoster(LoadContext& ctx, const RosterConfig& r) {
                                         "); cycles fail until it exists");
     }
   } else if (r.source == "sql") {
-    const int given = !r.sql.connection.empty() + !r.sql.connection_env.empty() +
-                      !r.sql.connection_file.empty();
+    const int given =
+        !r.sql.connection.empty() + !r.sql.connection_env.empty() + !r.sql.connection_file.empty();
     if (given != 1) {
       ctx.ErrorAt("roster.sql", "set exactly one of connection, connection_env or connection_file");
     }

@@ -9,12 +9,11 @@
 namespace rostersync::config_internal {
 namespace {
 
-const std::vector<std::string> kSpecKeys{"column", "template", "value", "map",
-                                         "default", "transform", "true", "false"};
-const std::vector<std::string> kRoles{"system_user",         "system_admin",
-                                      "system_guest",        "guest",
-                                      "system_user_manager", "system_manager",
-                                      "system_read_only_admin"};
+const std::vector<std::string> kSpecKeys{"column",  "template",  "value", "map",
+                                         "default", "transform", "true",  "false"};
+const std::vector<std::string> kRoles{
+    "system_user",         "system_admin",   "system_guest",          "guest",
+    "system_user_manager", "system_manager", "system_read_only_admin"};
 
 // "" when every {placeholder} is closed and named; else what is wrong.
 std::string TemplateProblem(const std::string& t) {
@@ -59,7 +58,8 @@ std::string ValueProblem(const std::string& field, const std::string& v) {
 bool ScalarList(const YAML::Node& node, const std::string& path, LoadContext& ctx,
                 std::vector<std::string>* out) {
   if (!node.IsSequence()) {
-    ctx.Error(MarkOr(node, ctx.MarkOf(path)), path, "expected a list like [a, b], found " + Describe(node));
+    ctx.Error(MarkOr(node, ctx.MarkOf(path)), path,
+              "expected a list like [a, b], found " + Describe(node));
     return false;
   }
   for (const YAML::Node& item : node) {
@@ -85,7 +85,8 @@ void ParseFieldSpec(const std::string& name, const YAML::Node& key, const YAML::
   if (!node.IsMap()) {
     ctx.Error(MarkOr(node, key.Mark()), path,
               "expected a map like {column: NAME}, {template: \"{a}.{b}\"} or {value: X}, or ~ "
-              "for unmapped; found " + Describe(node));
+              "for unmapped; found " +
+                  Describe(node));
     return;
   }
   FieldSpec spec;
@@ -103,13 +104,15 @@ void ParseFieldSpec(const std::string& name, const YAML::Node& key, const YAML::
       ok = false;
     };
     if (!Contains(kSpecKeys, k)) {
-      ctx.Error(it->first.Mark(), sub, "unknown key" + DidYouMean(k, kSpecKeys) +
-                                           "; a field takes " + JoinChoices(kSpecKeys));
+      ctx.Error(
+          it->first.Mark(), sub,
+          "unknown key" + DidYouMean(k, kSpecKeys) + "; a field takes " + JoinChoices(kSpecKeys));
       ok = false;
     } else if ((k == "true" || k == "false") && name != "active") {
       fail("true:/false: lists are only for fields.active");
     } else if (k == "true" || k == "false") {
-      if (!ScalarList(v, sub, ctx, k == "true" ? &spec.true_values : &spec.false_values)) ok = false;
+      if (!ScalarList(v, sub, ctx, k == "true" ? &spec.true_values : &spec.false_values))
+        ok = false;
     } else if (k == "transform") {
       std::vector<std::string> names;
       if (!ScalarList(v, sub, ctx, &names)) {
@@ -148,7 +151,8 @@ void ParseFieldSpec(const std::string& name, const YAML::Node& key, const YAML::
         spec.column = text;
       } else if (k == "template") {
         const std::string problem = TemplateProblem(text);
-        if (!problem.empty()) fail("bad template: " + problem + "; write e.g. \"{first_name}.{last_name}\"");
+        if (!problem.empty())
+          fail("bad template: " + problem + "; write e.g. \"{first_name}.{last_name}\"");
         spec.templ = text;
       } else {  // value, default
         const std::string problem = ValueProblem(name, text);
@@ -211,18 +215,20 @@ void CheckFields(LoadContext& ctx, Config& config) {
   for (const std::string& u : f.update) {
     if (Contains(UpdatableFields(), u)) {
       if (!ctx.Has("fields." + u) && update_chosen) {
-        ctx.WarnAt("fields.update", "'" + u + "' is not mapped under fields:, so it is never compared");
+        ctx.WarnAt("fields.update",
+                   "'" + u + "' is not mapped under fields:, so it is never compared");
       }
       continue;
     }
     std::string why;
     if (u == "role") why = "; roles are kept in sync by policy.roles and policy.guests";
     if (u == "active") why = "; activation is governed by policy.deactivate and policy.reactivate";
-    if (u == "auth_service" || u == "auth_data") why = "; auth changes are governed by policy.auth_migration";
+    if (u == "auth_service" || u == "auth_data")
+      why = "; auth changes are governed by policy.auth_migration";
     if (u == "start_date" || u == "end_date") why = "; dates are not account fields";
     if (why.empty()) why = DidYouMean(u, UpdatableFields());
-    ctx.ErrorAt("fields.update", "'" + u + "' cannot be updated; expected " +
-                                     JoinChoices(UpdatableFields()) + why);
+    ctx.ErrorAt("fields.update",
+                "'" + u + "' cannot be updated; expected " + JoinChoices(UpdatableFields()) + why);
   }
   for (const std::string& m : config.match.order) {
     if (!f.specs.count(m) && !ctx.Has("fields." + m)) {  // written but invalid: reported

@@ -17,7 +17,8 @@ namespace rostersync::config_internal {
 // Collects problems for one file and remembers where each key was written.
 class LoadContext {
  public:
-  LoadContext(std::string file, std::vector<ConfigProblem>* out) : file_(std::move(file)), out_(out) {}
+  LoadContext(std::string file, std::vector<ConfigProblem>* out)
+      : file_(std::move(file)), out_(out) {}
 
   void Error(const YAML::Mark& mark, const std::string& path, std::string message) {
     Add(mark, path, std::move(message), false);
@@ -26,8 +27,12 @@ class LoadContext {
     Add(mark, path, std::move(message), true);
   }
   // At the place `path` was written, else at its closest written parent, else placeless.
-  void ErrorAt(const std::string& path, std::string message) { Add(MarkOf(path), path, std::move(message), false); }
-  void WarnAt(const std::string& path, std::string message) { Add(MarkOf(path), path, std::move(message), true); }
+  void ErrorAt(const std::string& path, std::string message) {
+    Add(MarkOf(path), path, std::move(message), false);
+  }
+  void WarnAt(const std::string& path, std::string message) {
+    Add(MarkOf(path), path, std::move(message), true);
+  }
 
   void Remember(const std::string& path, const YAML::Mark& mark) { marks_[path] = mark; }
   bool Has(const std::string& path) const { return marks_.count(path) > 0; }

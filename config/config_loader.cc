@@ -192,15 +192,17 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
     }
     const std::string text = item.IsNull() ? "" : item.Scalar();
     if (path == "match.order" && text == "auth_data") {
-      ctx.Error(at, path,
-                "auth_data cannot be a match key: the API blanks auth_data in every user it "
-                "returns (FACTS.md), so no existing account could ever match; use email or username");
+      ctx.Error(
+          at, path,
+          "auth_data cannot be a match key: the API blanks auth_data in every user it "
+          "returns (FACTS.md), so no existing account could ever match; use email or username");
       all_ok = false;
       continue;
     }
     if (!spec.allowed.empty() && !Contains(spec.allowed, text)) {
-      ctx.Error(at, path, "invalid entry '" + text + "'; expected " + JoinChoices(spec.allowed) +
-                              DidYouMean(text, spec.allowed));
+      ctx.Error(at, path,
+                "invalid entry '" + text + "'; expected " + JoinChoices(spec.allowed) +
+                    DidYouMean(text, spec.allowed));
       all_ok = false;
       continue;
     }
@@ -216,10 +218,11 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
 void WalkMap(const YAML::Node& map, const std::string& prefix, LoadContext& ctx, Config& config) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key = it->first;  // a copy: *it is a temporary
+    const YAML::Node key = it->first;     // a copy: *it is a temporary
     const YAML::Node value = it->second;  // a copy: *it is a temporary
     if (!key.IsScalar()) {
-      ctx.Error(MarkOr(key, map.Mark()), prefix, "keys must be plain names, found " + Describe(key));
+      ctx.Error(MarkOr(key, map.Mark()), prefix,
+                "keys must be plain names, found " + Describe(key));
       continue;
     }
     const std::string name = key.Scalar();
@@ -230,8 +233,9 @@ void WalkMap(const YAML::Node& map, const std::string& prefix, LoadContext& ctx,
       continue;
     }
     if (path == "mattermost.token") {
-      ctx.Error(key.Mark(), path, "a token written inline is refused; put it in token_file or "
-                                  "token_env (and revoke it: this file may have been shared)");
+      ctx.Error(key.Mark(), path,
+                "a token written inline is refused; put it in token_file or "
+                "token_env (and revoke it: this file may have been shared)");
       continue;
     }
     if (path == "admin.token") {
@@ -256,8 +260,9 @@ void WalkMap(const YAML::Node& map, const std::string& prefix, LoadContext& ctx,
       if (value.IsMap()) {
         WalkMap(value, path, ctx, config);
       } else if (!value.IsNull()) {
-        ctx.Error(at, path, "expected a map with keys " + JoinChoices(ChildrenOf(path)) +
-                                ", found " + Describe(value));
+        ctx.Error(at, path,
+                  "expected a map with keys " + JoinChoices(ChildrenOf(path)) + ", found " +
+                      Describe(value));
       }
       continue;
     }

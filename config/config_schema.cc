@@ -1,7 +1,6 @@
 // The schema table. Order and defaults follow SPEC.md; meanings say what follows from a value.
 #include "config/config_schema.h"
 
-
 namespace rostersync {
 namespace {
 
@@ -12,11 +11,17 @@ using K = KeyKind;
 std::vector<KeySpec> BuildSchema() {
   std::vector<KeySpec> s = {
       // mattermost
-      {"mattermost.url", K::kString, "(required)",
-       "Server base URL, e.g. https://chat.example.com; http:// other than loopback sends the token in clear",
-       RS_AT(mattermost.url), {}, true},
+      {"mattermost.url",
+       K::kString,
+       "(required)",
+       "Server base URL, e.g. https://chat.example.com; http:// other than loopback sends the "
+       "token in clear",
+       RS_AT(mattermost.url),
+       {},
+       true},
       {"mattermost.token_file", K::kString, "\"\"",
-       "File holding the access token (e.g. a systemd credential); set this or token_env, never the token inline",
+       "File holding the access token (e.g. a systemd credential); set this or token_env, never "
+       "the token inline",
        RS_AT(mattermost.token_file)},
       {"mattermost.token_env", K::kString, "\"\"",
        "Name of an environment variable holding the token; used when token_file is empty",
@@ -25,52 +30,86 @@ std::vector<KeySpec> BuildSchema() {
        "Extra CA bundle for the server's certificate; the system CAs are always trusted too",
        RS_AT(mattermost.ca_file)},
       {"mattermost.insecure_skip_verify", K::kBool, "false",
-       "true turns off TLS verification (a warning at every cycle); anyone on the path can read the token",
+       "true turns off TLS verification (a warning at every cycle); anyone on the path can read "
+       "the token",
        RS_AT(mattermost.insecure_skip_verify)},
       {"mattermost.timeout", K::kDuration, "30s",
        "Per-request timeout; a request that takes longer fails as transient and is retried",
        RS_AT(mattermost.timeout_ms)},
-      {"mattermost.concurrency", K::kInt, "8", "Requests in flight at once",
-       RS_AT(mattermost.concurrency), {}, false, false, 1},
+      {"mattermost.concurrency",
+       K::kInt,
+       "8",
+       "Requests in flight at once",
+       RS_AT(mattermost.concurrency),
+       {},
+       false,
+       false,
+       1},
       {"mattermost.rate_limit.per_second", K::kDouble, "0",
        "Client-side request rate cap; 0 paces from the server's X-RateLimit-* headers only",
        RS_AT(mattermost.rate_per_second)},
       {"mattermost.rate_limit.burst", K::kInt, "0", "Requests allowed above per_second in a burst",
        RS_AT(mattermost.rate_burst)},
-      {"mattermost.retries.max_attempts", K::kInt, "5",
+      {"mattermost.retries.max_attempts",
+       K::kInt,
+       "5",
        "Attempts per idempotent request on 429/5xx/timeouts before the action fails",
-       RS_AT(mattermost.retry_max_attempts), {}, false, false, 1},
+       RS_AT(mattermost.retry_max_attempts),
+       {},
+       false,
+       false,
+       1},
       {"mattermost.retries.base_delay", K::kDuration, "200ms",
-       "First retry backoff; doubles each attempt, with jitter", RS_AT(mattermost.retry_base_delay_ms)},
+       "First retry backoff; doubles each attempt, with jitter",
+       RS_AT(mattermost.retry_base_delay_ms)},
       {"mattermost.retries.max_delay", K::kDuration, "30s",
        "Longest backoff between retries (Retry-After from the server wins)",
        RS_AT(mattermost.retry_max_delay_ms)},
       // roster
-      {"roster.source", K::kEnum, "csv", "Where the roster comes from: csv | sql",
-       RS_AT(roster.source), {"csv", "sql"}},
+      {"roster.source",
+       K::kEnum,
+       "csv",
+       "Where the roster comes from: csv | sql",
+       RS_AT(roster.source),
+       {"csv", "sql"}},
       {"roster.csv.path", K::kString, "/var/lib/rostersync/roster.csv",
-       "The HR export; unreadable -> the cycle fails and nothing is deactivated", RS_AT(roster.csv.path)},
+       "The HR export; unreadable -> the cycle fails and nothing is deactivated",
+       RS_AT(roster.csv.path)},
       {"roster.csv.delimiter", K::kChar, "\",\"", "One character separating columns",
        RS_AT(roster.csv.delimiter)},
       {"roster.csv.header", K::kBool, "true",
        "true: the first row names the columns; false: columns are named by position",
        RS_AT(roster.csv.header)},
-      {"roster.sql.connector", K::kEnum, "sqlite", "Database driver: sqlite | postgresql | mysql",
-       RS_AT(roster.sql.connector), {"sqlite", "postgresql", "mysql"}},
-      {"roster.sql.connection", K::kString, "\"\"",
+      {"roster.sql.connector",
+       K::kEnum,
+       "sqlite",
+       "Database driver: sqlite | postgresql | mysql",
+       RS_AT(roster.sql.connector),
+       {"sqlite", "postgresql", "mysql"}},
+      {"roster.sql.connection",
+       K::kString,
+       "\"\"",
        "Connection string (may hold a password: never logged); prefer connection_file",
-       RS_AT(roster.sql.connection), {}, false, true},
+       RS_AT(roster.sql.connection),
+       {},
+       false,
+       true},
       {"roster.sql.connection_env", K::kString, "\"\"",
        "Or: name of an environment variable holding the connection string",
        RS_AT(roster.sql.connection_env)},
       {"roster.sql.connection_file", K::kString, "\"\"",
        "Or: a file (e.g. a systemd credential) holding the connection string",
        RS_AT(roster.sql.connection_file)},
-      {"roster.sql.query", K::kString, "\"\"", "SELECT returning one row per person, columns by name",
-       RS_AT(roster.sql.query)},
-      {"roster.key", K::kString, "(required)",
-       "The column that names a person for life (e.g. employee_id); changing it re-identifies everyone",
-       RS_AT(roster.key), {}, true},
+      {"roster.sql.query", K::kString, "\"\"",
+       "SELECT returning one row per person, columns by name", RS_AT(roster.sql.query)},
+      {"roster.key",
+       K::kString,
+       "(required)",
+       "The column that names a person for life (e.g. employee_id); changing it re-identifies "
+       "everyone",
+       RS_AT(roster.key),
+       {},
+       true},
       {"roster.min_rows", K::kInt, "1",
        "Fewer rows -> the roster is rejected and nothing is deactivated", RS_AT(roster.min_rows)},
       {"roster.max_age", K::kDuration, "0",
@@ -84,7 +123,8 @@ std::vector<KeySpec> BuildSchema() {
   };
   const FieldRow fields[] = {
       {"fields.username", "{column: username}",
-       "Required for creating accounts; e.g. {template: \"{first_name}.{last_name}\", transform: [ascii, lower, mattermost_username]}"},
+       "Required for creating accounts; e.g. {template: \"{first_name}.{last_name}\", transform: "
+       "[ascii, lower, mattermost_username]}"},
       {"fields.email", "{column: email}",
        "Required for creating accounts; e.g. {column: email, transform: [trim, lower]}"},
       {"fields.first_name", "{column: first_name}", "First name"},
@@ -93,13 +133,16 @@ std::vector<KeySpec> BuildSchema() {
       {"fields.position", "~", "e.g. {column: title}"},
       {"fields.locale", "~", "e.g. {value: en}"},
       {"fields.auth_service", "~",
-       "\"\" (email/password), ldap, saml, gitlab, google, office365, openid; a change migrates the account"},
+       "\"\" (email/password), ldap, saml, gitlab, google, office365, openid; a change migrates "
+       "the account"},
       {"fields.auth_data", "~",
-       "SSO identity, e.g. {column: upn}; needs auth_service; write-only in the API, compared with what rostersync last set"},
+       "SSO identity, e.g. {column: upn}; needs auth_service; write-only in the API, compared with "
+       "what rostersync last set"},
       {"fields.role", "~",
        "e.g. {column: kind, map: {admin: system_admin, contractor: guest}, default: system_user}"},
       {"fields.active", "~",
-       "e.g. {column: status, true: [active, leave], false: [terminated]}; ~ = every roster row is active"},
+       "e.g. {column: status, true: [active, leave], false: [terminated]}; ~ = every roster row is "
+       "active"},
       {"fields.start_date", "~", "Effective dating: not provisioned before this date (YYYY-MM-DD)"},
       {"fields.end_date", "~", "Deactivated from this date on (YYYY-MM-DD)"},
   };
@@ -107,12 +150,17 @@ std::vector<KeySpec> BuildSchema() {
     s.push_back({f.path, K::kField, f.default_text, f.meaning, RS_AT(fields)});
   }
   std::vector<KeySpec> rest = {
-      {"fields.update", K::kStringList, "[first_name, last_name, nickname, position, email, username]",
+      {"fields.update", K::kStringList,
+       "[first_name, last_name, nickname, position, email, username]",
        "Fields kept in sync after creation; others are set once at creation", RS_AT(fields.update)},
       // match / scope
-      {"match.order", K::kStringList, "[email, username]",
-       "How a roster row adopts an existing account the ledger does not know yet (auth_data cannot: the API never returns it)",
-       RS_AT(match.order), {"email", "username"}},
+      {"match.order",
+       K::kStringList,
+       "[email, username]",
+       "How a roster row adopts an existing account the ledger does not know yet (auth_data "
+       "cannot: the API never returns it)",
+       RS_AT(match.order),
+       {"email", "username"}},
       {"scope.auth_services", K::kStringList, "[\"\", saml, ldap]",
        "Existing accounts of other auth services are never touched", RS_AT(scope.auth_services)},
       {"scope.protected_users", K::kStringList, "[admin]",
@@ -124,8 +172,10 @@ std::vector<KeySpec> BuildSchema() {
        "Take over management of matching pre-existing accounts; false: they are left alone",
        RS_AT(scope.adopt_existing)},
       // policy
-      {"policy.create", K::kBool, "true", "Create accounts for new roster rows", RS_AT(policy.create)},
-      {"policy.update", K::kBool, "true", "Patch fields listed in fields.update", RS_AT(policy.update)},
+      {"policy.create", K::kBool, "true", "Create accounts for new roster rows",
+       RS_AT(policy.create)},
+      {"policy.update", K::kBool, "true", "Patch fields listed in fields.update",
+       RS_AT(policy.update)},
       {"policy.deactivate", K::kDeactivate, "true",
        "true | false | report (planned and shown, never applied)", RS_AT(policy.deactivate)},
       {"policy.reactivate", K::kBool, "true", "Reactivate returning people's accounts",
@@ -133,10 +183,11 @@ std::vector<KeySpec> BuildSchema() {
       {"policy.roles", K::kBool, "true", "Set system roles from fields.role", RS_AT(policy.roles)},
       {"policy.guests", K::kBool, "true", "Demote/promote guests from fields.role",
        RS_AT(policy.guests)},
-      {"policy.auth_migration", K::kBool, "true", "Move accounts to the auth_service the roster says",
-       RS_AT(policy.auth_migration)},
+      {"policy.auth_migration", K::kBool, "true",
+       "Move accounts to the auth_service the roster says", RS_AT(policy.auth_migration)},
       {"policy.deactivate_after", K::kGrace, "0",
-       "Grace: a person must be absent for this many cycles (or a duration like 3d) first", RS_AT(policy)},
+       "Grace: a person must be absent for this many cycles (or a duration like 3d) first",
+       RS_AT(policy)},
       {"policy.max_deactivations", K::kThreshold, "5%",
        "A count or a percentage of managed users; above it, deactivations are held (exit 4)",
        RS_AT(policy.max_deactivations)},
@@ -154,9 +205,14 @@ std::vector<KeySpec> BuildSchema() {
       {"schedule.watch_roster", K::kBool, "true",
        "A changed roster file starts a cycle (debounced)", RS_AT(schedule.watch_roster)},
       // state, audit, admin, notify, logging
-      {"state.database", K::kString, "sqlite:/var/lib/rostersync/state.db",
+      {"state.database",
+       K::kString,
+       "sqlite:/var/lib/rostersync/state.db",
        "sqlite:PATH or postgresql:CONNINFO; holds the identity ledger: losing it loses identities",
-       RS_AT(state.database), {}, false, true},
+       RS_AT(state.database),
+       {},
+       false,
+       true},
       {"audit.file", K::kString, "/var/log/rostersync/audit.jsonl",
        "Audit trail, one JSON object per applied or failed action", RS_AT(audit.file)},
       {"admin.listen", K::kString, "127.0.0.1:9187",
@@ -165,13 +221,26 @@ std::vector<KeySpec> BuildSchema() {
       {"admin.token_file", K::kString, "\"\"",
        "File holding the bearer token POST routes require; required when listening beyond loopback",
        RS_AT(admin.token_file)},
-      {"notify.webhook_url", K::kString, "\"\"",
+      {"notify.webhook_url",
+       K::kString,
+       "\"\"",
        "Mattermost incoming webhook for run summaries, held plans and failures; \"\" = off",
-       RS_AT(notify.webhook_url), {}, false, true},
-      {"logging.level", K::kEnum, "info", "trace | debug | info | warn | error",
-       RS_AT(logging.level), {"trace", "debug", "info", "warn", "error"}},
-      {"logging.format", K::kEnum, "text", "text | json (one object per line)",
-       RS_AT(logging.format), {"text", "json"}},
+       RS_AT(notify.webhook_url),
+       {},
+       false,
+       true},
+      {"logging.level",
+       K::kEnum,
+       "info",
+       "trace | debug | info | warn | error",
+       RS_AT(logging.level),
+       {"trace", "debug", "info", "warn", "error"}},
+      {"logging.format",
+       K::kEnum,
+       "text",
+       "text | json (one object per line)",
+       RS_AT(logging.format),
+       {"text", "json"}},
   };
   for (auto& k : rest) s.push_back(std::move(k));
   return s;
@@ -203,8 +272,8 @@ const std::vector<std::string>& KnownConfigKeys() {
 }
 
 const std::vector<std::string>& KnownAuthServices() {
-  static const std::vector<std::string> v{"", "ldap", "saml", "gitlab", "google", "office365",
-                                          "openid"};
+  static const std::vector<std::string> v{"",       "ldap",      "saml",  "gitlab",
+                                          "google", "office365", "openid"};
   return v;
 }
 
@@ -221,8 +290,8 @@ const std::vector<std::string>& UpdatableFields() {
 
 const std::vector<std::string>& MappableFields() {
   static const std::vector<std::string> v{
-      "username", "email",     "first_name", "last_name", "nickname",   "position", "locale",
-      "auth_service", "auth_data", "role", "active", "start_date", "end_date"};
+      "username",     "email",     "first_name", "last_name", "nickname",   "position", "locale",
+      "auth_service", "auth_data", "role",       "active",    "start_date", "end_date"};
   return v;
 }
 

@@ -30,14 +30,14 @@ enum class KeyKind {
 };
 
 // Where a key's value lands. The alternative must match the kind (see the loader).
-using KeyTarget = std::variant<std::string* (*)(Config&), bool* (*)(Config&), int* (*)(Config&),
-                               int64_t* (*)(Config&), double* (*)(Config&), char* (*)(Config&),
-                               std::vector<std::string>* (*)(Config&),
-                               DeactivateMode* (*)(Config&), Threshold* (*)(Config&),
-                               PolicyOptions* (*)(Config&), FieldsConfig* (*)(Config&)>;
+using KeyTarget =
+    std::variant<std::string* (*)(Config&), bool* (*)(Config&), int* (*)(Config&),
+                 int64_t* (*)(Config&), double* (*)(Config&), char* (*)(Config&),
+                 std::vector<std::string>* (*)(Config&), DeactivateMode* (*)(Config&),
+                 Threshold* (*)(Config&), PolicyOptions* (*)(Config&), FieldsConfig* (*)(Config&)>;
 
 struct KeySpec {
-  const char* path;          // "mattermost.timeout"
+  const char* path;  // "mattermost.timeout"
   KeyKind kind;
   const char* default_text;  // as written in example.yaml: "30s", "[email, username]", "~"
   const char* meaning;       // one-line consequence, for example.yaml and the reference

@@ -41,11 +41,20 @@ Result<int64_t> ParseDuration(const std::string& text) {
       i += 2;
     } else if (i < text.size()) {
       switch (text[i]) {
-        case 's': unit = kSecond; break;
-        case 'm': unit = kMinute; break;
-        case 'h': unit = kHour; break;
-        case 'd': unit = kDay; break;
-        default: return BadDuration(text);
+        case 's':
+          unit = kSecond;
+          break;
+        case 'm':
+          unit = kMinute;
+          break;
+        case 'h':
+          unit = kHour;
+          break;
+        case 'd':
+          unit = kDay;
+          break;
+        default:
+          return BadDuration(text);
       }
       ++i;
     } else {

@@ -23,18 +23,7 @@ std::string Join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-const std::vector<std::string>& MappableFields() {
-  static const std::vector<std::string> kFields{
-      "username", "email",        "first_name", "last_name", "nickname",   "position", "locale",
-      "auth_service", "auth_data", "role",      "active",    "start_date", "end_date"};
-  return kFields;
-}
-
-const std::vector<std::string>& KnownTransforms() {
-  static const std::vector<std::string> kTransforms{"trim", "lower", "upper", "ascii",
-                                                    "mattermost_username"};
-  return kTransforms;
-}
+// MappableFields() and KnownTransforms() are the config schema's (config/config_schema.cc).
 
 namespace {
 int TransformIndex(const std::string& name) {

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
-#include <regex>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -35,11 +35,47 @@ std::string RedactConnection(std::string message, const std::string& connection)
       message.replace(at, connection.size(), "<connection>");
     }
   }
-  static const std::regex kKeyValue(R"((password|pwd|passwd)\s*=\s*('[^']*'|[^\s;]*))",
-                                    std::regex::icase);
-  static const std::regex kUri(R"((://[^:/@\s]*):[^@/\s]*@)");
-  message = std::regex_replace(message, kKeyValue, "$1=***");
-  return std::regex_replace(message, kUri, "$1:***@");
+  // key=value secrets: password=..., pwd=..., passwd=... (quoted or up to a blank or ';').
+  const std::string lower = text::AsciiLower(message);
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    size_t key_len = 0;
+    for (const char* key : {"password", "passwd", "pwd"}) {
+      const size_t n = std::strlen(key);
+      if (lower.compare(i, n, key) == 0) {
+        key_len = n;
+        break;
+      }
+    }
+    size_t j = i + key_len;
+    while (key_len > 0 && j < message.size() && message[j] == ' ') ++j;
+    if (key_len == 0 || j >= message.size() || message[j] != '=') {
+      out.push_back(message[i++]);
+      continue;
+    }
+    out.append(message, i, key_len).append("=***");
+    ++j;
+    while (j < message.size() && message[j] == ' ') ++j;
+    if (j < message.size() && message[j] == '\'') {
+      const size_t close = message.find('\'', j + 1);
+      j = close == std::string::npos ? message.size() : close + 1;
+    } else {
+      while (j < message.size() && message[j] != ' ' && message[j] != ';' && message[j] != '\n') ++j;
+    }
+    i = j;
+  }
+  // URIs: scheme://user:secret@host -> scheme://user:***@host
+  for (size_t at = out.find("://"); at != std::string::npos; at = out.find("://", at + 3)) {
+    const size_t start = at + 3;
+    const size_t end = out.find_first_of("/ \t\n", start);
+    const size_t sign = out.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (sign == std::string::npos || sign < start) continue;
+    const size_t colon = out.find(':', start);
+    if (colon == std::string::npos || colon > sign) continue;
+    out.replace(colon + 1, sign - colon - 1, "***");
+  }
+  return out;
 }
 
 Result<std::string> ResolveConnection(const SqlConfig& config) {

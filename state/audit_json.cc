@@ -135,7 +135,8 @@ Result<Action> ActionFromJson(const std::string& json) {
   return Parse(json, "journal payload", [](const Poco::Dynamic::Var& v) -> Result<Action> {
     auto o = v.extract<Object::Ptr>();
     Action a;
-    std::string type = Str(o, "type");
+    // "action" (ActionToJson); "type" in payloads journaled before the two encoders merged.
+    std::string type = o->has("action") ? Str(o, "action") : Str(o, "type");
     bool known = false;
     for (int t = 0; t <= static_cast<int>(ActionType::kDeactivate); ++t) {
       if (type == ActionName(static_cast<ActionType>(t))) {
@@ -149,6 +150,8 @@ Result<Action> ActionFromJson(const std::string& json) {
     a.username = Str(o, "username");
     a.email = Str(o, "email");
     a.detail = Str(o, "detail");
+    a.held = o->optValue<bool>("held", false);
+    a.held_reason = Str(o, "held_reason");
     if (auto changes = o->getArray("changes")) {
       for (size_t i = 0; i < changes->size(); ++i) {
         auto c = changes->getObject(static_cast<unsigned>(i));

@@ -24,7 +24,8 @@ Result<AuditRecord> AuditRecordFromJson(const std::string& json);
 // "2026-11-29T13:02:23.123Z" (UTC, milliseconds).
 std::string IsoTimestampMs(int64_t ms);
 
-// Decodes sync/executor.h ActionJournalPayload.
+// Decodes an action written by sync/plan_json.h ActionToJson (the journal payload). Invalid
+// for malformed JSON or an unknown action name.
 Result<Action> ActionFromJson(const std::string& json);
 
 // Store columns.

@@ -3,9 +3,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <random>
+#include <set>
 #include <thread>
+
+#include "sync/plan_json.h"
+#include "sync/planner.h"
+#include "sync/text.h"
 
 namespace rostersync {
 namespace {
@@ -18,12 +22,6 @@ std::string RandomPassword() {
   std::string out;
   for (int i = 0; i < 32; ++i) out += kChars[pick(rd)];
   return out;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 int SuccessHttpStatus(ActionType type) { return type == ActionType::kCreate ? 201 : 200; }
@@ -70,10 +68,10 @@ void Executor::Progress() {
 
 Result<User> Executor::FindCreated(const std::string& username, const std::string& email) {
   auto by_name = api_.GetUserByUsername(Lower(username));
-  if (by_name.ok() && Lower(by_name->email) == Lower(email)) return by_name;
+  if (by_name.ok() && EqualsIgnoreCase(by_name->email, email)) return by_name;
   if (!by_name.ok() && !by_name.status().IsNotFound()) return by_name.status();
   auto by_email = api_.GetUserByEmail(Lower(email));
-  if (by_email.ok() && Lower(by_email->username) == Lower(username)) return by_email;
+  if (by_email.ok() && EqualsIgnoreCase(by_email->username, username)) return by_email;
   if (!by_email.ok() && !by_email.status().IsNotFound()) return by_email.status();
   return Status::NotFound("no account with username " + username + " and email " + email);
 }
@@ -167,10 +165,20 @@ Status Executor::Send(const Action& a, std::string* user_id, std::vector<FieldCh
 void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
                            const LedgerEntry* stored, std::vector<ActionOutcome>* outcomes,
                            LedgerEntry* entry) {
-  auto revert = [&](const Action& a) {  // provenance stays what was durably true before
+  // A failed action's fields keep what was durably true before this run, unless an earlier
+  // action of this person set them in this run (update email, then a failed verify_email:
+  // email_verified stays "false").
+  std::set<std::string> set_this_run;
+  auto revert = [&](const Action& a) {
     for (const auto& [field, value] : ActionSetValues(a)) {
-      if (stored != nullptr && stored->set_values.count(field)) {
-        entry->set_values[field] = stored->set_values.at(field);
+      if (set_this_run.count(field) > 0) continue;
+      const std::string* before = nullptr;
+      if (stored != nullptr) {
+        auto it = stored->set_values.find(field);
+        if (it != stored->set_values.end()) before = &it->second;
+      }
+      if (before != nullptr) {
+        entry->set_values[field] = *before;
       } else {
         entry->set_values.erase(field);
       }
@@ -200,7 +208,7 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     journal.user_id = a.user_id;
     journal.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
     journal.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
-    journal.payload = ActionJournalPayload(a);
+    journal.payload = ActionToJson(a);
     journal.state = "pending";
     journal.created_ms = clock_.NowMs();
     auto journal_id = store_.JournalBegin(journal);
@@ -219,8 +227,8 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     if (s.ok() && !note.empty()) rec.error = note;
     std::optional<LedgerEntry> ledger;
     if (s.ok()) {
-      if (!user_id.empty()) entry->user_id = user_id;
-      for (const auto& [field, value] : ActionSetValues(a)) entry->set_values[field] = value;
+      RecordAppliedAction(a, user_id, entry);
+      for (const auto& field_value : ActionSetValues(a)) set_this_run.insert(field_value.first);
       ledger = *entry;
     } else {
       revert(a);
@@ -334,15 +342,23 @@ ExecutionReport Executor::Apply(const Plan& plan) {
     if (o.action.held) continue;
     if (o.status.ok()) ++report.ok; else ++report.failed;
   }
-  Ledger final_ledger = plan.ledger_after;
+  // The plan's ledger delta plus each person's entry as applied; only changed entries are
+  // written (the store upserts), then the removed ones are deleted.
+  Ledger changed = plan.ledger_after;
+  std::vector<std::string> removed = plan.ledger_removed;
   for (auto& [key, entry] : working) {
-    if (entry.user_id.empty()) {
-      final_ledger.erase(key);  // a create that did not happen
+    if (entry.user_id.empty()) {  // a create that did not happen
+      changed.erase(key);
+      if (stored.count(key) > 0) removed.push_back(key);
     } else {
-      final_ledger[key] = entry;
+      changed[key] = std::move(entry);
     }
   }
-  report.ledger_status = store_.PutLedger(final_ledger);
+  report.ledger_status = changed.empty() ? Status::Ok() : store_.PutLedger(changed);
+  for (const std::string& key : removed) {
+    Status s = store_.DeleteLedgerEntry(key);
+    if (!s.ok() && report.ledger_status.ok()) report.ledger_status = s;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   report.drift = drift_;
   return report;

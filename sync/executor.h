@@ -96,13 +96,10 @@ class Executor {
   int total_ = 0;
 };
 
-// The journal payload of an action: a JSON object (type, key, user_id, username, email,
-// changes, new_user without password, patch, roles, auth_service, auth_data).
-// Decoded by state/audit_json.h ActionFromJson.
+// The journal payload of an action: ActionToJson (sync/plan_json.h), the same document as
+// `plan --json` uses, never a password. Decoded by state/audit_json.h ActionFromJson.
+// (Provenance of an applied action: ActionSetValues / RecordAppliedAction, sync/plan.h.)
 std::string ActionJournalPayload(const Action& action);
-
-// Provenance: the ledger set_values fields an action sets when it succeeds (field -> value).
-std::map<std::string, std::string> ActionSetValues(const Action& action);
 
 // Drift between what `action` asked for and `user` as read back; empty when none or when
 // the API cannot show it (auth_data, email_verified).

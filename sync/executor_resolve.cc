@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "sync/executor.h"
+#include "sync/planner.h"
 
 namespace rostersync {
 namespace {
@@ -44,8 +45,7 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
   if (auto it = ledger->find(e.key); it != ledger->end()) entry = it->second;
 
   auto finish_applied = [&](const std::string& user_id) -> Status {
-    entry.user_id = user_id;
-    for (const auto& [field, value] : ActionSetValues(a)) entry.set_values[field] = value;
+    RecordAppliedAction(a, user_id, &entry);
     AuditRecord rec = MakeAudit(a, user_id, Status::Ok(), "ok");
     rec.run_id = e.run_id;  // the record belongs to the run that sent the request
     Status s = store_.CompleteAction(e.id, "done", rec, entry);

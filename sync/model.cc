@@ -61,7 +61,8 @@ int Plan::CountHeld() const { return static_cast<int>(actions.size()) - CountAct
 
 bool Plan::operator==(const Plan& o) const {
   return actions == o.actions && holds == o.holds && notices == o.notices &&
-         ledger_after == o.ledger_after && managed_users == o.managed_users &&
+         ledger_after == o.ledger_after &&
+         ledger_removed == o.ledger_removed && managed_users == o.managed_users &&
          roster_rows == o.roster_rows && rejected_rows == o.rejected_rows;
 }
 

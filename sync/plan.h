@@ -4,6 +4,7 @@
 #ifndef ROSTERSYNC_SYNC_PLAN_H_
 #define ROSTERSYNC_SYNC_PLAN_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,13 @@ struct Plan {
   std::vector<Action> actions;        // execution order; held actions included (held=true)
   std::vector<Hold> holds;
   std::vector<std::string> notices;   // report-only findings (policy=report, manual admin, SSO rename)
-  Ledger ledger_after;                // the ledger to persist once the plan is applied (absence etc.)
+  // The ledger change to persist with the plan, as a delta against the planner's input
+  // ledger: entries that are new or differ (absence bookkeeping, adoptions, one-time reports,
+  // the entry of a create), and keys to delete. Entries named in neither are unchanged.
+  // Bookkeeping only: what an action sets is recorded by the executor once it succeeds
+  // (RecordAppliedAction). MergeLedgerChanges() gives the whole ledger.
+  Ledger ledger_after;
+  std::vector<std::string> ledger_removed;  // sorted; never also in ledger_after
   int managed_users = 0;              // accounts in the ledger / matched this cycle
   int roster_rows = 0;
   int rejected_rows = 0;
@@ -81,6 +88,20 @@ struct Plan {
   bool HasChanges() const { return CountActive() > 0; }
   bool operator==(const Plan& o) const;
 };
+
+// The provenance a successfully applied action leaves in the ledger: set_values field ->
+// value (sync/ledger.h lists the fields). The one definition the executor records and the
+// planner reads back. create -> username email (lower-cased, as the server stores them)
+// first_name last_name nickname position locale auth_service auth_data roles active
+// [email_verified]; update -> each patched field, and an email change sets email_verified
+// "false" (the server clears it); auth -> auth_service auth_data; role/guest/promote -> roles;
+// verify_email -> email_verified "true"; password_reset -> password_reset_sent "true";
+// deactivate/reactivate -> active "false"/"true".
+std::map<std::string, std::string> ActionSetValues(const Action& action);
+
+// `ledger` (the planner's input) with plan.ledger_after and plan.ledger_removed applied: the
+// ledger as the plan leaves it before any action's effect.
+void MergeLedgerChanges(const Plan& plan, Ledger* ledger);
 
 }  // namespace rostersync
 

@@ -1,3 +1,5 @@
+// Plan and Action as JSON by hand (sync/ links no JSON library): fixed member order, so two
+// identical plans give byte-identical documents (docs/plan-json.md).
 #include "sync/plan_json.h"
 
 #include <cstdio>
@@ -29,6 +31,14 @@ class Obj {
   bool first_ = true;
 };
 
+std::string MapJson(const StringMap& m) {
+  std::string out;
+  Obj o(&out);
+  for (const auto& [key, value] : m) o.Str(key.c_str(), value);
+  o.Close();
+  return out;
+}
+
 std::string PatchJson(const UserPatch& p) {
   std::string out;
   Obj o(&out);
@@ -39,7 +49,11 @@ std::string PatchJson(const UserPatch& p) {
   if (p.nickname) o.Str("nickname", *p.nickname);
   if (p.position) o.Str("position", *p.position);
   if (p.locale) o.Str("locale", *p.locale);
-  o.Close();  // password, props, notify_props, timezone: never planned
+  // Never planned today, but carried so that a journaled action is the action it was.
+  if (p.props) o.Raw("props", MapJson(*p.props));
+  if (p.notify_props) o.Raw("notify_props", MapJson(*p.notify_props));
+  if (p.timezone) o.Raw("timezone", MapJson(*p.timezone));
+  o.Close();  // password: never
   return out;
 }
 
@@ -55,6 +69,9 @@ std::string NewUserJson(const NewUser& u) {
   o.Str("locale", u.locale);
   o.Str("auth_service", u.auth_service);
   o.Str("auth_data", u.auth_data);
+  if (u.email_verified) o.Bool("email_verified", *u.email_verified);
+  if (!u.props.empty()) o.Raw("props", MapJson(u.props));
+  if (!u.notify_props.empty()) o.Raw("notify_props", MapJson(u.notify_props));
   o.Close();  // password: never
   return out;
 }

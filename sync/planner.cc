@@ -1,5 +1,6 @@
 // Planner entry points: MakePlan runs a PlanBuilder over everyone; MakePlanForKey keeps one
-// person's actions, notices and ledger entry, with the guards evaluated on what is kept.
+// person's actions, notices and ledger change, with the guards evaluated on what is kept.
+// Also the ledger delta (Plan::ledger_after / ledger_removed) that the pass builds.
 #include "sync/planner.h"
 
 #include <algorithm>
@@ -10,36 +11,49 @@
 namespace rostersync {
 namespace planner_internal {
 
+namespace {
+
+// Equal but for the key (an input entry's own key may be unset; the map key is the truth).
+bool SameEntry(const LedgerEntry& a, const LedgerEntry& b) {
+  return a.user_id == b.user_id && a.absent_since_ms == b.absent_since_ms &&
+         a.absent_cycles == b.absent_cycles && a.set_values == b.set_values &&
+         a.reported == b.reported;
+}
+
+}  // namespace
+
+void PlanBuilder::RecordLedger(const std::string& key, const LedgerEntry* old,
+                               const EntryDraft& draft) {
+  if (!draft.exists()) {
+    if (old != nullptr) ledger_removed_.push_back(key);
+    return;
+  }
+  if (!draft.edited() || (old != nullptr && SameEntry(*old, draft.get()))) return;
+  LedgerEntry& added = ledger_after_.emplace_hint(ledger_after_.end(), key, draft.get())->second;
+  added.key = key;
+}
+
 Plan PlanBuilder::Build(const std::string* only_key) {
   today_ = UtcDate(in_.now_ms);
   IndexUsers();
   ResolveIdentities();
   DetectRenames();
-  // One ordered pass over rows and ledger (both sorted by key): ledger_after is built by
-  // appending at the end, O(n) with no lookups.
+  // One ordered pass over rows and absent ledger entries (both sorted by key): the ledger
+  // delta is appended in key order, and only an entry that changed is copied (EntryDraft).
   auto absent = absent_.begin();
-  auto append = [this](std::optional<LedgerEntry>* entry) {
-    if (entry->has_value()) {
-      std::string key = (*entry)->key;
-      ledger_after_.emplace_hint(ledger_after_.end(), std::move(key), std::move(**entry));
-    }
-  };
   for (size_t i = 0; i <= rows_.size(); ++i) {
     while (absent != absent_.end() && (i == rows_.size() || (*absent)->first < rows_[i]->key)) {
-      std::optional<LedgerEntry> after((*absent)->second);
-      after->key = (*absent)->first;
-      PlanAbsent((*absent)->second, &after);
-      append(&after);
+      const auto& [key, old] = **absent;
+      draft_.Start(&old);
+      PlanAbsent(key, old, &draft_);
+      RecordLedger(key, &old, draft_);
       ++absent;
     }
     if (i == rows_.size()) break;
-    std::optional<LedgerEntry> after;
-    if (identities_[i].known != nullptr) {
-      after = *identities_[i].known;
-      after->key = rows_[i]->key;
-    }
-    PlanRow(*rows_[i], identities_[i], &after);
-    append(&after);
+    const LedgerEntry* known = identities_[i].known;
+    draft_.Start(known);
+    PlanRow(*rows_[i], identities_[i], &draft_);
+    RecordLedger(rows_[i]->key, known, draft_);
   }
 
   if (only_key != nullptr) {
@@ -53,14 +67,12 @@ Plan PlanBuilder::Build(const std::string* only_key) {
     if (!InRoster(key) && ledger_.count(key) == 0) {
       Notice(key, key + " is neither in the roster nor in the ledger; nothing to do");
     }
-    Ledger restricted = ledger_;
-    auto after = ledger_after_.find(key);
-    if (after == ledger_after_.end()) {
-      restricted.erase(key);
-    } else {
-      restricted[key] = after->second;
+    for (auto it = ledger_after_.begin(); it != ledger_after_.end();) {
+      it = it->first == key ? std::next(it) : ledger_after_.erase(it);
     }
-    ledger_after_.swap(restricted);
+    ledger_removed_.erase(std::remove_if(ledger_removed_.begin(), ledger_removed_.end(),
+                                         [&](const std::string& k) { return k != key; }),
+                          ledger_removed_.end());
   }
   ApplyGuards();
 
@@ -77,6 +89,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
   plan.notices.reserve(notices_.size());
   for (KeyedNotice& notice : notices_) plan.notices.push_back(std::move(notice.text));
   plan.ledger_after = std::move(ledger_after_);
+  plan.ledger_removed = std::move(ledger_removed_);
   plan.managed_users = managed_;
   plan.roster_rows = static_cast<int>(roster_.row_count > 0
                                           ? roster_.row_count

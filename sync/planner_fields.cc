@@ -1,12 +1,10 @@
 // Planner, part 3: per-field decisions for an existing account: profile patch, auth method,
-// roles and guests; and RecordAppliedAction, the ledger side of applying an action.
+// roles and guests. (What an applied action records in the ledger: sync/plan_ledger.cc.)
 #include <sstream>
 
 #include "sync/planner_internal.h"
 
 namespace rostersync {
-
-using planner_internal::EqualsIgnoreCase;
 
 namespace {
 
@@ -17,10 +15,6 @@ bool IsOAuth(const std::string& service) {
 
 std::string ServiceName(const std::string& service) {
   return service.empty() ? "email" : service;
-}
-
-bool ReportOnce(LedgerEntry* entry, const char* tag) {
-  return entry->reported.insert(tag).second;
 }
 
 }  // namespace
@@ -38,132 +32,69 @@ std::string RolesFor(Role role, const std::string& current) {
   return out;
 }
 
-void RecordAppliedAction(const Action& action, const std::string& user_id, LedgerEntry* entry) {
-  if (!user_id.empty()) entry->user_id = user_id;
-  if (entry->key.empty()) entry->key = action.key;
-  auto& sv = entry->set_values;
-  switch (action.type) {
-    case ActionType::kCreate: {
-      const NewUser& nu = action.new_user;
-      sv["username"] = nu.username;
-      sv["email"] = nu.email;
-      sv["first_name"] = nu.first_name;
-      sv["last_name"] = nu.last_name;
-      sv["nickname"] = nu.nickname;
-      sv["position"] = nu.position;
-      sv["locale"] = nu.locale;
-      sv["auth_service"] = nu.auth_service;
-      sv["auth_data"] = nu.auth_data;
-      sv["roles"] = "system_user";
-      sv["active"] = "true";
-      break;
-    }
-    case ActionType::kUpdate: {
-      const UserPatch& p = action.patch;
-      if (p.username) sv["username"] = *p.username;
-      if (p.email) {
-        sv["email"] = *p.email;
-        sv.erase("email_verified");  // the server clears it on an email change
-      }
-      if (p.first_name) sv["first_name"] = *p.first_name;
-      if (p.last_name) sv["last_name"] = *p.last_name;
-      if (p.nickname) sv["nickname"] = *p.nickname;
-      if (p.position) sv["position"] = *p.position;
-      if (p.locale) sv["locale"] = *p.locale;
-      break;
-    }
-    case ActionType::kAuth:
-      sv["auth_service"] = action.auth_service;
-      sv["auth_data"] = action.auth_data;
-      break;
-    case ActionType::kRole:
-    case ActionType::kGuest:
-      sv["roles"] = action.roles;
-      break;
-    case ActionType::kPromote:
-      sv["roles"] = action.roles.empty() ? "system_user" : action.roles;
-      break;
-    case ActionType::kVerifyEmail:
-      sv["email_verified"] = "true";
-      break;
-    case ActionType::kPasswordReset:
-      sv["password_reset_sent"] = "true";
-      break;
-    case ActionType::kDeactivate:
-      sv["active"] = "false";
-      break;
-    case ActionType::kReactivate:
-      sv["active"] = "true";
-      break;
-  }
-}
-
 namespace planner_internal {
 
-void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, LedgerEntry* entry) {
+void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry) {
   if (!opt_.policy.update) return;
   const std::string& key = row.key;
   const std::string& service = user.auth_service == "email" ? "" : user.auth_service;
   UserPatch patch;
   std::vector<FieldChange> changes;
-  struct Field {
-    const char* name;
-    const std::string& want;
-    const std::string& have;
-    std::optional<std::string>* slot;
-  };
-  const Field fields[] = {
-      {"username", row.username, user.username, &patch.username},
-      {"email", row.email, user.email, &patch.email},
-      {"first_name", row.first_name, user.first_name, &patch.first_name},
-      {"last_name", row.last_name, user.last_name, &patch.last_name},
-      {"nickname", row.nickname, user.nickname, &patch.nickname},
-      {"position", row.position, user.position, &patch.position},
-      {"locale", row.locale, user.locale, &patch.locale},
-  };
-  for (const Field& f : fields) {
-    const std::string name = f.name;
-    if (opt_.update_fields.count(name) == 0 || !Mapped(f.name) || f.want.empty()) continue;
-    bool folded = name == "username" || name == "email";
-    if (folded ? EqualsIgnoreCase(f.want, f.have) : f.want == f.have) {
-      if (name == "username") entry->reported.erase("sso_username");
+  // In PatchField order.
+  const std::string* const want[kPatchFieldCount] = {
+      &row.username, &row.email,    &row.first_name, &row.last_name,
+      &row.nickname, &row.position, &row.locale};
+  const std::string* const have[kPatchFieldCount] = {
+      &user.username, &user.email,    &user.first_name, &user.last_name,
+      &user.nickname, &user.position, &user.locale};
+  std::optional<std::string>* const slot[kPatchFieldCount] = {
+      &patch.username, &patch.email,    &patch.first_name, &patch.last_name,
+      &patch.nickname, &patch.position, &patch.locale};
+  for (int field = 0; field < kPatchFieldCount; ++field) {
+    const std::string& wanted = *want[field];
+    const std::string& current = *have[field];
+    if (!patchable_[field] || wanted.empty()) continue;
+    bool folded = field == kUsername || field == kEmail;
+    if (folded ? EqualsIgnoreCase(wanted, current) : wanted == current) {
+      if (field == kUsername) entry->Forget("sso_username");
       continue;
     }
-    if (name == "username" && !service.empty()) {
-      if (ReportOnce(entry, "sso_username")) {
+    const char* name = kPatchFieldNames[field];
+    if (field == kUsername && !service.empty()) {
+      if (entry->ReportOnce("sso_username")) {
         Notice(key, user.username + " (key=" + key + ") signs in with " + service +
                         ": its username follows the identity provider and cannot be changed to " +
-                        f.want + " through the API (reported once)");
+                        wanted + " through the API (reported once)");
       }
       continue;
     }
-    if (name == "email" && (service == "ldap" || IsOAuth(service))) {
-      if (ReportOnce(entry, "sso_email")) {
+    if (field == kEmail && (service == "ldap" || IsOAuth(service))) {
+      if (entry->ReportOnce("sso_email")) {
         Notice(key, user.username + " (key=" + key + ") signs in with " + service +
-                        ": its email follows the identity provider; not changed to " + f.want +
+                        ": its email follows the identity provider; not changed to " + wanted +
                         " (reported once)");
       }
       continue;
     }
-    if ((name == "first_name" || name == "last_name") && IsOAuth(service)) {
-      if (ReportOnce(entry, "sso_name")) {
+    if ((field == kFirstName || field == kLastName) && IsOAuth(service)) {
+      if (entry->ReportOnce("sso_name")) {
         Notice(key, user.username + " (key=" + key + ") signs in with " + service +
                         ": its name follows the identity provider (reported once)");
       }
       continue;
     }
     if (folded) {
-      const auto& index = name == "email" ? ByEmail() : ByUsername();
-      auto other = index.find(Lower(f.want));
-      if (other != index.end() && other->second != &user) {
-        Notice(key, "cannot change " + name + " of " + user.username + " (key=" + key +
-                        ") to " + f.want + ": account " + other->second->username +
+      const auto& index = field == kEmail ? ByEmail() : ByUsername();
+      const User* const* other = index.Find(Lower(wanted));
+      if (other != nullptr && *other != &user) {
+        Notice(key, "cannot change " + std::string(name) + " of " + user.username +
+                        " (key=" + key + ") to " + wanted + ": account " + (*other)->username +
                         " already uses it");
         continue;
       }
     }
-    *f.slot = f.want;
-    changes.push_back(FieldChange{name, f.have, f.want});
+    *slot[field] = wanted;
+    changes.push_back(FieldChange{name, current, wanted});
   }
   if (changes.empty()) return;
   Action& update = Add(ActionType::kUpdate, key, &user);
@@ -173,14 +104,14 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, LedgerEnt
   update.changes = std::move(changes);
 }
 
-bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, LedgerEntry* entry) {
-  if (!Mapped("auth_service")) return false;
+bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, EntryDraft* entry) {
+  if (!mapped_auth_service_) return false;
   const std::string& key = row.key;
   std::string want = row.auth_service == "email" ? "" : row.auth_service;
   std::string have = user.auth_service == "email" ? "" : user.auth_service;
-  std::string data = Mapped("auth_data") ? row.auth_data : "";
+  std::string data = mapped_auth_data_ ? row.auth_data : "";
   if (want.empty()) {
-    if (!have.empty() && ReportOnce(entry, "auth_to_email")) {
+    if (!have.empty() && entry->ReportOnce("auth_to_email")) {
       Notice(key, user.username + " (key=" + key + ") signs in with " + have +
                       "; moving it to email/password is not possible through the API "
                       "(reported once)");
@@ -188,15 +119,16 @@ bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, LedgerEntry
     return false;
   }
   if (data.empty()) {
-    if (have != want && ReportOnce(entry, "auth_no_data")) {
+    if (have != want && entry->ReportOnce("auth_no_data")) {
       Notice(key, user.username + " (key=" + key + ") cannot move to " + want +
                       " without auth_data (reported once)");
     }
     return false;
   }
-  auto recorded = entry->set_values.find("auth_data");
-  std::string had_data = recorded == entry->set_values.end() ? "" : recorded->second;
-  bool known = recorded != entry->set_values.end();
+  const auto& set = entry->get().set_values;
+  auto recorded = set.find("auth_data");
+  std::string had_data = recorded == set.end() ? "" : recorded->second;
+  bool known = recorded != set.end();
   if (have == want && known && had_data == data) return false;
   if (!opt_.policy.auth_migration) {
     if (have != want) {
@@ -219,8 +151,8 @@ bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, LedgerEntry
   return true;
 }
 
-void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user, const LedgerEntry& entry) {
-  if (!Mapped("role")) return;
+void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user) {
+  if (!mapped_role_) return;
   const std::string& key = row.key;
   bool is_guest = HasWord(user.roles, "system_guest");
   if (row.role == Role::kGuest) {

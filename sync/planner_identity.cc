@@ -1,41 +1,12 @@
 // Planner, part 1: indexes (by id, lower-cased email and username), scope, and identity:
 // which account a roster row is (ledger, then adoption by match.order, never a guess).
 #include <algorithm>
-#include <cctype>
+#include <unordered_map>
 
 #include "sync/planner_internal.h"
 
 namespace rostersync {
 namespace planner_internal {
-
-bool HasWord(const std::string& words, std::string_view word) {
-  size_t pos = 0;
-  while ((pos = words.find(word, pos)) != std::string::npos) {
-    size_t end = pos + word.size();
-    if ((pos == 0 || words[pos - 1] == ' ') && (end == words.size() || words[end] == ' ')) {
-      return true;
-    }
-    pos = end;
-  }
-  return false;
-}
-
-// ASCII only, like the server's NormalizeUsername/NormalizeEmail (strings.ToLower on ASCII).
-static inline char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerChar(a[i]) != LowerChar(b[i])) return false;
-  }
-  return true;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerChar(c);
-  return out;
-}
 
 std::string FullName(const std::string& first, const std::string& last) {
   if (first.empty() && last.empty()) return "";
@@ -47,7 +18,18 @@ PlanBuilder::PlanBuilder(const PlannerInput& input, const PlannerOptions& option
       opt_(options),
       roster_(input.roster ? *input.roster : empty_roster_),
       users_(input.users ? *input.users : empty_users_),
-      ledger_(input.ledger ? *input.ledger : empty_ledger_) {}
+      ledger_(input.ledger ? *input.ledger : empty_ledger_) {
+  for (int field = 0; field < kPatchFieldCount; ++field) {
+    const char* name = kPatchFieldNames[field];
+    patchable_[field] = opt_.update_fields.count(name) > 0 && Mapped(name);
+  }
+  mapped_auth_service_ = Mapped("auth_service");
+  mapped_auth_data_ = Mapped("auth_data");
+  mapped_role_ = Mapped("role");
+  mapped_active_ = Mapped("active");
+  mapped_start_date_ = Mapped("start_date");
+  mapped_end_date_ = Mapped("end_date");
+}
 
 bool PlanBuilder::Mapped(const char* field) const {
   return opt_.mapped_fields.empty() || opt_.mapped_fields.count(field) > 0;
@@ -55,8 +37,8 @@ bool PlanBuilder::Mapped(const char* field) const {
 
 const User* PlanBuilder::FindUser(std::string_view id) const {
   if (id.empty()) return nullptr;
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second;
+  const User* const* user = by_id_.Find(id);
+  return user == nullptr ? nullptr : *user;
 }
 
 std::string PlanBuilder::OutOfScopeReason(const User& user) const {
@@ -79,39 +61,32 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
 }
 
 void PlanBuilder::IndexUsers() {
-  by_id_.reserve(users_.size());
-  for (const User& user : users_) by_id_.emplace(user.id, &user);
+  by_id_.Reserve(users_.size());
+  for (const User& user : users_) by_id_.Emplace(user.id, &user);
   for (const std::string& service : opt_.scope.auth_services) {
     in_scope_services_.insert(service == "email" ? "" : service);
   }
 }
 
-static bool IsLower(const std::string& s) {
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') return false;
-  }
-  return true;
-}
-
-const std::unordered_map<std::string_view, const User*>& PlanBuilder::ByEmail() {
+const FlatIndex<const User*>& PlanBuilder::ByEmail() {
   if (!by_name_built_) {
     by_name_built_ = true;
-    by_email_.reserve(users_.size());
-    by_username_.reserve(users_.size());
+    by_email_.Reserve(users_.size());
+    by_username_.Reserve(users_.size());
     auto view = [this](const std::string& s) -> std::string_view {
       if (IsLower(s)) return s;
       lowered_.push_back(Lower(s));
       return lowered_.back();
     };
     for (const User& user : users_) {
-      if (!user.email.empty()) by_email_.emplace(view(user.email), &user);
-      if (!user.username.empty()) by_username_.emplace(view(user.username), &user);
+      if (!user.email.empty()) by_email_.Emplace(view(user.email), &user);
+      if (!user.username.empty()) by_username_.Emplace(view(user.username), &user);
     }
   }
   return by_email_;
 }
 
-const std::unordered_map<std::string_view, const User*>& PlanBuilder::ByUsername() {
+const FlatIndex<const User*>& PlanBuilder::ByUsername() {
   ByEmail();
   return by_username_;
 }
@@ -119,14 +94,15 @@ const std::unordered_map<std::string_view, const User*>& PlanBuilder::ByUsername
 void PlanBuilder::EnsureClaimed() {
   if (claimed_built_) return;
   claimed_built_ = true;
-  claimed_.reserve(ledger_.size());
+  claimed_.Reserve(ledger_.size());
   for (const auto& [key, entry] : ledger_) {
     if (FindUser(entry.user_id) == nullptr) continue;
-    auto [it, inserted] = claimed_.emplace(entry.user_id, key);
+    auto [owner, inserted] = claimed_.Emplace(entry.user_id, key);
     if (!inserted) {
+      std::string holder(*owner);
       Notice(key, key + ": the ledger maps it to account " + entry.user_id + ", which key " +
-                      std::string(it->second) + " already holds; fix the ledger (only " +
-                      std::string(it->second) + " manages it)");
+                      holder + " already holds; fix the ledger (only " + holder +
+                      " manages it)");
     }
   }
 }
@@ -140,7 +116,7 @@ bool PlanBuilder::InRoster(const std::string& key) const {
 std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
   std::vector<const User*> found;
   for (const std::string& how : opt_.match.order) {
-    const std::unordered_map<std::string_view, const User*>* index = nullptr;
+    const FlatIndex<const User*>* index = nullptr;
     const std::string* value = nullptr;
     if (how == "email") {
       index = &ByEmail();
@@ -150,12 +126,12 @@ std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
       value = &row.username;
     }
     if (index == nullptr || value->empty()) continue;
-    std::string lowered = Lower(*value);
-    auto it = index->find(lowered);
-    if (it == index->end()) continue;
-    if (std::find(found.begin(), found.end(), it->second) == found.end()) {
-      found.push_back(it->second);
-    }
+    std::string lowered;
+    std::string_view probe = *value;
+    if (!IsLower(probe)) probe = lowered = Lower(probe);
+    const User* const* match = index->Find(probe);
+    if (match == nullptr) continue;
+    if (std::find(found.begin(), found.end(), *match) == found.end()) found.push_back(*match);
   }
   return found;
 }
@@ -163,8 +139,10 @@ std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
 void PlanBuilder::ResolveIdentities() {
   rows_.reserve(roster_.entries.size());
   for (const RosterEntry& row : roster_.entries) rows_.push_back(&row);
-  std::stable_sort(rows_.begin(), rows_.end(),
-                   [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; });
+  auto by_key = [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; };
+  if (!std::is_sorted(rows_.begin(), rows_.end(), by_key)) {
+    std::stable_sort(rows_.begin(), rows_.end(), by_key);  // stable: roster order breaks ties
+  }
   // Duplicate keys: the first row (in roster order) wins; the roster layer should reject them.
   std::vector<const RosterEntry*> unique;
   unique.reserve(rows_.size());
@@ -221,9 +199,9 @@ void PlanBuilder::ResolveIdentities() {
     }
     const User* user = candidates[0];
     EnsureClaimed();
-    auto claim = claimed_.find(user->id);
-    if (claim != claimed_.end()) {
-      std::string owner(claim->second);
+    const std::string_view* claim = claimed_.Find(user->id);
+    if (claim != nullptr) {
+      std::string owner(*claim);
       if (InRoster(owner)) {
         id.kind = Identity::Kind::kAmbiguous;
         id.why = row.key + " matches " + user->username + ", which key " + owner +

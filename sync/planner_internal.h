@@ -7,25 +7,74 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "sync/flat_index.h"
 #include "sync/planner.h"
+#include "sync/text.h"
 
 namespace rostersync {
 namespace planner_internal {
 
-std::string Lower(std::string_view s);
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-bool HasWord(const std::string& words, std::string_view word);  // "a b c" has "b"
 std::string FullName(const std::string& first, const std::string& last);  // lowercased, "" if none
+
+// The profile fields PlanUpdate compares, in UserPatch order.
+enum PatchField { kUsername, kEmail, kFirstName, kLastName, kNickname, kPosition, kLocale,
+                  kPatchFieldCount };
+inline constexpr const char* kPatchFieldNames[kPatchFieldCount] = {
+    "username", "email", "first_name", "last_name", "nickname", "position", "locale"};
 
 // Guard names (Hold::guard and the prefix of Action::held_reason).
 inline constexpr const char* kGuardAmbiguous = "ambiguous_match";
 inline constexpr const char* kGuardRename = "suspected_rename";
 inline constexpr const char* kGuardUntrusted = "untrusted_roster";
 inline constexpr const char* kGuardMaxDeactivations = "max_deactivations";
+
+// One person's ledger entry while it is planned. Reads see the input entry until the first
+// edit copies it; most people change nothing, so most entries are never copied. The copy
+// target is reused from person to person (its nodes and strings are recycled).
+class EntryDraft {
+ public:
+  void Start(const LedgerEntry* old) {
+    old_ = old;
+    exists_ = old != nullptr;
+    edited_ = false;
+  }
+  bool exists() const { return exists_; }
+  bool edited() const { return edited_; }
+  const LedgerEntry& get() const { return edited_ ? entry_ : *old_; }  // requires exists()
+  LedgerEntry* edit() {  // requires exists()
+    if (!edited_) entry_ = *old_;
+    edited_ = true;
+    return &entry_;
+  }
+  void Replace(LedgerEntry fresh) {
+    entry_ = std::move(fresh);
+    exists_ = edited_ = true;
+  }
+  void Remove() { exists_ = edited_ = false; }
+  // Records a one-time report; false when it was made before.
+  bool ReportOnce(const char* tag) {
+    if (get().reported.count(tag) > 0) return false;
+    edit()->reported.insert(tag);
+    return true;
+  }
+  void Forget(const char* tag) {
+    if (get().reported.count(tag) > 0) edit()->reported.erase(tag);
+  }
+  void ClearAbsence() {
+    if (get().absent_since_ms == 0 && get().absent_cycles == 0) return;
+    edit()->absent_since_ms = 0;
+    entry_.absent_cycles = 0;
+  }
+
+ private:
+  const LedgerEntry* old_ = nullptr;
+  LedgerEntry entry_;
+  bool exists_ = false;
+  bool edited_ = false;
+};
 
 struct KeyedNotice {
   std::string key;
@@ -57,24 +106,26 @@ class PlanBuilder {
   void IndexUsers();
   void EnsureClaimed();  // builds claimed_ on first need (only unknown rows need it)
   bool InRoster(const std::string& key) const;  // binary search over rows_
-  const std::unordered_map<std::string_view, const User*>& ByEmail();
-  const std::unordered_map<std::string_view, const User*>& ByUsername();
+  const FlatIndex<const User*>& ByEmail();
+  const FlatIndex<const User*>& ByUsername();
   void ResolveIdentities();
   std::vector<const User*> MatchCandidates(const RosterEntry& row);
   const User* FindUser(std::string_view id) const;
 
+  // planner.cc
+  // Adds the draft to the ledger delta when it differs from `old` (nullptr: no entry before).
+  void RecordLedger(const std::string& key, const LedgerEntry* old, const EntryDraft& draft);
+
   // planner_person.cc
-  // `after` starts as the old ledger entry (or empty) and ends as the one to persist.
-  void PlanRow(const RosterEntry& row, const Identity& identity,
-               std::optional<LedgerEntry>* after);
-  void PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>* after);
-  void PlanCreate(const RosterEntry& row, const Identity& identity,
-                  std::optional<LedgerEntry>* after);
-  void PlanAccount(const RosterEntry& row, const User& user, LedgerEntry* entry,
+  // `entry` starts as the old ledger entry (or none) and ends as the one to persist.
+  void PlanRow(const RosterEntry& row, const Identity& identity, EntryDraft* entry);
+  void PlanAbsent(const std::string& key, const LedgerEntry& old, EntryDraft* entry);
+  void PlanCreate(const RosterEntry& row, const Identity& identity, EntryDraft* entry);
+  void PlanAccount(const RosterEntry& row, const User& user, EntryDraft* entry,
                    bool desired_active, const std::string& inactive_why);
-  void PlanUpdate(const RosterEntry& row, const User& user, LedgerEntry* entry);
-  void PlanRoles(const RosterEntry& row, const User& user, const LedgerEntry& entry);
-  bool PlanAuth(const RosterEntry& row, const User& user, LedgerEntry* entry);
+  void PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry);
+  void PlanRoles(const RosterEntry& row, const User& user);
+  bool PlanAuth(const RosterEntry& row, const User& user, EntryDraft* entry);
   void PlanDeactivate(const std::string& key, const User& user, const std::string& detail);
   bool DesiredActive(const RosterEntry& row, std::string* why) const;
 
@@ -95,17 +146,26 @@ class PlanBuilder {
   const std::vector<User>& users_;
   const Ledger& ledger_;
   std::string today_;
+  // Options digested once: per PatchField, whether it is kept in sync (fields.update and
+  // mapped); and the mapping of the fields the per-row code asks about.
+  bool patchable_[kPatchFieldCount] = {};
+  bool mapped_auth_service_ = false;
+  bool mapped_auth_data_ = false;
+  bool mapped_role_ = false;
+  bool mapped_active_ = false;
+  bool mapped_start_date_ = false;
+  bool mapped_end_date_ = false;
 
-  std::unordered_map<std::string_view, const User*> by_id_;
+  FlatIndex<const User*> by_id_;
   // Lower-cased email / username -> account, built on first need. Keys view the users' own
   // strings when already lower-case (the usual case), else lowered_ (stable addresses).
-  std::unordered_map<std::string_view, const User*> by_email_;
-  std::unordered_map<std::string_view, const User*> by_username_;
+  FlatIndex<const User*> by_email_;
+  FlatIndex<const User*> by_username_;
   bool by_name_built_ = false;
   std::deque<std::string> lowered_;
   std::unordered_set<std::string> in_scope_services_;
   // user id -> ledger key, for ledger entries whose account still exists.
-  std::unordered_map<std::string_view, std::string_view> claimed_;
+  FlatIndex<std::string_view> claimed_;
   bool claimed_built_ = false;
 
   std::vector<const RosterEntry*> rows_;  // sorted by key, duplicates dropped
@@ -117,7 +177,9 @@ class PlanBuilder {
   std::vector<Action> actions_;
   std::vector<rostersync::Hold> holds_;
   std::vector<KeyedNotice> notices_;
-  Ledger ledger_after_;
+  Ledger ledger_after_;                     // the delta (Plan::ledger_after)
+  std::vector<std::string> ledger_removed_;
+  EntryDraft draft_;                        // the person being planned
   int managed_ = 0;
 };
 

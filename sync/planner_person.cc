@@ -30,19 +30,22 @@ bool PlanBuilder::DesiredActive(const RosterEntry& row, std::string* why) const 
     *why = "inactive in roster";
     return false;
   }
-  if (Mapped("end_date") && !row.end_date.empty() && row.end_date <= today_) {
+  if (mapped_end_date_ && !row.end_date.empty() && row.end_date <= today_) {
     *why = "end_date " + row.end_date + " reached";
     return false;
   }
   return true;
 }
 
-static bool StartsLater(const RosterEntry& row, const std::string& today, bool mapped) {
+namespace {
+
+bool StartsLater(const RosterEntry& row, const std::string& today, bool mapped) {
   return mapped && !row.start_date.empty() && row.start_date > today;
 }
 
-void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id,
-                          std::optional<LedgerEntry>* after) {
+}  // namespace
+
+void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
   const std::string& key = row.key;
   std::string why;
   bool desired = DesiredActive(row, &why);
@@ -55,12 +58,12 @@ void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id,
       Notice(key, "ambiguous match: " + id.why + "; resolve it by hand (fix the roster or the "
                                                  "ledger); nothing is guessed");
       size_t first = actions_.size();
-      if (desired) PlanCreate(row, id, after);
+      if (desired) PlanCreate(row, id, entry);
       for (size_t i = first; i < actions_.size(); ++i) Hold(&actions_[i], kGuardAmbiguous, id.why);
       return;
     }
     case Identity::Kind::kCreate:
-      if (desired) PlanCreate(row, id, after);
+      if (desired) PlanCreate(row, id, entry);
       return;
     case Identity::Kind::kKnown:
     case Identity::Kind::kAdopt:
@@ -71,32 +74,28 @@ void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id,
     std::string reason = OutOfScopeReason(user);
     if (!reason.empty()) {
       Notice(key, key + " is " + reason + "; left alone");
-      (*after)->absent_since_ms = 0;
-      (*after)->absent_cycles = 0;
+      entry->ClearAbsence();
       return;
     }
   } else {
     LedgerEntry fresh;
     fresh.key = key;
     fresh.user_id = user.id;
-    *after = std::move(fresh);
+    entry->Replace(std::move(fresh));
     Notice(key, key + " adopts existing account " + user.username);
   }
   ++managed_;
-  LedgerEntry& entry = **after;
-  entry.absent_since_ms = 0;
-  entry.absent_cycles = 0;
-  PlanAccount(row, user, &entry, desired, why);
+  entry->ClearAbsence();
+  PlanAccount(row, user, entry, desired, why);
 }
 
-void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id,
-                             std::optional<LedgerEntry>* after) {
+void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
   const std::string& key = row.key;
   if (!opt_.policy.create) {
     Notice(key, key + " (" + row.username + ") is not created (policy.create=false)");
     return;
   }
-  if (StartsLater(row, today_, Mapped("start_date"))) {
+  if (StartsLater(row, today_, mapped_start_date_)) {
     Notice(key, key + " (" + row.username + ") starts " + row.start_date + "; not created yet");
     return;
   }
@@ -105,8 +104,8 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id,
                     "; not created");
     return;
   }
-  std::string service = Mapped("auth_service") ? row.auth_service : "";
-  std::string data = Mapped("auth_data") && !service.empty() ? row.auth_data : "";
+  std::string service = mapped_auth_service_ ? row.auth_service : "";
+  std::string data = mapped_auth_data_ && !service.empty() ? row.auth_data : "";
   if (!service.empty() && data.empty()) {
     Notice(key, key + " has auth_service " + service + " but no auth_data; not created");
     return;
@@ -116,7 +115,6 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id,
                     ", which is not in scope.auth_services; not created");
     return;
   }
-  bool role_mapped = Mapped("role");
   Action& create = Add(ActionType::kCreate, key, nullptr);
   create.username = row.username;
   create.email = row.email;
@@ -138,14 +136,14 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id,
   for (const auto& [name, value] : fields) {
     if (!value->empty()) create.changes.push_back(FieldChange{name, "", *value});
   }
-  Role role = role_mapped ? row.role : Role::kUser;
+  Role role = mapped_role_ ? row.role : Role::kUser;
   create.detail = std::string("role=") + RoleName(role);
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
   bool held = id.kind == Identity::Kind::kAmbiguous || (id.suspected_rename && !opt_.force);
   if (!held) {  // a held create leaves the ledger as it was
     LedgerEntry fresh;
     fresh.key = key;
-    *after = std::move(fresh);
+    entry->Replace(std::move(fresh));
   }
 
   if (role == Role::kGuest) {
@@ -201,7 +199,7 @@ void PlanBuilder::PlanDeactivate(const std::string& key, const User& user,
   }
 }
 
-void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEntry* entry,
+void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDraft* entry,
                               bool desired_active, const std::string& inactive_why) {
   const std::string& key = row.key;
   if (!desired_active) {
@@ -209,14 +207,15 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEn
     return;
   }
   if (!user.active()) {
-    auto active = entry->set_values.find("active");
-    bool ours = active != entry->set_values.end() && active->second == "false";
-    if (StartsLater(row, today_, Mapped("start_date"))) {
+    const auto& set = entry->get().set_values;
+    auto active = set.find("active");
+    bool ours = active != set.end() && active->second == "false";
+    if (StartsLater(row, today_, mapped_start_date_)) {
       Notice(key, key + " (" + user.username + ") starts " + row.start_date +
                       "; not reactivated yet");
       return;
     }
-    if (!ours && !Mapped("active")) {
+    if (!ours && !mapped_active_) {
       Notice(key, user.username + " (key=" + key +
                       ") was deactivated outside rostersync; left alone (map fields.active "
                       "to manage it)");
@@ -234,11 +233,12 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEn
                        actions_.back().type == ActionType::kUpdate &&
                        actions_.back().patch.email.has_value();
   bool auth_planned = PlanAuth(row, user, entry);
-  PlanRoles(row, user, *entry);
+  PlanRoles(row, user);
   std::string final_service = auth_planned ? row.auth_service : user.auth_service;
   if (opt_.policy.verify_email && (final_service.empty() || final_service == "email")) {
-    auto rec = entry->set_values.find("email_verified");
-    bool verified = !email_changed && ((rec != entry->set_values.end() && rec->second == "true") ||
+    const auto& set = entry->get().set_values;
+    auto rec = set.find("email_verified");
+    bool verified = !email_changed && ((rec != set.end() && rec->second == "true") ||
                                        user.email_verified.value_or(false));
     if (!verified) {
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
@@ -247,8 +247,7 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, LedgerEn
   }
 }
 
-void PlanBuilder::PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>* after) {
-  const std::string key = (*after)->key;  // the ledger's key (old.key may be unset)
+void PlanBuilder::PlanAbsent(const std::string& key, const LedgerEntry& old, EntryDraft* draft) {
   if (roster_.rejected_keys.count(key) > 0) {
     Notice(key, key + ": its roster row was rejected; not deactivated");
     const User* user = FindUser(old.user_id);
@@ -256,7 +255,7 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>*
     return;
   }
   if (old.user_id.empty()) {  // a create that never completed, for someone who has left
-    after->reset();
+    draft->Remove();
     return;
   }
   const User* user = FindUser(old.user_id);
@@ -264,7 +263,7 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>*
     Notice(key, key + ": account " + old.user_id +
                     " no longer exists on the server and the key left the roster; dropped "
                     "from the ledger");
-    after->reset();
+    draft->Remove();
     return;
   }
   std::string reason = OutOfScopeReason(*user);
@@ -273,15 +272,16 @@ void PlanBuilder::PlanAbsent(const LedgerEntry& old, std::optional<LedgerEntry>*
     return;
   }
   ++managed_;
-  LedgerEntry& entry = **after;
   int64_t now = std::max<int64_t>(in_.now_ms, 1);
-  if (!user->active()) {
-    if (entry.absent_since_ms == 0) {
-      entry.absent_since_ms = now;
-      entry.absent_cycles = std::max(entry.absent_cycles, 1);
+  if (!user->active()) {  // already deactivated: the absence is recorded once
+    if (old.absent_since_ms == 0) {
+      LedgerEntry* e = draft->edit();
+      e->absent_since_ms = now;
+      e->absent_cycles = std::max(e->absent_cycles, 1);
     }
     return;
   }
+  LedgerEntry& entry = *draft->edit();
   if (entry.absent_since_ms == 0) entry.absent_since_ms = now;
   entry.absent_cycles += 1;
   const PolicyOptions& policy = opt_.policy;

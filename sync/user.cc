@@ -1,18 +1,12 @@
 #include "sync/user.h"
 
-#include <sstream>
 #include <tuple>
+
+#include "sync/text.h"
 
 namespace rostersync {
 
-bool User::HasRole(const std::string& role) const {
-  std::istringstream in(roles);
-  std::string word;
-  while (in >> word) {
-    if (word == role) return true;
-  }
-  return false;
-}
+bool User::HasRole(const std::string& role) const { return HasWord(roles, role); }
 
 bool User::operator==(const User& o) const {
   auto tie = [](const User& u) {

@@ -137,7 +137,7 @@ TEST(ClientTest, RevalidatesSingleUserReadsWithEtag) {
 }
 
 TEST(ClientTest, UploadsProfileImageAsMultipartAndReadsBinaryImages) {
-  const std::string png("\x89PNG\r\n\x1a\n\0\x01binary", 17);
+  const std::string png("\x89PNG\r\n\x1a\n\0\x01" "binary", 16);
   ScriptedServer server([&](const Request& req) {
     if (req.method == "POST") return Json(200, R"({"status":"OK"})");
     Reply r;

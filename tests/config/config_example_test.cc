@@ -22,7 +22,8 @@ const std::string kExampleTokenPath = "/run/credentials/rostersync.service/mm-to
 // Dotted paths of the example's keys: schema leaves stop the descent (field specs are maps).
 void CollectKeys(const YAML::Node& map, const std::string& prefix, std::vector<std::string>* out) {
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
+    const std::string path =
+        prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
     if (FindKeySpec(path) == nullptr && it->second.IsMap()) {
       CollectKeys(it->second, path, out);
     } else {

@@ -10,9 +10,9 @@ using testing::ConfigFixture;
 using testing::ProblemsAt;
 
 ConfigLoad WithFields(const ConfigFixture& f, const std::string& fields) {
-  return ParseConfig(f.Valid("fields:\n  username: {column: login}\n  email: {column: mail}\n" +
-                             fields),
-                     "c.yaml");
+  return ParseConfig(
+      f.Valid("fields:\n  username: {column: login}\n  email: {column: mail}\n" + fields),
+      "c.yaml");
 }
 
 bool Mentions(const ConfigLoad& load, const std::string& path, const std::string& text) {
@@ -61,7 +61,8 @@ TEST(ConfigFieldsTest, NullMeansUnmapped) {
 
 TEST(ConfigFieldsTest, RejectsSpecWithNoneOrSeveralSources) {
   ConfigFixture f;
-  ConfigLoad load = WithFields(f, "  nickname: {transform: [trim]}\n  position: {column: a, value: b}\n");
+  ConfigLoad load =
+      WithFields(f, "  nickname: {transform: [trim]}\n  position: {column: a, value: b}\n");
   EXPECT_TRUE(Mentions(load, "fields.nickname", "needs one of column, template or value"));
   EXPECT_TRUE(Mentions(load, "fields.position", "only one of"));
 }
@@ -90,7 +91,8 @@ TEST(ConfigFieldsTest, ValidatesAuthServiceAndRoleValues) {
 
 TEST(ConfigFieldsTest, ActiveColumnNeedsTrueOrFalseLists) {
   ConfigFixture f;
-  ConfigLoad load = WithFields(f, "  active: {column: status}\n  nickname: {column: n, true: [x]}\n");
+  ConfigLoad load =
+      WithFields(f, "  active: {column: status}\n  nickname: {column: n, true: [x]}\n");
   EXPECT_TRUE(Mentions(load, "fields.active", "true: [...]"));
   EXPECT_TRUE(Mentions(load, "fields.nickname.true", "only for fields.active"));
 }

@@ -1,6 +1,7 @@
+#include "config/config_loader.h"
+
 #include <gtest/gtest.h>
 
-#include "config/config_loader.h"
 #include "tests/config/config_test_util.h"
 
 namespace rostersync {
@@ -185,7 +186,8 @@ TEST(ConfigLoaderTest, AdminListenBeyondLoopbackNeedsTokenFile) {
 TEST(ConfigLoaderTest, StateDatabaseMustBeSqliteOrPostgresql) {
   ConfigFixture f;
   EXPECT_TRUE(ParseConfig(f.Valid("state: {database: \"sqlite:/tmp/x.db\"}\n"), "c").ok());
-  EXPECT_TRUE(ParseConfig(f.Valid("state: {database: \"postgresql:host=h dbname=d\"}\n"), "c").ok());
+  EXPECT_TRUE(
+      ParseConfig(f.Valid("state: {database: \"postgresql:host=h dbname=d\"}\n"), "c").ok());
   ConfigLoad load = ParseConfig(f.Valid("state: {database: \"mysql:x\"}\n"), "c.yaml");
   EXPECT_TRUE(HasText(ProblemsAt(load, "state.database"), "sqlite:PATH or postgresql:CONNINFO"));
   load = ParseConfig(f.Valid("state: {database: \"postgresql:password=hunter2\"}\n"), "c.yaml");
@@ -225,12 +227,12 @@ TEST(ConfigLoaderTest, LoadsFileFromDisk) {
 
 TEST(ConfigLoaderTest, ToPlannerOptionsCarriesPolicyScopeMatchAndFields) {
   ConfigFixture f;
-  ConfigLoad load = ParseConfig(
-      f.Valid("fields:\n  username: {column: login}\n  email: {column: mail}\n"
-              "  nickname: {column: nick}\n  update: [email, nickname]\n"
-              "match: {order: [username]}\nscope: {protected_users: [root, admin]}\n"
-              "policy: {create: false, deactivate: report, max_deactivations: 3}\n"),
-      "c.yaml");
+  ConfigLoad load =
+      ParseConfig(f.Valid("fields:\n  username: {column: login}\n  email: {column: mail}\n"
+                          "  nickname: {column: nick}\n  update: [email, nickname]\n"
+                          "match: {order: [username]}\nscope: {protected_users: [root, admin]}\n"
+                          "policy: {create: false, deactivate: report, max_deactivations: 3}\n"),
+                  "c.yaml");
   ASSERT_TRUE(load.ok()) << load.Report();
   PlannerOptions o = ToPlannerOptions(load.config);
   EXPECT_EQ(o.update_fields, (std::set<std::string>{"email", "nickname"}));

@@ -14,27 +14,29 @@ using testing::ConfigFixture;
 TEST(ConfigMalformedTest, ReportsEveryProblemOfABrokenFileWithLines) {
   ConfigFixture f;
   const std::string yaml =
-      "mattermost:\n"                                   // 1
-      "  url: https://chat.example.com\n"               // 2
-      "  timout: 30s\n"                                 // 3 unknown key
-      "  token: abc\n"                                  // 4 inline token
-      "  token_file: " + f.dir().File("missing") + "\n"  // 5 missing file
-      "  concurrency: lots\n"                           // 6 wrong type
-      "roster:\n"                                       // 7
-      "  source: ftp\n"                                 // 8 bad enum; roster.key missing
-      "schedule:\n"                                     // 9
-      "  interval: 15x\n"                               // 10 bad duration
-      "match:\n"                                        // 11
-      "  order: [auth_data]\n"                          // 12 rejected match key
-      "admin:\n"                                        // 13
-      "  listen: 0.0.0.0:9187\n"                        // 14 beyond loopback, no token
-      "logging: {level: loud}\n";                       // 15 bad enum
+      "mattermost:\n"                      // 1
+      "  url: https://chat.example.com\n"  // 2
+      "  timout: 30s\n"                    // 3 unknown key
+      "  token: abc\n"                     // 4 inline token
+      "  token_file: " +
+      f.dir().File("missing") +
+      "\n"                         // 5 missing file
+      "  concurrency: lots\n"      // 6 wrong type
+      "roster:\n"                  // 7
+      "  source: ftp\n"            // 8 bad enum; roster.key missing
+      "schedule:\n"                // 9
+      "  interval: 15x\n"          // 10 bad duration
+      "match:\n"                   // 11
+      "  order: [auth_data]\n"     // 12 rejected match key
+      "admin:\n"                   // 13
+      "  listen: 0.0.0.0:9187\n"   // 14 beyond loopback, no token
+      "logging: {level: loud}\n";  // 15 bad enum
   ConfigLoad load = ParseConfig(yaml, "config.yaml");
   EXPECT_FALSE(load.ok());
   const std::vector<std::pair<std::string, int>> expected = {
-      {"mattermost.timout", 3},  {"mattermost.token", 4}, {"mattermost.token_file", 5},
-      {"mattermost.concurrency", 6}, {"roster.source", 8}, {"roster.key", 7},
-      {"schedule.interval", 10}, {"match.order", 12},   {"admin.listen", 14},
+      {"mattermost.timout", 3},      {"mattermost.token", 4}, {"mattermost.token_file", 5},
+      {"mattermost.concurrency", 6}, {"roster.source", 8},    {"roster.key", 7},
+      {"schedule.interval", 10},     {"match.order", 12},     {"admin.listen", 14},
       {"logging.level", 15}};
   for (const auto& [path, line] : expected) {
     auto at = testing::ProblemsAt(load, path);

@@ -28,10 +28,13 @@ class ConfigFixture {
   std::string Valid(const std::string& extra = "") const {
     return "mattermost:\n"
            "  url: https://chat.example.com\n"
-           "  token_file: " + token_file_ + "\n"
+           "  token_file: " +
+           token_file_ +
+           "\n"
            "roster:\n"
            "  key: employee_id\n"
-           "  csv: {path: " + dir_.Write("roster.csv", "employee_id,email\n") + "}\n" + extra;
+           "  csv: {path: " +
+           dir_.Write("roster.csv", "employee_id,email\n") + "}\n" + extra;
   }
 
  private:

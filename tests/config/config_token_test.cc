@@ -73,10 +73,9 @@ TEST(ReadMattermostTokenTest, ErrorsNeverContainTheToken) {
 
 TEST(ConfigTokenTest, RefusesInlineTokenWithoutEchoingIt) {
   ConfigFixture f;
-  ConfigLoad load = ParseConfig(
-      "mattermost:\n  url: https://chat.example.com\n  token: " + std::string(kSecretToken) +
-          "\nroster: {key: id}\n",
-      "c.yaml");
+  ConfigLoad load = ParseConfig("mattermost:\n  url: https://chat.example.com\n  token: " +
+                                    std::string(kSecretToken) + "\nroster: {key: id}\n",
+                                "c.yaml");
   EXPECT_FALSE(load.ok());
   auto at = ProblemsAt(load, "mattermost.token");
   ASSERT_EQ(at.size(), 1u);
@@ -126,8 +125,8 @@ TEST(ConfigTokenTest, GroupReadableTokenFileIsAWarning) {
 }
 
 TEST(ConfigTokenTest, NeitherTokenFileNorTokenEnvIsAnError) {
-  ConfigLoad load = ParseConfig("mattermost: {url: https://c.example.com}\nroster: {key: id}\n",
-                                "c.yaml");
+  ConfigLoad load =
+      ParseConfig("mattermost: {url: https://c.example.com}\nroster: {key: id}\n", "c.yaml");
   EXPECT_FALSE(load.ok());
   EXPECT_EQ(ProblemsAt(load, "mattermost.token_file").size(), 1u);
 }

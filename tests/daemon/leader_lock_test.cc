@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace rostersync::daemon {
 namespace {
@@ -25,8 +27,12 @@ TEST(LeaderLockTest, OnlyOneInstanceHoldsThePostgresLockAndTheOtherTakesOver) {
   EXPECT_TRUE(first->TryAcquire());
   EXPECT_FALSE(second.TryAcquire());  // standby
   EXPECT_TRUE(first->TryAcquire());   // still the leader
-  first.reset();                      // its session closes: the lock is released
-  EXPECT_TRUE(second.TryAcquire());   // takes over
+  first.reset();  // its session closes: the server releases the lock as the backend exits
+  bool took_over = false;
+  for (int i = 0; i < 50 && !(took_over = second.TryAcquire()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(took_over);
 }
 
 TEST(LeaderLockTest, AnUnreachableDatabaseMeansStandbyNotACrash) {

@@ -152,13 +152,13 @@ TEST(PlannerPropertyTest, ApplyingAPlanThenPlanningAgainGivesNoChanges) {
     Plan first = c.w.Run();
     for (const Action& a : first.actions) ++seen[a.held ? -1 : static_cast<int>(a.type)];
     int next_id = 1;
-    c.w.ledger = ApplyPlan(first, &c.w.users, c.w.now, &next_id);
+    c.w.ledger = ApplyPlan(c.w.ledger, first, &c.w.users, c.w.now, &next_id);
     Plan second = c.w.Run();
     ASSERT_EQ(second.CountActive(), 0) << "seed " << seed << "\nfirst:\n"
                                        << Describe(first) << "second:\n"
                                        << Describe(second);
     // And a third cycle agrees with the second (no oscillation).
-    c.w.ledger = ApplyPlan(second, &c.w.users, c.w.now, &next_id);
+    c.w.ledger = ApplyPlan(c.w.ledger, second, &c.w.users, c.w.now, &next_id);
     ASSERT_EQ(c.w.Run().CountActive(), 0) << "seed " << seed;
   }
   for (int t = -1; t <= static_cast<int>(ActionType::kDeactivate); ++t) {

@@ -12,6 +12,7 @@ namespace {
 
 using testing_util::ApplyPlan;
 using testing_util::HasNotice;
+using testing_util::LedgerAfter;
 using testing_util::kDay;
 using testing_util::kNow;
 using testing_util::MakeRow;
@@ -209,7 +210,7 @@ TEST(PlannerTest, GraceDelaysDeactivationByCycles) {
     Plan plan = w.Run();
     EXPECT_TRUE(plan.actions.empty()) << "cycle " << cycle;
     EXPECT_EQ(plan.ledger_after.at("E1").absent_cycles, cycle);
-    w.ledger = plan.ledger_after;
+    w.ledger = LedgerAfter(w.ledger, plan);
     w.now += kDay;
   }
   Plan plan = w.Run();
@@ -226,7 +227,7 @@ TEST(PlannerTest, GraceByDurationCountsFromFirstAbsence) {
   w.options.policy.max_deactivations.value = 100;
   Plan first = w.Run();
   EXPECT_TRUE(first.actions.empty());
-  w.ledger = first.ledger_after;
+  w.ledger = LedgerAfter(w.ledger, first);
   w.now += 2 * kDay;
   EXPECT_TRUE(w.Run().actions.empty());
   w.now += kDay;

@@ -77,10 +77,18 @@ struct World {
   void Link(const std::string& key, const User& u) { ledger[key] = Known(key, u); }
 };
 
+// The ledger as the plan leaves it (the input ledger with the plan's delta merged).
+inline Ledger LedgerAfter(const Ledger& before, const Plan& plan) {
+  Ledger ledger = before;
+  MergeLedgerChanges(plan, &ledger);
+  return ledger;
+}
+
 // Applies the plan's non-held actions to `users` as the server would, and returns the ledger
-// the executor would persist (plan.ledger_after + RecordAppliedAction).
-inline Ledger ApplyPlan(const Plan& plan, std::vector<User>* users, int64_t now, int* next_id) {
-  Ledger ledger = plan.ledger_after;
+// the executor would persist (LedgerAfter + RecordAppliedAction).
+inline Ledger ApplyPlan(const Ledger& before, const Plan& plan, std::vector<User>* users,
+                        int64_t now, int* next_id) {
+  Ledger ledger = LedgerAfter(before, plan);
   std::map<std::string, std::string> created;  // key -> id
   auto find = [&](const std::string& id) -> User* {
     for (User& u : *users) {
