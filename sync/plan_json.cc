@@ -31,6 +31,18 @@ class Obj {
   bool first_ = true;
 };
 
+// "[a,b,...]" with each element written by write(item, &out).
+template <typename T, typename Fn>
+std::string ArrayJson(const std::vector<T>& items, Fn write) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    write(items[i], &out);
+  }
+  out += ']';
+  return out;
+}
+
 std::string MapJson(const StringMap& m) {
   std::string out;
   Obj o(&out);
@@ -114,17 +126,13 @@ std::string ActionToJson(const Action& a) {
   o.Str("user_id", a.user_id);
   o.Str("username", a.username);
   o.Str("email", a.email);
-  std::string changes = "[";
-  for (size_t i = 0; i < a.changes.size(); ++i) {
-    if (i) changes += ',';
-    Obj c(&changes);
-    c.Str("field", a.changes[i].field);
-    c.Str("from", a.changes[i].from);
-    c.Str("to", a.changes[i].to);
+  o.Raw("changes", ArrayJson(a.changes, [](const FieldChange& change, std::string* out) {
+    Obj c(out);
+    c.Str("field", change.field);
+    c.Str("from", change.from);
+    c.Str("to", change.to);
     c.Close();
-  }
-  changes += ']';
-  o.Raw("changes", changes);
+  }));
   o.Str("detail", a.detail);
   o.Bool("held", a.held);
   o.Str("held_reason", a.held_reason);
@@ -166,31 +174,19 @@ std::string PlanToJson(const Plan& plan) {
   o.Int("managed_users", plan.managed_users);
   o.Int("roster_rows", plan.roster_rows);
   o.Int("rejected_rows", plan.rejected_rows);
-  std::string actions = "[";
-  for (size_t i = 0; i < plan.actions.size(); ++i) {
-    if (i) actions += ',';
-    actions += ActionToJson(plan.actions[i]);
-  }
-  actions += ']';
-  o.Raw("actions", actions);
-  std::string holds = "[";
-  for (size_t i = 0; i < plan.holds.size(); ++i) {
-    if (i) holds += ',';
-    Obj h(&holds);
-    h.Str("guard", plan.holds[i].guard);
-    h.Int("count", plan.holds[i].count);
-    h.Str("message", plan.holds[i].message);
+  o.Raw("actions", ArrayJson(plan.actions, [](const Action& action, std::string* out) {
+    *out += ActionToJson(action);
+  }));
+  o.Raw("holds", ArrayJson(plan.holds, [](const Hold& hold, std::string* out) {
+    Obj h(out);
+    h.Str("guard", hold.guard);
+    h.Int("count", hold.count);
+    h.Str("message", hold.message);
     h.Close();
-  }
-  holds += ']';
-  o.Raw("holds", holds);
-  std::string notices = "[";
-  for (size_t i = 0; i < plan.notices.size(); ++i) {
-    if (i) notices += ',';
-    notices += JsonEscape(plan.notices[i]);
-  }
-  notices += ']';
-  o.Raw("notices", notices);
+  }));
+  o.Raw("notices", ArrayJson(plan.notices, [](const std::string& notice, std::string* out) {
+    *out += JsonEscape(notice);
+  }));
   o.Close();
   return out;
 }

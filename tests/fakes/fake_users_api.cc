@@ -1,5 +1,6 @@
 // FakeUsersApi: server rules from FACTS.md (see the header), enforced in memory.
 #include "tests/fakes/fake_users_api.h"
+#include "tests/fakes/fake_users_api_internal.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,15 +10,7 @@
 namespace rostersync::testing {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-Status Http(Status s, int code, const std::string& error_id) {
-  return s.WithHttp(code, "fake-req", error_id);
-}
+using fake_internal::Http;
 
 bool ValidUsername(const std::string& u) {
   static const std::set<std::string> kReserved{"all", "channel", "matterbot", "system"};

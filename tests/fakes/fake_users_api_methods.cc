@@ -3,19 +3,12 @@
 #include <cctype>
 
 #include "tests/fakes/fake_users_api.h"
+#include "tests/fakes/fake_users_api_internal.h"
 
 namespace rostersync::testing {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-Status Http(Status s, int code, const std::string& error_id) {
-  return s.WithHttp(code, "fake-req", error_id);
-}
+using fake_internal::Http;
 
 Status NotFoundUser(const std::string& what) {
   return Http(Status::NotFound("user " + what + " not found"), 404,
