@@ -123,7 +123,11 @@ def cmd_wrk_seconds(path):
 
 def cmd_bench_ms(path, prefix):
     with open(path) as f:
-        doc = json.load(f)
+        text = f.read()
+    try:  # a benchmark may print its own lines after the JSON document
+        doc = json.JSONDecoder().raw_decode(text[text.index("{"):])[0]
+    except ValueError:
+        doc = {}
     for b in doc.get("benchmarks", []):
         if b["name"].startswith(prefix) and b.get("run_type", "iteration") == "iteration":
             scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]

@@ -65,8 +65,9 @@ class Executor {
   Status ResolvePending();
 
   // Applies the plan's non-held actions (held ones get a "held" audit record). Actions of
-  // one person run in order; a failure skips that person's later actions only. Persists
-  // plan.ledger_after merged with what actually happened.
+  // one person run in order; a failure skips that person's later actions only. Persists the
+  // plan's ledger delta plus what actually happened (RecordAppliedAction per success); a
+  // failed action leaves its fields as they were. ledger_status says if persisting failed.
   ExecutionReport Apply(const Plan& plan);
 
  private:

@@ -15,8 +15,9 @@ struct LedgerEntry {
   std::string key;
   std::string user_id;
   // field -> value rostersync last set. Keys used: username, email, first_name, last_name,
-  // nickname, position, locale, roles, auth_service, auth_data, email_verified ("true"),
-  // active ("true"/"false"), password_reset_sent ("true").
+  // nickname, position, locale, roles, auth_service, auth_data, email_verified ("true";
+  // "false" after an email change), active ("true"/"false"), password_reset_sent ("true").
+  // What each action records: ActionSetValues (sync/plan.h).
   std::map<std::string, std::string> set_values;
   int64_t absent_since_ms = 0;  // 0 = present in the last roster
   int absent_cycles = 0;        // consecutive cycles absent

@@ -1,3 +1,4 @@
+// Value-type helpers of the core model: names, equality, counts and UTC date formatting.
 #include <ctime>
 #include <tuple>
 

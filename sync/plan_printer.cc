@@ -1,3 +1,4 @@
+// The text plan of SPEC.md: one line per action, "! held" lines, notices and the summary.
 #include "sync/plan_printer.h"
 
 #include <algorithm>

@@ -52,18 +52,14 @@ struct PlannerInput {
 Plan MakePlan(const PlannerInput& input, const PlannerOptions& options);
 
 // Restricts to one roster key (sync-user KEY): the plan for that person only, guards still
-// apply. plan.ledger_after differs from the input ledger in that key's entry at most.
+// apply. The ledger delta (plan.ledger_after / ledger_removed) names that key at most.
 Plan MakePlanForKey(const PlannerInput& input, const PlannerOptions& options,
                     const std::string& key);
 
-// What applying `action` successfully means for the ledger: records the values rostersync set
-// (set_values), sets entry->user_id to user_id when it is not empty (the created user's id).
-// Used by the executor after each applied action, and by tests that simulate a server.
-// Recorded keys: create -> username email first_name last_name nickname position locale
-// auth_service auth_data roles active; update -> each patched field (an email change erases
-// email_verified); auth -> auth_service auth_data; role/guest/promote -> roles;
-// verify_email -> email_verified=true; password_reset -> password_reset_sent=true;
-// deactivate/reactivate -> active=false/true.
+// What applying `action` successfully means for the ledger: stores ActionSetValues(action)
+// (sync/plan.h) in entry->set_values, sets entry->user_id to user_id when it is not empty
+// (the created user's id) and entry->key when unset. The executor calls it after each
+// applied action (and after resolving a crashed one); tests that simulate a server use it.
 void RecordAppliedAction(const Action& action, const std::string& user_id, LedgerEntry* entry);
 
 // "system_user system_admin" with any extra roles of `current` kept, for the wanted role

@@ -37,7 +37,7 @@ namespace planner_internal {
 void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry) {
   if (!opt_.policy.update) return;
   const std::string& key = row.key;
-  const std::string& service = user.auth_service == "email" ? "" : user.auth_service;
+  const std::string service(ServiceOf(user.auth_service));
   UserPatch patch;
   std::vector<FieldChange> changes;
   // In PatchField order.
@@ -137,7 +137,7 @@ bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, EntryDraft*
     }
     return false;
   }
-  if (in_scope_services_.count(want) == 0) {
+  if (!InScopeService(want)) {
     Notice(key, user.username + " (key=" + key + "): " + want +
                     " is not in scope.auth_services; auth method left alone");
     return false;

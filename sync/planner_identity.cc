@@ -49,10 +49,10 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
   for (const std::string& name : opt_.scope.protected_users) {
     if (EqualsIgnoreCase(name, user.username)) return "protected user " + user.username;
   }
-  std::string service = user.auth_service == "email" ? "" : user.auth_service;
-  if (in_scope_services_.count(service) == 0) {
-    return (service.empty() ? std::string("email") : service) + " user " + user.username +
-           " (auth service not in scope.auth_services)";
+  if (!InScopeService(user.auth_service)) {
+    std::string_view service = ServiceOf(user.auth_service);
+    return (service.empty() ? std::string("email") : std::string(service)) + " user " +
+           user.username + " (auth service not in scope.auth_services)";
   }
   if (!opt_.scope.manage_system_admins && HasWord(user.roles, "system_admin")) {
     return "system admin " + user.username + " (scope.manage_system_admins=false)";
@@ -60,11 +60,19 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
   return "";
 }
 
+bool PlanBuilder::InScopeService(std::string_view service) const {
+  if (service == "email") service = {};
+  for (const std::string& in_scope : in_scope_services_) {
+    if (in_scope == service) return true;
+  }
+  return false;
+}
+
 void PlanBuilder::IndexUsers() {
   by_id_.Reserve(users_.size());
   for (const User& user : users_) by_id_.Emplace(user.id, &user);
   for (const std::string& service : opt_.scope.auth_services) {
-    in_scope_services_.insert(service == "email" ? "" : service);
+    in_scope_services_.emplace_back(ServiceOf(service));
   }
 }
 

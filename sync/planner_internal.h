@@ -18,6 +18,10 @@ namespace rostersync {
 namespace planner_internal {
 
 std::string FullName(const std::string& first, const std::string& last);  // lowercased, "" if none
+// The auth service as the planner compares it: "email" and "" are both email/password.
+inline std::string_view ServiceOf(const std::string& auth_service) {
+  return auth_service == std::string_view("email") ? std::string_view() : auth_service;
+}
 
 // The profile fields PlanUpdate compares, in UserPatch order.
 enum PatchField { kUsername, kEmail, kFirstName, kLastName, kNickname, kPosition, kLocale,
@@ -163,7 +167,8 @@ class PlanBuilder {
   FlatIndex<const User*> by_username_;
   bool by_name_built_ = false;
   std::deque<std::string> lowered_;
-  std::unordered_set<std::string> in_scope_services_;
+  std::vector<std::string> in_scope_services_;  // "" for email; a handful, so a list
+  bool InScopeService(std::string_view service) const;  // "email" counts as ""
   // user id -> ledger key, for ledger entries whose account still exists.
   FlatIndex<std::string_view> claimed_;
   bool claimed_built_ = false;

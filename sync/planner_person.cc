@@ -110,7 +110,7 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
     Notice(key, key + " has auth_service " + service + " but no auth_data; not created");
     return;
   }
-  if (in_scope_services_.count(service) == 0) {
+  if (!InScopeService(service)) {
     Notice(key, key + " would sign in with " + service +
                     ", which is not in scope.auth_services; not created");
     return;

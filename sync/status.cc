@@ -1,3 +1,4 @@
+// Status: the names of the codes and the one-line rendering used in logs and audit records.
 #include "sync/status.h"
 
 namespace rostersync {

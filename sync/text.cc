@@ -1,3 +1,4 @@
+// ASCII case folding and word lists (sync/text.h).
 #include "sync/text.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// User, UserPatch and NewUser: role test and equality.
 #include "sync/user.h"
 
 #include <tuple>
