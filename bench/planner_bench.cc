@@ -78,7 +78,7 @@ void Generate(int n, Data* d) {
     e.set_values["email_verified"] = "true";
     e.set_values["active"] = "true";
     d->ledger.emplace_hint(d->ledger.end(), key, std::move(e));
-    int change = i % 400;  // 4 of every 400 people (1%) change
+    int change = i % 400;       // 4 of every 400 people (1%) change
     if (change == 1) continue;  // leaver: absent from the roster
     RosterEntry r;
     r.key = key;
@@ -126,7 +126,7 @@ void BM_MakePlan(benchmark::State& state) {
   state.counters["input_heap_MB"] = static_cast<double>(input_heap) / (1 << 20);
   state.counters["planner_heap_MB"] =
       static_cast<double>(heap::peak.load() - input_heap) / (1 << 20);  // planner's own peak
-  state.counters["peak_rss_MB"] = peak_kb / 1024.0;  // process, input included
+  state.counters["peak_rss_MB"] = peak_kb / 1024.0;                     // process, input included
 }
 // Reference: what a full copy of the ledger costs (Plan.ledger_after was one before it became
 // a delta).
@@ -142,7 +142,11 @@ BENCHMARK(BM_CopyLedger)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MakePlan)->Arg(100000)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_MakePlan)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 // One plan, for profilers: --benchmark_filter=BM_MakePlanOnce under perf or callgrind.
-BENCHMARK(BM_MakePlan)->Name("BM_MakePlanOnce")->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_MakePlan)
+    ->Name("BM_MakePlanOnce")
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace rostersync

@@ -41,13 +41,27 @@ std::map<std::string, std::string> ActionSetValues(const Action& a) {
       v["auth_service"] = a.auth_service;
       v["auth_data"] = a.auth_data;
       break;
-    case ActionType::kRole: v["roles"] = a.roles; break;
-    case ActionType::kGuest: v["roles"] = a.roles.empty() ? "system_guest" : a.roles; break;
-    case ActionType::kPromote: v["roles"] = a.roles.empty() ? "system_user" : a.roles; break;
-    case ActionType::kVerifyEmail: v["email_verified"] = "true"; break;
-    case ActionType::kPasswordReset: v["password_reset_sent"] = "true"; break;
-    case ActionType::kDeactivate: v["active"] = "false"; break;
-    case ActionType::kReactivate: v["active"] = "true"; break;
+    case ActionType::kRole:
+      v["roles"] = a.roles;
+      break;
+    case ActionType::kGuest:
+      v["roles"] = a.roles.empty() ? "system_guest" : a.roles;
+      break;
+    case ActionType::kPromote:
+      v["roles"] = a.roles.empty() ? "system_user" : a.roles;
+      break;
+    case ActionType::kVerifyEmail:
+      v["email_verified"] = "true";
+      break;
+    case ActionType::kPasswordReset:
+      v["password_reset_sent"] = "true";
+      break;
+    case ActionType::kDeactivate:
+      v["active"] = "false";
+      break;
+    case ActionType::kReactivate:
+      v["active"] = "true";
+      break;
   }
   return v;
 }

@@ -11,11 +11,11 @@ namespace rostersync {
 
 inline char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
-std::string Lower(std::string_view s);                  // ASCII letters lower-cased
-bool IsLower(std::string_view s);                       // no ASCII upper-case letter
+std::string Lower(std::string_view s);                          // ASCII letters lower-cased
+bool IsLower(std::string_view s);                               // no ASCII upper-case letter
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);  // ASCII case folded
-bool HasWord(std::string_view words, std::string_view word);     // "a b c" has "b"
-bool SameWords(std::string_view a, std::string_view b);  // same set of words, any order
+bool HasWord(std::string_view words, std::string_view word);    // "a b c" has "b"
+bool SameWords(std::string_view a, std::string_view b);         // same set of words, any order
 
 }  // namespace rostersync
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the reliability drills (scripts/drills/*). Sourced, not run.
 # Every drill: works in one mktemp dir, talks to loopback only, bounds every loop and wait,
 # kills every process it started on exit, and ends with one line
@@ -26,8 +27,7 @@ drill_cleanup() {
   done
   for pid in "${DRILL_PIDS[@]:-}"; do
     [ -n "$pid" ] || continue
-    local i
-    for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   if [ -n "${WORK:-}" ] && [ -d "$WORK" ]; then
@@ -84,8 +84,7 @@ start_emulator() {
   "$EMU" --port 0 --host 127.0.0.1 --admin-token "$ADMIN_TOKEN" "$@" >"$out" 2>"$WORK/emu.err" &
   EMU_PID=$!
   DRILL_PIDS+=("$EMU_PID")
-  local i
-  for i in $(seq 1 300); do
+  for _ in $(seq 1 300); do
     if grep -q 'listening on' "$out" 2>/dev/null; then
       EMU_URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$out" | head -1)"
       [ -n "$EMU_URL" ] && return 0
@@ -119,8 +118,7 @@ forget_pid() {
 # stop_emulator: SIGTERM (then SIGKILL after 5 s) the emulator started last.
 stop_emulator() {
   kill -TERM "$EMU_PID" 2>/dev/null
-  local i
-  for i in $(seq 1 50); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 50); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$EMU_PID" 2>/dev/null
   wait "$EMU_PID" 2>/dev/null
   forget_pid "$EMU_PID"

@@ -126,7 +126,7 @@ TEST_F(ApplyThenPlanTest, PlansNothingAfterApplyingEveryActionType) {
   migrate.auth_data = "cn=migrant";
   roster_.entries.push_back(migrate);
   Link("E06", Seed("migrant"));
-  Link("E07", Seed("leaver"));  // deactivate: absent from the roster
+  Link("E07", Seed("leaver"));                        // deactivate: absent from the roster
   roster_.entries.push_back(Row("E08", "returner"));  // reactivate
   Link("E08", Seed("returner", "system_user", false), "false");
   RosterEntry renamed = Row("E09", "mover");  // update, then verify_email for the new email
@@ -154,7 +154,8 @@ TEST_F(ApplyThenPlanTest, PlansNothingAfterApplyingEveryActionType) {
   }
   for (int t = 0; t <= static_cast<int>(ActionType::kDeactivate); ++t) {
     EXPECT_EQ(planned.count(static_cast<ActionType>(t)), 1u)
-        << ActionName(static_cast<ActionType>(t)) << " not planned:\n" << Describe(first);
+        << ActionName(static_cast<ActionType>(t)) << " not planned:\n"
+        << Describe(first);
   }
   ExecutionReport report = Apply(first);
   ASSERT_EQ(report.failed, 0);
