@@ -24,7 +24,9 @@ std::map<std::string, std::string> ActionSetValues(const Action& a) {
       v["auth_data"] = n.auth_data;
       v["roles"] = "system_user";  // what POST /users gives; a role/guest action follows
       v["active"] = "true";
-      if (n.email_verified.value_or(false)) v["email_verified"] = "true";
+      // A new email-login account starts unverified; the verify_email action that follows
+      // records "true". Only accounts with this record are ever verified later.
+      v["email_verified"] = n.email_verified.value_or(false) ? "true" : "false";
       break;
     }
     case ActionType::kUpdate:

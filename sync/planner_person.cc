@@ -236,11 +236,13 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
   PlanRoles(row, user);
   std::string final_service = auth_planned ? row.auth_service : user.auth_service;
   if (opt_.policy.verify_email && (final_service.empty() || final_service == "email")) {
+    // Verify only what rostersync made unverified: its own create or email change (the
+    // ledger says "false"). An adopted account's state is unknown (lists omit
+    // email_verified) and is not ours to change, so it is left alone.
     const auto& set = entry->get().set_values;
     auto rec = set.find("email_verified");
-    bool verified = !email_changed && ((rec != set.end() && rec->second == "true") ||
-                                       user.email_verified.value_or(false));
-    if (!verified) {
+    bool ours_unverified = rec != set.end() && rec->second == "false";
+    if (email_changed || (ours_unverified && !user.email_verified.value_or(false))) {
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
       if (email_changed) verify.email = row.email;
     }

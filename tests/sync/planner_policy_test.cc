@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/plan_printer.h"
+
 #include <random>
 
 #include "tests/sync/planner_test_util.h"
@@ -114,17 +116,31 @@ TEST(PlannerTest, MigratesAuthMethodAndComparesAuthDataWithLedger) {
   EXPECT_TRUE(w.Run().actions.empty());
 }
 
-TEST(PlannerTest, VerifiesEmailOnlyWhenLedgerHasNoRecord) {
+TEST(PlannerTest, VerifiesEmailOnlyWhereRostersyncLeftItUnverified) {
   World w;
   User u = MakeUser("u1", "jdoe");
   w.users = {u};
   w.Link("E1", u);
   w.roster.entries = {MakeRow("E1", "jdoe")};
   EXPECT_TRUE(w.Run().actions.empty());
+  // No record: an account rostersync did not create; its state is unknown and not ours.
   w.ledger["E1"].set_values.erase("email_verified");
+  EXPECT_TRUE(w.Run().actions.empty());
+  // Our create or email change left it unverified (e.g. the verify failed last cycle).
+  w.ledger["E1"].set_values["email_verified"] = "false";
   EXPECT_EQ(Types(w.Run()), (std::vector<ActionType>{ActionType::kVerifyEmail}));
   w.options.policy.verify_email = false;
   EXPECT_TRUE(w.Run().actions.empty());
+}
+
+TEST(PlannerTest, AdoptingAnExistingAccountDoesNotVerifyItsEmail) {
+  World w;
+  w.users = {MakeUser("u1", "jdoe")};
+  w.roster.entries = {MakeRow("E1", "jdoe")};
+  Plan plan = w.Run();
+  EXPECT_TRUE(plan.actions.empty()) << FormatPlanText(plan, false);
+  ASSERT_EQ(plan.ledger_after.count("E1"), 1u);
+  EXPECT_EQ(plan.ledger_after.at("E1").user_id, "u1");
 }
 
 TEST(PlannerTest, SsoUsernameChangeIsReportedOnceNotPatched) {
