@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/client.h"
+#include "tests/api/client_test_util.h"
 #include "tests/api/test_server.h"
 
 namespace rostersync::api {
@@ -16,38 +17,7 @@ using rostersync::testing::Reply;
 using rostersync::testing::Request;
 using rostersync::testing::ScriptedServer;
 using rostersync::testing::UserJson;
-
-constexpr char kToken[] = "sekret-token-9f8e7d6c5b4a";
-
-ClientOptions Options(const ScriptedServer& server) {
-  ClientOptions o;
-  o.url = server.url();
-  o.token = kToken;
-  o.timeout_ms = 2000;
-  o.base_delay_ms = 1;
-  o.max_delay_ms = 20;
-  o.max_attempts = 3;
-  o.concurrency = 4;
-  return o;
-}
-
-std::unique_ptr<Client> MakeClient(const ClientOptions& o) {
-  auto client = Client::Create(o);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
-}
-
-Reply Json(int status, std::string body) {
-  Reply r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-Reply AppError(int status, const std::string& id) {
-  return Json(status, R"({"id":")" + id + R"(","message":"nope","detailed_error":"",)" +
-                          R"("request_id":"req-123","status_code":)" + std::to_string(status) + "}");
-}
+using namespace rostersync::api::testing;  // NOLINT: test helpers
 
 TEST(ClientTest, PatchSendsOnlyTheFieldsThatAreSet) {
   ScriptedServer server([&](const Request&) { return Json(200, UserJson("u1", "alice")); });

@@ -8,6 +8,7 @@
 
 #include "api/api_observer.h"
 #include "api/client.h"
+#include "tests/api/client_test_util.h"
 #include "tests/api/test_server.h"
 
 namespace rostersync::api {
@@ -17,8 +18,7 @@ using rostersync::testing::Reply;
 using rostersync::testing::Request;
 using rostersync::testing::ScriptedServer;
 using rostersync::testing::UserJson;
-
-constexpr char kToken[] = "sekret-token-9f8e7d6c5b4a";
+using namespace rostersync::api::testing;  // NOLINT: test helpers
 
 class CountingObserver : public ApiObserver {
  public:
@@ -34,36 +34,6 @@ class CountingObserver : public ApiObserver {
   std::vector<int> statuses;
   std::atomic<int> rate_limited{0};
 };
-
-ClientOptions Options(const ScriptedServer& server) {
-  ClientOptions o;
-  o.url = server.url();
-  o.token = kToken;
-  o.timeout_ms = 2000;
-  o.base_delay_ms = 1;
-  o.max_delay_ms = 20;
-  o.max_attempts = 3;
-  o.concurrency = 4;
-  return o;
-}
-
-std::unique_ptr<Client> MakeClient(const ClientOptions& o) {
-  auto client = Client::Create(o);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
-}
-
-Reply Json(int status, std::string body) {
-  Reply r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-Reply AppError(int status, const std::string& id) {
-  return Json(status, R"({"id":")" + id + R"(","message":"nope","detailed_error":"",)" +
-                          R"("request_id":"req-123","status_code":)" + std::to_string(status) + "}");
-}
 
 TEST(ClientTest, MapsHttpStatusesToStatusKinds) {
   struct Case { int http; std::string id; Status::Code code; };
