@@ -181,13 +181,15 @@ Status Client::UpdateUserRoles(const std::string& user_id, const std::string& ro
 
 Status Client::DemoteUserToGuest(const std::string& user_id) {
   return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/demote",
-                            "/api/v4/users/{user_id}/demote")
+                            "/api/v4/users/{user_id}/demote", "",
+                            /*read_only_post=*/true)  // a repeat answers 501 "already guest"
       .status();
 }
 
 Status Client::PromoteGuestToUser(const std::string& user_id) {
   return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/promote",
-                            "/api/v4/users/{user_id}/promote")
+                            "/api/v4/users/{user_id}/promote", "",
+                            /*read_only_post=*/true)  // a repeat answers 501 "already user"
       .status();
 }
 

@@ -161,8 +161,8 @@ class Client : public rostersync::UsersApi {
  private:
   explicit Client(std::unique_ptr<Transport> transport);
 
-  // One request; see transport.h. `read_only_post` lets a POST that changes nothing be
-  // retried like a GET.
+  // One request; see transport.h. `read_only_post` lets a POST whose repeat is harmless
+  // (a pure read or an idempotent action) be retried like a GET.
   Result<HttpResponse> Call(const std::string& method, const std::string& path,
                             const std::string& route, const std::string& json_body = "",
                             bool read_only_post = false);

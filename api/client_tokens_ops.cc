@@ -75,12 +75,14 @@ Result<std::vector<Session>> Client::GetSessions(const std::string& user_id) {
 Result<StatusOK> Client::RevokeSession(const std::string& user_id, const std::string& session_id) {
   return CallJson<StatusOK>("POST", UserPath(user_id, "/sessions/revoke"),
                             kUsers + "/{user_id}/sessions/revoke",
-                            EncodeStringFields({{"session_id", session_id}}));
+                            EncodeStringFields({{"session_id", session_id}}),
+                            /*read_only_post=*/true);  // revoking twice is harmless
 }
 
 Result<StatusOK> Client::RevokeAllSessions(const std::string& user_id) {
   return CallJson<StatusOK>("POST", UserPath(user_id, "/sessions/revoke/all"),
-                            kUsers + "/{user_id}/sessions/revoke/all");
+                            kUsers + "/{user_id}/sessions/revoke/all", "",
+                            /*read_only_post=*/true);  // revoking twice is harmless
 }
 
 Status Client::RevokeSessionsFromAllUsers() {
@@ -139,7 +141,8 @@ Result<StatusOK> Client::EnableUserAccessToken(const std::string& token_id) {
 
 Result<StatusOK> Client::RevokeUserAccessTokenById(const std::string& token_id) {
   return CallJson<StatusOK>("POST", kUsers + "/tokens/revoke", kUsers + "/tokens/revoke",
-                            EncodeStringFields({{"token_id", token_id}}));
+                            EncodeStringFields({{"token_id", token_id}}),
+                            /*read_only_post=*/true);  // revoking twice is harmless
 }
 
 }  // namespace rostersync::api

@@ -117,7 +117,8 @@ Status Client::MigrateAuthToSaml(const std::string& from, const StringMap& match
 
 Result<User> Client::VerifyUserEmailWithoutToken(const std::string& user_id) {
   return CallJson<User>("POST", UserPath(user_id, "/email/verify/member"),
-                        kUsers + "/{user_id}/email/verify/member");
+                        kUsers + "/{user_id}/email/verify/member", "",
+                        /*read_only_post=*/true);  // verifying twice is harmless
 }
 
 Result<StatusOK> Client::VerifyUserEmailWithToken(const std::string& token) {

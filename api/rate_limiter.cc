@@ -45,27 +45,50 @@ RateLimiter::Clock::time_point RateLimiter::NextStart() const {
 }
 
 void RateLimiter::Observe(int64_t limit, int64_t remaining, int64_t reset_seconds) {
+  ObserveAt(limit, remaining, reset_seconds, Clock::now());
+}
+
+void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seconds,
+                            Clock::time_point at) {
   if (remaining < 0) return;
   std::lock_guard<std::mutex> lock(mu_);
-  if (remaining > low_water_) {
+  // Learn: between two answers the bucket went from last_remaining_ to remaining while at
+  // least one request was spent, so at least (remaining - last_remaining_ + 1) tokens came
+  // back in that time. That bounds the time per token from above (more requests in flight
+  // only make the true refill larger). Reset is whole seconds, too coarse for small bursts.
+  if (last_remaining_ >= 0 && at > last_seen_) {
+    const int64_t refilled = remaining - last_remaining_ + 1;
+    if (refilled >= 1) {
+      const auto bound = duration_cast<microseconds>(at - last_seen_) / refilled;
+      if (bound.count() > 0 && (token_time_.count() == 0 || bound < token_time_)) {
+        token_time_ = bound;
+      }
+    }
+  }
+  last_seen_ = at;
+  last_remaining_ = remaining;
+  // Pace only when Remaining is low: below the requests that may be in flight, and below half
+  // the server's bucket, so a small burst (X-Ratelimit-Limit 6) is still used.
+  int64_t low = low_water_;
+  if (limit > 1) low = std::min<int64_t>(low, (limit - 1) / 2);
+  if (remaining > low) {
     pace_interval_ = microseconds(0);
     return;
   }
-  // The server refills (limit - remaining) tokens in about reset_seconds, so it grants
-  // roughly that many per second; spacing starts that far apart keeps the bucket from
-  // emptying. Without a usable estimate, fall back to one request per second.
-  double per_second = 1.0;
+  // The server refills (limit - remaining) tokens in at most reset_seconds (rounded up),
+  // so one token takes at most reset/(limit - remaining). Without a usable estimate, 1/s.
+  microseconds per_token = microseconds(1000000);
   if (limit > remaining && reset_seconds > 0) {
-    per_second = static_cast<double>(limit - remaining) / static_cast<double>(reset_seconds);
+    per_token = microseconds(reset_seconds * 1000000 / (limit - remaining));
   }
-  // Reset is rounded up to whole seconds, so this errs on the slow side.
-  per_second = std::max(per_second, 0.5);
-  pace_interval_ = microseconds(static_cast<int64_t>(1e6 / per_second));
+  if (token_time_.count() > 0) per_token = std::min(per_token, token_time_);
+  pace_interval_ = std::min(per_token, microseconds(2000000));  // never slower than 0.5/s
 }
 
 void RateLimiter::PauseFor(milliseconds delay) {
   std::lock_guard<std::mutex> lock(mu_);
   pause_until_ = std::max(pause_until_, Clock::now() + delay);
+  token_time_ = microseconds(0);  // a 429: what was learned was too optimistic; relearn
 }
 
 microseconds RateLimiter::pace_interval() const {

@@ -28,7 +28,11 @@ class RateLimiter {
 
   // Feeds the X-Ratelimit-Limit/Remaining/Reset values of an answer; -1 = header absent.
   // Reset is seconds until the server's bucket is full again (FACTS.md).
+  // Paces only once Remaining is low, spacing starts by the best known time per server token:
+  // the header bound reset/(limit-remaining), tightened by the refill seen between answers.
   void Observe(int64_t limit, int64_t remaining, int64_t reset_seconds);
+  // Same, with the time the answer arrived (tests drive a simulated clock through this).
+  void ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seconds, Clock::time_point at);
   // Every request (from any thread) waits until now + delay. Used after a 429.
   void PauseFor(std::chrono::milliseconds delay);
 
@@ -46,6 +50,10 @@ class RateLimiter {
   Clock::time_point next_paced_{};   // server pacing: earliest next start
   Clock::time_point pause_until_{};  // after a 429
   std::chrono::microseconds pace_interval_{0};
+  // Learned upper bound on the server's time per token (0 = none yet), and the last answer.
+  std::chrono::microseconds token_time_{0};
+  Clock::time_point last_seen_{};
+  int64_t last_remaining_ = -1;
 };
 
 }  // namespace rostersync::api

@@ -22,7 +22,9 @@ struct HttpRequest {
   std::string accept = "application/json";
   std::string if_none_match;  // ETag to revalidate
   // GET/PUT/DELETE are always retried on 5xx/reset/timeout. A POST is retried only when
-  // it is a pure read (users/ids, search...) and the op says so.
+  // repeating it is harmless and the op says so: a pure read (users/ids, usernames,
+  // search) or an idempotent action (verify email, revoke sessions/tokens, demote/promote).
+  // POST /users (create) never sets it.
   bool post_is_read_only = false;
 };
 

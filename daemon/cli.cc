@@ -73,6 +73,7 @@ const std::vector<CommandSpec>& Commands() {
        "Prints audit records from the state store, oldest first.",
        {{"--since", "DURATION", "only records newer than this (90s, 15m, 2h, 3d)"},
         {"--user", "NAME", "only records of this username or roster key"},
+        {"--limit", "N", "print at most the N newest records (default: all in the window)"},
         {"--json", nullptr, "print the records as JSON lines"}}},
       {"demo",
        "",

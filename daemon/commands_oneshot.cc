@@ -1,8 +1,11 @@
 // check-config, plan, sync, sync-user, status, audit, version.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "config/config_loader.h"
 #include "daemon/commands.h"
@@ -166,6 +169,20 @@ int CmdAudit(const CommandLine& cl) {
     query.since_ms = SystemClock().NowMs() - *ms;
   }
   query.username = cl.Get("--user");
+  query.limit = 0;  // all records in the --since window unless --limit says otherwise
+  if (cl.Has("--limit")) {
+    const std::string text = cl.Get("--limit");
+    char* end = nullptr;
+    errno = 0;
+    long long n = text.empty() ? -1 : std::strtoll(text.c_str(), &end, 10);
+    if (n <= 0 || errno != 0 || *end != '\0' || n > std::numeric_limits<int>::max()) {
+      PrintError(cl.command, Status::Invalid("--limit: '" + text +
+                                                     "' is not a positive whole number of "
+                                                     "records (e.g. --limit 5000)"));
+      return kExitError;
+    }
+    query.limit = static_cast<int>(n);
+  }
   Result<std::unique_ptr<StateStore>> store = OpenStore(*config);
   if (!store.ok()) {
     PrintError(cl.command, store.status());

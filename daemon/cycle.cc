@@ -58,6 +58,7 @@ void CycleRunner::Finish(CycleResult* r, const CycleRequest& request) const {
   if (r->planned) {
     outcome.active_changes = r->plan.CountActive();
     outcome.held = r->plan.CountHeld();
+    outcome.holds = static_cast<int>(r->plan.holds.size());
   }
   if (r->applied) {
     outcome.failed = r->report.failed;

@@ -18,10 +18,13 @@ struct CycleOutcome {
   int active_changes = 0;  // planned actions that are not held
   int failed = 0;          // applied actions that failed
   int held = 0;            // actions a guard held back
+  int holds = 0;           // guards that held (Plan::holds); an untrusted roster holds even
+                           // when it held no action, and that still exits 4
 };
 
-// error -> 1. plan: 0, or with --detailed-exitcode 4 if a guard held something, else 2 if
-// there are changes. sync: 3 if any action failed, else 4 if any was held, else 0.
+// error -> 1. plan: 0, or with --detailed-exitcode 4 if a guard held something (an action or
+// a hold with no action, e.g. an untrusted roster), else 2 if there are changes. sync: 3 if
+// any action failed, else 4 if anything was held, else 0.
 int ExitCodeFor(const CycleOutcome& outcome);
 
 // "ok", "partial", "held", "failed": the RunRecord.result / metric label for an exit code.

@@ -1,4 +1,6 @@
 // MapRoster: raw rows -> validated RosterEntry values; duplicates in roster_duplicates.cc.
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "roster/field_mapping.h"
@@ -48,6 +50,22 @@ bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
   return false;
 }
 
+// Why a table with no header at all (an empty file) cannot be trusted, naming the file and
+// what to do rather than a missing key column. Stats the file only to tell 0 bytes from blanks.
+std::string EmptyTableReason(const std::string& origin) {
+  const bool is_file = !origin.empty() && origin.compare(0, 4, "sql:") != 0;
+  if (!is_file) return "the roster query returned no columns; check roster.sql.query";
+  const std::string name = std::filesystem::path(origin).filename().string();
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(origin, ec);
+  const std::string todo = "the HR export wrote no header and no rows; check the job that writes " +
+                           origin + " (or roster.csv.path), then run again";
+  if (!ec && bytes > 0) {
+    return name + " is empty (" + std::to_string(bytes) + " bytes, no header line): " + todo;
+  }
+  return name + " is empty (0 bytes): " + todo;
+}
+
 // The shared body of both MapRoster forms. When `owned` is given (the same table), each
 // row's cells are released once mapped, so the table and the roster are never both whole
 // in memory.
@@ -66,7 +84,9 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     if (text::EqualsIgnoreCase(table.columns[i], text::Trim(key_column))) key_index = static_cast<int>(i);
   }
   std::vector<std::string> fatal = mapper.problems();
-  if (key_index < 0) {
+  if (table.columns.empty() && table.rows.empty() && table.errors.empty()) {
+    fatal = {EmptyTableReason(table.origin)};  // not "key column ... not in the header"
+  } else if (key_index < 0) {
     fatal.insert(fatal.begin(), "key column '" + key_column +
                                     "' (roster.key) is not in the roster header; fix the "
                                     "export or roster.key");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "state/audit_json.h"
 
@@ -363,7 +364,8 @@ Result<std::vector<AuditRecord>> SqlStateStore::QueryAudit(const AuditQuery& q) 
   Status s = Transaction("querying the audit trail", [&] {
     std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit WHERE ts_ms >= ?";
     Poco::Int64 since = q.since_ms;
-    int limit = std::max(q.limit, 0);
+    // limit <= 0 means no limit (`rostersync audit` without --limit).
+    int limit = q.limit > 0 ? q.limit : std::numeric_limits<int>::max();
     RecordSet rs = q.username.empty()
         ? Select(*session_, Sql(sql + " ORDER BY id DESC LIMIT ?"), since, limit)
         : Select(*session_,

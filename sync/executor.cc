@@ -66,13 +66,16 @@ void Executor::Progress() {
   if (options_.on_progress) options_.on_progress(done_, total_);
 }
 
-Result<User> Executor::FindCreated(const std::string& username, const std::string& email) {
+Result<User> Executor::FindCreated(const std::string& username, const std::string& email,
+                                   bool* nobody_holds_it) {
+  if (nobody_holds_it != nullptr) *nobody_holds_it = false;
   auto by_name = api_.GetUserByUsername(Lower(username));
   if (by_name.ok() && EqualsIgnoreCase(by_name->email, email)) return by_name;
   if (!by_name.ok() && !by_name.status().IsNotFound()) return by_name.status();
   auto by_email = api_.GetUserByEmail(Lower(email));
   if (by_email.ok() && EqualsIgnoreCase(by_email->username, username)) return by_email;
   if (!by_email.ok() && !by_email.status().IsNotFound()) return by_email.status();
+  if (nobody_holds_it != nullptr) *nobody_holds_it = !by_name.ok() && !by_email.ok();
   return Status::NotFound("no account with username " + username + " and email " + email);
 }
 
@@ -89,27 +92,39 @@ Status Executor::Send(const Action& a, std::string* user_id, std::vector<FieldCh
       if (user.auth_service.empty() && user.password.empty()) {
         user.password = options_.password_generator();
       }
-      auto created = api_.CreateUser(user);
-      if (created.ok()) {
-        *user_id = created->id;
-        return Status::Ok();
+      // A 5xx answer or a lost answer may hide an applied create: look it up, adopt it if it
+      // exists, and only when it provably does not (NotFound by username and by email) send
+      // the create once more. Bounded to one extra attempt; never a duplicate.
+      constexpr int kMaxCreateAttempts = 2;
+      Status last;
+      for (int attempt = 1; attempt <= kMaxCreateAttempts; ++attempt) {
+        auto created = api_.CreateUser(user);
+        if (created.ok()) {
+          *user_id = created->id;
+          if (attempt > 1) *note = "created on the second attempt; no account after the first";
+          return Status::Ok();
+        }
+        last = created.status();
+        const bool retryable =
+            last.code() == Status::Code::kTransient || last.IsOutcomeUnknown();
+        if (!retryable) return last;
+        bool nobody_holds_it = false;
+        auto found = FindCreated(user.username, user.email, &nobody_holds_it);
+        if (found.ok()) {
+          *user_id = found->id;
+          *note = "create answer lost; the account exists and was adopted";
+          return Status::Ok();
+        }
+        if (!found.status().IsNotFound()) {
+          return found.status().Annotate("create of " + user.username + " may have happened");
+        }
+        if (!nobody_holds_it) break;  // someone else holds the name or email: do not resend
       }
-      if (!created.status().IsOutcomeUnknown()) return created.status();
-      // The request may have reached the server: look before anyone retries it.
-      auto found = FindCreated(user.username, user.email);
-      if (found.ok()) {
-        *user_id = found->id;
-        *note = "create answer lost; the account exists and was adopted";
-        return Status::Ok();
-      }
-      if (found.status().IsNotFound()) {
-        Status s = Status::OutcomeUnknown("create of " + user.username +
-                                          ": no answer and no such account; the next cycle "
-                                          "retries");
-        const Status& orig = created.status();
-        return s.WithHttp(orig.http_status(), orig.request_id(), orig.error_id());
-      }
-      return found.status().Annotate("create of " + user.username + " may have happened");
+      if (!last.IsOutcomeUnknown()) return last;
+      Status s = Status::OutcomeUnknown("create of " + user.username +
+                                        ": no answer and no such account; the next cycle "
+                                        "retries");
+      return s.WithHttp(last.http_status(), last.request_id(), last.error_id());
     }
     case ActionType::kUpdate: {
       auto patched = api_.PatchUser(id, a.patch);

@@ -78,7 +78,10 @@ class Executor {
               std::string* note);
   // Looks up an account a create may have made: by username (email must match too), then
   // by email (username must match). NotFound when no such account exists.
-  Result<User> FindCreated(const std::string& username, const std::string& email);
+  // `nobody_holds_it` (optional) is set true only when both the username and the email lookups
+  // answered NotFound, so a repeated create cannot collide with or duplicate any account.
+  Result<User> FindCreated(const std::string& username, const std::string& email,
+                           bool* nobody_holds_it = nullptr);
   Status ResolveOne(const JournalEntry& entry, Ledger* ledger);
   void VerifyPerson(const std::vector<const ActionOutcome*>& done);
   void Progress();

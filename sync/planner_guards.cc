@@ -150,14 +150,21 @@ void PlanBuilder::ApplyGuards() {
           "is one person, or use --force if they are two"});
     }
   }
-  if (untrusted_count > 0) {
+  // An untrusted roster always shows as a hold (and exit 4), even when it planned no
+  // deactivation: rejected people are protected, so "No changes." would hide the bad input.
+  if (!roster_.trusted) {
     if (force) {
       Notice("", "--force: deactivations from an untrusted roster not held: " + untrusted_why);
-    } else {
+    } else if (untrusted_count > 0) {
       holds_.push_back(rostersync::Hold{
           kGuardUntrusted, untrusted_count,
           std::to_string(untrusted_count) + " deactivation" + (untrusted_count == 1 ? "" : "s") +
               " held: roster not trusted (" + untrusted_why + ")"});
+    } else {
+      holds_.push_back(rostersync::Hold{
+          kGuardUntrusted, 0,
+          "roster not trusted (" + untrusted_why +
+              "): no deactivation is planned, and none will be until the roster is fixed"});
     }
   }
   if (exceeded) {

@@ -33,6 +33,47 @@ TEST(RateLimiterTest, PacesOnlyWhenRemainingRunsLow) {
   EXPECT_EQ(limiter.pace_interval().count(), 0);
 }
 
+// A simulated server (GCRA like the real one: X-Ratelimit-Limit = burst + 1, Reset = whole
+// seconds until full) at 30/s with burst 5, and one client that starts each request when
+// the limiter's pacing allows. Virtual time: nothing sleeps, nothing is timed.
+TEST(RateLimiterTest, SmallServerBurstIsPacedNearTheServerRateNotOnePerSecond) {
+  const double server_rate = 30;
+  const int burst = 5;
+  const auto start = RateLimiter::Clock::now();
+  RateLimiter limiter(0, 1, /*low_water=*/6);  // concurrency 4 + 2, no client bucket
+  double tokens = burst;
+  double now_s = 0;
+  double last_s = 0;
+  int refused = 0;
+  const int kRequests = 300;
+  for (int i = 0; i < kRequests; ++i) {
+    tokens = std::min<double>(burst, tokens + server_rate * (now_s - last_s));
+    last_s = now_s;
+    const bool ok = tokens >= 1;
+    if (ok) tokens -= 1; else ++refused;
+    const int remaining = static_cast<int>(tokens);
+    const int reset = static_cast<int>(std::ceil((burst - tokens) / server_rate));
+    const auto at = start + std::chrono::microseconds(static_cast<int64_t>(now_s * 1e6));
+    limiter.ObserveAt(burst + 1, remaining, reset, at);
+    // Next start: paced interval, or 1 ms of latency when unpaced.
+    const double gap = std::max(limiter.pace_interval().count() / 1e6, 0.001);
+    now_s += ok ? gap : 1.0;  // a 429 costs its Retry-After of 1 s
+  }
+  const double achieved = kRequests / now_s;
+  // The old pacing (reset/(limit - remaining) whenever remaining <= 6) managed ~1/s here.
+  EXPECT_GT(achieved, server_rate / 2) << "achieved " << achieved << "/s";
+  EXPECT_LE(refused, kRequests / 20) << "achieved " << achieved << "/s";
+}
+
+TEST(RateLimiterTest, LargeServerBurstIsNotPacedWhileRemainingIsHigh) {
+  RateLimiter limiter(0, 1, 6);
+  limiter.Observe(101, 40, 2);
+  EXPECT_EQ(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 1, 5);  // 5 s to refill 100: 50 ms per token at most
+  EXPECT_GT(limiter.pace_interval().count(), 0);
+  EXPECT_LE(limiter.pace_interval().count(), 50000);
+}
+
 TEST(RateLimiterTest, PauseDelaysEveryone) {
   RateLimiter limiter(0, 0, 5);
   limiter.PauseFor(std::chrono::milliseconds(100000));

@@ -40,6 +40,21 @@ TEST(ExitCodesTest, SyncIsThreeWhenActionsFailedBeforeHeld) {
   EXPECT_EQ(ExitCodeFor(Outcome(false, false, 3, 0, 0)), 0);
 }
 
+// An untrusted roster that held no action still carries a hold: plan and sync exit 4.
+TEST(ExitCodesTest, AHoldWithoutHeldActionsIsFour) {
+  CycleOutcome sync = Outcome(false, false, 0, 0, 0);
+  sync.holds = 1;
+  EXPECT_EQ(ExitCodeFor(sync), 4);
+  CycleOutcome plan = Outcome(true, true, 2, 0, 0);
+  plan.holds = 1;
+  EXPECT_EQ(ExitCodeFor(plan), 4);
+  plan.detailed = false;
+  EXPECT_EQ(ExitCodeFor(plan), 0);
+  CycleOutcome failed = Outcome(false, false, 2, 1, 0);
+  failed.holds = 1;
+  EXPECT_EQ(ExitCodeFor(failed), 3);
+}
+
 TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
   EXPECT_STREQ(ResultLabel(0), "ok");
   EXPECT_STREQ(ResultLabel(1), "failed");

@@ -73,7 +73,11 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception&) {
       req.path = request.getURI();
     }
-    Poco::StreamCopier::copyToString(request.stream(), req.body);
+    // No Content-Length and no chunked encoding means no body (RFC 9112 6.3): reading the
+    // stream would wait for a close that a keep-alive client never sends.
+    if (request.hasContentLength() || request.getChunkedTransferEncoding()) {
+      Poco::StreamCopier::copyToString(request.stream(), req.body);
+    }
     req.token = BearerToken(request);
     req.if_none_match = request.get("If-None-Match", "");
 

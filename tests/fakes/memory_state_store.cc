@@ -99,7 +99,7 @@ Result<std::vector<AuditRecord>> MemoryStateStore::QueryAudit(const AuditQuery& 
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<AuditRecord> out;
   for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
-    if (static_cast<int>(out.size()) >= query.limit) break;
+    if (query.limit > 0 && static_cast<int>(out.size()) >= query.limit) break;  // <= 0: all
     if (it->ts_ms < query.since_ms) continue;
     if (!query.username.empty() && it->username != query.username && it->key != query.username) {
       continue;

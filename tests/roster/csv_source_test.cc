@@ -49,6 +49,38 @@ TEST(CsvSourceTest, MissingFileIsAnIoErrorNamingThePath) {
   EXPECT_NE(roster.status().message().find("nope.csv"), std::string::npos);
 }
 
+TEST(CsvSourceTest, ZeroByteFileSaysItIsEmptyNotThatTheKeyColumnIsMissing) {
+  testing::TempDir dir;
+  const std::string path = dir.Write("roster.csv", "");
+  Config config = TypicalConfig(path);
+  auto source = MakeRosterSource(config.roster);
+  ASSERT_TRUE(source.ok());
+  auto roster = LoadRoster(**source, config, std::nullopt, 0);
+  ASSERT_TRUE(roster.ok()) << roster.status().ToString();  // held (exit 4), not an error
+  EXPECT_FALSE(roster->trusted);
+  ASSERT_FALSE(roster->untrusted_reasons.empty());
+  const std::string& why = roster->untrusted_reasons[0];
+  EXPECT_EQ(why.rfind("roster.csv is empty (0 bytes): ", 0), 0u) << why;
+  EXPECT_NE(why.find(path), std::string::npos) << why;  // says which file to fix
+  for (const std::string& reason : roster->untrusted_reasons) {
+    EXPECT_EQ(reason.find("key column"), std::string::npos) << reason;
+  }
+}
+
+TEST(CsvSourceTest, BlankFileSaysItHasNoHeaderLine) {
+  testing::TempDir dir;
+  const std::string path = dir.Write("roster.csv", "\n\n");
+  Config config = TypicalConfig(path);
+  auto source = MakeRosterSource(config.roster);
+  ASSERT_TRUE(source.ok());
+  auto roster = LoadRoster(**source, config, std::nullopt, 0);
+  ASSERT_TRUE(roster.ok()) << roster.status().ToString();
+  EXPECT_FALSE(roster->trusted);
+  ASSERT_FALSE(roster->untrusted_reasons.empty());
+  EXPECT_NE(roster->untrusted_reasons[0].find("no header line"), std::string::npos)
+      << roster->untrusted_reasons[0];
+}
+
 TEST(CsvSourceTest, StaleFileByMtimeHoldsDeactivations) {
   testing::TempDir dir;
   const std::string path = dir.Write(

@@ -2,6 +2,7 @@
 // rejected rows, and what --force releases.
 #include <gtest/gtest.h>
 
+#include "sync/plan_printer.h"
 #include "sync/planner.h"
 #include "tests/sync/planner_test_util.h"
 
@@ -83,6 +84,33 @@ TEST(PlannerGuardTest, UntrustedRosterHoldsDeactivationsButCreates) {
   ASSERT_EQ(plan.holds.size(), 1u);
   EXPECT_EQ(plan.holds[0].guard, "untrusted_roster");
   EXPECT_NE(plan.holds[0].message.find("2 rows < roster.min_rows=100"), std::string::npos);
+}
+
+// Every row rejected (e.g. a renamed key column): the rejected people are protected, so no
+// deactivation is planned, but the plan must still say it is held rather than "No changes.".
+TEST(PlannerGuardTest, UntrustedRosterWithNothingToDeactivateStillCarriesAHold) {
+  World w = Office(0);
+  w.roster.trusted = false;
+  w.roster.untrusted_reasons = {"50 of 50 rows rejected"};
+  Plan plan = w.Run();
+  EXPECT_EQ(plan.CountHeld(), 0);
+  ASSERT_EQ(plan.holds.size(), 1u);
+  EXPECT_EQ(plan.holds[0].guard, "untrusted_roster");
+  EXPECT_EQ(plan.holds[0].count, 0);
+  EXPECT_NE(plan.holds[0].message.find("50 of 50 rows rejected"), std::string::npos);
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_NE(text.find("! held"), std::string::npos) << text;
+  EXPECT_NE(text.find("roster not trusted"), std::string::npos) << text;
+}
+
+TEST(PlannerGuardTest, ForceTurnsAnUntrustedRosterHoldIntoANotice) {
+  World w = Office(0);
+  w.roster.trusted = false;
+  w.roster.untrusted_reasons = {"50 of 50 rows rejected"};
+  w.options.force = true;
+  Plan plan = w.Run();
+  EXPECT_TRUE(plan.holds.empty());
+  EXPECT_TRUE(HasNotice(plan, "--force: deactivations from an untrusted roster not held"));
 }
 
 TEST(PlannerGuardTest, RejectedRowIsNeverDeactivated) {

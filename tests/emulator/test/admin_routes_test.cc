@@ -3,6 +3,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include <fstream>
 
 #include "tests/emulator/test/emu_client.h"
@@ -13,6 +16,32 @@ namespace mmemu::test {
 namespace {
 
 using rostersync::testing::Emulator;
+
+// curl -X POST without -d sends neither Content-Length nor a body; the emulator must answer
+// rather than wait for a body (or a close) that never comes.
+TEST(EmulatorAdminRoutesTest, AnswersAPostWithoutContentLengthAsAnEmptyBody) {
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", emu.port()));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));  // bounded: a hang fails, not blocks
+  const std::string request = "POST /__emu/stats/reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Authorization: Bearer " + emu.admin_token() + "\r\n\r\n";
+  ASSERT_EQ(socket.sendBytes(request.data(), static_cast<int>(request.size())),
+            static_cast<int>(request.size()));
+  std::string reply;
+  char buf[1024];
+  for (int i = 0; i < 16 && reply.find("\r\n") == std::string::npos; ++i) {
+    int n = 0;
+    try {
+      n = socket.receiveBytes(buf, sizeof buf);
+    } catch (const Poco::Exception& e) {
+      FAIL() << "no reply to a POST without Content-Length: " << e.displayText();
+    }
+    if (n <= 0) break;
+    reply.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+}
 
 TEST(EmulatorAdminRoutesTest, CountsRequestsByNormalizedRouteAndStatus) {
   Emulator emu;
