@@ -53,11 +53,13 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
   if (remaining < 0) return;
   std::lock_guard<std::mutex> lock(mu_);
   // Learn: between two answers the bucket went from last_remaining_ to remaining while at
-  // least one request was spent, so at least (remaining - last_remaining_ + 1) tokens came
-  // back in that time. That bounds the time per token from above (more requests in flight
-  // only make the true refill larger). Reset is whole seconds, too coarse for small bursts.
-  if (last_remaining_ >= 0 && at > last_seen_) {
-    const int64_t refilled = remaining - last_remaining_ + 1;
+  // least one request was spent, so more than (remaining - last_remaining_) tokens came back
+  // in that time (Remaining is rounded down, hence no +1 for the spent one). That bounds the
+  // time per token from above; more requests in flight only make the true refill larger.
+  // Needed because Reset is whole seconds, too coarse for a small burst. Learned only while
+  // pacing: starts are then spaced, so answers come back in order.
+  if (pace_interval_.count() > 0 && last_remaining_ >= 0 && at > last_seen_) {
+    const int64_t refilled = remaining - last_remaining_;
     if (refilled >= 1) {
       const auto bound = duration_cast<microseconds>(at - last_seen_) / refilled;
       if (bound.count() > 0 && (token_time_.count() == 0 || bound < token_time_)) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -156,6 +157,36 @@ TEST(ClientTest, CreateIsNotRepeatedAfterA500) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), Status::Code::kTransient);
   EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(ClientTest, PostsThatAreSafeToRepeatAreRetriedOn5xx) {
+  std::atomic<int> calls{0};
+  ScriptedServer server([&](const Request& r) {
+    if (++calls % 2 == 1) return AppError(503, "busy");
+    if (r.path.find("/email/verify/member") != std::string::npos) {
+      return Json(200, UserJson("u1", "alice"));
+    }
+    if (r.path.find("/usernames") != std::string::npos) {
+      return Json(200, "[" + UserJson("u1", "alice") + "]");
+    }
+    return Json(200, R"({"status":"OK"})");
+  });
+  auto client = MakeClient(Options(server));
+  std::vector<std::pair<std::string, std::function<Status()>>> calls_to_make = {
+      {"demote", [&] { return client->DemoteUserToGuest("u1"); }},
+      {"promote", [&] { return client->PromoteGuestToUser("u1"); }},
+      {"verify email", [&] { return client->VerifyUserEmail("u1"); }},
+      {"revoke token", [&] { return client->RevokeUserAccessToken("t1"); }},
+      {"revoke session", [&] { return client->RevokeSession("u1", "s1").status(); }},
+      {"revoke all sessions", [&] { return client->RevokeAllSessions("u1").status(); }},
+      {"usernames", [&] { return client->GetUsersByUsernames({"alice"}).status(); }},
+  };
+  for (const auto& [name, call] : calls_to_make) {
+    const int before = server.requests();
+    Status s = call();
+    EXPECT_TRUE(s.ok()) << name << ": " << s.ToString();
+    EXPECT_EQ(server.requests() - before, 2) << name << " is retried after a 503";
+  }
 }
 
 TEST(ClientTest, CreateIsTransientWhenNothingCouldBeSent) {

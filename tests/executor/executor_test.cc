@@ -348,7 +348,8 @@ TEST_F(ExecutorTest, KeepsProvenanceOfFailedActionsAsItWas) {
 
 TEST_F(ExecutorTest, ReportsProgressUpToTheTotal) {
   Plan plan;
-  for (int i = 0; i < 5; ++i) plan.actions.push_back(CreateAction("E" + std::to_string(i), "n" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    plan.actions.push_back(CreateAction("E" + std::to_string(i), "n" + std::to_string(i)));
   std::mutex mu;
   int last_done = 0;
   int last_total = 0;
