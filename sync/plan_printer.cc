@@ -118,7 +118,10 @@ std::string FormatPlanText(const Plan& plan, bool color) {
   }
   int active = plan.CountActive();
   int held = plan.CountHeld();
-  if (active == 0 && held == 0) return out + "No changes.\n";
+  if (active == 0 && held == 0) {
+    // A guard can hold with nothing to hold yet (an untrusted roster): that is not "no changes".
+    return out + (plan.holds.empty() ? "No changes.\n" : "No changes applied: a guard holds (see ! held).\n");
+  }
   std::string summary;
   for (int t = 0; t < kTypeCount; ++t) {
     if (counts[t] == 0) continue;

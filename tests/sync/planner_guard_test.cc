@@ -101,6 +101,8 @@ TEST(PlannerGuardTest, UntrustedRosterWithNothingToDeactivateStillCarriesAHold) 
   std::string text = FormatPlanText(plan, false);
   EXPECT_NE(text.find("! held"), std::string::npos) << text;
   EXPECT_NE(text.find("roster not trusted"), std::string::npos) << text;
+  EXPECT_EQ(text.find("No changes.\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("a guard holds"), std::string::npos) << text;
 }
 
 TEST(PlannerGuardTest, ForceTurnsAnUntrustedRosterHoldIntoANotice) {
