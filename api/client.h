@@ -1,6 +1,6 @@
 // api::Client: the Mattermost Users API (REST v4) over HTTP(S). Implements the
 // rostersync::UsersApi seam plus every operation of the Users API as a typed method
-// (names follow /work/shared/seed/UsersApi.md; see api/README.md for the mapping).
+// (names follow ../shared/seed/UsersApi.md; see api/README.md for the mapping).
 // Thread-safe: one Client serves all executor threads. Owns its connection pool.
 // Every method returns a Status kind from http_errors.h on failure. Retry safety:
 // GET/PUT/DELETE are retried internally; a POST that may have reached the server
