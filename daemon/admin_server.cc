@@ -176,7 +176,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
   bool Authorized(const HTTPServerRequest& req) const {
     if (token_.empty()) return true;
-    const std::string& auth = req.get("Authorization", "");
+    // By value: Poco returns a reference to the default, a temporary, when the header is absent.
+    const std::string auth = req.get("Authorization", "");
     static const std::string kPrefix = "Bearer ";
     if (auth.size() <= kPrefix.size() || auth.compare(0, kPrefix.size(), kPrefix) != 0) {
       return false;
