@@ -84,6 +84,9 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
     per_token = microseconds(reset_seconds * 1000000 / (limit - remaining));
   }
   if (token_time_.count() > 0) per_token = std::min(per_token, token_time_);
+  // 10% margin: answers of requests in flight make both estimates slightly optimistic, and
+  // a 429 costs far more than pacing a little below the server's rate.
+  per_token = per_token * 11 / 10;
   pace_interval_ = std::min(per_token, microseconds(2000000));  // never slower than 0.5/s
 }
 
