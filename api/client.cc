@@ -76,6 +76,17 @@ Result<User> Client::GetUserCached(const std::string& path, const std::string& r
 
 Result<User> Client::GetMe() { return CallJson<User>("GET", "/api/v4/users/me", "/api/v4/users/me"); }
 
+Result<ServerCapabilities> Client::GetServerCapabilities() {
+  // Both routes answer any valid token; without format=old they answer 400/501.
+  auto config = CallJson<StringMap>("GET", "/api/v4/config/client?format=old",
+                                    "/api/v4/config/client");
+  if (!config.ok()) return config.status().Annotate("reading the server's client config");
+  auto license = CallJson<StringMap>("GET", "/api/v4/license/client?format=old",
+                                     "/api/v4/license/client");
+  if (!license.ok()) return license.status().Annotate("reading the server's client license");
+  return CapabilitiesFromMaps(*config, *license);
+}
+
 Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
   Query query;
   query.Int("page", q.page).Int("per_page", q.per_page);

@@ -41,6 +41,10 @@ class Client : public rostersync::UsersApi {
 
   // ---- rostersync::UsersApi ----
   Result<User> GetMe() override;
+  Result<ServerCapabilities> GetServerCapabilities() override;
+  Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override {
+    return GetUsersByIds(ids, std::nullopt);
+  }
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
   // pages in flight, de-duplicated by id. Any failed page fails the whole call.
@@ -73,7 +77,7 @@ class Client : public rostersync::UsersApi {
                                              std::optional<int> limit = {});
   Result<std::vector<std::string>> GetKnownUsers();
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids,
-                                          std::optional<int64_t> since = {});
+                                          std::optional<int64_t> since);
   Result<std::vector<User>> GetUsersByUsernames(const std::vector<std::string>& usernames);
   Result<std::map<std::string, std::vector<User>>> GetUsersByGroupChannelIds(
       const std::vector<std::string>& group_channel_ids);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sync/server_capabilities.h"
 #include "sync/status.h"
 #include "sync/user.h"
 
@@ -32,12 +33,19 @@ class UsersApi {
   // GET /users/me: the token's own user. Unauthorized on a bad token.
   virtual Result<User> GetMe() = 0;
 
+  // GET /config/client?format=old and GET /license/client?format=old, as one value.
+  virtual Result<ServerCapabilities> GetServerCapabilities() = 0;
+
   // One page of GET /users. per_page above 200 is clamped by the server.
   virtual Result<std::vector<User>> ListUsers(const ListUsersQuery& query) = 0;
 
   // Every user, active and inactive, de-duplicated by id. Fails (never a partial list)
   // if any page fails after retries: a partial list must never look like "users gone".
   virtual Result<std::vector<User>> ListAllUsers() = 0;
+
+  // POST /users/ids: the users among `ids` that exist (active or not); absent ids are simply
+  // missing from the answer. Confirms an absence from a listing before anything acts on it.
+  virtual Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) = 0;
 
   // GET /users/{id}, /users/username/{u}, /users/email/{e}. NotFound when absent.
   virtual Result<User> GetUser(const std::string& user_id) = 0;

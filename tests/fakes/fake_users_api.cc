@@ -135,6 +135,11 @@ void FakeUsersApi::set_check_provider_attributes(bool on) {
   check_provider_attributes_ = on;
 }
 
+void FakeUsersApi::set_capabilities(const ServerCapabilities& capabilities) {
+  std::lock_guard<std::mutex> lock(mu_);
+  capabilities_ = capabilities;
+}
+
 int FakeUsersApi::Calls(const std::string& method) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = calls_.find(method);

@@ -40,6 +40,8 @@ class FakeUsersApi : public UsersApi {
   void set_now_ms(int64_t now_ms);
   // Servers with CheckProviderAttributes: a username change of an SSO user gives 409.
   void set_check_provider_attributes(bool on);
+  // What GetServerCapabilities answers (default: a value with known=false).
+  void set_capabilities(const ServerCapabilities& capabilities);
 
   // --- counters ---
   int Calls(const std::string& method) const;
@@ -55,6 +57,8 @@ class FakeUsersApi : public UsersApi {
 
   // --- UsersApi ---
   Result<User> GetMe() override;
+  Result<ServerCapabilities> GetServerCapabilities() override;
+  Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override;
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   Result<std::vector<User>> ListAllUsers() override;
   Result<User> GetUser(const std::string& user_id) override;
@@ -97,6 +101,7 @@ class FakeUsersApi : public UsersApi {
   int next_id_ = 1;
   int64_t now_ms_ = 1700000000000;
   bool check_provider_attributes_ = false;
+  ServerCapabilities capabilities_;
   std::map<std::string, std::deque<Status>> fail_next_;
   std::map<std::string, int> outcome_unknown_;
   FaultPredicate fail_where_;

@@ -53,6 +53,22 @@ Result<std::vector<User>> FakeUsersApi::ListUsers(const ListUsersQuery& query) {
   return page;
 }
 
+Result<ServerCapabilities> FakeUsersApi::GetServerCapabilities() {
+  RS_FAULT("GetServerCapabilities", "", false);
+  return capabilities_;
+}
+
+Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::string>& ids) {
+  RS_FAULT("GetUsersByIds", "", false);
+  if (ids.empty()) return Http(Status::Invalid("no user ids"), 400, "api.context.invalid_body_param");
+  std::vector<User> out;
+  for (const std::string& id : ids) {
+    Stored* s = Find(id);
+    if (s != nullptr) out.push_back(Sanitized(*s, true));
+  }
+  return out;
+}
+
 Result<std::vector<User>> FakeUsersApi::ListAllUsers() {
   RS_FAULT("ListAllUsers", "", false);
   std::vector<User> out;
