@@ -48,6 +48,10 @@ struct Roster {
   std::vector<RosterEntry> entries;
   std::vector<RowError> rejected;
   std::set<std::string> rejected_keys;  // keys of rejected rows: protected from deactivation
+  // Emails and usernames (lower-cased) read from rejected rows, whatever column made the row
+  // invalid: a person named in a rejected row is neither deactivated nor renamed this cycle.
+  std::set<std::string> rejected_emails;
+  std::set<std::string> rejected_usernames;
   std::vector<std::string> notices;     // e.g. username collisions resolved by a suffix
   // The integrity gate: an untrusted roster may create and update, never deactivate.
   bool trusted = true;
