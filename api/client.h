@@ -47,7 +47,8 @@ class Client : public rostersync::UsersApi {
   }
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
-  // pages in flight, de-duplicated by id. Any failed page fails the whole call.
+  // pages in flight, de-duplicated by id. Any failed page fails the whole call, and so
+  // does a full page without a new id or a listing past ListingCap() (Invalid).
   Result<std::vector<User>> ListAllUsers() override;
   // Single-user reads revalidate a cached copy with If-None-Match (304 = unchanged).
   Result<User> GetUser(const std::string& user_id) override;
@@ -176,6 +177,8 @@ class Client : public rostersync::UsersApi {
                      const std::string& route, const std::string& json_body = "",
                      bool read_only_post = false);
   Result<User> GetUserCached(const std::string& path, const std::string& route);
+  // How many users ListAllUsers may collect (see ClientOptions::max_listed_users).
+  int64_t ListingCap();
   Result<Blob> GetBlob(const std::string& path, const std::string& route);
 
   std::unique_ptr<Transport> transport_;

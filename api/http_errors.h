@@ -24,6 +24,12 @@ struct AppError {
 // becomes `message` (first 200 bytes, control characters replaced).
 AppError ParseAppError(const std::string& body);
 
+// A 2xx body that is one JSON value followed by an AppError object, as
+// `{"status":"OK"}{"id":"app.user.update_active.user_limit.exceeded",...}`: the server set
+// an error after it had written the success answer (updateUserActive does). Returns true
+// with the error's JSON in *error_json; false for an ordinary body.
+bool TrailingAppError(const std::string& body, std::string* error_json);
+
 // `what` names the request ("PUT /api/v4/users/{user_id}/patch"). The Status carries
 // WithHttp(status, request id, error id). header_request_id is X-Request-Id ("" if absent).
 Status MapHttpError(int http_status, const std::string& body, const std::string& header_request_id,

@@ -1,0 +1,115 @@
+// api::Client against mm-emulator in each server mode: capabilities as the server reports
+// them, POST /users/ids, and the user limit's 200 answer with an appended error.
+#include <gtest/gtest.h>
+
+#include "api/client.h"
+#include "tests/support/child_process.h"
+
+namespace rostersync::api {
+namespace {
+
+using rostersync::testing::Emulator;
+
+std::unique_ptr<Client> Connect(const Emulator& emu) {
+  ClientOptions options;
+  options.url = emu.url();
+  options.token = emu.admin_token();
+  options.concurrency = 2;
+  options.base_delay_ms = 5;
+  options.max_delay_ms = 200;
+  options.timeout_ms = 5000;
+  auto client = Client::Create(options);
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(client).value() : nullptr;
+}
+
+TEST(EmulatorModesClientTest, DefaultEmulatorIsAnUnlicensedPermissiveServer) {
+  Emulator emu;
+  ASSERT_TRUE(emu.ok()) << "mm-emulator did not start (" << testing::EmulatorBinary() << ")";
+  auto caps = Connect(emu)->GetServerCapabilities();
+  ASSERT_TRUE(caps.ok()) << caps.status().ToString();
+  EXPECT_TRUE(caps->known);
+  EXPECT_FALSE(caps->licensed);
+  EXPECT_FALSE(caps->GuestsAvailable());
+  EXPECT_FALSE(caps->require_email_verification);
+  EXPECT_EQ(caps->password.min_length, 8);
+  EXPECT_TRUE(caps->saml_owned.empty());
+}
+
+TEST(EmulatorModesClientTest, LicensedEmulatorOffersGuests) {
+  Emulator emu({"--licensed", "--ldap-owned", "nickname"});
+  ASSERT_TRUE(emu.ok());
+  auto caps = Connect(emu)->GetServerCapabilities();
+  ASSERT_TRUE(caps.ok()) << caps.status().ToString();
+  EXPECT_TRUE(caps->GuestsAvailable());
+  EXPECT_EQ(caps->ldap_owned, (std::set<std::string>{"email", "nickname", "username"}));
+  EXPECT_EQ(caps->saml_owned, (std::set<std::string>{"username"}));
+}
+
+TEST(EmulatorModesClientTest, RealisticEmulatorReportsEveryRestriction) {
+  Emulator emu({"--realistic"});
+  ASSERT_TRUE(emu.ok());
+  auto caps = Connect(emu)->GetServerCapabilities();
+  ASSERT_TRUE(caps.ok()) << caps.status().ToString();
+  EXPECT_TRUE(caps->licensed);
+  EXPECT_FALSE(caps->GuestsAvailable());
+  EXPECT_EQ(caps->GuestsUnavailableReason(),
+            "guest accounts are disabled on the server (EnableGuestAccounts=false)");
+  EXPECT_TRUE(caps->require_email_verification);
+  EXPECT_EQ(caps->password, (PasswordPolicy{40, true, true, true, true}));
+  EXPECT_EQ(caps->saml_owned, (std::set<std::string>{"first_name", "last_name", "username"}));
+  // Switched at runtime: the next read sees it.
+  ASSERT_FALSE(emu.Send("PUT", "/__emu/faults", R"({"guest_accounts_enabled":true})").empty());
+  auto again = Connect(emu)->GetServerCapabilities();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->GuestsAvailable());
+}
+
+TEST(EmulatorModesClientTest, GetsUsersByIdsIncludingInactiveAndSkipsUnknownIds) {
+  Emulator emu({"--generate", "5"});
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  auto one = client->GetUserByUsername("user000001");
+  auto two = client->GetUserByUsername("user000002");
+  ASSERT_TRUE(one.ok() && two.ok());
+  ASSERT_TRUE(client->DeactivateUser(two->id).ok());
+  auto users = client->GetUsersByIds({one->id, two->id, "nosuchuser0000000000000000"});
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].id, one->id);
+  EXPECT_FALSE((*users)[1].active());
+}
+
+TEST(EmulatorModesClientTest, GetUsersByIdsUnderReplicaLagMissesAFreshUser) {
+  Emulator emu({"--replica-lag-ms", "5000"});
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  NewUser user;
+  user.username = "fresh";
+  user.email = "fresh@example.com";
+  user.password = "Password-123";
+  auto created = client->CreateUser(user);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto users = client->GetUsersByIds({created->id});
+  ASSERT_TRUE(users.ok());
+  EXPECT_TRUE(users->empty()) << "the replica has not seen the create yet";
+}
+
+TEST(EmulatorModesClientTest, ReactivationOverTheUserLimitIsAnErrorWithItsId) {
+  Emulator emu({"--generate", "3", "--user-limit", "3"});
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  auto u = client->GetUserByUsername("user000001");
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(client->DeactivateUser(u->id).ok());  // admin + 2 generated: the limit
+  Status s = client->SetUserActive(u->id, true);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error_id(), "app.user.update_active.user_limit.exceeded") << s.ToString();
+  EXPECT_EQ(s.http_status(), 400);
+  auto read = client->GetUser(u->id);
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->active());
+}
+
+}  // namespace
+}  // namespace rostersync::api
