@@ -12,7 +12,7 @@ namespace rostersync::api {
 
 namespace {
 
-constexpr int kPageSize = 200;           // the server's maximum (FACTS.md "Paging")
+constexpr int kPageSize = 200;           // the server's maximum per_page (docs/emulator.md)
 constexpr std::size_t kEtagCacheMax = 4096;
 
 }  // namespace

@@ -1,6 +1,6 @@
 // api::Client: the Mattermost Users API (REST v4) over HTTP(S). Implements the
 // rostersync::UsersApi seam plus every operation of the Users API as a typed method
-// (names follow ../shared/seed/UsersApi.md; see api/README.md for the mapping).
+// (see api/README.md for the names and the mapping).
 // Thread-safe: one Client serves all executor threads. Owns its connection pool.
 // Every method returns a Status kind from http_errors.h on failure. Retry safety:
 // GET/PUT/DELETE are retried internally; a POST that may have reached the server
@@ -98,7 +98,7 @@ class Client : public rostersync::UsersApi {
   // ---- users: write ----
   // t: email invite token, iid: invite id ("" = not sent).
   Result<User> CreateUser(const NewUser& user, const std::string& t, const std::string& iid);
-  // Full update; FACTS.md: omitted fields are reset, prefer PatchUser.
+  // Full update; the server resets omitted fields, prefer PatchUser.
   Result<User> UpdateUser(const UserUpdate& update);
   Result<StatusOK> DeleteUser(const std::string& user_id);
   Status PermanentDeleteAllUsers();

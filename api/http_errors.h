@@ -1,4 +1,4 @@
-// Maps a non-2xx Mattermost answer to a Status (STYLE.md 5): 404 NotFound, 409 and 400
+// Maps a non-2xx Mattermost answer to a Status: 404 NotFound, 409 and 400
 // *_exists Conflict, 401 Unauthorized, 403 Forbidden, 429 RateLimited, 5xx Transient,
 // 501 NotImplemented, other 4xx Invalid. Stateless; thread-safe.
 #ifndef ROSTERSYNC_API_HTTP_ERRORS_H_

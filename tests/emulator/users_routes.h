@@ -1,5 +1,5 @@
 // Handlers for the /api/v4 users endpoints with the real server's semantics (see
-// shared/mattermost-api/FACTS.md). Owns nothing but the route table; the UserStore is
+// docs/emulator.md). Owns nothing but the route table; the UserStore is
 // borrowed. Thread-safe: each handler locks the store itself.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
 #define ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_

@@ -17,7 +17,7 @@ namespace {
 using rostersync::testing::Emulator;
 using rostersync::testing::Prism;
 
-// Known upstream flaw (FACTS.md, last section): User.timezone is a string map on the
+// Known upstream flaw (docs/emulator.md, Conformance): User.timezone is a string map on the
 // server, so useAutomaticTimezone is "true"/"false" while the spec says boolean.
 constexpr char kTimezoneFlaw[] = "timezone.useAutomaticTimezone must be boolean";
 
@@ -84,12 +84,10 @@ class EmulatorConformanceTest : public ::testing::Test {
 
 TEST_F(EmulatorConformanceTest, UsersEndpointsMatchTheOfficialSpec) {
   std::string spec = rostersync::testing::SpecPath();
-  if (!std::ifstream(spec))
-    GTEST_SKIP() << "spec not found at " << spec << " (set ROSTERSYNC_SPEC)";
-  if (access(rostersync::testing::PrismBinary().c_str(), X_OK) != 0) {
-    GTEST_SKIP() << "prism not found at " << rostersync::testing::PrismBinary()
-                 << " (set ROSTERSYNC_PRISM)";
-  }
+  ASSERT_TRUE(std::ifstream(spec).good()) << "spec not found at " << spec << " (ROSTERSYNC_SPEC)";
+  ASSERT_EQ(access(rostersync::testing::PrismBinary().c_str(), X_OK), 0)
+      << "prism not found at " << rostersync::testing::PrismBinary()
+      << " (run npm ci in tools/, or set ROSTERSYNC_PRISM)";
   Emulator emu({"--generate", "30"});
   ASSERT_TRUE(emu.ok());
   emu_port_ = emu.port();
