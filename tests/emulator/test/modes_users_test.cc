@@ -136,6 +136,8 @@ TEST_F(EmulatorServerModesTest, ReadsRightAfterAWriteSeeTheStateBeforeIt) {
   std::string id = CreateUser(*admin_, "lagged");
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(admin_->Get("/api/v4/users/" + id).status, 404);  // the replica lacks it
+  EXPECT_EQ(admin_->Get("/api/v4/users").body.find("\"lagged\""), std::string::npos);
+  EXPECT_EQ(admin_->Get("/api/v4/users/username/lagged").status, 404);
   std::this_thread::sleep_for(std::chrono::milliseconds(450));
   EXPECT_EQ(admin_->Get("/api/v4/users/" + id).status, 200);
   ASSERT_EQ(admin_->Put("/api/v4/users/" + id + "/patch", R"({"nickname":"fresh"})").status, 200);
@@ -145,6 +147,7 @@ TEST_F(EmulatorServerModesTest, ReadsRightAfterAWriteSeeTheStateBeforeIt) {
   EXPECT_EQ(listed->getObject(0)->optValue<std::string>("nickname", "?"), "");
   std::this_thread::sleep_for(std::chrono::milliseconds(450));
   EXPECT_EQ(Field(id, "nickname"), "fresh");
+  EXPECT_NE(admin_->Get("/api/v4/users").body.find("\"lagged\""), std::string::npos);
 }
 
 TEST_F(EmulatorServerModesTest, SeedsRemoteUsersWithRemoteId) {
