@@ -2,6 +2,8 @@
 // them, POST /users/ids, and the user limit's 200 answer with an appended error.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "api/client.h"
 #include "tests/support/child_process.h"
 
@@ -93,6 +95,27 @@ TEST(EmulatorModesClientTest, GetUsersByIdsUnderReplicaLagMissesAFreshUser) {
   auto users = client->GetUsersByIds({created->id});
   ASSERT_TRUE(users.ok());
   EXPECT_TRUE(users->empty()) << "the replica has not seen the create yet";
+}
+
+TEST(EmulatorModesClientTest, ListingSkewHidesOneUserThatUsersByIdsStillFinds) {
+  Emulator emu({"--generate", "450"});
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  auto before = client->ListAllUsers();
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_FALSE(emu.Send("PUT", "/__emu/faults", R"({"listing_skew":true})").empty());
+  auto skewed = client->ListAllUsers();
+  ASSERT_TRUE(skewed.ok()) << skewed.status().ToString();
+  std::set<std::string> seen;
+  for (const auto& u : *skewed) seen.insert(u.id);
+  std::vector<std::string> missing;
+  for (const auto& u : *before) {
+    if (!seen.count(u.id)) missing.push_back(u.id);
+  }
+  ASSERT_EQ(missing.size(), 1u) << "a listing during a rename misses one unrelated user";
+  auto confirmed = client->GetUsersByIds(missing);
+  ASSERT_TRUE(confirmed.ok());
+  EXPECT_EQ(confirmed->size(), 1u) << "the absence is not a deletion";
 }
 
 TEST(EmulatorModesClientTest, ReactivationOverTheUserLimitIsAnErrorWithItsId) {

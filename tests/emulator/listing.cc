@@ -19,7 +19,7 @@ constexpr char kSkewLate[] = "zzzz-listing-skew";
 }  // namespace
 
 void UsersRoutes::SkewBeforePage(long long page) {
-  if (!modes_->Get().listing_skew) return;
+  if (!modes_->ListingSkew()) return;
   std::unique_lock lock(store_->mu());
   EmuUser* bot = skew_user_id_.empty() ? nullptr : store_->FindById(skew_user_id_);
   if (!bot) {

@@ -48,6 +48,10 @@ class Modes {
     std::lock_guard<std::mutex> lock(mu_);
     return modes_.replica_lag_ms;
   }
+  bool ListingSkew() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return modes_.listing_skew;
+  }
   bool RateLimitPerIp() const {
     std::lock_guard<std::mutex> lock(mu_);
     return modes_.rate_limit_per_ip;

@@ -89,6 +89,7 @@ void UserStore::NoteLag(const std::string& id, std::shared_ptr<const EmuUser> be
   for (auto it = lagged_.begin(); it != lagged_.end();) {
     it = it->second.until_ms <= now ? lagged_.erase(it) : std::next(it);
   }
+  lag_until_ms_ = now + replica_lag_ms_;
   auto it = lagged_.find(id);
   if (it != lagged_.end()) {
     it->second.until_ms = now + replica_lag_ms_;  // the replica still shows the older state

@@ -69,7 +69,8 @@ class UserStore {
     int64_t until_ms = 0;
   };
   const Lagged* LaggedView(const std::string& id) const;
-  bool AnyLag() const { return !lagged_.empty(); }
+  // False once every lag has run out (lists then take the fast path again).
+  bool AnyLag() const { return !lagged_.empty() && NowMs() < lag_until_ms_; }
   // Removes the user and its tokens/sessions (permanent delete).
   void Erase(const std::string& id);
 
@@ -113,6 +114,7 @@ class UserStore {
   std::unordered_map<std::string, std::vector<SessionRecord>> sessions_;  // by user id
   std::vector<std::string> password_resets_;
   int replica_lag_ms_ = 0;
+  int64_t lag_until_ms_ = 0;  // the latest until_ms in lagged_
   std::unordered_map<std::string, Lagged> lagged_;  // by user id
 };
 
