@@ -15,6 +15,40 @@ namespace {
 constexpr int kPageSize = 200;           // the server's maximum per_page (docs/emulator.md)
 constexpr std::size_t kEtagCacheMax = 4096;
 
+// Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
+// a new id (the server or a proxy ignores ?page=) or more users than `cap`.
+Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
+                 std::unordered_set<std::string>* seen) {
+  std::size_t fresh = 0;
+  for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
+    return Status::Invalid("listing all users: page " + std::to_string(page) +
+                           " repeats users already listed; the server (or a proxy) ignores "
+                           "?page=, so the listing cannot be trusted");
+  }
+  if (static_cast<int64_t>(seen->size()) > cap) {
+    return Status::Invalid("listing all users: more than " + std::to_string(cap) +
+                           " users listed, far more than the server reports; stopped");
+  }
+  return Status::Ok();
+}
+
+// Pages 0..last in order, de-duplicated by id.
+Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>* pages,
+                                   int last) {
+  std::vector<User> users;
+  std::unordered_set<std::string> seen;
+  for (int page = 0; page <= last; ++page) {
+    if (static_cast<std::size_t>(page) >= pages->size() || !(*pages)[page]) {
+      return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
+    }
+    for (User& u : *(*pages)[page]) {
+      if (seen.insert(u.id).second) users.push_back(std::move(u));
+    }
+  }
+  return users;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
@@ -143,23 +177,14 @@ Result<std::vector<User>> Client::ListAllUsers() {
         fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
         return;
       }
-      const bool full = static_cast<int>(result->size()) >= kPageSize;
-      if (!full) {
+      if (static_cast<int>(result->size()) < kPageSize) {
         int current = end_page.load();
         while (page < current && !end_page.compare_exchange_weak(current, page)) {
         }
       }
-      std::size_t fresh = 0;
-      for (const User& u : *result) fresh += seen.insert(u.id).second ? 1 : 0;
-      if (full && fresh == 0) {
-        fail(Status::Invalid("listing all users: page " + std::to_string(page) +
-                             " repeats users already listed; the server (or a proxy) "
-                             "ignores ?page=, so the listing cannot be trusted"));
-        return;
-      }
-      if (static_cast<int64_t>(seen.size()) > cap) {
-        fail(Status::Invalid("listing all users: more than " + std::to_string(cap) +
-                             " users listed, far more than the server reports; stopped"));
+      Status trusted = CheckPage(*result, page, cap, &seen);
+      if (!trusted.ok()) {
+        fail(std::move(trusted));
         return;
       }
       if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
@@ -174,18 +199,7 @@ Result<std::vector<User>> Client::ListAllUsers() {
   for (auto& t : pool) t.join();
 
   if (failed.load()) return failure;
-  const int last = end_page.load();
-  std::vector<User> users;
-  seen.clear();
-  for (int page = 0; page <= last; ++page) {
-    if (static_cast<std::size_t>(page) >= pages.size() || !pages[page]) {
-      return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
-    }
-    for (User& u : *pages[page]) {
-      if (seen.insert(u.id).second) users.push_back(std::move(u));
-    }
-  }
-  return users;
+  return Assemble(&pages, end_page.load());
 }
 
 Result<User> Client::GetUser(const std::string& user_id) {
