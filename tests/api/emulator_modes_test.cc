@@ -2,7 +2,15 @@
 // them, POST /users/ids, and the user limit's 200 answer with an appended error.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <iostream>
 #include <set>
+#include <thread>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 
 #include "api/client.h"
 #include "tests/support/child_process.h"
@@ -116,6 +124,38 @@ TEST(EmulatorModesClientTest, ListingSkewHidesOneUserThatUsersByIdsStillFinds) {
   auto confirmed = client->GetUsersByIds(missing);
   ASSERT_TRUE(confirmed.ok());
   EXPECT_EQ(confirmed->size(), 1u) << "the absence is not a deletion";
+}
+
+TEST(EmulatorModesClientTest, ListingCompletesWhileANeighbourDrainsTheSharedIpBucket) {
+  Emulator emu({"--generate", "3000", "--rate-limit", "20", "--burst", "10", "--rate-limit-per-ip"});
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  // A naive neighbour on the same address: another token, no pacing, no retries.
+  std::atomic<bool> stop{false};
+  std::atomic<int> neighbour_requests{0};
+  std::thread drain([&] {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(emu.port()));
+    while (!stop.load()) {
+      try {
+        Poco::Net::HTTPRequest request("GET", "/api/v4/users/me", "HTTP/1.1");
+        request.set("Authorization", "Bearer a-neighbours-token");
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        session.receiveResponse(response).ignore(1 << 20);
+      } catch (const std::exception&) {
+        session.reset();
+      }
+      ++neighbour_requests;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));  // above the rate: it drains
+    }
+  });
+  auto users = client->ListAllUsers();
+  stop = true;
+  drain.join();
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  EXPECT_GE(users->size(), 3001u);
+  std::cout << "neighbour requests during the listing: " << neighbour_requests.load()
+            << "; emulator stats: " << emu.Get("/__emu/stats") << "\n";
 }
 
 TEST(EmulatorModesClientTest, ReactivationOverTheUserLimitIsAnErrorWithItsId) {
