@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -73,6 +74,43 @@ TEST(EmulatorModesClientTest, RealisticEmulatorReportsEveryRestriction) {
   auto again = Connect(emu)->GetServerCapabilities();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->GuestsAvailable());
+}
+
+TEST(EmulatorModesClientTest, EachModeFlagShowsInTheCapabilities) {
+  struct Case {
+    std::vector<std::string> flags;
+    std::function<bool(const ServerCapabilities&)> holds;
+    const char* what;
+  } cases[] = {
+      {{"--licensed", "--license-without-guests"},
+       [](const ServerCapabilities& c) {
+         return c.licensed && !c.license_guest_accounts && !c.GuestsAvailable();
+       },
+       "licence without GuestAccounts"},
+      {{"--licensed", "--guest-accounts-disabled"},
+       [](const ServerCapabilities& c) {
+         return c.license_guest_accounts && !c.guest_accounts_enabled && !c.GuestsAvailable();
+       },
+       "guest accounts disabled"},
+      {{"--require-email-verification"},
+       [](const ServerCapabilities& c) { return c.require_email_verification; },
+       "email verification"},
+      {{"--password-min-length", "20", "--password-require", "number,symbol"},
+       [](const ServerCapabilities& c) {
+         return c.password == PasswordPolicy{20, false, false, true, true};
+       },
+       "password policy"},
+      {{"--saml-owned", "nickname"},  // unlicensed: the attribute keys are not sent
+       [](const ServerCapabilities& c) { return c.saml_owned.empty(); },
+       "owned fields need a licence"},
+  };
+  for (const Case& c : cases) {
+    Emulator emu(c.flags);
+    ASSERT_TRUE(emu.ok()) << c.what;
+    auto caps = Connect(emu)->GetServerCapabilities();
+    ASSERT_TRUE(caps.ok()) << c.what << ": " << caps.status().ToString();
+    EXPECT_TRUE(c.holds(*caps)) << c.what << ": " << caps->Summary();
+  }
 }
 
 TEST(EmulatorModesClientTest, GetsUsersByIdsIncludingInactiveAndSkipsUnknownIds) {
@@ -156,6 +194,29 @@ TEST(EmulatorModesClientTest, ListingCompletesWhileANeighbourDrainsTheSharedIpBu
   EXPECT_GE(users->size(), 3001u);
   std::cout << "neighbour requests during the listing: " << neighbour_requests.load()
             << "; emulator stats: " << emu.Get("/__emu/stats") << "\n";
+}
+
+TEST(EmulatorModesClientTest, RealisticServerRefusesAWeakPasswordAndLagsReads) {
+  Emulator emu({"--realistic", "--replica-lag-ms", "1000"});  // longer lag: no timing flake
+  ASSERT_TRUE(emu.ok());
+  auto client = Connect(emu);
+  NewUser user;
+  user.username = "rita";
+  user.email = "rita@example.com";
+  user.password = "Password-123";  // 12 bytes: under the minimum of 40
+  auto weak = client->CreateUser(user);
+  ASSERT_FALSE(weak.ok());
+  EXPECT_EQ(weak.status().error_id(), "model.user.is_valid.pwd_min_length.app_error");
+  user.password = "Aa1!" + std::string(36, 'x');
+  auto created = client->CreateUser(user);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto lagged = client->GetUsersByIds({created->id});
+  ASSERT_TRUE(lagged.ok());
+  EXPECT_TRUE(lagged->empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto seen = client->GetUsersByIds({created->id});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->size(), 1u);
 }
 
 TEST(EmulatorModesClientTest, ReactivationOverTheUserLimitIsAnErrorWithItsId) {
