@@ -132,20 +132,20 @@ TEST_F(EmulatorServerModesTest, ListingSkewMakesOneListingMissAnUnrelatedUser) {
 }
 
 TEST_F(EmulatorServerModesTest, ReadsRightAfterAWriteSeeTheStateBeforeIt) {
-  Start({"--replica-lag-ms", "400"});
+  Start({"--replica-lag-ms", "1000"});
   std::string id = CreateUser(*admin_, "lagged");
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(admin_->Get("/api/v4/users/" + id).status, 404);  // the replica lacks it
   EXPECT_EQ(admin_->Get("/api/v4/users").body.find("\"lagged\""), std::string::npos);
   EXPECT_EQ(admin_->Get("/api/v4/users/username/lagged").status, 404);
-  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(admin_->Get("/api/v4/users/" + id).status, 200);
   ASSERT_EQ(admin_->Put("/api/v4/users/" + id + "/patch", R"({"nickname":"fresh"})").status, 200);
   EXPECT_EQ(Field(id, "nickname"), "");
   auto listed = Arr(admin_->Post("/api/v4/users/ids", "[\"" + id + "\"]").body);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->getObject(0)->optValue<std::string>("nickname", "?"), "");
-  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(Field(id, "nickname"), "fresh");
   EXPECT_NE(admin_->Get("/api/v4/users").body.find("\"lagged\""), std::string::npos);
 }
