@@ -180,7 +180,7 @@ TEST_F(EmulatorServerModesTest, SanitizesNamesAndReplacesUnsupportedLocales) {
 }
 
 TEST_F(EmulatorServerModesTest, PerIpRateLimitIsSharedByEveryToken) {
-  Start({"--rate-limit", "1", "--burst", "3", "--rate-limit-per-ip"});
+  Start({"--rate-limit", "0.2", "--burst", "3", "--rate-limit-per-ip"});
   EmuClient stranger(emu_->port(), "unknown-token");
   for (int i = 0; i < 4; ++i) stranger.Get("/api/v4/users/me");  // 401s use the bucket too
   auto limited = admin_->Get("/api/v4/users/me");
