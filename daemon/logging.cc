@@ -5,9 +5,27 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <string>
+
+#include "sync/text.h"
 
 namespace rostersync::daemon {
 namespace {
+
+// %& : the message for a text log line, every control character escaped (EscapeControl):
+// a roster key holding "\n" cannot start a forged line, ESC never reaches the terminal.
+class TextMessageFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string escaped =
+        EscapeControl(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<TextMessageFlag>();
+  }
+};
 
 // %* : the message, escaped for a JSON string.
 class JsonMessageFlag : public spdlog::custom_flag_formatter {
@@ -69,7 +87,7 @@ Status SetupLogging(const std::string& level, const std::string& format) {
   if (format == "json") {
     pattern = R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})";
   } else if (format == "text" || format.empty()) {
-    pattern = "%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v";
+    pattern = "%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %&";
   } else {
     return Status::Invalid("logging.format \"" + format + "\" is not one of text, json");
   }
@@ -80,7 +98,8 @@ Status SetupLogging(const std::string& level, const std::string& format) {
   }
   logger->set_level(lvl);
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessageFlag>('*').set_pattern(pattern);
+  formatter->add_flag<JsonMessageFlag>('*');
+  formatter->add_flag<TextMessageFlag>('&').set_pattern(pattern);
   logger->set_formatter(std::move(formatter));
   return Status::Ok();
 }
