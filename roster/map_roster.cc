@@ -50,6 +50,17 @@ bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
   return false;
 }
 
+// A rejected row still names a person: its email and username (as far as they can be
+// mapped) go to rejected_emails / rejected_usernames, whatever made the row invalid.
+void ProtectRow(const FieldMapper& mapper, const RawRow& row, Roster* roster) {
+  static const int kEmail = FieldMapper::FieldIndex("email");
+  static const int kUsername = FieldMapper::FieldIndex("username");
+  std::string email, username, why;
+  if (!mapper.Eval(kEmail, row, &email, &why)) email.clear();
+  if (!mapper.Eval(kUsername, row, &username, &why)) username.clear();
+  ProtectNames(roster, text::Trim(email), text::Trim(username));
+}
+
 // Why a table with no header at all (an empty file) cannot be trusted, naming the file and
 // what to do rather than a missing key column. Stats the file only to tell 0 bytes from blanks.
 std::string EmptyTableReason(const std::string& origin) {
@@ -98,6 +109,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : "";
       roster.rejected.push_back({row.where, key, key_index < 0 ? key_column : "", fatal.front()});
       if (!key.empty()) roster.rejected_keys.insert(key);
+      ProtectRow(mapper, row, &roster);
     }
     return roster;
   }
@@ -115,6 +127,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     auto reject = [&](const std::string& column, const std::string& why) {
       roster.rejected.push_back({row.where, key, column, why});
       if (!key.empty()) roster.rejected_keys.insert(key);
+      ProtectRow(mapper, row, &roster);
     };
     if (key.empty()) {
       reject(key_name, "the key column '" + key_name + "' is empty; every row needs a key (roster.key)");
@@ -165,6 +178,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   std::vector<char> dropped(roster.entries.size(), 0);
   RejectDuplicateKeys(&roster, &dropped, key_name);
   RejectSharedValues(&roster, &dropped, &RosterEntry::email, "email", mapper.Label("email"));
+  RejectSharedAuthData(&roster, &dropped, mapper.Label("auth_data"));
   if (mapper.FromTemplate("username")) {
     ResolveUsernameCollisions(&roster, dropped);
   } else {
