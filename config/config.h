@@ -33,6 +33,15 @@ struct CsvConfig {
   std::string path = "/var/lib/rostersync/roster.csv";
   char delimiter = ',';
   bool header = true;
+  std::string encoding = "utf-8";  // utf-8 | windows-1252 | iso-8859-1
+};
+
+// Bounds on what a roster read may hold; past one, a clear error (file) or a rejected row.
+struct RosterLimits {
+  int64_t max_file_bytes = int64_t{512} << 20;  // the whole CSV file
+  int64_t max_row_bytes = int64_t{1} << 20;     // one record (all its cells)
+  int64_t max_field_bytes = int64_t{64} << 10;  // one cell
+  int64_t max_key_bytes = 256;                  // the key cell, trimmed
 };
 
 struct SqlConfig {
@@ -41,12 +50,14 @@ struct SqlConfig {
   std::string connection_env;        // or: the name of an env var holding it
   std::string connection_file;       // or: a file (credential) holding it
   std::string query;
+  int64_t timeout_ms = 120'000;  // statement timeout where the connector has one
 };
 
 struct RosterConfig {
   std::string source = "csv";  // csv | sql
   CsvConfig csv;
   SqlConfig sql;
+  RosterLimits limits;
   std::string key = "employee_id";
   int64_t min_rows = 1;
   int64_t max_age_ms = 0;  // 0 = no staleness check

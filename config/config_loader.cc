@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/yaml_bounds.h"
 
 namespace rostersync {
 namespace {
@@ -276,6 +277,10 @@ ConfigLoad ParseConfig(const std::string& yaml_text, const std::string& file_nam
   ConfigLoad load;
   load.config.path = file_name;
   LoadContext ctx(file_name, &load.problems);
+  if (std::string too_big = config_internal::CheckYamlBounds(yaml_text); !too_big.empty()) {
+    ctx.Error(YAML::Mark::null_mark(), "", too_big);
+    return load;
+  }
   try {
     YAML::Node root = YAML::Load(yaml_text);
     if (root.IsMap()) {
@@ -317,9 +322,11 @@ ConfigLoad LoadConfigFile(const std::string& path) {
     load.problems.push_back(std::move(p));
     return load;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  // Read one byte past the limit at most: a huge file (or /dev/zero) is never slurped whole.
+  std::string text(config_internal::kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return ParseConfig(text, path);
 }
 
 }  // namespace rostersync
