@@ -6,6 +6,7 @@
 #include "roster/field_mapping.h"
 #include "roster/roster_duplicates.h"
 #include "roster/roster_loader.h"
+#include "roster/row_notices.h"
 #include "roster/text.h"
 #include "roster/validation.h"
 
@@ -59,6 +60,27 @@ void ProtectRow(const FieldMapper& mapper, const RawRow& row, Roster* roster) {
   if (!mapper.Eval(kEmail, row, &email, &why)) email.clear();
   if (!mapper.Eval(kUsername, row, &username, &why)) username.clear();
   ProtectNames(roster, text::Trim(email), text::Trim(username));
+}
+
+// The server strips some invisible characters from these on save (SanitizeUnicode); clean
+// them the same way so that the roster and the server agree and no patch repeats forever.
+void CleanNames(RosterEntry* e) {
+  for (std::string* name : {&e->username, &e->first_name, &e->last_name, &e->nickname}) {
+    if (!text::IsAscii(*name)) *name = text::SanitizeUnicode(*name);
+  }
+}
+
+// A locale the server does not support would be replaced at create and differ every cycle:
+// it is left unset, with one notice per value (counted over rows).
+void CheckLocale(RosterEntry* e, const std::string& where, const std::string& column,
+                 RowNotices* notices) {
+  if (e->locale.empty()) return;
+  std::string supported = SupportedLocale(e->locale);
+  if (supported.empty()) {
+    notices->Add("locale '" + e->locale + "' (" + column + ")", where,
+                 "not a locale the server supports; left unset (the server's default applies)");
+  }
+  e->locale = std::move(supported);
 }
 
 // Why a table with no header at all (an empty file) cannot be trusted, naming the file and
@@ -120,6 +142,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   const bool has_role = mapper.Has(kRole), has_active = mapper.Has(kActive);
   const FieldSpec* active_spec = has_active ? &fields.specs.at("active") : nullptr;
   std::string role, active, start_date, end_date, reason;
+  RowNotices row_notices;
   roster.entries.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const RawRow& row = table.rows[r];
@@ -156,6 +179,8 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     if (ok) {
       e.start_date = text::Trim(start_date);
       e.end_date = text::Trim(end_date);
+      CleanNames(&e);
+      CheckLocale(&e, row.where, mapper.Label("locale"), &row_notices);
       if (FieldProblem p = ValidateEntry(e); !p.ok()) {
         reject(mapper.Label(p.field), p.reason);
         ok = false;
@@ -174,6 +199,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     }
   }
 
+  row_notices.AppendTo(&roster.notices);
   // Duplicates reject every row involved: a key names one person, an email one account.
   std::vector<char> dropped(roster.entries.size(), 0);
   RejectDuplicateKeys(&roster, &dropped, key_name);
