@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "roster/field_mapping.h"
+#include "roster/header_check.h"
 #include "roster/roster_duplicates.h"
 #include "roster/roster_loader.h"
 #include "roster/row_notices.h"
@@ -116,17 +117,20 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (text::EqualsIgnoreCase(table.columns[i], text::Trim(key_column))) key_index = static_cast<int>(i);
   }
-  std::vector<std::string> fatal = mapper.problems();
+  std::vector<std::string> fatal = HeaderProblems(table.columns, mapper, key_column);
   if (table.columns.empty() && table.rows.empty() && table.errors.empty()) {
     fatal = {EmptyTableReason(table.origin)};  // not "key column ... not in the header"
-  } else if (key_index < 0) {
-    fatal.insert(fatal.begin(), "key column '" + key_column +
-                                    "' (roster.key) is not in the roster header; fix the "
-                                    "export or roster.key");
   }
   if (!fatal.empty()) {
     roster.trusted = false;
-    for (const auto& problem : fatal) roster.untrusted_reasons.push_back(problem + ": deactivations held");
+    // Said once, with the count, however many rows it rejects.
+    const std::string rows = table.rows.empty()
+                                 ? ""
+                                 : "; all " + std::to_string(table.rows.size()) +
+                                       (table.rows.size() == 1 ? " row" : " rows") + " rejected";
+    for (const auto& problem : fatal) {
+      roster.untrusted_reasons.push_back(problem + rows + ": deactivations held");
+    }
     for (const RawRow& row : table.rows) {
       std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : "";
       roster.rejected.push_back({row.where, key, key_index < 0 ? key_column : "", fatal.front()});
@@ -143,6 +147,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   const FieldSpec* active_spec = has_active ? &fields.specs.at("active") : nullptr;
   std::string role, active, start_date, end_date, reason;
   RowNotices row_notices;
+  size_t blank_status = 0;
   roster.entries.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const RawRow& row = table.rows[r];
@@ -172,6 +177,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       reject(mapper.Label("role"), reason);
       ok = false;
     }
+    if (has_active && ok && text::TrimView(active).empty()) ++blank_status;
     if (ok && has_active && !ParseActive(*active_spec, active, &e.active, &reason)) {
       reject(mapper.Label("active"), reason);
       ok = false;
@@ -200,6 +206,12 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   }
 
   row_notices.AppendTo(&roster.notices);
+  if (has_active && blank_status > 1 && blank_status == table.rows.size()) {
+    roster.trusted = false;  // a whole blank column is a broken export, not N leavers
+    roster.untrusted_reasons.push_back(
+        "column '" + mapper.Label("active") + "' (fields.active) is blank on all " +
+        std::to_string(blank_status) + " rows; check the export's status column: deactivations held");
+  }
   // Duplicates reject every row involved: a key names one person, an email one account.
   std::vector<char> dropped(roster.entries.size(), 0);
   RejectDuplicateKeys(&roster, &dropped, key_name);
