@@ -60,7 +60,8 @@ struct RosterConfig {
   RosterLimits limits;
   std::string key = "employee_id";
   int64_t min_rows = 1;
-  int64_t max_age_ms = 0;  // 0 = no staleness check
+  // A file older than this is a stalled export: deactivations held. 0 = no staleness check.
+  int64_t max_age_ms = int64_t{7} * 24 * 3600 * 1000;
 };
 
 // One Mattermost field <- roster column, template, constant or map (SPEC.md `fields`).
@@ -119,7 +120,13 @@ struct Config {
   FieldsConfig fields;
   MatchOptions match;
   ScopeOptions scope;
-  PolicyOptions policy;
+  // As the planner's defaults, except that a created email/password user gets a password
+  // reset link by default (without it they cannot sign in).
+  PolicyOptions policy = [] {
+    PolicyOptions p;
+    p.send_password_reset = true;
+    return p;
+  }();
   ScheduleConfig schedule;
   StateConfig state;
   AuditConfig audit;

@@ -123,8 +123,10 @@ std::vector<KeySpec> BuildSchema() {
        true},
       {"roster.min_rows", K::kInt, "1",
        "Fewer rows -> the roster is rejected and nothing is deactivated", RS_AT(roster.min_rows)},
-      {"roster.max_age", K::kDuration, "0",
-       ">0: a roster file older than this is stale -> no deactivations", RS_AT(roster.max_age_ms)},
+      {"roster.max_age", K::kDuration, "7d",
+       "A roster file older than this is a stalled export -> no deactivations; 0 turns the "
+       "check off",
+       RS_AT(roster.max_age_ms)},
       {"roster.limits.max_file_bytes", K::kInt, "536870912",
        "A larger roster file is refused whole (nothing applied)",
        RS_AT(roster.limits.max_file_bytes), {}, false, false, 1},
@@ -214,8 +216,10 @@ std::vector<KeySpec> BuildSchema() {
        RS_AT(policy.max_deactivations)},
       {"policy.onboarding.verify_email", K::kBool, "true",
        "Mark created accounts' email as verified", RS_AT(policy.verify_email)},
-      {"policy.onboarding.send_password_reset", K::kBool, "false",
-       "Email new email/password users a reset link", RS_AT(policy.send_password_reset)},
+      {"policy.onboarding.send_password_reset", K::kBool, "true",
+       "Email new email/password users a reset link (without one they cannot sign in); SSO "
+       "users never get one",
+       RS_AT(policy.send_password_reset)},
       // schedule
       {"schedule.interval", K::kDuration, "15m", "Time between cycles in `run`",
        RS_AT(schedule.interval_ms)},
