@@ -75,7 +75,7 @@ std::string SupportedLocale(const std::string& value) {
   // The locales the Mattermost server ships translations for (server/i18n/*.json; the
   // server's i18n.GetSupportedLocales() lists that directory), as in its v9 and v10
   // releases: the languages the product documents as supported. A create with any other
-  // locale is stored as DefaultClientLocale (docs/server-compatibility.md).
+  // locale is stored as DefaultClientLocale (roster/README.md, "Mapping and validation").
   static const char* const kLocales[] = {
       "bg", "cs", "de", "en", "en-AU", "es", "fa", "fr", "hu", "it", "ja", "ko", "nl",
       "pl", "pt-BR", "ro", "ru", "sv", "tr", "uk", "vi", "zh-CN", "zh-TW"};
