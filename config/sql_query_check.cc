@@ -37,17 +37,21 @@ std::string SqlQueryProblem(const std::string& query) {
   const std::string code = Code(query);
   size_t end = code.find_last_not_of(" \t\r\n");
   if (end == std::string::npos) return "roster.sql.query is empty";
-  if (code[end] == ';') end = code.find_last_not_of(" \t\r\n", end - 1);
+  if (code[end] == ';') {
+    end = end == 0 ? std::string::npos : code.find_last_not_of(" \t\r\n", end - 1);
+  }
   if (end == std::string::npos) return "roster.sql.query is empty";
   const size_t semicolon = code.find(';');
   if (semicolon != std::string::npos && semicolon <= end) {
     return "roster.sql.query holds more than one statement (';' at offset " +
            std::to_string(semicolon) + "); write a single SELECT or WITH statement";
   }
-  size_t start = code.find_first_not_of(" \t\r\n(");
+  const size_t start = code.find_first_not_of(" \t\r\n(");
   std::string first;
-  for (size_t i = start; i < code.size() && std::isalpha(static_cast<unsigned char>(code[i])); ++i) {
-    first.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(code[i]))));
+  for (size_t i = start; i < code.size(); ++i) {
+    const auto c = static_cast<unsigned char>(code[i]);
+    if (!std::isalpha(c)) break;
+    first.push_back(static_cast<char>(std::toupper(c)));
   }
   if (first != "SELECT" && first != "WITH") {
     return "roster.sql.query must be a single SELECT or WITH statement; it starts with " +

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "roster/text.h"
 #include "sync/text.h"
 
 namespace rostersync::daemon {
@@ -27,13 +28,35 @@ class TextMessageFlag : public spdlog::custom_flag_formatter {
   }
 };
 
-// %* : the message, escaped for a JSON string.
+// `s` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so a JSON
+// log line stays valid JSON whatever a roster or server string held.
+std::string ValidUtf8(std::string_view s) {
+  if (text::IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
+                                    : (b & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 0 && i + len <= s.size() && text::IsValidUtf8(s.substr(i, len))) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+// %* : the message, escaped for a JSON string (and made valid UTF-8).
 class JsonMessageFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     static const char kHex[] = "0123456789abcdef";
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+    const std::string payload = ValidUtf8(std::string_view(msg.payload.data(), msg.payload.size()));
+    for (char c : payload) {
       switch (c) {
         case '"':
           dest.append(std::string_view("\\\""));

@@ -59,5 +59,13 @@ TEST_F(LoggingTest, JsonStaysOneValidObject) {
   EXPECT_NE(line.find(R"("msg":"key \"a\\b\"\n\u001b")"), std::string::npos) << line;
 }
 
+TEST_F(LoggingTest, JsonReplacesInvalidUtf8SoTheLineStaysValid) {
+  ASSERT_TRUE(SetupLogging("info", "json").ok());
+  spdlog::info("Jos\xE9 \xFF ok é");
+  spdlog::default_logger()->flush();
+  const std::string line = out_.str();
+  EXPECT_NE(line.find("Jos\xEF\xBF\xBD \xEF\xBF\xBD ok é"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace rostersync::daemon

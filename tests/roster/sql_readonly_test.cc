@@ -63,6 +63,8 @@ TEST(SqlQueryCheckTest, AcceptsOneSelectOrWithOnly) {
   EXPECT_NE(SqlQueryProblem("SELECT 1; DROP TABLE people").find("more than one statement"),
             std::string::npos);
   EXPECT_NE(SqlQueryProblem("  ;  ").find("empty"), std::string::npos);
+  EXPECT_NE(SqlQueryProblem(";").find("empty"), std::string::npos);
+  EXPECT_NE(SqlQueryProblem("-- only a comment").find("empty"), std::string::npos);
 }
 
 TEST(SqlQueryCheckTest, CheckConfigRefusesAWritingQuery) {
