@@ -2,6 +2,8 @@
 // cross-key checks. yaml-cpp exceptions are caught here and become problems with a line.
 #include "config/config_loader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -310,6 +312,18 @@ ConfigLoad ParseConfig(const std::string& yaml_text, const std::string& file_nam
 }
 
 ConfigLoad LoadConfigFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A FIFO would block the open, a device never ends: only a regular file is a config.
+    ConfigLoad load;
+    load.config.path = path;
+    ConfigProblem p;
+    p.file = path;
+    p.message = "the config is not a regular file (a directory, FIFO or device); pass --config "
+                "with the path of the YAML file";
+    load.problems.push_back(std::move(p));
+    return load;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

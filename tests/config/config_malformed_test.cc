@@ -1,5 +1,6 @@
 // One broken file reports every problem at once; malformed input never crashes.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <random>
@@ -157,9 +158,23 @@ TEST(ConfigMalformedTest, OversizedFileIsRefusedUnread) {
   ConfigLoad load = ParseConfig(big, "big.yaml");
   EXPECT_FALSE(load.ok());
   EXPECT_NE(load.Report().find("more than the 1048576"), std::string::npos) << load.Report().substr(0, 300);
-  ConfigLoad zero = LoadConfigFile("/dev/zero");  // never slurped whole
+}
+
+TEST(ConfigMalformedTest, OnlyARegularFileIsReadAsConfig) {
+  ConfigFixture f;
+  ConfigLoad zero = LoadConfigFile("/dev/zero");  // never slurped
   EXPECT_FALSE(zero.ok());
-  EXPECT_NE(zero.Report().find("more than the"), std::string::npos) << zero.Report().substr(0, 300);
+  EXPECT_NE(zero.Report().find("not a regular file"), std::string::npos) << zero.Report();
+  const std::string fifo = f.dir().File("config.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  ConfigLoad pipe = LoadConfigFile(fifo);  // no writer: must not block
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_NE(pipe.Report().find("not a regular file"), std::string::npos) << pipe.Report();
+  std::string big = f.Valid("# " + std::string(2 << 20, 'x') + "\n");
+  ConfigLoad from_file = LoadConfigFile(f.dir().Write("big.yaml", big));
+  EXPECT_NE(from_file.Report().find("more than the 1048576"), std::string::npos)
+      << from_file.Report().substr(0, 300);
 }
 
 }  // namespace rostersync
