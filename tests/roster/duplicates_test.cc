@@ -140,5 +140,22 @@ TEST(RejectedRowNamesTest, MissingColumnStillProtectsTheRowsPeople) {
   EXPECT_EQ(r.rejected_usernames.count("jane.doe"), 1u);
 }
 
+TEST(RejectedRowNamesTest, FillDownKeySlipProtectsThePeopleBehindTheRows) {
+  // A spreadsheet fill-down overwrote E2's and E3's ids with E4: the three rows are rejected,
+  // and the emails and usernames in them name the real people, who must not be deactivated.
+  FieldsConfig f = TypicalFields();
+  Roster r = MapCsv(std::string(kHeader) + "E1,Ann,Lee,ann@example.com,staff,active\n"
+                    "E4,Bob,Ek,bob@example.com,staff,active\n"
+                    "E4,Cid,Moe,cid@example.com,staff,active\n"
+                    "E4,Dee,Roe,dee@example.com,staff,active\n",
+                    f);
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.rejected.size(), 3u);
+  EXPECT_EQ(r.rejected_keys, (std::set<std::string>{"E4"}));
+  EXPECT_EQ(r.rejected_emails,
+            (std::set<std::string>{"bob@example.com", "cid@example.com", "dee@example.com"}));
+  EXPECT_EQ(r.rejected_usernames, (std::set<std::string>{"bob.ek", "cid.moe", "dee.roe"}));
+}
+
 }  // namespace
 }  // namespace rostersync
