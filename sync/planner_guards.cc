@@ -1,6 +1,7 @@
 // Planner, part 4: the safety guards. Suspected renames (a key leaves while a look-alike key
-// appears), an untrusted roster, and max_deactivations hold actions back; --force releases
-// them, except ambiguous matches (held in planner_person.cc), which need a human.
+// appears), an untrusted roster (only creates go ahead), and max_deactivations hold actions
+// back; --force releases them, except ambiguous matches (held in planner_person.cc) and people
+// named in rejected rows (planner_protect.cc), which need a human.
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
@@ -80,6 +81,10 @@ void PlanBuilder::DetectRenames() {
 }
 
 void PlanBuilder::ApplyGuards() {
+  if (only_key_ == nullptr) FindUnmatched();
+  FindLeaverAttention();
+  ProtectRejected();            // never released: named in a rejected row
+  HoldOutsideDeactivations();   // released by --force
   const bool force = opt_.force;
   std::unordered_map<std::string, const std::string*> rename_new;  // new key -> pair text
   for (size_t i = 0; i < rows_.size(); ++i) {
@@ -95,7 +100,8 @@ void PlanBuilder::ApplyGuards() {
   int deactivations = 0;
   for (Action& action : actions_) {
     bool is_deactivate = action.type == ActionType::kDeactivate;
-    if (is_deactivate) ++deactivations;
+    // One held by an earlier guard (a rejected row, a hand deactivation) is not counted.
+    if (is_deactivate && !action.held) ++deactivations;
     bool renamed = (is_deactivate && rename_leavers_.count(action.key) > 0) ||
                    (action.type == ActionType::kCreate && rename_new.count(action.key) > 0) ||
                    (action.user_id.empty() && rename_new.count(action.key) > 0);
@@ -110,8 +116,10 @@ void PlanBuilder::ApplyGuards() {
   }
   if (untrusted_why.empty()) untrusted_why = "the roster failed its integrity checks";
   if (!roster_.trusted) {
+    // Only creates (and the create's own follow-ups, which have no account id yet) go ahead:
+    // an untrusted roster changes no existing identity (a mis-decoded name, a shifted column).
     for (Action& action : actions_) {
-      if (action.type != ActionType::kDeactivate) continue;
+      if (action.user_id.empty() || action.held) continue;
       ++untrusted_count;
       if (!force) Hold(&action, kGuardUntrusted, untrusted_why);
     }
@@ -154,17 +162,19 @@ void PlanBuilder::ApplyGuards() {
   // deactivation: rejected people are protected, so "No changes." would hide the bad input.
   if (!roster_.trusted) {
     if (force) {
-      Notice("", "--force: deactivations from an untrusted roster not held: " + untrusted_why);
+      Notice("", "--force: changes to existing accounts from an untrusted roster not held: " +
+                     untrusted_why);
     } else if (untrusted_count > 0) {
       holds_.push_back(rostersync::Hold{
           kGuardUntrusted, untrusted_count,
-          std::to_string(untrusted_count) + " deactivation" + (untrusted_count == 1 ? "" : "s") +
-              " held: roster not trusted (" + untrusted_why + ")"});
+          std::to_string(untrusted_count) + " change" + (untrusted_count == 1 ? "" : "s") +
+              " to existing accounts held: roster not trusted (" + untrusted_why +
+              "); only creates go ahead"});
     } else {
       holds_.push_back(rostersync::Hold{
           kGuardUntrusted, 0,
           "roster not trusted (" + untrusted_why +
-              "): no deactivation is planned, and none will be until the roster is fixed"});
+              "): no change to an existing account is planned until the roster is fixed"});
     }
   }
   if (exceeded) {

@@ -45,6 +45,7 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
   if (!in_.self_user_id.empty() && user.id == in_.self_user_id) {
     return "the token's own user " + user.username;
   }
+  if (!user.remote_id.empty()) return "shared-channel user " + user.username + " (remote)";
   if (user.is_bot) return "bot " + user.username;
   for (const std::string& name : opt_.scope.protected_users) {
     if (EqualsIgnoreCase(name, user.username)) return "protected user " + user.username;
@@ -87,6 +88,7 @@ const FlatIndex<const User*>& PlanBuilder::ByEmail() {
       return lowered_.back();
     };
     for (const User& user : users_) {
+      if (!user.remote_id.empty()) continue;  // shared-channel users are never matched
       if (!user.email.empty()) by_email_.Emplace(view(user.email), &user);
       if (!user.username.empty()) by_username_.Emplace(view(user.username), &user);
     }
@@ -142,6 +144,41 @@ std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
     if (std::find(found.begin(), found.end(), *match) == found.end()) found.push_back(*match);
   }
   return found;
+}
+
+namespace {
+
+const std::string* MatchField(const std::string& how, const RosterEntry& row, const User& user,
+                              const std::string** have) {
+  if (how == "email") {
+    *have = &user.email;
+    return &row.email;
+  }
+  if (how == "username") {
+    *have = &user.username;
+    return &row.username;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string PlanBuilder::MatchConflict(const RosterEntry& row, const User& user) const {
+  // The first match key (in match.order) that matched; every key before it did not match,
+  // and one that has a value on both sides is a conflict: "by username, but its email ...".
+  std::string conflict;
+  for (const std::string& how : opt_.match.order) {
+    const std::string* have = nullptr;
+    const std::string* want = MatchField(how, row, user, &have);
+    if (want == nullptr || want->empty()) continue;
+    if (EqualsIgnoreCase(*want, *have)) {
+      return conflict.empty() ? "" : "by " + how + ", but " + conflict;
+    }
+    if (conflict.empty() && !have->empty()) {
+      conflict = "its " + how + " " + *have + " differs from the row's " + *want;
+    }
+  }
+  return "";
 }
 
 void PlanBuilder::ResolveIdentities() {
@@ -220,6 +257,13 @@ void PlanBuilder::ResolveIdentities() {
         id.rename_partner = owner;
         id.user = user;
       }
+      continue;
+    }
+    std::string conflict = MatchConflict(row, *user);
+    if (!conflict.empty()) {
+      id.kind = Identity::Kind::kAmbiguous;
+      id.why = row.key + " matches " + user->username + " " + conflict +
+               "; not adopted (two people, or a changed address?)";
       continue;
     }
     if (!opt_.scope.adopt_existing) {

@@ -39,6 +39,10 @@ struct RowError {
   std::string key;     // the roster key if it could be read, else ""
   std::string column;  // the column or field at fault, if one
   std::string reason;  // what is wrong and what to do
+  // The row's email and username (lower-cased) when they could be read: the planner names
+  // the row (file:line) when it holds back a change to the person they identify.
+  std::string email;
+  std::string username;
   bool operator==(const RowError& o) const {
     return where == o.where && key == o.key && column == o.column && reason == o.reason;
   }

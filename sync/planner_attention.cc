@@ -1,0 +1,104 @@
+// Planner, part 6: what a person must do by hand, and accounts no one claims. A leaver whose
+// account rostersync may not touch (a system admin, a protected user, another auth service)
+// is an attention item, every cycle until it is resolved; policy.unmatched_accounts decides
+// about in-scope accounts that match no roster row and no ledger entry.
+#include <algorithm>
+#include <unordered_set>
+
+#include "sync/planner_internal.h"
+
+namespace rostersync {
+namespace planner_internal {
+
+namespace {
+
+// Why rostersync may not deactivate `user`, as the end of "E042 x is a leaver but ...".
+std::string LeaverWhy(const User& user, const std::string& self_id,
+                      const ScopeOptions& scope, bool service_in_scope) {
+  if (!self_id.empty() && user.id == self_id) return "is the token's own user";
+  if (user.is_bot) return "is a bot account";
+  for (const std::string& name : scope.protected_users) {
+    if (EqualsIgnoreCase(name, user.username)) return "is a protected user (scope.protected_users)";
+  }
+  if (!service_in_scope) {
+    return "signs in with " + std::string(ServiceOf(user.auth_service)) +
+           ", outside scope.auth_services";
+  }
+  return "holds system_admin";
+}
+
+}  // namespace
+
+void PlanBuilder::LeaverAttention(const std::string& key, const User& user) {
+  if (opt_.policy.deactivate == DeactivateMode::kOff || !user.active() ||
+      !user.remote_id.empty() || OutOfScopeReason(user).empty()) {
+    return;
+  }
+  std::string why = LeaverWhy(user, in_.self_user_id, opt_.scope, InScopeService(user.auth_service));
+  attention_.push_back(Attention{
+      key, user.username, key + " " + user.username + " is a leaver but " + why +
+                              ": deactivate by hand"});
+}
+
+void PlanBuilder::FindLeaverAttention() {
+  for (const Ledger::value_type* absent : absent_) {
+    const std::string& key = absent->first;
+    if (only_key_ != nullptr && key != *only_key_) continue;
+    if (roster_.rejected_keys.count(key) > 0) continue;  // not known to have left
+    if (const User* user = FindUser(absent->second.user_id)) LeaverAttention(key, *user);
+  }
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    const Identity& id = identities_[i];
+    if (id.user == nullptr || (only_key_ != nullptr && rows_[i]->key != *only_key_)) continue;
+    if (id.kind != Identity::Kind::kKnown && id.kind != Identity::Kind::kLeftAlone) continue;
+    std::string why;
+    if (!DesiredActive(*rows_[i], &why)) LeaverAttention(rows_[i]->key, *id.user);
+  }
+}
+
+void PlanBuilder::FindUnmatched() {
+  if (opt_.policy.unmatched_accounts == UnmatchedMode::kLeave) return;
+  // Everything a roster row (accepted or rejected) or the ledger names is claimed.
+  std::unordered_set<std::string> emails(roster_.rejected_emails.begin(),
+                                         roster_.rejected_emails.end());
+  std::unordered_set<std::string> usernames(roster_.rejected_usernames.begin(),
+                                            roster_.rejected_usernames.end());
+  for (const RosterEntry* row : rows_) {
+    if (!row->email.empty()) emails.insert(Lower(row->email));
+    if (!row->username.empty()) usernames.insert(Lower(row->username));
+  }
+  std::unordered_set<std::string_view> ids;
+  for (const auto& [key, entry] : ledger_) ids.insert(entry.user_id);
+  for (const Identity& id : identities_) {
+    if (id.user != nullptr) ids.insert(id.user->id);
+  }
+  for (const User& user : users_) {
+    if (!user.active() || ids.count(user.id) > 0 || !OutOfScopeReason(user).empty()) continue;
+    if (emails.count(Lower(user.email)) > 0 || usernames.count(Lower(user.username)) > 0) continue;
+    unmatched_.push_back(UnmatchedAccount{user.id, user.username, user.email, user.auth_service});
+  }
+  std::sort(unmatched_.begin(), unmatched_.end(),
+            [](const UnmatchedAccount& a, const UnmatchedAccount& b) {
+              return a.username < b.username;
+            });
+  if (opt_.policy.unmatched_accounts != UnmatchedMode::kDeactivate) return;
+  for (const UnmatchedAccount& account : unmatched_) {
+    const User* user = FindUser(account.user_id);
+    // The key names the account, not a roster person: "unmatched:<user id>".
+    Add(ActionType::kDeactivate, "unmatched:" + account.user_id, user).detail =
+        "matches no roster row and no ledger entry (policy.unmatched_accounts=deactivate)";
+  }
+}
+
+void PlanBuilder::FinishPlan(Plan* plan) {
+  std::stable_sort(attention_.begin(), attention_.end(),
+                   [](const Attention& a, const Attention& b) { return a.key < b.key; });
+  plan->attention = std::move(attention_);
+  plan->unmatched = std::move(unmatched_);
+  for (const RowError& error : roster_.rejected) {
+    if (only_key_ == nullptr || error.key == *only_key_) plan->rejected.push_back(error);
+  }
+}
+
+}  // namespace planner_internal
+}  // namespace rostersync
