@@ -215,6 +215,7 @@ void Service::Record(const CycleResult& r) {
   if (r.planned) {
     metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
     metrics_.SetHeld(r.plan.CountHeld());
+    metrics_.SetAttention(static_cast<int>(r.plan.attention.size()));
   }
   if (r.applied) {
     for (const ActionOutcome& o : r.report.outcomes) {

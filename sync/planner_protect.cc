@@ -55,19 +55,30 @@ std::string PlanBuilder::RejectedRowNaming(const Action& action) const {
     if (value.empty() && !u.empty() && r.rejected_usernames.count(u) > 0) value = u;
   }
   if (!by_key && value.empty()) return "";
-  // The row that names them: by key, else the first whose reason mentions the value.
+  // The row that names them: by key, else by Roster::rejected_where, else the first whose
+  // reason mentions the value.
   const RowError* row = nullptr;
+  auto where_it = by_key ? r.rejected_where.end() : r.rejected_where.find(value);
   for (const RowError& error : r.rejected) {
-    if (by_key ? error.key == action.key
-               : error.email == value || error.username == value ||
-                     ContainsIgnoreCase(error.reason, value)) {
+    if (where_it != r.rejected_where.end()) {
+      if (error.where != where_it->second) continue;
+      row = &error;
+      break;
+    }
+    if (by_key ? error.key == action.key : ContainsIgnoreCase(error.reason, value)) {
       row = &error;
       break;
     }
   }
   std::string who = by_key ? "key " + action.key : value;
-  std::string where = row == nullptr ? "a rejected row" + (r.origin.empty() ? "" : " of " + r.origin)
-                                     : "rejected row " + row->where + " (" + Shorten(row->reason) + ")";
+  std::string where;
+  if (row != nullptr) {
+    where = "rejected row " + row->where + " (" + Shorten(row->reason) + ")";
+  } else if (where_it != r.rejected_where.end()) {
+    where = "rejected row " + where_it->second;
+  } else {
+    where = "a rejected row" + (r.origin.empty() ? "" : " of " + r.origin);
+  }
   return who + " is named in " + where + "; fix the row first";
 }
 

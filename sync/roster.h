@@ -4,6 +4,7 @@
 #define ROSTERSYNC_SYNC_ROSTER_H_
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,10 +40,6 @@ struct RowError {
   std::string key;     // the roster key if it could be read, else ""
   std::string column;  // the column or field at fault, if one
   std::string reason;  // what is wrong and what to do
-  // The row's email and username (lower-cased) when they could be read: the planner names
-  // the row (file:line) when it holds back a change to the person they identify.
-  std::string email;
-  std::string username;
   bool operator==(const RowError& o) const {
     return where == o.where && key == o.key && column == o.column && reason == o.reason;
   }
@@ -56,8 +53,11 @@ struct Roster {
   // invalid: a person named in a rejected row is neither deactivated nor renamed this cycle.
   std::set<std::string> rejected_emails;
   std::set<std::string> rejected_usernames;
+  // Where (file:line) each of those emails and usernames was read, when known: the planner
+  // names the row when it holds back a change to the person it identifies.
+  std::map<std::string, std::string> rejected_where;
   std::vector<std::string> notices;     // e.g. username collisions resolved by a suffix
-  // The integrity gate: an untrusted roster may create and update, never deactivate.
+  // The integrity gate: from an untrusted roster only creates go ahead (sync/planner.h).
   bool trusted = true;
   std::vector<std::string> untrusted_reasons;
   std::string fingerprint;  // sha-like digest of the accepted content

@@ -37,7 +37,9 @@ World Staff() {
 
 void Reject(World* w, const std::string& where, const std::string& key, const std::string& username,
             const std::string& reason) {
-  w->roster.rejected.push_back(RowError{where, key, "", reason, username + "@example.com", username});
+  w->roster.rejected.push_back(RowError{where, key, "", reason});
+  w->roster.rejected_where[username + "@example.com"] = where;
+  w->roster.rejected_where[username] = where;
   w->roster.rejected_keys.insert(key);
   w->roster.rejected_emails.insert(username + "@example.com");
   w->roster.rejected_usernames.insert(username);
