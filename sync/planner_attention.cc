@@ -3,6 +3,7 @@
 // is an attention item, every cycle until it is resolved; policy.unmatched_accounts decides
 // about in-scope accounts that match no roster row and no ledger entry.
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sync/planner_internal.h"
@@ -81,13 +82,32 @@ void PlanBuilder::FindUnmatched() {
             [](const UnmatchedAccount& a, const UnmatchedAccount& b) {
               return a.username < b.username;
             });
-  if (opt_.policy.unmatched_accounts != UnmatchedMode::kDeactivate) return;
+  if (opt_.policy.unmatched_accounts == UnmatchedMode::kDeactivate) DeactivateUnmatched();
+}
+
+void PlanBuilder::DeactivateUnmatched() {
+  // A row with the same full name may be the same person under a new email: that
+  // deactivation is held as a suspected rename, like a leaving key's (every row, not only
+  // new ones: once the new account exists, the old one must stay held).
+  std::unordered_map<std::string, const std::string*> new_names;  // full name -> row key
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    std::string name = FullName(rows_[i]->first_name, rows_[i]->last_name);
+    if (!name.empty()) new_names.emplace(name, &rows_[i]->key);
+  }
   for (const UnmatchedAccount& account : unmatched_) {
     const User* user = FindUser(account.user_id);
     // The key names the account, not a roster person: "unmatched:<user id>".
-    Add(ActionType::kDeactivate, "unmatched:" + account.user_id, user).detail =
+    std::string key = "unmatched:" + account.user_id;
+    Add(ActionType::kDeactivate, key, user).detail =
         "matches no roster row and no ledger entry (policy.unmatched_accounts=deactivate)";
+    auto same = new_names.find(FullName(user->first_name, user->last_name));
+    if (same != new_names.end()) {
+      rename_leavers_.insert(key);
+      rename_pairs_.push_back(user->username + " -> " + *same->second + " (same full name)");
+    }
   }
+  // They are managed now: the base of max_deactivations' percentage includes them.
+  managed_ += static_cast<int>(unmatched_.size());
 }
 
 void PlanBuilder::FinishPlan(Plan* plan) {

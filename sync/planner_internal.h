@@ -150,6 +150,7 @@ class PlanBuilder {
   void FindLeaverAttention();
   void LeaverAttention(const std::string& key, const User& user);
   void FindUnmatched();
+  void DeactivateUnmatched();  // policy.unmatched_accounts=deactivate
   void FinishPlan(Plan* plan);  // moves attention, rejected rows and unmatched into the plan
 
   Action& Add(ActionType type, const std::string& key, const User* user);

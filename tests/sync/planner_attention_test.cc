@@ -179,5 +179,21 @@ TEST(PlannerAttentionTest, UnmatchedAccountsAreDeactivatedWithinMaxDeactivations
   EXPECT_TRUE(MakePlanForKey(w.Input(), w.options, "K1").unmatched.empty());
 }
 
+// jane.doe@old-domain is not in the roster, but "Jane Doe" is (under a new email): deactivating
+// the old account while creating a new one would be a rename done as create + deactivate.
+TEST(PlannerAttentionTest, UnmatchedAccountNamedLikeARosterRowIsHeldAsARename) {
+  World w = FirstRollout();
+  w.options.policy.unmatched_accounts = UnmatchedMode::kDeactivate;
+  w.options.policy.max_deactivations = Threshold{false, 10};
+  w.users.push_back(MakeUser("j1", "jdoe", "Jane", "Doe"));
+  w.roster.entries.push_back(MakeRow("K99", "jane.doe", "Jane", "Doe"));
+  Plan plan = w.Run();
+  const Action* old_account = Find(plan, "unmatched:j1", ActionType::kDeactivate);
+  ASSERT_NE(old_account, nullptr);
+  EXPECT_TRUE(old_account->held);
+  EXPECT_EQ(old_account->held_reason.rfind("suspected_rename: ", 0), 0u);
+  EXPECT_FALSE(Find(plan, "unmatched:x1", ActionType::kDeactivate)->held);
+}
+
 }  // namespace
 }  // namespace rostersync
