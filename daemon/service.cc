@@ -258,6 +258,10 @@ void Service::Record(const CycleResult& r) {
     for (const Hold& h : r.plan.holds) {
       notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message);
     }
+    // One alert per person per hour (the notifier's rate limit), every hour until resolved.
+    for (const Attention& a : r.plan.attention) {
+      notifier_->Alert("attention:" + a.key, "rostersync: attention: " + a.message);
+    }
   }
 }
 

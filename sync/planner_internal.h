@@ -142,6 +142,17 @@ class PlanBuilder {
   void DetectRenames();
   void ApplyGuards();
   void Hold(Action* action, const char* guard, const std::string& why);
+  // What one releasable guard did: its "! held" line, or the notice under --force.
+  struct GuardOutcome {
+    const char* guard = "";
+    bool applies = false;
+    int count = 0;
+    std::string message;
+    std::string forced;
+  };
+  GuardOutcome HoldRenames(int* deactivations);  // counts the deactivations not yet held
+  GuardOutcome HoldUntrusted();
+  GuardOutcome HoldMaxDeactivations(int deactivations);
   // planner_protect.cc: people named in rejected rows, deactivations made outside rostersync
   void ProtectRejected();
   std::string RejectedRowNaming(const Action& action) const;  // "" when none names it
