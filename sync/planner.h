@@ -24,7 +24,7 @@
 //   suspected_rename, untrusted_roster and max_deactivations (released by options.force).
 //   Held actions stay in plan.actions with held=true and held_reason "<guard>: <why>".
 //   rejected_row: a person whose key, email or username is in a rejected row is not
-//   deactivated, renamed or re-authenticated. untrusted_roster: only creates go ahead.
+//   deactivated, renamed, re-keyed (created under another key) or re-authenticated. untrusted_roster: only creates go ahead.
 //   A match by a later key of match.order whose earlier key conflicts (same username,
 //   another email) is ambiguous, never adopted. Users with a remote_id are never matched.
 // - Attention (plan.attention): a leaver whose account is out of scope (system admin,

@@ -10,12 +10,14 @@ namespace planner_internal {
 
 namespace {
 
-// Deactivation, a username or email change, an auth change: what a wrong row can do to a
-// person that cannot be undone by the next cycle without side effects.
+// Deactivation, a username or email change, an auth change, a create (a re-key: a new key
+// for a person a rejected row names): what a wrong row can do to a person that the next
+// cycle cannot undo without side effects.
 bool ChangesIdentity(const Action& action) {
   switch (action.type) {
     case ActionType::kDeactivate:
     case ActionType::kAuth:
+    case ActionType::kCreate:
       return true;
     case ActionType::kUpdate:
       return action.patch.username.has_value() || action.patch.email.has_value();
@@ -46,6 +48,10 @@ std::string PlanBuilder::RejectedRowNaming(const Action& action) const {
   }
   if (action.patch.email) emails.push_back(Lower(*action.patch.email));
   if (action.patch.username) usernames.push_back(Lower(*action.patch.username));
+  if (action.type == ActionType::kCreate) {
+    emails.push_back(Lower(action.new_user.email));
+    usernames.push_back(Lower(action.new_user.username));
+  }
   std::string value;  // the email or username named, when the key is not
   const bool by_key = r.rejected_keys.count(action.key) > 0;
   for (const std::string& e : emails) {
@@ -96,12 +102,18 @@ void PlanBuilder::ProtectRejected() {
     Hold(&action, kGuardRejectedRow, why);
     if (first.empty()) first = action.key + ": " + why;
     ++count;
+    if (action.type != ActionType::kCreate) continue;
+    for (Action& follow_up : actions_) {  // the create's own follow-ups wait with it
+      if (follow_up.key == action.key && follow_up.user_id.empty()) {
+        Hold(&follow_up, kGuardRejectedRow, why);
+      }
+    }
   }
   if (count == 0) return;
   holds_.push_back(rostersync::Hold{
       kGuardRejectedRow, count,
       std::to_string(count) + " deactivation" + (count == 1 ? "" : "s") +
-          ", rename or auth change" + (count == 1 ? "" : "s") +
+          ", rename, re-key or auth change" + (count == 1 ? "" : "s") +
           " held: the person is named in a rejected roster row (e.g. " + first +
           "); --force does not release these"});
 }

@@ -82,6 +82,27 @@ TEST(PlannerIdentityGuardTest, RenameToAUsernameNamedInARejectedRowIsHeld) {
   EXPECT_NE(update->held_reason.find("newname"), std::string::npos);
 }
 
+// The fill-down slip the other way round: a row with a new key carries the email of a person
+// whose own row was rejected. Creating it would re-key that person into a second account.
+TEST(PlannerIdentityGuardTest, CreateForAPersonNamedInARejectedRowIsHeld) {
+  World w = Staff();
+  w.roster.entries.erase(w.roster.entries.begin());  // E01's row is rejected
+  Reject(&w, "roster.csv:2", "E01", "person01", "duplicate key E01 (also roster.csv:3)");
+  RosterEntry rekeyed = MakeRow("E77", "person01.new");
+  rekeyed.email = "person01@example.com";
+  rekeyed.role = Role::kGuest;
+  w.roster.entries.push_back(rekeyed);
+  w.options.force = true;
+  Plan plan = w.Run();
+  const Action* create = Find(plan, "E77", ActionType::kCreate);
+  ASSERT_NE(create, nullptr);
+  EXPECT_TRUE(create->held);
+  EXPECT_EQ(create->held_reason.rfind("rejected_row: ", 0), 0u) << create->held_reason;
+  for (const Action& a : plan.actions) {
+    if (a.key == "E77") EXPECT_TRUE(a.held) << ActionName(a.type);
+  }
+}
+
 TEST(PlannerIdentityGuardTest, UntrustedRosterOnlyCreates) {
   World w = Staff();
   w.roster.trusted = false;
