@@ -45,8 +45,14 @@ void PlanBuilder::FindLeaverAttention() {
   for (const Ledger::value_type* absent : absent_) {
     const std::string& key = absent->first;
     if (only_key_ != nullptr && key != *only_key_) continue;
-    if (roster_.rejected_keys.count(key) > 0) continue;  // not known to have left
-    if (const User* user = FindUser(absent->second.user_id)) LeaverAttention(key, *user);
+    const User* user = FindUser(absent->second.user_id);
+    if (user == nullptr) continue;
+    // Named in a rejected row: not known to have left.
+    if (roster_.rejected_keys.count(key) > 0 || roster_.rejected_emails.count(Lower(user->email)) ||
+        roster_.rejected_usernames.count(Lower(user->username))) {
+      continue;
+    }
+    LeaverAttention(key, *user);
   }
   for (size_t i = 0; i < rows_.size(); ++i) {
     const Identity& id = identities_[i];

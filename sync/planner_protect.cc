@@ -123,11 +123,11 @@ void PlanBuilder::HoldOutsideDeactivations() {
   for (Action& action : actions_) {
     if (action.type != ActionType::kReactivate || action.held) continue;
     auto it = ledger_.find(action.key);
-    const LedgerEntry* entry = it == ledger_.end() ? nullptr : &it->second;
-    auto active = entry == nullptr ? std::string() : entry->set_values.count("active")
-                                                         ? entry->set_values.at("active")
-                                                         : std::string();
-    if (active != "true") continue;  // rostersync deactivated it, or never managed "active"
+    if (it == ledger_.end()) continue;
+    auto active = it->second.set_values.find("active");
+    // Only when rostersync last left it active: not after its own deactivation, nor for an
+    // account whose activation it never set.
+    if (active == it->second.set_values.end() || active->second != "true") continue;
     ++count;
     attention_.push_back(Attention{
         action.key, action.username,

@@ -74,6 +74,13 @@ TEST(PlannerAttentionTest, InactiveRowOfAProtectedOrOutOfScopeUserIsALoudLeaver)
             "by hand");
 }
 
+TEST(PlannerAttentionTest, AnAdminNamedInARejectedRowIsNotCalledALeaver) {
+  World w = WithAdminLeaver();
+  w.roster.rejected = {RowError{"roster.csv:3", "", "employee_id", "empty key"}};
+  w.roster.rejected_emails = {"morgan.reyes@example.com"};
+  EXPECT_TRUE(w.Run().attention.empty());
+}
+
 TEST(PlannerAttentionTest, AnAlreadyInactiveLeaverNeedsNoAttention) {
   World w = WithAdminLeaver();
   w.users[0].delete_at = 1;
