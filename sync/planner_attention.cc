@@ -3,8 +3,8 @@
 // is an attention item, every cycle until it is resolved; policy.unmatched_accounts decides
 // about in-scope accounts that match no roster row and no ledger entry.
 #include <algorithm>
+#include <deque>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "sync/planner_internal.h"
 
@@ -64,25 +64,49 @@ void PlanBuilder::FindLeaverAttention() {
 }
 
 void PlanBuilder::FindUnmatched() {
-  if (opt_.policy.unmatched_accounts == UnmatchedMode::kLeave) return;
-  // Everything a roster row (accepted or rejected) or the ledger names is claimed.
-  std::unordered_set<std::string> emails(roster_.rejected_emails.begin(),
-                                         roster_.rejected_emails.end());
-  std::unordered_set<std::string> usernames(roster_.rejected_usernames.begin(),
-                                            roster_.rejected_usernames.end());
-  for (const RosterEntry* row : rows_) {
-    if (!row->email.empty()) emails.insert(Lower(row->email));
-    if (!row->username.empty()) usernames.insert(Lower(row->username));
-  }
-  std::unordered_set<std::string_view> ids;
-  for (const auto& [key, entry] : ledger_) ids.insert(entry.user_id);
-  for (const Identity& id : identities_) {
-    if (id.user != nullptr) ids.insert(id.user->id);
-  }
+  if (opt_.policy.unmatched_accounts == UnmatchedMode::kLeave || users_.empty()) return;
+  // Claimed: held by a ledger entry, resolved to a row, or named (email or username) by a
+  // roster row, accepted or rejected. Most accounts are claimed by id, without a string op.
+  std::vector<char> claimed(users_.size(), 0);
+  auto mark = [&](const User* user) {
+    if (user != nullptr) claimed[static_cast<size_t>(user - users_.data())] = 1;
+  };
+  // The ledger: a roster key's entry resolved into its identity; the rest are absent_.
+  for (const Identity& id : identities_) mark(id.user);
+  for (const Ledger::value_type* absent : absent_) mark(FindUser(absent->second.user_id));
+  std::vector<const User*> candidates;
   for (const User& user : users_) {
-    if (!user.active() || ids.count(user.id) > 0 || !OutOfScopeReason(user).empty()) continue;
-    if (emails.count(Lower(user.email)) > 0 || usernames.count(Lower(user.username)) > 0) continue;
-    unmatched_.push_back(UnmatchedAccount{user.id, user.username, user.email, user.auth_service});
+    if (claimed[static_cast<size_t>(&user - users_.data())] || !user.active()) continue;
+    if (OutOfScopeReason(user).empty()) candidates.push_back(&user);
+  }
+  if (candidates.empty()) return;
+  std::deque<std::string> lowered;
+  std::unordered_map<std::string_view, const User*> by_name;  // emails and usernames
+  for (const User* user : candidates) {
+    for (const std::string* name : {&user->email, &user->username}) {
+      if (name->empty()) continue;
+      lowered.push_back(Lower(*name));
+      by_name.emplace(lowered.back(), user);
+    }
+  }
+  auto named = [&](const std::string& value) {
+    if (value.empty()) return;
+    std::string folded;
+    std::string_view probe = value;
+    if (!IsLower(probe)) probe = folded = Lower(probe);
+    auto it = by_name.find(probe);
+    if (it != by_name.end()) mark(it->second);
+  };
+  for (const RosterEntry* row : rows_) {
+    named(row->email);
+    named(row->username);
+  }
+  for (const std::string& email : roster_.rejected_emails) named(email);
+  for (const std::string& username : roster_.rejected_usernames) named(username);
+  for (const User* user : candidates) {
+    if (claimed[static_cast<size_t>(user - users_.data())]) continue;
+    unmatched_.push_back(
+        UnmatchedAccount{user->id, user->username, user->email, user->auth_service});
   }
   std::sort(unmatched_.begin(), unmatched_.end(),
             [](const UnmatchedAccount& a, const UnmatchedAccount& b) {
