@@ -167,6 +167,26 @@ TEST(PlanJsonTest, WritesAStableDocument) {
   EXPECT_EQ(json, PlanToJson(SpecPlan()));
 }
 
+TEST(PlanJsonTest, CarriesAttentionRejectedRowsAndUnmatchedAccounts) {
+  Plan plan;
+  plan.attention = {Attention{"E042", "morgan.reyes", "E042 morgan.reyes is a leaver"}};
+  plan.rejected = {RowError{"roster.csv:9", "E7", "email", "bad \"email\""}};
+  plan.rejected_rows = 1;
+  plan.unmatched = {UnmatchedAccount{"u9", "ex", "ex@example.com", "saml"}};
+  std::string json = PlanToJson(plan);
+  EXPECT_NE(json.find("\"attention\":1,\"rejected_rows\":1,\"unmatched_accounts\":1}"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"attention\":[{\"key\":\"E042\",\"username\":\"morgan.reyes\","
+                      "\"message\":\"E042 morgan.reyes is a leaver\"}]"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"rejected\":[{\"where\":\"roster.csv:9\",\"key\":\"E7\",\"column\":"
+                      "\"email\",\"reason\":\"bad \\\"email\\\"\"}]"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"unmatched_accounts\":[{\"user_id\":\"u9\",\"username\":\"ex\","
+                      "\"email\":\"ex@example.com\",\"auth_service\":\"saml\"}]"),
+            std::string::npos) << json;
+}
+
 TEST(PlanJsonTest, NeverWritesAPassword) {
   Action a;
   a.type = ActionType::kCreate;
