@@ -181,7 +181,9 @@ std::string PlanBuilder::MatchConflict(const RosterEntry& row, const User& user)
   return "";
 }
 
-void PlanBuilder::ResolveIdentities() {
+// Rows sorted by key (duplicates dropped), merge-joined with the sorted ledger: each row's
+// ledger entry, and the ledger entries whose key is not in the roster (absent_).
+void PlanBuilder::SortRows() {
   rows_.reserve(roster_.entries.size());
   for (const RosterEntry& row : roster_.entries) rows_.push_back(&row);
   auto by_key = [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; };
@@ -208,7 +210,63 @@ void PlanBuilder::ResolveIdentities() {
     if (lit != ledger_.end() && lit->first == rows_[i]->key) identities_[i].known = &(lit++)->second;
   }
   while (lit != ledger_.end()) absent_.push_back(&*lit++);
+}
 
+// A row the ledger does not resolve: which existing account (if any) it is, never a guess.
+void PlanBuilder::MatchRow(const RosterEntry& row, Identity* id) {
+  std::vector<const User*> candidates = MatchCandidates(row);
+  if (candidates.empty()) {
+    id->kind = Identity::Kind::kCreate;
+    return;
+  }
+  for (const User* candidate : candidates) {
+    if (!OutOfScopeReason(*candidate).empty()) {
+      id->kind = Identity::Kind::kLeftAlone;
+      id->user = candidate;
+      return;
+    }
+  }
+  if (candidates.size() > 1) {
+    id->kind = Identity::Kind::kAmbiguous;
+    id->why = row.key + " matches " + std::to_string(candidates.size()) + " accounts (" +
+              candidates[0]->username + ", " + candidates[1]->username +
+              ") through different match keys";
+    return;
+  }
+  const User* user = candidates[0];
+  EnsureClaimed();
+  if (const std::string_view* claim = claimed_.Find(user->id)) {
+    std::string owner(*claim);
+    if (InRoster(owner)) {
+      id->kind = Identity::Kind::kAmbiguous;
+      id->why = row.key + " matches " + user->username + ", which key " + owner +
+                " already manages";
+    } else {
+      id->kind = Identity::Kind::kCreate;  // held by the guards as a suspected rename
+      id->suspected_rename = true;
+      id->rename_partner = owner;
+      id->user = user;
+    }
+    return;
+  }
+  std::string conflict = MatchConflict(row, *user);
+  id->user = user;
+  if (!conflict.empty()) {
+    id->kind = Identity::Kind::kAmbiguous;
+    id->user = nullptr;
+    id->why = row.key + " matches " + user->username + " " + conflict +
+              "; not adopted (two people, or a changed address?)";
+  } else if (!opt_.scope.adopt_existing) {
+    id->kind = Identity::Kind::kLeftAlone;
+    id->why = row.key + " matches existing account " + user->username +
+              "; not adopted (scope.adopt_existing=false); left alone";
+  } else {
+    id->kind = Identity::Kind::kAdopt;
+  }
+}
+
+void PlanBuilder::ResolveIdentities() {
+  SortRows();
   std::unordered_map<const User*, std::vector<size_t>> adopters;
   for (size_t i = 0; i < rows_.size(); ++i) {
     const RosterEntry& row = *rows_[i];
@@ -222,60 +280,8 @@ void PlanBuilder::ResolveIdentities() {
       Notice(row.key, row.key + ": account " + id.known->user_id +
                           " from the ledger no longer exists on the server; matching again");
     }
-    std::vector<const User*> candidates = MatchCandidates(row);
-    if (candidates.empty()) {
-      id.kind = Identity::Kind::kCreate;
-      continue;
-    }
-    for (const User* candidate : candidates) {
-      if (!OutOfScopeReason(*candidate).empty()) {
-        id.kind = Identity::Kind::kLeftAlone;
-        id.user = candidate;
-        break;
-      }
-    }
-    if (id.kind == Identity::Kind::kLeftAlone) continue;
-    if (candidates.size() > 1) {
-      id.kind = Identity::Kind::kAmbiguous;
-      id.why = row.key + " matches " + std::to_string(candidates.size()) + " accounts (" +
-               candidates[0]->username + ", " + candidates[1]->username +
-               ") through different match keys";
-      continue;
-    }
-    const User* user = candidates[0];
-    EnsureClaimed();
-    const std::string_view* claim = claimed_.Find(user->id);
-    if (claim != nullptr) {
-      std::string owner(*claim);
-      if (InRoster(owner)) {
-        id.kind = Identity::Kind::kAmbiguous;
-        id.why = row.key + " matches " + user->username + ", which key " + owner +
-                 " already manages";
-      } else {
-        id.kind = Identity::Kind::kCreate;  // held by the guards as a suspected rename
-        id.suspected_rename = true;
-        id.rename_partner = owner;
-        id.user = user;
-      }
-      continue;
-    }
-    std::string conflict = MatchConflict(row, *user);
-    if (!conflict.empty()) {
-      id.kind = Identity::Kind::kAmbiguous;
-      id.why = row.key + " matches " + user->username + " " + conflict +
-               "; not adopted (two people, or a changed address?)";
-      continue;
-    }
-    if (!opt_.scope.adopt_existing) {
-      id.kind = Identity::Kind::kLeftAlone;
-      id.user = user;
-      id.why = row.key + " matches existing account " + user->username +
-               "; not adopted (scope.adopt_existing=false); left alone";
-      continue;
-    }
-    id.kind = Identity::Kind::kAdopt;
-    id.user = user;
-    adopters[user].push_back(i);
+    MatchRow(row, &id);
+    if (id.kind == Identity::Kind::kAdopt) adopters[id.user].push_back(i);
   }
   // Two rows -> one account: never guess which of them it is.
   for (auto& [user, indexes] : adopters) {

@@ -115,6 +115,8 @@ class PlanBuilder {
   const FlatIndex<const User*>& ByEmail();
   const FlatIndex<const User*>& ByUsername();
   void ResolveIdentities();
+  void SortRows();                                     // rows_, identities_[].known, absent_
+  void MatchRow(const RosterEntry& row, Identity* id);  // a row the ledger does not resolve
   std::vector<const User*> MatchCandidates(const RosterEntry& row);
   // "" when no identifying field conflicts, else "by username, but its email a@x differs
   // from the row's b@y": a match by a later key of match.order is never merged on a conflict.
