@@ -92,7 +92,10 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   if (json) {
     std::cout << CycleResultToJson(result) << std::endl;
   } else if (result.planned) {
-    std::cout << FormatPlanText(result.plan, isatty(STDOUT_FILENO) == 1);
+    PlanTextOptions text;
+    text.color = isatty(STDOUT_FILENO) == 1;
+    text.verbose = cl.Has("--verbose");
+    std::cout << FormatPlanText(result.plan, text);
     std::cout.flush();
   }
   if (!result.status.ok()) {

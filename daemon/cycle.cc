@@ -9,6 +9,7 @@
 #include "daemon/exit_codes.h"
 #include "roster/roster_loader.h"
 #include "sync/planner.h"
+#include "sync/text.h"
 
 namespace rostersync::daemon {
 
@@ -59,6 +60,7 @@ void CycleRunner::Finish(CycleResult* r, const CycleRequest& request) const {
     outcome.active_changes = r->plan.CountActive();
     outcome.held = r->plan.CountHeld();
     outcome.holds = static_cast<int>(r->plan.holds.size());
+    outcome.attention = static_cast<int>(r->plan.attention.size());
   }
   if (r->applied) {
     outcome.failed = r->report.failed;
@@ -176,7 +178,10 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
   r.planned = true;
-  for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", hold.message);
+  for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", EscapeControl(hold.message));
+  for (const Attention& item : r.plan.attention) {
+    spdlog::warn("attention: {}", EscapeControl(item.message));
+  }
 
   if (!request.apply) {
     Finish(&r, request);

@@ -215,6 +215,7 @@ void Service::Record(const CycleResult& r) {
   if (r.planned) {
     metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
     metrics_.SetHeld(r.plan.CountHeld());
+    metrics_.SetAttention(static_cast<int>(r.plan.attention.size()));
   }
   if (r.applied) {
     for (const ActionOutcome& o : r.report.outcomes) {
@@ -256,6 +257,10 @@ void Service::Record(const CycleResult& r) {
   if (r.planned) {
     for (const Hold& h : r.plan.holds) {
       notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message);
+    }
+    // One alert per person per hour (the notifier's rate limit), every hour until resolved.
+    for (const Attention& a : r.plan.attention) {
+      notifier_->Alert("attention:" + a.key, "rostersync: attention: " + a.message);
     }
   }
 }

@@ -35,6 +35,7 @@ void PlanBuilder::RecordLedger(const std::string& key, const LedgerEntry* old,
 
 Plan PlanBuilder::Build(const std::string* only_key) {
   today_ = UtcDate(in_.now_ms);
+  only_key_ = only_key;
   IndexUsers();
   ResolveIdentities();
   DetectRenames();
@@ -95,6 +96,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
                                           ? roster_.row_count
                                           : static_cast<int64_t>(roster_.entries.size()));
   plan.rejected_rows = static_cast<int>(roster_.rejected.size());
+  FinishPlan(&plan);
   return plan;
 }
 
