@@ -98,8 +98,18 @@ class Handler : public Poco::Net::HTTPRequestHandler {
              ErrorJson("POST routes need Authorization: Bearer <the token in admin.token_file>"));
         return;
       }
+      bool wait = false, force = false, json = false;
+      for (const auto& [k, v] : uri.getQueryParameters()) {
+        if (k == "wait") wait = v == "true" || v == "1";
+        if (k == "force") force = v == "true" || v == "1";
+        if (k == "output") json = v == "json";
+      }
       if (path == "/v1/sync") {
-        Send(resp, HTTPResponse::HTTP_ACCEPTED, backend_.TriggerSync());
+        if (wait) {
+          Reply(resp, backend_.SyncAndWait("", force, json));
+        } else {
+          Send(resp, HTTPResponse::HTTP_ACCEPTED, backend_.TriggerSync());
+        }
         return;
       }
       std::string key;
@@ -108,7 +118,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         Send(resp, HTTPResponse::HTTP_NOT_FOUND, ErrorJson("no such route: " + path));
         return;
       }
-      Reply(resp, backend_.SyncUser(key));
+      Reply(resp, wait ? backend_.SyncAndWait(key, force, json) : backend_.SyncUser(key));
       return;
     }
     if (!get) {
@@ -149,8 +159,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       Reply(resp, backend_.PlanJson());
     } else if (path == "/v1/audit") {
       std::string since;
+      AuditQuery query;
       for (const auto& [k, v] : uri.getQueryParameters()) {
         if (k == "since") since = v;
+        if (k == "user") query.username = v;
       }
       auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -160,7 +172,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         SendError(resp, since_ms.status());
         return;
       }
-      Reply(resp, backend_.AuditJson(*since_ms));
+      query.since_ms = *since_ms;
+      Reply(resp, backend_.AuditJson(query));
     } else {
       Send(resp, HTTPResponse::HTTP_NOT_FOUND, ErrorJson("no such route: " + path));
     }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "sync/state_store.h"
 #include "sync/status.h"
 
 namespace Poco::Net {
@@ -26,11 +27,14 @@ class AdminBackend {
   virtual std::string StatusJson() = 0;                         // /v1/status
   virtual Result<std::string> RunsJson() = 0;                   // /v1/runs
   virtual Result<std::string> PlanJson() = 0;                   // /v1/plan (changes nothing)
-  virtual Result<std::string> AuditJson(int64_t since_ms) = 0;  // /v1/audit?since=
+  virtual Result<std::string> AuditJson(const AuditQuery& query) = 0;  // /v1/audit?since=&user=
   // POST /v1/sync: queue a cycle. Returns a JSON body (202).
   virtual std::string TriggerSync() = 0;
   // POST /v1/users/{key}/sync: plan and apply for one key, synchronously.
   virtual Result<std::string> SyncUser(const std::string& key) = 0;
+  // POST /v1/sync?wait=true and /v1/users/{key}/sync?wait=true (key "" = full sync): runs
+  // the cycle now and answers what the CLI would print, as CycleOutputToJson.
+  virtual Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) = 0;
 };
 
 // Parses "since" for /v1/audit: a duration ("24h") back from now_ms, or Unix ms; 0 if empty.

@@ -15,6 +15,10 @@ namespace rostersync::daemon {
 // never includes a connection password. Safe to retry.
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config);
 
+// For status, audit and plan: an SQLite reader that takes no lock, so these work beside a
+// running service (see OpenStateStoreForReading). Never write through it.
+Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config);
+
 }  // namespace rostersync::daemon
 
 #endif  // ROSTERSYNC_DAEMON_WIRING_H_

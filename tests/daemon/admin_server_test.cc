@@ -25,8 +25,9 @@ class FakeBackend : public AdminBackend {
     if (!plan_ok) return Status::Transient("server down");
     return std::string("{\"plan\":{}}");
   }
-  Result<std::string> AuditJson(int64_t since_ms) override {
-    last_since = since_ms;
+  Result<std::string> AuditJson(const AuditQuery& query) override {
+    last_since = query.since_ms;
+    last_user = query.username;
     return std::string("{\"records\":[]}");
   }
   std::string TriggerSync() override {
@@ -39,6 +40,16 @@ class FakeBackend : public AdminBackend {
     return std::string("{\"key\":\"" + key + "\"}");
   }
 
+  Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) override {
+    last_key = key;
+    last_force = force;
+    last_json = json;
+    return std::string("{\"exit_code\":0,\"stdout\":\"\",\"stderr\":\"\"}");
+  }
+
+  std::string last_user;
+  bool last_force = false;
+  bool last_json = false;
   bool ready = true;
   bool plan_ok = true;
   std::atomic<int> triggers{0};
@@ -108,6 +119,25 @@ TEST_F(AdminServerTest, AuditSinceTakesADurationBackFromNow) {
   EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?since=1h").status, 200);
   EXPECT_GT(backend_.last_since.load(), 0);
   EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?since=yesterday").status, 400);
+}
+
+TEST_F(AdminServerTest, AuditHonoursTheUserParameter) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?user=alice").status, 200);
+  EXPECT_EQ(backend_.last_user, "alice");
+}
+
+TEST_F(AdminServerTest, SyncWithWaitRunsNowAndAnswersTheCliOutput) {
+  StartServer("");
+  Reply r = Call(server_->port(), "POST", "/v1/users/E7/sync?wait=true&force=true&output=json");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"exit_code\":0"), std::string::npos) << r.body;
+  EXPECT_EQ(backend_.last_key, "E7");
+  EXPECT_TRUE(backend_.last_force);
+  EXPECT_TRUE(backend_.last_json);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?wait=true").status, 200);
+  EXPECT_EQ(backend_.last_key, "");
+  EXPECT_EQ(backend_.triggers.load(), 0) << "a waited sync is run, not queued";
 }
 
 TEST_F(AdminServerTest, BackendErrorsBecomeJsonErrorsWithAMatchingStatus) {
