@@ -232,10 +232,12 @@ Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
     cycle_started_ms_ = clock_.NowMs();
   }
   CycleResult result = runner->Run(request);
+  std::string plan_json = result.planned ? CycleResultToJson(result) : "";
   {
     std::lock_guard<std::mutex> lock(mu_);
     cycle_running_ = false;
     unauthorized_ = result.unauthorized;
+    if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
   }
   return result;
 }
@@ -372,7 +374,15 @@ Result<std::string> Service::AuditJson(const AuditQuery& query) {
   return AuditToJson(*records);
 }
 
-Result<std::string> Service::PlanJson() {
+Result<std::string> Service::PlanJson(bool refresh) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!refresh && !last_plan_json_.empty()) return last_plan_json_;
+  }
+  std::unique_lock<std::mutex> refreshing(plan_refresh_mu_, std::try_to_lock);
+  if (!refreshing.owns_lock()) {
+    return Status::Conflict("a plan is already being computed; try again in a moment");
+  }
   std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
   CycleRequest request;
   request.apply = false;
@@ -380,7 +390,8 @@ Result<std::string> Service::PlanJson() {
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) return result.status();
   if (!result->status.ok()) return result->status;
-  return CycleResultToJson(*result);
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_plan_json_;
 }
 
 std::string Service::TriggerSync() {

@@ -53,7 +53,7 @@ class Service : public AdminBackend {
   std::string MetricsText() override { return metrics_.Serialize(); }
   std::string StatusJson() override;
   Result<std::string> RunsJson() override;
-  Result<std::string> PlanJson() override;
+  Result<std::string> PlanJson(bool refresh) override;
   Result<std::string> AuditJson(const AuditQuery& query) override;
   std::string TriggerSync() override;
   Result<std::string> SyncUser(const std::string& key) override;
@@ -95,6 +95,8 @@ class Service : public AdminBackend {
   int64_t cycle_started_ms_ = 0;
   std::optional<RunRecord> last_run_;
   std::string last_summary_;
+  std::string last_plan_json_;  // of the last cycle that planned; served by GET /v1/plan
+  std::mutex plan_refresh_mu_;  // at most one ?refresh=true at a time
 
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<RosterWatch> watch_;

@@ -21,7 +21,8 @@ class FakeBackend : public AdminBackend {
   std::string MetricsText() override { return "rostersync_cycles_total{result=\"ok\"} 1\n"; }
   std::string StatusJson() override { return "{\"role\":\"leader\"}"; }
   Result<std::string> RunsJson() override { return std::string("{\"runs\":[]}"); }
-  Result<std::string> PlanJson() override {
+  Result<std::string> PlanJson(bool refresh) override {
+    last_refresh = refresh;
     if (!plan_ok) return Status::Transient("server down");
     return std::string("{\"plan\":{}}");
   }
@@ -48,6 +49,7 @@ class FakeBackend : public AdminBackend {
   }
 
   std::string last_user;
+  bool last_refresh = false;
   bool last_force = false;
   bool last_json = false;
   bool ready = true;
@@ -174,10 +176,24 @@ TEST_F(AdminServerTest, PostRoutesRefuseAMissingOrWrongToken) {
   EXPECT_EQ(backend_.last_key, "E1");
 }
 
-TEST_F(AdminServerTest, GetRoutesNeedNoToken) {
+TEST_F(AdminServerTest, EveryV1RouteNeedsTheTokenButProbesStayOpen) {
   StartServer("s3cret-admin-token");
   EXPECT_EQ(Call(server_->port(), "GET", "/metrics").status, 200);
-  EXPECT_EQ(Call(server_->port(), "GET", "/v1/status").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/readyz").status, 200);
+  for (const char* path : {"/v1/status", "/v1/runs", "/v1/plan", "/v1/audit"}) {
+    EXPECT_EQ(Call(server_->port(), "GET", path).status, 401) << path;
+    EXPECT_EQ(Call(server_->port(), "GET", path, "wrong").status, 401) << path;
+    EXPECT_EQ(Call(server_->port(), "GET", path, "s3cret-admin-token").status, 200) << path;
+  }
+}
+
+TEST_F(AdminServerTest, PlanServesTheLastPlanAndRefreshesOnlyWhenAsked) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plan").status, 200);
+  EXPECT_FALSE(backend_.last_refresh);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plan?refresh=true").status, 200);
+  EXPECT_TRUE(backend_.last_refresh);
 }
 
 TEST_F(AdminServerTest, UnknownRoutesAre404AndWrongMethods405) {
