@@ -100,5 +100,58 @@ TEST(E2eReloadTest, ThreeReloadsUnchangedChangedBrokenAndEachRosterChangeIsAppli
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// Only whole files: an export that recreates the roster and writes it for longer than the
+// debounce gets no cycle on the partial file (which would deactivate carol and bob).
+TEST(E2eWatchTest, ASlowExportGetsNoCycleOnThePartialFile) {
+  TempDir dir;
+  Emulator emu({"--seed", dir.Write("seed.json", kE2eSeed)});
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  c.extra = "logging:\n  level: info\n";
+  std::string config = WriteConfig(dir, c);
+  std::string yaml = TempDir::Read(config);
+  yaml.replace(yaml.find("max_deactivations: 1"), 20, "max_deactivations: 5");
+  dir.Write("config.yaml", yaml);
+  std::string log = dir.File("run.log");
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, log);
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
+  ASSERT_TRUE(Eventually([&] {
+    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "carol") != nullptr &&
+           Count(TempDir::Read(log), "sync ok") >= 1;
+  })) << TempDir::Read(log);
+
+  std::string path = dir.File("roster.csv");
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  FILE* f = std::fopen(path.c_str(), "w");  // recreated, written over 3.5 s
+  ASSERT_NE(f, nullptr);
+  auto roster = kE2eRoster;
+  roster.push_back({"E4", "erin", "erin@example.com", "Erin", "Evans", "active"});
+  std::string text = RosterCsv(roster);
+  size_t first_row_end = text.find('\n', text.find('\n') + 1) + 1;  // header + alice
+  std::fputs(text.substr(0, first_row_end).c_str(), f);
+  std::fflush(f);
+  for (int i = 0; i < 7; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::fputs(" ", f);  // still writing: an unfinished field
+    std::fflush(f);
+  }
+  std::fputs(("\n" + text.substr(first_row_end)).c_str(), f);
+  std::fclose(f);
+  ASSERT_TRUE(Eventually([&] {
+    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin") != nullptr;
+  })) << TempDir::Read(log);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (const char* name : {"bob", "carol"}) {
+    const EmuUser* u = FindUser(ParseEmuUsers(emu.Get("/__emu/state")), name);
+    ASSERT_NE(u, nullptr);
+    EXPECT_EQ(u->delete_at, 0) << name;
+  }
+  auto audit = HttpGet(c.admin_port, "/v1/audit?since=1h");
+  EXPECT_EQ(audit.second.find("deactivate"), std::string::npos) << audit.second;
+}
+
 }  // namespace
 }  // namespace rostersync::testing
