@@ -12,6 +12,34 @@
 
 namespace rostersync::daemon {
 
+namespace {
+
+// The password in "scheme://user:password@host...", or "".
+std::string UrlPassword(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  auto host_start = scheme + 3;
+  auto at = url.find('@', host_start);
+  auto end = url.find_first_of("/?#", host_start);
+  if (at == std::string::npos || (end != std::string::npos && at > end)) return "";
+  auto colon = url.find(':', host_start);
+  if (colon == std::string::npos || colon > at) return "";
+  return url.substr(colon + 1, at - colon - 1);
+}
+
+}  // namespace
+
+std::string ScrubUrlPassword(std::string text, const std::string& url) {
+  const std::string secret = UrlPassword(url);
+  if (secret.empty()) return text;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
+std::string UrlForDisplay(const std::string& url) { return ScrubUrlPassword(url, url); }
+
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
   Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
   if (!store.ok()) {
@@ -51,8 +79,9 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   options.observer = observer;
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
-    return Status(client.status().code(), Scrub(client.status().message(), *token))
-        .Annotate("mattermost.url " + config.mattermost.url);
+    return Status(client.status().code(),
+                  ScrubUrlPassword(Scrub(client.status().message(), *token), config.mattermost.url))
+        .Annotate("mattermost.url " + UrlForDisplay(config.mattermost.url));
   }
   std::unique_ptr<StateStore> owned_store;
   if (shared_store == nullptr) {
