@@ -7,6 +7,7 @@
 
 #include "config/config_loader.h"
 #include "daemon/exit_codes.h"
+#include "daemon/guards.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
 #include "sync/planner.h"
@@ -178,6 +179,10 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.now_ms = clock_.NowMs();
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
+  // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
+  GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
+                     r.run_id, request.only_key, request.force};
+  ApplyWindowGuards(*store_, guard, &r.plan);
   r.planned = true;
   for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", hold.message);
 
