@@ -12,8 +12,12 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <future>
 #include <memory>
+#include <thread>
 
 #include "config/config_loader.h"
 #include "daemon/commands.h"
@@ -24,6 +28,10 @@
 
 namespace rostersync::daemon {
 namespace {
+
+// How long SIGTERM waits for a running cycle before the process exits anyway (systemd's
+// TimeoutStopSec is far longer).
+constexpr int kStopGraceMs = 1500;
 
 class RunApplication : public Poco::Util::ServerApplication {
  public:
@@ -86,10 +94,28 @@ class RunApplication : public Poco::Util::ServerApplication {
         service.Reload(config_path_);
         continue;
       }
-      spdlog::info("{}: stopping after the running cycle", strsignal(sig));
+      spdlog::info("{}: stopping", strsignal(sig));
       break;
     }
-    service.Stop();
+    // A cycle against a slow server may run for minutes: wait for it briefly, then exit.
+    // Every action is journaled before it is sent and SQLite commits are atomic, so the
+    // next start resolves whatever was in flight (Executor::ResolvePending).
+    std::promise<void> done;
+    std::future<void> stopped = done.get_future();
+    std::thread stopper([&service, &done] {
+      service.Stop();
+      done.set_value();
+    });
+    if (stopped.wait_for(std::chrono::milliseconds(kStopGraceMs)) != std::future_status::ready) {
+      spdlog::warn("rostersync run: a cycle is still running after {} ms; exiting now (its "
+                   "journaled actions are resolved at the next start)",
+                   kStopGraceMs);
+      spdlog::default_logger()->flush();
+      pidfile.reset();
+      std::fflush(nullptr);
+      std::_Exit(kExitOk);
+    }
+    stopper.join();
     spdlog::info("rostersync run: stopped");
     return kExitOk;
   }

@@ -107,5 +107,39 @@ TEST(E2eHardeningTest, APasswordInTheServerUrlIsNeverPrinted) {
   EXPECT_EQ((readyz + status).find(kSecret), std::string::npos) << readyz << status;
 }
 
+TEST(E2eHardeningTest, SigtermDuringASlowCycleExitsPromptlyAndTheNextRunIsClean) {
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  c.extra = "logging:\n  level: info\n";
+  std::string config = WriteConfig(dir, c);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000));
+  ASSERT_TRUE(Eventually([&] {
+    return TempDir::Read(dir.File("run.log")).find("sync ok") != std::string::npos;
+  })) << TempDir::Read(dir.File("run.log"));
+  emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 5000}");  // every request: 5 s
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 202);
+  ASSERT_TRUE(Eventually([&] {
+    return TempDir::Read(dir.File("run.log")).find("cycle starting (requested)") !=
+           std::string::npos;
+  })) << TempDir::Read(dir.File("run.log"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto t0 = std::chrono::steady_clock::now();
+  int status = run.Signal(SIGTERM, true);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - t0)
+                .count();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(ms, 2500) << TempDir::Read(dir.File("run.log"));
+  emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 0}");
+  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
+  EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+}
+
 }  // namespace
 }  // namespace rostersync::testing
