@@ -14,6 +14,7 @@
 #include "daemon/exit_codes.h"
 #include "daemon/handoff.h"
 #include "daemon/json_views.h"
+#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "daemon/wiring.h"
 #include "state/audit_json.h"
@@ -95,6 +96,17 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
       return kExitError;
     }
     reader = std::move(store).value();
+  }
+  // PostgreSQL HA: a one-shot sync applies only while holding the leader lock.
+  LeaderLock leader(config->state.database);
+  if (request.apply && leader.needed() && !leader.TryAcquire()) {
+    std::fprintf(stderr,
+                 "rostersync %s: standby: another rostersync instance holds the leader lock "
+                 "on the state database and applies the changes; nothing was done here. Run "
+                 "it on the leader (its admin endpoint: POST /v1/sync, "
+                 "/v1/users/{key}/sync).\n",
+                 cl.command.c_str());
+    return request.only_key.empty() ? kExitOk : kExitError;
   }
   Result<std::unique_ptr<CycleRunner>> runner =
       CycleRunner::Create(*config, nullptr, reader.get());
