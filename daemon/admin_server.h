@@ -27,8 +27,8 @@ class AdminBackend {
   virtual std::string MetricsText() = 0;                        // /metrics
   virtual std::string StatusJson() = 0;                         // /v1/status
   virtual Result<std::string> RunsJson() = 0;                   // /v1/runs
-  // /v1/plan: the last plan computed (by any cycle); refresh: compute one now (changes
-  // nothing; at most one at a time, else Conflict). With no plan yet, one is computed.
+  // /v1/plan: the last plan computed (by any cycle; NotFound before the first); refresh:
+  // compute one now (changes nothing; at most one at a time, else Conflict).
   virtual Result<std::string> PlanJson(bool refresh) = 0;
   virtual Result<std::string> AuditJson(const AuditQuery& query) = 0;  // /v1/audit?since=&user=
   // POST /v1/sync: queue a cycle. Returns a JSON body (202).

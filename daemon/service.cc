@@ -137,6 +137,10 @@ bool Service::Reload(const std::string& config_path) {
 Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous) {
   Result<std::string> token = ReadAdminToken(admin);
   if (!token.ok()) return token.status();
+  if (admin_ && previous != nullptr && previous->listen == admin.listen &&
+      *token == admin_token_) {
+    return Status::Ok();  // unchanged: keep serving without a gap
+  }
   if (admin_) admin_->Stop();
   admin_.reset();
   Result<std::unique_ptr<AdminServer>> started = AdminServer::Start(admin.listen, *token, *this);
@@ -149,6 +153,7 @@ Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous
     return started.status();
   }
   admin_ = std::move(started).value();
+  admin_token_ = *token;
   spdlog::info("admin endpoint on {} (port {}{})", admin.listen, admin_->port(),
                token->empty() ? "" : ", token required");
   return Status::Ok();
@@ -338,91 +343,6 @@ bool Service::Ready(std::string* why) {
     return false;
   }
   return true;
-}
-
-std::string Service::StatusJson() {
-  std::string why;
-  bool ready = Ready(&why);
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string out =
-      "{\"ready\":" + std::string(ready ? "true" : "false") +
-      ",\"not_ready_reason\":" + JsonString(why) +
-      ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
-      ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
-      ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
-      ",\"consecutive_failures\":" +
-      std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
-      ",\"next_cycle\":" + JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
-      ",\"config\":" + JsonString(config_.path) +
-      ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
-  return out;
-}
-
-Result<std::string> Service::RunsJson() {
-  std::shared_ptr<StateStore> store = Store();
-  if (!store) return runner_status_;
-  Result<std::vector<RunRecord>> runs = store->RecentRuns(50);
-  if (!runs.ok()) return runs.status();
-  return RunsToJson(*runs);
-}
-
-Result<std::string> Service::AuditJson(const AuditQuery& query) {
-  std::shared_ptr<StateStore> store = Store();
-  if (!store) return runner_status_;
-  Result<std::vector<AuditRecord>> records = store->QueryAudit(query);
-  if (!records.ok()) return records.status();
-  return AuditToJson(*records);
-}
-
-Result<std::string> Service::PlanJson(bool refresh) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!refresh && !last_plan_json_.empty()) return last_plan_json_;
-  }
-  std::unique_lock<std::mutex> refreshing(plan_refresh_mu_, std::try_to_lock);
-  if (!refreshing.owns_lock()) {
-    return Status::Conflict("a plan is already being computed; try again in a moment");
-  }
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  CycleRequest request;
-  request.apply = false;
-  request.command = "plan";
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) return result.status();
-  if (!result->status.ok()) return result->status;
-  std::lock_guard<std::mutex> lock(mu_);
-  return last_plan_json_;
-}
-
-std::string Service::TriggerSync() {
-  if (scheduler_) scheduler_->RequestNow();
-  return "{\"queued\":true}";
-}
-
-Result<std::string> Service::SyncUser(const std::string& key) {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  CycleRequest request;
-  request.apply = true;
-  request.only_key = key;
-  request.command = "sync-user";
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) return result.status();
-  Record(*result);
-  if (!result->status.ok()) return result->status;
-  return CycleResultToJson(*result);
-}
-
-Result<std::string> Service::SyncAndWait(const std::string& key, bool force, bool json) {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  CycleRequest request;
-  request.apply = true;
-  request.force = force;
-  request.only_key = key;
-  request.command = key.empty() ? "sync" : "sync-user";
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) return result.status();
-  Record(*result);
-  return CycleOutputToJson(RenderCycle(*result, request.command, json, /*color=*/false));
 }
 
 }  // namespace rostersync::daemon

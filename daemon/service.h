@@ -100,7 +100,8 @@ class Service : public AdminBackend {
 
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<RosterWatch> watch_;
-  std::unique_ptr<AdminServer> admin_;
+  std::unique_ptr<AdminServer> admin_;  // main thread only (Start, Reload, Stop)
+  std::string admin_token_;             // the token admin_ was started with
   std::thread watchdog_;
   std::condition_variable watchdog_cv_;
   bool stopping_ = false;
