@@ -290,11 +290,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host, i
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  hints.ai_flags = AI_PASSIVE;
   addrinfo* res = nullptr;
   const std::string service = std::to_string(port);
   if (getaddrinfo(host.c_str(), service.c_str(), &hints, &res) != 0 || res == nullptr) {
-    return Status::Invalid("\"" + host + "\" is not an IP address (use 127.0.0.1, ::1 or 0.0.0.0)");
+    return Status::Invalid("cannot resolve \"" + host + "\" (use 127.0.0.1, ::1 or 0.0.0.0)");
   }
   int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;

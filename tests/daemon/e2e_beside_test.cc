@@ -110,5 +110,21 @@ TEST_F(E2eBesideServiceTest, SyncAndSyncUserAreHandedToTheServiceWithTheSameOutp
   EXPECT_NE(audit.out.find("hank"), std::string::npos) << audit.out;
 }
 
+TEST_F(E2eBesideServiceTest, AHandedOffSyncKeepsTheHeldExitCodeAndPlan) {
+  auto roster = kE2eRoster;
+  roster[1][5] = "terminated";  // bob and carol leave: 2 > policy.max_deactivations=1
+  roster[2][5] = "terminated";
+  dir_.Write("roster.csv", RosterCsv(roster));
+  CliRun sync = Cli({"sync"});
+  EXPECT_EQ(sync.exit_code, 4) << sync.out << sync.err;
+  EXPECT_NE(sync.out.find("held"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.err.find("handing the sync"), std::string::npos) << sync.err;
+  for (const char* name : {"bob", "carol"}) {
+    const EmuUser* u = FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), name);
+    ASSERT_NE(u, nullptr);
+    EXPECT_EQ(u->delete_at, 0) << name;
+  }
+}
+
 }  // namespace
 }  // namespace rostersync::testing
