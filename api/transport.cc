@@ -88,12 +88,7 @@ Transport::Transport(const ClientOptions& options, std::unique_ptr<ConnectionPoo
 Transport::~Transport() = default;
 
 std::string Transport::Scrub(std::string text) const {
-  if (options_.token.size() < 4) return text;  // nothing meaningful to hide
-  for (std::size_t pos = text.find(options_.token); pos != std::string::npos;
-       pos = text.find(options_.token, pos)) {
-    text.replace(pos, options_.token.size(), "[redacted]");
-  }
-  return text;
+  return RedactSecret(std::move(text), options_.token);
 }
 
 Status Transport::ScrubStatus(Status s) const {
@@ -220,12 +215,12 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
         // real answer. Not retried; the error's own status code decides its kind.
         const int code = ParseAppError(trailing).status_code;
         Status err = MapHttpError(code >= 400 && code < 600 ? code : 500, trailing,
-                                  a.response.request_id, what);
+                                  a.response.request_id, what, options_.token);
         return ScrubStatus(err.Annotate("HTTP " + std::to_string(s) +
                                         " with an error appended to the answer"));
       }
       if ((s >= 200 && s < 300) || s == 304) return std::move(a.response);
-      Status err = MapHttpError(s, a.response.body, a.response.request_id, what);
+      Status err = MapHttpError(s, a.response.body, a.response.request_id, what, options_.token);
       if (s == 429) {
         // The server refused before acting, so any method may be repeated.
         if (options_.observer != nullptr) options_.observer->OnRateLimited();
