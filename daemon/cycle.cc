@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -10,6 +11,7 @@
 #include "daemon/guards.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
+#include "sync/listing_guard.h"
 #include "sync/planner.h"
 #include "sync/text.h"
 
@@ -26,6 +28,32 @@ std::string NewRunId(int64_t now_ms) {
   std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(rng() & 0xffff));
   return compact + "-" + suffix;
 }
+
+namespace {
+
+// Confirms, with POST /users/ids (200 ids a request), the ledger's active managed users the
+// listing lacks. The ones that exist join `users` (the listing was cut short) and are
+// counted in check->confirmed for the plausibility guard (sync/listing_guard.h).
+Status ConfirmMissingUsers(UsersApi& api, const Ledger& ledger, std::vector<User>* users,
+                           ListingCheck* check) {
+  const std::vector<std::string> missing = LedgerIdsMissingFromListing(ledger, *users, check);
+  constexpr std::size_t kBatch = 200;
+  for (std::size_t i = 0; i < missing.size(); i += kBatch) {
+    std::vector<std::string> batch(missing.begin() + i,
+                                   missing.begin() + std::min(missing.size(), i + kBatch));
+    Result<std::vector<User>> found = api.GetUsersByIds(batch);
+    if (!found.ok()) return found.status();
+    check->confirmed += found->size();
+    for (User& u : *found) users->push_back(std::move(u));
+  }
+  if (check->confirmed > 0) {
+    spdlog::warn("the user listing lacked {} of {} managed users that exist on the server",
+                 check->confirmed, check->listed + check->confirmed);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 std::string CycleSummary(const CycleResult& r) {
   std::string out = (r.applied ? "sync " : "plan ") + r.result;
@@ -170,6 +198,12 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   }
   Result<Ledger> ledger = store_->LoadLedger();
   if (!ledger.ok()) return fail("state", ledger.status());
+  ListingCheck listing;
+  Status confirmed = ConfirmMissingUsers(*api_, *ledger, &*users, &listing);
+  if (!confirmed.ok()) {
+    return fail("server", confirmed.Annotate("confirming the managed users the listing lacks "
+                                             "(POST /users/ids) failed (nothing was changed)"));
+  }
 
   PlannerOptions options = ToPlannerOptions(config_);
   options.force = request.force;
@@ -185,6 +219,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
                      r.run_id, request.only_key, request.force};
   ApplyWindowGuards(*store_, guard, &r.plan);
+  HoldForImplausibleListing(listing, request.force, &r.plan);
   r.planned = true;
   for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", EscapeControl(hold.message));
   for (const Attention& item : r.plan.attention) {
