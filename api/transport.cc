@@ -83,7 +83,9 @@ Transport::Transport(const ClientOptions& options, std::unique_ptr<ConnectionPoo
       pool_(std::move(pool)),
       limiter_(std::make_unique<RateLimiter>(options.rate_per_second, options.rate_burst,
                                              options.concurrency + 2)),
-      base_path_(std::move(base_path)) {}
+      base_path_(std::move(base_path)) {
+  limiter_->set_stop(options_.stop);
+}
 
 Transport::~Transport() = default;
 
@@ -203,8 +205,12 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     return a;
   };
 
+  // Once stop is requested nothing more is sent; the sleeps below wake at once.
+  auto stopping = [&] { return options_.stop != nullptr && options_.stop->stop_requested(); };
+  const Status stopped = Status::Transient(what + ": not sent: rostersync is stopping");
   for (;;) {
     limiter_->Acquire();
+    if (stopping()) return stopped;
     Attempt a = once();
     if (a.kind == Attempt::kAnswered) {
       limiter_->Observe(a.limit, a.remaining, a.reset);
@@ -249,7 +255,9 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
         if (++failures >= options_.max_attempts) {
           return ScrubStatus(err.Annotate("after " + std::to_string(failures) + " attempts"));
         }
-        std::this_thread::sleep_for(Backoff(options_, failures));
+        if (SleepUnlessStopped(options_.stop, SteadyClock::now() + Backoff(options_, failures))) {
+          return ScrubStatus(err.Annotate("not retried: rostersync is stopping"));
+        }
         continue;
       }
       return ScrubStatus(err);
@@ -263,7 +271,9 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     if (++failures >= options_.max_attempts) {
       return ScrubStatus(a.error.Annotate("after " + std::to_string(failures) + " attempts"));
     }
-    std::this_thread::sleep_for(Backoff(options_, failures));
+    if (SleepUnlessStopped(options_.stop, SteadyClock::now() + Backoff(options_, failures))) {
+      return ScrubStatus(a.error.Annotate("not retried: rostersync is stopping"));
+    }
   }
 }
 

@@ -150,6 +150,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     resolve_options.concurrency = 1;
     resolve_options.run_id = r.run_id;
     resolve_options.decode_action = decode_action_;
+    resolve_options.stop = stop_;
     Executor resolver(*api_, *store_, audit_, clock_, resolve_options);
     s = resolver.ResolvePending();
     if (!s.ok()) {
@@ -230,11 +231,15 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     Finish(&r, request);
     return r;
   }
+  if (stop_ != nullptr && stop_->stop_requested()) {
+    return fail("apply", Status::Transient("rostersync is stopping: nothing was applied"));
+  }
 
   ExecutorOptions exec_options;
   exec_options.concurrency = config_.mattermost.concurrency;
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
+  exec_options.stop = stop_;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
       std::fprintf(stderr, "\rapplying %d/%d", done, total);

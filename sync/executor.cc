@@ -207,9 +207,11 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     Action a = plan.actions[index];
     if (a.user_id.empty() && a.type != ActionType::kCreate) a.user_id = entry->user_id;
     out.user_id = a.user_id;
-    if (!failed.ok()) {
-      out.status = Status(failed.code(), "skipped: the earlier " + failed_action + " of " +
-                                             a.key + " failed");
+    const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
+    if (!failed.ok() || stopping) {
+      out.status = failed.ok() ? Status::Transient("not started: rostersync is stopping")
+                               : Status(failed.code(), "skipped: the earlier " + failed_action +
+                                                           " of " + a.key + " failed");
       revert(a);
       AuditRecord rec = MakeAudit(a, a.user_id, out.status, "failed");
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
@@ -267,7 +269,8 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     }
     Progress();
   }
-  if (options_.verify_after) VerifyPerson(applied);
+  const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
+  if (options_.verify_after && !stopping) VerifyPerson(applied);
 }
 
 void Executor::VerifyPerson(const std::vector<const ActionOutcome*>& done) {

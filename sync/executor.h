@@ -17,6 +17,7 @@
 #include "sync/plan.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
+#include "sync/stop_token.h"
 #include "sync/users_api.h"
 
 namespace rostersync {
@@ -32,6 +33,9 @@ struct ExecutorOptions {
   // Password for new email/password accounts (auth_service ""); a random 32-char one by
   // default. Never stored, logged or audited. Tests inject a known one to grep for it.
   std::function<std::string()> password_generator;
+  // Not owned; may be null. Once stop is requested no new action starts: the rest fail
+  // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
+  const StopToken* stop = nullptr;
 };
 
 struct ActionOutcome {
