@@ -249,21 +249,24 @@ void UsersRoutes::GetTeamMembers(const ApiRequest& req, const Caller& caller, Ap
     return SetForbidden(req, resp);
   }
   // No team lookup: an unknown team id is 200 []. ORDER BY UserId, current rows only.
+  auto current = store_->teams().CurrentTeamMembers(team_id);
   JsonWriter w;
   w.BeginArray();
   long long skip = page * per_page, taken = 0;
-  for (const auto& [user_id, m] : store_->teams().TeamMembers(team_id)) {
-    if (taken >= per_page) break;
-    if (m.delete_at != 0) continue;
-    if (exclude_deleted) {
-      const EmuUser* u = store_->FindById(user_id);
-      if (!u || !u->IsActive()) continue;
+  if (!exclude_deleted) {  // an index into the cached list
+    for (size_t i = static_cast<size_t>(std::min<long long>(skip, current->size()));
+         i < current->size() && taken < per_page; ++i, ++taken) {
+      w.Raw(TeamMemberJson(*(*current)[i]));
     }
+  }
+  for (size_t i = 0; exclude_deleted && i < current->size() && taken < per_page; ++i) {
+    const EmuUser* u = store_->FindById((*current)[i]->user_id);
+    if (!u || !u->IsActive()) continue;
     if (skip > 0) {
       --skip;
       continue;
     }
-    w.Raw(TeamMemberJson(m));
+    w.Raw(TeamMemberJson(*(*current)[i]));
     ++taken;
   }
   w.EndArray();

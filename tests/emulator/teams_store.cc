@@ -114,7 +114,25 @@ const EmuChannelMember* TeamStore::ChannelMember(const std::string& channel_id,
   return it == rows.end() ? nullptr : &it->second;
 }
 
+std::shared_ptr<const TeamStore::MemberList> TeamStore::CurrentTeamMembers(
+    const std::string& team_id) const {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto& slot = current_cache_[team_id];
+  if (!slot) {
+    auto list = std::make_shared<MemberList>();
+    for (const auto& [user_id, m] : TeamMembers(team_id)) {
+      if (m.delete_at == 0) list->push_back(&m);
+    }
+    slot = std::move(list);
+  }
+  return slot;
+}
+
 void TeamStore::EraseUser(const std::string& user_id) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    current_cache_.clear();
+  }
   for (auto& [team_id, rows] : team_members_) rows.erase(user_id);
   for (auto& [channel_id, rows] : channel_members_) rows.erase(user_id);
 }
@@ -148,6 +166,7 @@ MemberError JoinTeam(UserStore* store, const EmuTeam& team, const std::string& u
                   "This team has reached the maximum number of allowed accounts. Contact your "
                   "System Admin to set a higher limit.");
   }
+  ts.Invalidate(team.id);
   EmuTeamMember m;  // a former member's row is overwritten: explicit roles and admin are gone
   m.team_id = team.id;
   m.user_id = user_id;
@@ -179,6 +198,7 @@ MemberError LeaveTeam(UserStore* store, const EmuTeam& team, const std::string& 
     return Refuse(400, "api.team.remove_user_from_team.missing.app_error",
                   "The user does not appear to be part of this team.");
   }
+  ts.Invalidate(team.id);
   it->second.delete_at = std::max(NowMs(), it->second.delete_at + 1);
   it->second.explicit_roles.clear();
   for (const EmuChannel* c : ts.ChannelsOf(team.id)) {  // archived and private ones too

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -95,6 +96,10 @@ class TeamStore {
   const std::map<std::string, EmuTeamMember>& TeamMembers(const std::string& team_id) const;
   const EmuTeamMember* TeamMember(const std::string& team_id, const std::string& user_id) const;
   bool IsCurrentTeamMember(const std::string& team_id, const std::string& user_id) const;
+  // The current rows of a team in user-id order, cached between writes, so paging is an
+  // index (safe under the shared store lock: the cache has its own mutex).
+  using MemberList = std::vector<const EmuTeamMember*>;
+  std::shared_ptr<const MemberList> CurrentTeamMembers(const std::string& team_id) const;
   const std::map<std::string, EmuChannelMember>& ChannelMembers(const std::string& id) const;
   const EmuChannelMember* ChannelMember(const std::string& channel_id,
                                         const std::string& user_id) const;
@@ -117,6 +122,13 @@ class TeamStore {
   std::unordered_map<std::string, std::vector<EmuChannel*>> channels_of_team_;
   std::unordered_map<std::string, std::map<std::string, EmuTeamMember>> team_members_;
   std::unordered_map<std::string, std::map<std::string, EmuChannelMember>> channel_members_;
+  mutable std::mutex cache_mu_;  // guards current_cache_ (readers fill it)
+  mutable std::unordered_map<std::string, std::shared_ptr<const MemberList>> current_cache_;
+  // Writers hold the unique store lock, so no reader is filling the cache meanwhile.
+  void Invalidate(const std::string& team_id) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    current_cache_.erase(team_id);
+  }
 };
 
 // The membership rules. `check_rules` false (seeding) skips the group and size checks.

@@ -175,6 +175,25 @@ TEST_F(EmulatorTeamsTest, MembersAreOrderedByUserIdAndPaged) {
   EXPECT_EQ(admin_->Get("/api/v4/teams/" + std::string(26, 'q') + "/members").body, "[]");
 }
 
+TEST_F(EmulatorTeamsTest, DeactivatedMembersAreListedUnlessExcludedAndRemovalsShowAtOnce) {
+  std::string ben = UserId("ben"), dan = UserId("dan");
+  ASSERT_EQ(Add(company_, ben).status, 201);
+  ASSERT_EQ(Add(company_, dan).status, 201);
+  ASSERT_EQ(MemberIds(company_).size(), 3u);  // read once: the paging list is now cached
+  ASSERT_EQ(admin_->Put("/api/v4/users/" + ben + "/active", R"({"active":false})").status, 200);
+  EXPECT_EQ(MemberIds(company_).size(), 3u) << "deactivation keeps the membership";
+  auto active = MemberIds(company_, "?exclude_deleted_users=true");
+  EXPECT_EQ(active.size(), 2u);
+  EXPECT_EQ(std::count(active.begin(), active.end(), ben), 0);
+  EXPECT_EQ(MemberIds(company_, "?exclude_deleted_users=true&per_page=1&page=1").size(), 1u);
+  ASSERT_EQ(Remove(company_, dan).status, 200);
+  auto after = MemberIds(company_);
+  EXPECT_EQ(after.size(), 2u);
+  EXPECT_EQ(std::count(after.begin(), after.end(), dan), 0) << "a stale page after a removal";
+  ASSERT_EQ(Add(company_, dan).status, 201);
+  EXPECT_EQ(MemberIds(company_).size(), 3u) << "a stale page after a reactivation";
+}
+
 TEST_F(EmulatorTeamsTest, UnknownUserAndTeamAndBadBodies) {
   auto no_user = Add(company_, std::string(26, 'z'));
   EXPECT_EQ(no_user.status, 404);
