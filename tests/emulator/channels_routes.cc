@@ -101,4 +101,24 @@ void UsersRoutes::GetChannelMembersByIds(const ApiRequest& req, const Caller& ca
   resp->body = w.Take();
 }
 
+// A master read; a non-member is 404. An unknown channel is 403 (the permission check).
+void UsersRoutes::GetChannelMember(const ApiRequest& req, const Caller& caller,
+                                   ApiResponse* resp) {
+  const std::string& channel_id = req.params[0];
+  const std::string user_id = req.params[1] == "me" ? caller.id : req.params[1];
+  if (!IsValidId(channel_id)) return SetInvalidUrlParam(req, resp, "channel_id");
+  if (!IsValidId(user_id)) return SetInvalidUrlParam(req, resp, "user_id");
+  std::shared_lock lock(store_->mu());
+  const TeamStore& ts = store_->teams();
+  if (!ts.FindChannel(channel_id) || (!caller.admin && !ts.ChannelMember(channel_id, caller.id))) {
+    return SetForbidden(req, resp);
+  }
+  const EmuChannelMember* m = ts.ChannelMember(channel_id, user_id);
+  if (!m) {
+    return SetAppError(req, resp, 404, "app.channel.get_member.missing.app_error",
+                       "No channel member found for that user ID and channel ID.");
+  }
+  resp->body = ChannelMemberJson(*m);
+}
+
 }  // namespace mmemu

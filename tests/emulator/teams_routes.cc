@@ -294,4 +294,22 @@ void UsersRoutes::GetTeamMembersByIds(const ApiRequest& req, const Caller& calle
   resp->body = w.Take();
 }
 
+// A master read: a former member is 200 with delete_at > 0; 404 only if no row ever existed.
+void UsersRoutes::GetTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
+  const std::string& team_id = req.params[0];
+  const std::string user_id = req.params[1] == "me" ? caller.id : req.params[1];
+  if (!IsValidId(team_id)) return SetInvalidUrlParam(req, resp, "team_id");
+  if (!IsValidId(user_id)) return SetInvalidUrlParam(req, resp, "user_id");
+  std::shared_lock lock(store_->mu());
+  if (!caller.admin && !store_->teams().IsCurrentTeamMember(team_id, caller.id)) {
+    return SetForbidden(req, resp);
+  }
+  const EmuTeamMember* m = store_->teams().TeamMember(team_id, user_id);
+  if (!m) {
+    return SetAppError(req, resp, 404, "app.team.get_member.missing.app_error",
+                       "No team member found for that user ID and team ID.");
+  }
+  resp->body = TeamMemberJson(*m);
+}
+
 }  // namespace mmemu

@@ -1,6 +1,7 @@
 #include "tests/emulator/teams_store.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "tests/emulator/user_store.h"
 
@@ -28,6 +29,28 @@ int ActiveMemberCount(UserStore* store, const std::map<std::string, EmuTeamMembe
     if (m.delete_at == 0 && u && u->IsActive()) ++n;
   }
   return n;
+}
+
+// IsTeamEmailAllowed for a non-guest: the lower-cased email ends in "@<domain>" for one of
+// the team's allowed domains (split on spaces and commas, "@" optional). Exact domains only.
+bool EmailAllowed(const EmuTeam& team, const std::string& email) {
+  if (team.allowed_domains.empty()) return true;
+  std::string domain;
+  std::string list = team.allowed_domains + " ";
+  for (char ch : list) {
+    if (ch != ' ' && ch != ',') {
+      domain.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+      continue;
+    }
+    if (!domain.empty() && domain.front() == '@') domain.erase(0, 1);
+    const std::string suffix = "@" + domain;
+    if (!domain.empty() && email.size() > suffix.size() &&
+        email.compare(email.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return true;
+    }
+    domain.clear();
+  }
+  return false;
 }
 
 }  // namespace
@@ -153,6 +176,12 @@ MemberError JoinTeam(UserStore* store, const EmuTeam& team, const std::string& u
   if (it != rows.end() && it->second.delete_at == 0) {  // alreadyAdded: nothing else happens
     *out = &it->second;
     return {};
+  }
+  if (check_rules && !user->IsGuest() && !user->is_bot &&
+      !EmailAllowed(team, ToLower(user->email))) {
+    return Refuse(400, "api.team.join_user_to_team.allowed_domains.app_error",
+                  "The user cannot be added as the domain associated with the account is not "
+                  "permitted.");
   }
   // The active count is at most the row count, so only count exactly near the limit.
   const bool near_limit = static_cast<int>(rows.size()) >= ts.max_users_per_team;

@@ -112,12 +112,14 @@ class UsersRoutes {
   void RemoveTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void GetTeamMembers(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void GetTeamMembersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
 
   // channels_routes.cc
   void GetChannelByName(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void AddChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void RemoveChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void GetChannelMembersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
 
   UserStore* store_;
   const Modes* modes_;

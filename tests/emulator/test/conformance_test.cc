@@ -307,10 +307,14 @@ TEST_F(EmulatorConformanceTest, TeamsAndChannelsMatchTheOfficialSpec) {
   EXPECT_EQ(Check(admin, "POST", cmembers, "{\"user_id\":\"" + ben + "\"}").status, 201);
   EXPECT_EQ(Check(admin, "POST", cmembers, "{\"user_id\":\"" + cat + "\"}").status, 404);
   EXPECT_EQ(Check(admin, "POST", cmembers + "/ids", "[\"" + ben + "\"]").status, 200);
+  EXPECT_EQ(Check(admin, "GET", cmembers + "/" + ben).status, 200);
+  EXPECT_EQ(Check(admin, "GET", members + "/" + ben).status, 200);
   EXPECT_EQ(Check(admin, "DELETE", cmembers + "/" + ben).status, 200);
   EXPECT_EQ(Check(admin, "DELETE", cmembers + "/" + ben).status, 404);
   EXPECT_EQ(Check(admin, "DELETE", members + "/" + ben).status, 200);
   EXPECT_EQ(Check(admin, "DELETE", members + "/" + cat).status, 400);
+  EXPECT_EQ(Check(admin, "GET", members + "/" + ben).status, 200) << "a former member's row";
+  EXPECT_EQ(Check(admin, "GET", members + "/" + cat).status, 404);
   EXPECT_EQ(allowed_gaps_, 2) << "the channel-member 404 gap no longer shows up: drop it";
 }
 

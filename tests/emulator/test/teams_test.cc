@@ -227,6 +227,43 @@ TEST_F(EmulatorTeamsTest, GroupConstrainedTeamRefusesAddsAndRemovals) {
   EXPECT_EQ(ErrorId(batch), "api.team.add_members.user_denied");
 }
 
+TEST_F(EmulatorTeamsTest, AllowedDomainsRefuseOtherEmailsButNotGuests) {
+  ASSERT_EQ(admin_->Post("/__emu/users", R"({
+    "users": [{"username": "zed", "email": "Zed@Corp.example"},
+              {"username": "sub", "email": "sub@x.corp.example"},
+              {"username": "gil", "email": "gil@elsewhere.example", "roles": "system_guest"}],
+    "teams": [{"name": "domains", "allowed_domains": "other.example, @corp.example"}]})")
+                .status,
+            201);
+  std::string team = TeamId("domains");
+  EXPECT_EQ(Add(team, UserId("zed")).status, 201);
+  auto ann = Add(team, UserId("ann"));
+  EXPECT_EQ(ann.status, 400) << "ann@example.com is in neither domain";
+  EXPECT_EQ(ErrorId(ann), "api.team.join_user_to_team.allowed_domains.app_error");
+  auto sub = Add(team, UserId("sub"));
+  EXPECT_EQ(sub.status, 400) << "exact domains only";
+  EXPECT_EQ(ErrorId(sub), "api.team.join_user_to_team.allowed_domains.app_error");
+  EXPECT_EQ(Add(team, UserId("gil")).status, 201) << "guests use the guest domain setting";
+}
+
+TEST_F(EmulatorTeamsTest, SingleMemberReadsShowFormerMembers) {
+  auto former = admin_->Get("/api/v4/teams/" + company_ + "/members/" + UserId("cat"));
+  ASSERT_EQ(former.status, 200) << "a former member is still a row";
+  EXPECT_GT(Obj(former.body)->getValue<int64_t>("delete_at"), 0);
+  auto never = admin_->Get("/api/v4/teams/" + company_ + "/members/" + UserId("dan"));
+  EXPECT_EQ(never.status, 404);
+  EXPECT_EQ(ErrorId(never), "app.team.get_member.missing.app_error");
+  std::string eng = Obj(admin_->Get("/api/v4/teams/" + company_ + "/channels/name/eng").body)
+                        ->getValue<std::string>("id");
+  EXPECT_EQ(admin_->Get("/api/v4/channels/" + eng + "/members/" + UserId("ann")).status, 200);
+  auto not_member = admin_->Get("/api/v4/channels/" + eng + "/members/" + UserId("dan"));
+  EXPECT_EQ(not_member.status, 404);
+  EXPECT_EQ(ErrorId(not_member), "app.channel.get_member.missing.app_error");
+  EXPECT_EQ(admin_->Get("/api/v4/channels/" + std::string(26, 'q') + "/members/" + UserId("ann"))
+                .status,
+            403);
+}
+
 class EmulatorTeamLimitTest : public EmulatorTeamsTest {
  protected:
   void SetUp() override { Start({"--max-users-per-team", "2"}); }
