@@ -1,5 +1,5 @@
-// mm-emulator: a standalone stand-in for a Mattermost server's users API, for tests,
-// the demo and benchmarks. See docs/emulator.md for flags and admin routes.
+// mm-emulator: a standalone stand-in for a Mattermost server's users API and its team and
+// channel memberships, for tests, the demo and benchmarks. See docs/emulator.md for flags and admin routes.
 #include <pthread.h>
 #include <signal.h>
 

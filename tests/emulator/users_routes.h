@@ -1,4 +1,5 @@
-// Handlers for the /api/v4 users endpoints with the real server's semantics (see
+// Handlers for the /api/v4 users endpoints, and the team/channel membership routes
+// (teams_routes.cc, channels_routes.cc), with the real server's semantics (see
 // docs/emulator.md). Owns nothing but the route table; the UserStore is
 // borrowed. Thread-safe: each handler locks the store itself.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
