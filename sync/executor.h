@@ -32,6 +32,9 @@ struct ExecutorOptions {
   // Password for new email/password accounts (auth_service ""); a random 32-char one by
   // default. Never stored, logged or audited. Tests inject a known one to grep for it.
   std::function<std::string()> password_generator;
+  // What the server allows, as read at the start of the cycle: the password policy for
+  // generated passwords, email verification (a patched email stays pending).
+  ServerCapabilities capabilities;
 };
 
 struct ActionOutcome {
@@ -108,6 +111,17 @@ std::string ActionJournalPayload(const Action& action);
 // Drift between what `action` asked for and `user` as read back; empty when none or when
 // the API cannot show it (auth_data, email_verified).
 std::vector<std::string> ActionDrift(const Action& action, const User& user);
+
+// POST /users/ids takes at most this many ids per request here (the listing's page size).
+inline constexpr size_t kMaxIdsPerLookup = 200;
+
+// The ledger's user ids that `users` (a listing) lacks are looked up with POST /users/ids,
+// in chunks of kMaxIdsPerLookup; the accounts the server still has are appended to `users`
+// (`confirmed` counts them). Only ids the server does not return are gone. A listing can
+// miss an account that a rename moved across a page boundary. On failure `users` is
+// unchanged and nothing may be planned from it.
+Status ConfirmUnlisted(UsersApi& api, const Ledger& ledger, std::vector<User>* users,
+                       int* confirmed = nullptr);
 
 }  // namespace rostersync
 

@@ -34,6 +34,7 @@
 #include "sync/options.h"
 #include "sync/plan.h"
 #include "sync/roster.h"
+#include "sync/server_capabilities.h"
 #include "sync/user.h"
 
 namespace rostersync {
@@ -44,6 +45,9 @@ struct PlannerInput {
   const Ledger* ledger = nullptr;            // identity ledger (sync/ledger.h)
   std::string self_user_id;                  // the token's own user: always protected
   int64_t now_ms = 0;                        // for grace periods and effective dates
+  // What the server allows (read at the start of the cycle); null or !known: plan as if
+  // everything were allowed (tests, older callers).
+  const ServerCapabilities* capabilities = nullptr;
 };
 
 // Pure: no I/O, deterministic (same input -> same plan, actions in a stable order).

@@ -166,6 +166,11 @@ void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user) {
     guest.roles = RolesFor(Role::kGuest, user.roles);
     guest.changes.push_back(FieldChange{"roles", user.roles, guest.roles});
     guest.detail = "member -> guest";
+    const std::string no_guests = GuestsUnavailable(in_);
+    if (!no_guests.empty()) {  // the demote would fail every cycle: show it held instead
+      guest.held = true;
+      guest.held_reason = std::string(kGuardGuests) + ": guest account, but " + no_guests;
+    }
     return;
   }
   std::string current = user.roles;

@@ -34,6 +34,10 @@ inline constexpr const char* kGuardAmbiguous = "ambiguous_match";
 inline constexpr const char* kGuardRename = "suspected_rename";
 inline constexpr const char* kGuardUntrusted = "untrusted_roster";
 inline constexpr const char* kGuardMaxDeactivations = "max_deactivations";
+// Held because the server cannot make the account a guest (never released by --force).
+inline constexpr const char* kGuardGuests = "guests_unavailable";
+// Why guest accounts are unavailable on the server, "" when they are (or it is unknown).
+std::string GuestsUnavailable(const PlannerInput& in);
 
 // One person's ledger entry while it is planned. Reads see the input entry until the first
 // edit copies it; most people change nothing, so most entries are never copied. The copy
@@ -136,6 +140,8 @@ class PlanBuilder {
   // planner_guards.cc
   void DetectRenames();
   void ApplyGuards();
+  // planner.cc: one "! held" line for the actions held by kGuardGuests.
+  void AddGuestsHold();
   void Hold(Action* action, const char* guard, const std::string& why);
 
   Action& Add(ActionType type, const std::string& key, const User* user);

@@ -43,6 +43,19 @@ bool StartsLater(const RosterEntry& row, const std::string& today, bool mapped) 
   return mapped && !row.start_date.empty() && row.start_date > today;
 }
 
+void HoldForGuests(Action* action, const std::string& reason) {
+  action->held = true;
+  action->held_reason = std::string(kGuardGuests) + ": guest account, but " + reason;
+}
+
+}  // namespace
+
+std::string GuestsUnavailable(const PlannerInput& in) {
+  return in.capabilities == nullptr ? "" : in.capabilities->GuestsUnavailableReason();
+}
+
+namespace {
+
 }  // namespace
 
 void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
@@ -139,6 +152,13 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
   Role role = mapped_role_ ? row.role : Role::kUser;
   create.detail = std::string("role=") + RoleName(role);
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
+  // Create-then-demote would leave a full member where the server cannot demote: the
+  // create is held instead (never more access than the roster gives).
+  const std::string no_guests = GuestsUnavailable(in_);
+  if (role == Role::kGuest && opt_.policy.guests && !no_guests.empty()) {
+    HoldForGuests(&create, no_guests);
+    return;
+  }
   bool held = id.kind == Identity::Kind::kAmbiguous || (id.suspected_rename && !opt_.force);
   if (!held) {  // a held create leaves the ledger as it was
     LedgerEntry fresh;
@@ -226,7 +246,12 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
                                                      "(policy.reactivate=false)");
       return;
     }
-    Add(ActionType::kReactivate, key, &user);
+    Action& reactivate = Add(ActionType::kReactivate, key, &user);
+    const std::string no_guests = GuestsUnavailable(in_);
+    if (user.HasRole("system_guest") && !no_guests.empty()) {
+      HoldForGuests(&reactivate, no_guests);  // the server answers 401; nothing else is done
+      return;
+    }
   }
   PlanUpdate(row, user, entry);
   bool email_changed = !actions_.empty() && actions_.back().key == key &&

@@ -140,6 +140,26 @@ void FakeUsersApi::set_capabilities(const ServerCapabilities& capabilities) {
   capabilities_ = capabilities;
 }
 
+void FakeUsersApi::HideFromListing(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hidden_.insert(id);
+}
+
+std::string FakeUsersApi::PendingEmail(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(id);
+  return it == users_.end() ? "" : it->second.pending_email;
+}
+
+void FakeUsersApi::ConfirmPendingEmail(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(id);
+  if (it == users_.end() || it->second.pending_email.empty()) return;
+  it->second.user.email = it->second.pending_email;
+  it->second.user.email_verified = true;
+  it->second.pending_email.clear();
+}
+
 int FakeUsersApi::Calls(const std::string& method) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = calls_.find(method);

@@ -37,6 +37,7 @@ Result<std::vector<User>> FakeUsersApi::ListUsers(const ListUsersQuery& query) {
   }
   std::vector<const Stored*> all;  // sorted by username, like the server
   for (const auto& [id, s] : users_) {
+    if (hidden_.count(id) > 0) continue;
     if (query.active_only && !s.user.active()) continue;
     if (query.inactive_only && s.user.active()) continue;
     if (!query.role.empty() && s.user.roles.find(query.role) == std::string::npos) continue;
@@ -72,7 +73,9 @@ Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::str
 Result<std::vector<User>> FakeUsersApi::ListAllUsers() {
   RS_FAULT("ListAllUsers", "", false);
   std::vector<User> out;
-  for (const auto& [id, s] : users_) out.push_back(Sanitized(s, true));
+  for (const auto& [id, s] : users_) {
+    if (hidden_.count(id) == 0) out.push_back(Sanitized(s, true));
+  }
   std::sort(out.begin(), out.end(),
             [](const User& a, const User& b) { return a.username < b.username; });
   return out;
