@@ -231,6 +231,23 @@ User FakeUsersApi::Sanitized(const Stored& s, bool profile) const {
   return u;
 }
 
+Status FakeUsersApi::ProviderOwned(const User& u, const UserPatch& p) const {
+  const std::set<std::string>& owned = capabilities_.OwnedFields(u.auth_service);
+  const std::pair<const char*, std::pair<const std::optional<std::string>*, std::string>> fields[] = {
+      {"username", {&p.username, u.username}},       {"email", {&p.email, u.email}},
+      {"first_name", {&p.first_name, u.first_name}}, {"last_name", {&p.last_name, u.last_name}},
+      {"nickname", {&p.nickname, u.nickname}},       {"position", {&p.position, u.position}}};
+  for (const auto& [name, value] : fields) {
+    const auto& [asked, current] = value;
+    if (!asked->has_value() || owned.count(name) == 0) continue;
+    bool folded = std::string(name) == "username" || std::string(name) == "email";
+    if ((folded ? Lower(**asked) : **asked) == current) continue;
+    return Http(Status::Conflict(std::string(name) + " is set by the login provider"), 409,
+                "api.user.patch_user.login_provider_attribute_set.app_error");
+  }
+  return Status::Ok();
+}
+
 Status FakeUsersApi::CheckUsernameEmail(const std::string& username, const std::string& email,
                                         const std::string& self_id) const {
   if (!ValidUsername(username)) {

@@ -101,6 +101,8 @@ class FakeUsersApi : public UsersApi {
   bool TakeOutcomeUnknown(const std::string& method);
   Stored* Find(const std::string& id);
   User Sanitized(const Stored& s, bool profile) const;
+  // 409 when the patch changes a field the identity provider owns (capabilities_).
+  Status ProviderOwned(const User& user, const UserPatch& patch) const;
   Status CheckUsernameEmail(const std::string& username, const std::string& email,
                             const std::string& self_id) const;
 
