@@ -93,6 +93,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
   }
   ApplyGuards();
   AddGuestsHold();
+  ProviderOwnedNotices();
 
   std::stable_sort(actions_.begin(), actions_.end(), [](const Action& a, const Action& b) {
     if (a.key != b.key) return a.key < b.key;

@@ -4,6 +4,7 @@
 #define ROSTERSYNC_SYNC_PLANNER_INTERNAL_H_
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,6 +134,12 @@ class PlanBuilder {
                    bool desired_active, const std::string& inactive_why);
   void PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry);
   void PlanRoles(const RosterEntry& row, const User& user);
+  // Whether the identity provider owns `field` of `service` accounts on this server
+  // (counted for one notice per field); ProviderOwnedNotices adds those notices.
+  bool ProviderOwns(const std::string& service, const char* field);
+  void ProviderOwnedNotices();
+  // The server now shows the email that was pending verification: the ledger takes it.
+  void ClearConfirmedEmail(const User& user, EntryDraft* entry);
   bool PlanAuth(const RosterEntry& row, const User& user, EntryDraft* entry);
   void PlanDeactivate(const std::string& key, const User& user, const std::string& detail);
   bool DesiredActive(const RosterEntry& row, std::string* why) const;
@@ -191,6 +198,7 @@ class PlanBuilder {
   Ledger ledger_after_;                     // the delta (Plan::ledger_after)
   std::vector<std::string> ledger_removed_;
   EntryDraft draft_;                        // the person being planned
+  std::map<std::string, int> provider_owned_;  // "saml first_name" -> accounts not patched
   int managed_ = 0;
 };
 

@@ -253,10 +253,18 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
       return;
     }
   }
+  ClearConfirmedEmail(user, entry);
   PlanUpdate(row, user, entry);
   bool email_changed = !actions_.empty() && actions_.back().key == key &&
                        actions_.back().type == ActionType::kUpdate &&
                        actions_.back().patch.email.has_value();
+  // RequireEmailVerification: the server keeps the old email until the person follows the
+  // link it mails; verify/member would verify the old address, so none is planned.
+  const bool server_verifies =
+      in_.capabilities != nullptr && in_.capabilities->require_email_verification;
+  if (email_changed && server_verifies) {
+    actions_.back().detail = "new email pending verification by the person";
+  }
   bool auth_planned = PlanAuth(row, user, entry);
   PlanRoles(row, user);
   std::string final_service = auth_planned ? row.auth_service : user.auth_service;
@@ -267,7 +275,8 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
     const auto& set = entry->get().set_values;
     auto rec = set.find("email_verified");
     bool ours_unverified = rec != set.end() && rec->second == "false";
-    if (email_changed || (ours_unverified && !user.email_verified.value_or(false))) {
+    if ((email_changed && !server_verifies) ||
+        (ours_unverified && !user.email_verified.value_or(false))) {
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
       if (email_changed) verify.email = row.email;
     }

@@ -103,5 +103,73 @@ TEST(PlannerServerTest, CreatesThenDemotesWhereTheServerHasGuests) {
   EXPECT_EQ(plan.CountHeld(), 0);
 }
 
+TEST(PlannerServerTest, NeitherRepatchesNorVerifiesAnEmailPendingVerification) {
+  World w;
+  w.capabilities = GuestsOn();
+  w.capabilities->require_email_verification = true;
+  User u = MakeUser("u1", "mover");
+  w.users = {u};
+  w.Link("E1", u);
+  RosterEntry row = MakeRow("E1", "mover");
+  row.email = "mover.new@example.com";
+  w.roster.entries = {row};
+  Plan first = w.Run();
+  ASSERT_EQ(Types(first), (std::vector<ActionType>{ActionType::kUpdate}));
+  EXPECT_EQ(first.actions[0].detail, "new email pending verification by the person");
+  w.ledger["E1"].set_values["email_pending"] = "mover.new@example.com";  // as applied
+  Plan second = w.Run();
+  EXPECT_TRUE(second.actions.empty());
+  ASSERT_EQ(second.notices.size(), 1u);
+  EXPECT_NE(second.notices[0].find("pending verification by the person"), std::string::npos);
+  EXPECT_TRUE(second.ledger_after.empty());
+  w.users[0].email = "mover.new@example.com";  // the person followed the link
+  Plan third = w.Run();
+  EXPECT_TRUE(third.actions.empty());
+  ASSERT_EQ(third.ledger_after.count("E1"), 1u);
+  EXPECT_EQ(third.ledger_after.at("E1").set_values.count("email_pending"), 0u);
+  EXPECT_EQ(third.ledger_after.at("E1").set_values.at("email"), "mover.new@example.com");
+}
+
+TEST(PlannerServerTest, DoesNotResendAValueTheServerStoresInItsOwnForm) {
+  World w;
+  User u = MakeUser("u1", "ann", "Ann", "Lee");
+  u.locale = "en";
+  w.users = {u};
+  w.Link("E1", u);
+  w.ledger["E1"].set_values["first_name"] = "Ann";
+  w.ledger["E1"].set_values["requested:first_name"] = "Ann\u202E";
+  w.ledger["E1"].set_values["locale"] = "en";
+  w.ledger["E1"].set_values["requested:locale"] = "xx";
+  RosterEntry row = MakeRow("E1", "ann", "Ann\u202E", "Lee");
+  row.locale = "xx";
+  w.roster.entries = {row};
+  EXPECT_TRUE(w.Run().actions.empty());
+  w.roster.entries[0].first_name = "Anne";  // a real change is still sent
+  EXPECT_EQ(Types(w.Run()), (std::vector<ActionType>{ActionType::kUpdate}));
+}
+
+TEST(PlannerServerTest, NeverPatchesProviderOwnedFieldsAndSaysSoOncePerField) {
+  World w;
+  w.capabilities = GuestsOn();
+  w.capabilities->saml_owned = {"first_name", "last_name", "username"};
+  for (const char* id : {"u1", "u2"}) {
+    User u = MakeUser(id, std::string("s") + id, "Old", "Old");
+    u.auth_service = "saml";
+    w.users.push_back(u);
+    w.Link(std::string("K") + id, u);
+    w.roster.entries.push_back(MakeRow(std::string("K") + id, u.username, "New", "Old"));
+    w.roster.entries.back().auth_service = "saml";
+  }
+  w.roster.entries[1].nickname = "nick";  // not owned: patched
+  Plan plan = w.Run();
+  ASSERT_EQ(Types(plan), (std::vector<ActionType>{ActionType::kUpdate}));
+  EXPECT_FALSE(plan.actions[0].patch.first_name.has_value());
+  EXPECT_EQ(plan.actions[0].patch.nickname, "nick");
+  ASSERT_EQ(plan.notices.size(), 1u);
+  EXPECT_EQ(plan.notices[0],
+            "saml accounts: first_name is set by the identity provider and is not patched (2 "
+            "accounts differ from the roster)");
+}
+
 }  // namespace
 }  // namespace rostersync
