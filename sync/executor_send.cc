@@ -16,7 +16,8 @@ constexpr char kDigits[] = "23456789";
 // A subset of the server's symbol set (model.SYMBOLS): no space, quotes or backslash, so the
 // password survives any shell or form it is pasted into.
 constexpr char kSymbols[] = "!#$%&()*+,-./:;<=>?@[]^_|~";
-constexpr char kProviderAttributeSet[] = "api.user.patch_user.login_provider_attribute_set.app_error";
+constexpr char kProviderAttributeSet[] =
+    "api.user.patch_user.login_provider_attribute_set.app_error";
 
 // Removes `field` from the patch; true if it was set.
 bool DropField(UserPatch* patch, const std::string& field) {
@@ -190,8 +191,9 @@ Status Executor::SendPatch(Action* a, Sent* sent) {
   std::string names;
   for (const std::string& field : dropped) names += (names.empty() ? "" : " ") + field;
   if (dropped.empty() || a->patch.empty()) {
-    return conflict.Annotate(names.empty() ? "no field to drop"
-                                           : "only provider-owned fields (" + names + ") to change");
+    return conflict.Annotate(names.empty()
+                                 ? "no field to drop"
+                                 : "only provider-owned fields (" + names + ") to change");
   }
   a->changes.erase(std::remove_if(a->changes.begin(), a->changes.end(),
                                   [&](const FieldChange& c) {

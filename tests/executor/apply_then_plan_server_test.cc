@@ -114,7 +114,8 @@ TEST_F(ServerCyclesTest, AnEmailChangePendingVerificationIsSentOnceAndClearsWhen
   EXPECT_EQ(api_.PendingEmail(u.id), "mover.new@example.com");
   ExpectSettled();
   bool said = false;
-  for (const auto& n : Cycle().notices) said |= n.find("pending verification by the person") != std::string::npos;
+  for (const auto& n : Cycle().notices)
+    said |= n.find("pending verification by the person") != std::string::npos;
   EXPECT_TRUE(said);
 
   api_.ConfirmPendingEmail(u.id);  // the person follows the link
@@ -171,7 +172,8 @@ TEST_F(ServerCyclesTest, ProviderOwnedFieldsAreNeverPatchedAndNoticedOncePerFiel
   EXPECT_EQ(api_.Calls("PatchUser"), 0);
   EXPECT_EQ(report.ok, 1);
   int notices = 0;
-  for (const auto& n : first.notices) notices += n.find("first_name is set by the identity provider") != std::string::npos;
+  for (const auto& n : first.notices)
+    notices += n.find("first_name is set by the identity provider") != std::string::npos;
   EXPECT_EQ(notices, 1);
   ExpectSettled();
 }

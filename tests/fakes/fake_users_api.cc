@@ -233,12 +233,19 @@ User FakeUsersApi::Sanitized(const Stored& s, bool profile) const {
 
 Status FakeUsersApi::ProviderOwned(const User& u, const UserPatch& p) const {
   const std::set<std::string>& owned = capabilities_.OwnedFields(u.auth_service);
-  const std::pair<const char*, std::pair<const std::optional<std::string>*, std::string>> fields[] = {
-      {"username", {&p.username, u.username}},       {"email", {&p.email, u.email}},
-      {"first_name", {&p.first_name, u.first_name}}, {"last_name", {&p.last_name, u.last_name}},
-      {"nickname", {&p.nickname, u.nickname}},       {"position", {&p.position, u.position}}};
-  for (const auto& [name, value] : fields) {
-    const auto& [asked, current] = value;
+  struct Field {
+    const char* name;
+    const std::optional<std::string>* asked;
+    const std::string* current;
+  };
+  const Field fields[] = {{"username", &p.username, &u.username},
+                          {"email", &p.email, &u.email},
+                          {"first_name", &p.first_name, &u.first_name},
+                          {"last_name", &p.last_name, &u.last_name},
+                          {"nickname", &p.nickname, &u.nickname},
+                          {"position", &p.position, &u.position}};
+  for (const auto& [name, asked, current_ptr] : fields) {
+    const std::string& current = *current_ptr;
     if (!asked->has_value() || owned.count(name) == 0) continue;
     bool folded = std::string(name) == "username" || std::string(name) == "email";
     if ((folded ? Lower(**asked) : **asked) == current) continue;

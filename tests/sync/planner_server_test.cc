@@ -45,7 +45,8 @@ TEST(PlannerServerTest, HoldsTheCreateOfAGuestWhenTheServerHasNoGuests) {
   EXPECT_EQ(plan.CountHeld(), 1);
   ASSERT_EQ(plan.holds.size(), 1u);
   EXPECT_EQ(plan.holds[0].guard, "guests_unavailable");
-  EXPECT_EQ(plan.holds[0].message.rfind("E123 guest account, but ", 0), 0u) << plan.holds[0].message;
+  EXPECT_EQ(plan.holds[0].message.rfind("E123 guest account, but ", 0), 0u)
+      << plan.holds[0].message;
   EXPECT_EQ(plan.ledger_after.count("E123"), 0u);
 
   ServerCapabilities disabled = GuestsOn();
