@@ -204,7 +204,9 @@ TEST_F(ExecutorServerTest, ACreateAnsweredExistsNeverDropsTheLedgerEntry) {
   LedgerEntry known;
   known.key = "E1";
   known.user_id = mine.id;
-  known.set_values = {{"auth_data", "jdoe@corp"}, {"active", "true"}};
+  known.set_values = {{"auth_data", "jdoe@corp"}, {"active", "true"}, {"nickname", "JD"},
+                      {"password_reset_sent", "true"}};
+  known.reported = {"sso_email"};
   ASSERT_TRUE(store_.PutLedgerEntry(known).ok());
   Plan plan;  // planned from a listing that missed jdoe
   plan.actions.push_back(CreateAction("E1", "jdoe"));
