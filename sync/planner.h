@@ -16,10 +16,6 @@
 // - Onboarding (verify_email, password_reset) only for email-login accounts (auth_service "").
 //   verify_email is planned while the ledger has no email_verified="true" (and again after an
 //   email change); password_reset is planned only together with the create.
-// - Provider-controlled fields of SSO accounts (username: any SSO; email: ldap and OAuth;
-//   first/last name: OAuth) are not patched; each kind is reported once (ledger "reported").
-// - Roles: system_admin is granted or removed only with scope.manage_system_admins and
-//   policy.roles. Roles other than system_user/system_admin/system_guest are kept as they are.
 // - Server capabilities (input.capabilities): where guests are unavailable, a guest row's
 //   create, a member's demote and a guest's reactivation are held ("guests_unavailable",
 //   never released by --force); provider-owned fields of ldap/saml accounts are never
@@ -28,6 +24,10 @@
 // - The ledger's email_pending (an email awaiting the person's verification) is not patched
 //   again and clears when the server shows it; a value the server stores in its own form
 //   (ledger requested:<field>) is not sent again.
+// - Provider-controlled fields of SSO accounts (username: any SSO; email: ldap and OAuth;
+//   first/last name: OAuth) are not patched; each kind is reported once (ledger "reported").
+// - Roles: system_admin is granted or removed only with scope.manage_system_admins and
+//   policy.roles. Roles other than system_user/system_admin/system_guest are kept as they are.
 // - Guards: ambiguous_match (never released), suspected_rename, untrusted_roster and
 //   max_deactivations (released by options.force). Held actions stay in plan.actions with
 //   held=true and held_reason "<guard>: <why>".

@@ -23,6 +23,10 @@ std::string FullName(const std::string& first, const std::string& last);  // low
 inline std::string_view ServiceOf(const std::string& auth_service) {
   return auth_service == std::string_view("email") ? std::string_view() : auth_service;
 }
+// Held because the server cannot make the account a guest (never released by --force).
+inline constexpr const char* kGuardGuests = "guests_unavailable";
+// Why guest accounts are unavailable on the server, "" when they are (or it is unknown).
+std::string GuestsUnavailable(const PlannerInput& in);
 
 // The profile fields PlanUpdate compares, in UserPatch order.
 enum PatchField { kUsername, kEmail, kFirstName, kLastName, kNickname, kPosition, kLocale,
@@ -35,10 +39,6 @@ inline constexpr const char* kGuardAmbiguous = "ambiguous_match";
 inline constexpr const char* kGuardRename = "suspected_rename";
 inline constexpr const char* kGuardUntrusted = "untrusted_roster";
 inline constexpr const char* kGuardMaxDeactivations = "max_deactivations";
-// Held because the server cannot make the account a guest (never released by --force).
-inline constexpr const char* kGuardGuests = "guests_unavailable";
-// Why guest accounts are unavailable on the server, "" when they are (or it is unknown).
-std::string GuestsUnavailable(const PlannerInput& in);
 
 // One person's ledger entry while it is planned. Reads see the input entry until the first
 // edit copies it; most people change nothing, so most entries are never copied. The copy
@@ -195,10 +195,10 @@ class PlanBuilder {
   std::vector<Action> actions_;
   std::vector<rostersync::Hold> holds_;
   std::vector<KeyedNotice> notices_;
+  std::map<std::string, int> provider_owned_;  // "saml first_name" -> accounts not patched
   Ledger ledger_after_;                     // the delta (Plan::ledger_after)
   std::vector<std::string> ledger_removed_;
   EntryDraft draft_;                        // the person being planned
-  std::map<std::string, int> provider_owned_;  // "saml first_name" -> accounts not patched
   int managed_ = 0;
 };
 
