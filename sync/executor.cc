@@ -139,22 +139,23 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     Action a = plan.actions[index];
     if (a.user_id.empty() && a.type != ActionType::kCreate) a.user_id = entry->user_id;
     out.user_id = a.user_id;
-    const std::pair<Action, Status::Code>* blocker = nullptr;
-    for (const auto& f : failed) {
-      if (blocker == nullptr && DependsOn(a, f.first)) blocker = &f;
-    }
-    if (blocker != nullptr || (email_pending && a.type == ActionType::kVerifyEmail)) {
-      Status why = blocker != nullptr
-                       ? Status(blocker->second, "skipped: the earlier " +
+    auto blocker = std::find_if(failed.begin(), failed.end(),
+                                [&](const auto& f) { return DependsOn(a, f.first); });
+    if (blocker != failed.end() || (email_pending && a.type == ActionType::kVerifyEmail)) {
+      // Skipped: failed when it depends on a failure; ok (not sent) for verifying an email
+      // that the server keeps pending until the person verifies it.
+      out.status = blocker == failed.end()
+                       ? Status::Ok()
+                       : Status(blocker->second, "skipped: the earlier " +
                                                      std::string(ActionName(blocker->first.type)) +
-                                                     " of " + a.key + " failed")
-                       : Status::Ok();
-      if (blocker != nullptr) revert(a);
-      AuditRecord rec = MakeAudit(a, a.user_id, why, blocker != nullptr ? "failed" : "ok");
-      if (blocker == nullptr) rec.error = "not sent: the new email is pending verification";
+                                                     " of " + a.key + " failed");
+      AuditRecord rec = MakeAudit(a, a.user_id, out.status, out.status.ok() ? "ok" : "failed");
+      if (out.status.ok()) rec.error = "not sent: the new email is pending verification";
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
-      out.status = why;
-      if (blocker != nullptr) failed.emplace_back(a, blocker->second);
+      if (!out.status.ok()) {
+        revert(a);
+        failed.emplace_back(a, out.status.code());
+      }
       Progress();
       continue;
     }
@@ -168,12 +169,7 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
         if (stored != nullptr) *entry = *stored;
         *keep_stored = true;
       }
-      if (a.type == ActionType::kGuest && created) {
-        AddDrift({EscapeControl(a.username) + " (key=" + EscapeControl(a.key) +
-                  "): created as a full member, but the demote to guest failed (" +
-                  s.ToString() + "); it has more access than the roster gives until it is "
-                  "demoted"});
-      }
+      if (a.type == ActionType::kGuest && created) ReportFullMember(a, s);
       failed.emplace_back(a, s.code());
     } else if (a.type == ActionType::kCreate) {
       created = true;
@@ -236,6 +232,13 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   }
   if (s.ok()) applied->push_back(Verified{as_stored, sent->user_id});
   return s;
+}
+
+void Executor::ReportFullMember(const Action& a, const Status& demote) {
+  AddDrift({EscapeControl(a.username) + " (key=" + EscapeControl(a.key) +
+            "): created as a full member, but the demote to guest failed (" +
+            demote.ToString() + "); it has more access than the roster gives until it is "
+            "demoted"});
 }
 
 void Executor::AddDrift(const std::vector<std::string>& lines) {

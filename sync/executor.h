@@ -109,6 +109,8 @@ class Executor {
   // A create answered username/email "exists": whose account it is, in the status text.
   Status ExplainExists(const Action& action, const LedgerEntry* stored, const Status& status);
   void AddDrift(const std::vector<std::string>& lines);
+  // A guest's create succeeded but its demote failed: a full member, reported as drift.
+  void ReportFullMember(const Action& guest, const Status& demote);
   // Looks up an account a create may have made: by username (email must match too), then
   // by email (username must match). NotFound when no such account exists.
   // `nobody_holds_it` (optional) is set true only when both the username and the email lookups
