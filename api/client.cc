@@ -1,6 +1,7 @@
 // api::Client: construction, the shared call path, and the rostersync::UsersApi methods.
 #include "api/client.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <unordered_set>
@@ -11,8 +12,42 @@ namespace rostersync::api {
 
 namespace {
 
-constexpr int kPageSize = 200;           // the server's maximum (FACTS.md "Paging")
+constexpr int kPageSize = 200;           // the server's maximum per_page (docs/emulator.md)
 constexpr std::size_t kEtagCacheMax = 4096;
+
+// Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
+// a new id (the server or a proxy ignores ?page=) or more users than `cap`.
+Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
+                 std::unordered_set<std::string>* seen) {
+  std::size_t fresh = 0;
+  for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
+    return Status::Invalid("listing all users: page " + std::to_string(page) +
+                           " repeats users already listed; the server (or a proxy) ignores "
+                           "?page=, so the listing cannot be trusted");
+  }
+  if (static_cast<int64_t>(seen->size()) > cap) {
+    return Status::Invalid("listing all users: more than " + std::to_string(cap) +
+                           " users listed, far more than the server reports; stopped");
+  }
+  return Status::Ok();
+}
+
+// Pages 0..last in order, de-duplicated by id.
+Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>* pages,
+                                   int last) {
+  std::vector<User> users;
+  std::unordered_set<std::string> seen;
+  for (int page = 0; page <= last; ++page) {
+    if (static_cast<std::size_t>(page) >= pages->size() || !(*pages)[page]) {
+      return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
+    }
+    for (User& u : *(*pages)[page]) {
+      if (seen.insert(u.id).second) users.push_back(std::move(u));
+    }
+  }
+  return users;
+}
 
 }  // namespace
 
@@ -102,15 +137,31 @@ Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
   return CallJson<std::vector<User>>("GET", "/api/v4/users" + query.str(), "/api/v4/users");
 }
 
+int64_t Client::ListingCap() {
+  int64_t cap = transport_->options().max_listed_users;
+  auto stats = GetTotalUsersStats();
+  if (stats.ok() && stats->total_users_count >= 0) {
+    cap = std::min<int64_t>(cap, stats->total_users_count * 10 + 10000);
+  }
+  return std::max<int64_t>(cap, kPageSize);
+}
+
 Result<std::vector<User>> Client::ListAllUsers() {
   // Workers take page numbers in order. A short page marks the end; pages past it are
-  // not started. Every page up to the end must succeed, or the whole listing fails.
+  // not started. Every page up to the end must succeed, or the whole listing fails. The
+  // listing also fails (never loops, never grows without bound) when a full page brings
+  // no id not seen before (a server or proxy ignoring ?page=) or when it passes the cap.
+  const int64_t cap = ListingCap();
   std::mutex mu;
   std::vector<std::optional<std::vector<User>>> pages;
+  std::unordered_set<std::string> seen;
   Status failure;
   std::atomic<int> next_page{0};
   std::atomic<int> end_page{1 << 30};  // index of the first short page
   std::atomic<bool> failed{false};
+  auto fail = [&](Status s) {  // with mu held
+    if (!failed.exchange(true)) failure = std::move(s);
+  };
 
   auto worker = [&] {
     for (;;) {
@@ -123,15 +174,18 @@ Result<std::vector<User>> Client::ListAllUsers() {
       std::lock_guard<std::mutex> lock(mu);
       if (!result.ok()) {
         if (page > end_page.load()) return;  // past the end: its answer is not needed
-        if (!failed.exchange(true)) {
-          failure = result.status().Annotate("listing all users, page " + std::to_string(page));
-        }
+        fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
         return;
       }
       if (static_cast<int>(result->size()) < kPageSize) {
         int current = end_page.load();
         while (page < current && !end_page.compare_exchange_weak(current, page)) {
         }
+      }
+      Status trusted = CheckPage(*result, page, cap, &seen);
+      if (!trusted.ok()) {
+        fail(std::move(trusted));
+        return;
       }
       if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
       pages[page] = std::move(result).value();
@@ -145,18 +199,7 @@ Result<std::vector<User>> Client::ListAllUsers() {
   for (auto& t : pool) t.join();
 
   if (failed.load()) return failure;
-  const int last = end_page.load();
-  std::vector<User> users;
-  std::unordered_set<std::string> seen;
-  for (int page = 0; page <= last; ++page) {
-    if (static_cast<std::size_t>(page) >= pages.size() || !pages[page]) {
-      return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
-    }
-    for (User& u : *pages[page]) {
-      if (seen.insert(u.id).second) users.push_back(std::move(u));
-    }
-  }
-  return users;
+  return Assemble(&pages, end_page.load());
 }
 
 Result<User> Client::GetUser(const std::string& user_id) {

@@ -1,6 +1,6 @@
 // api::Client: the Mattermost Users API (REST v4) over HTTP(S). Implements the
 // rostersync::UsersApi seam plus every operation of the Users API as a typed method
-// (names follow ../shared/seed/UsersApi.md; see api/README.md for the mapping).
+// (see api/README.md for the names and the mapping).
 // Thread-safe: one Client serves all executor threads. Owns its connection pool.
 // Every method returns a Status kind from http_errors.h on failure. Retry safety:
 // GET/PUT/DELETE are retried internally; a POST that may have reached the server
@@ -47,7 +47,8 @@ class Client : public rostersync::UsersApi {
   }
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
-  // pages in flight, de-duplicated by id. Any failed page fails the whole call.
+  // pages in flight, de-duplicated by id. Any failed page fails the whole call, and so
+  // does a full page without a new id or a listing past ListingCap() (Invalid).
   Result<std::vector<User>> ListAllUsers() override;
   // Single-user reads revalidate a cached copy with If-None-Match (304 = unchanged).
   Result<User> GetUser(const std::string& user_id) override;
@@ -97,7 +98,7 @@ class Client : public rostersync::UsersApi {
   // ---- users: write ----
   // t: email invite token, iid: invite id ("" = not sent).
   Result<User> CreateUser(const NewUser& user, const std::string& t, const std::string& iid);
-  // Full update; FACTS.md: omitted fields are reset, prefer PatchUser.
+  // Full update; the server resets omitted fields, prefer PatchUser.
   Result<User> UpdateUser(const UserUpdate& update);
   Result<StatusOK> DeleteUser(const std::string& user_id);
   Status PermanentDeleteAllUsers();
@@ -176,6 +177,8 @@ class Client : public rostersync::UsersApi {
                      const std::string& route, const std::string& json_body = "",
                      bool read_only_post = false);
   Result<User> GetUserCached(const std::string& path, const std::string& route);
+  // How many users ListAllUsers may collect (see ClientOptions::max_listed_users).
+  int64_t ListingCap();
   Result<Blob> GetBlob(const std::string& path, const std::string& route);
 
   std::unique_ptr<Transport> transport_;

@@ -35,6 +35,10 @@ struct ClientOptions {
   ApiObserver* observer = nullptr;
   // Larger answers fail with Invalid instead of exhausting memory.
   int64_t max_response_bytes = 64ll << 20;
+  // ListAllUsers fails instead of growing past this many users. The effective cap is the
+  // smaller of this and 10 x GET /users/stats total_users_count + 10,000 (inactive users and
+  // bots are listed too, and the stats count only active people).
+  int64_t max_listed_users = 2000000;
   // How many 429 answers one request waits through before giving up with RateLimited.
   int max_rate_limited_retries = 20;
 };

@@ -26,6 +26,36 @@ bool IsUniquenessError(const std::string& id) {
 
 }  // namespace
 
+bool TrailingAppError(const std::string& body, std::string* error_json) {
+  std::size_t i = body.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos || (body[i] != '{' && body[i] != '[')) return false;
+  int depth = 0;
+  bool in_string = false;
+  for (; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      break;
+    }
+  }
+  if (i >= body.size()) return false;  // unbalanced: the decoder reports it
+  std::size_t rest = body.find_first_not_of(" \t\r\n", i + 1);
+  if (rest == std::string::npos || body[rest] != '{') return false;
+  std::string tail = body.substr(rest);
+  if (ParseAppError(tail).id.empty()) return false;
+  *error_json = std::move(tail);
+  return true;
+}
+
 AppError ParseAppError(const std::string& body) {
   AppError error;
   auto parsed = json::Parse(body);

@@ -187,7 +187,7 @@ struct SwitchAccountTypeRequest {
   std::optional<std::string> ldap_id;
 };
 
-// Full-update body for PUT /users/{id}; FACTS.md advises PatchUser instead.
+// Full-update body for PUT /users/{id}; the server resets omitted fields, so prefer PatchUser.
 struct UserUpdate {
   std::string id;
   std::string email;

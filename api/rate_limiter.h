@@ -27,7 +27,7 @@ class RateLimiter {
   Clock::time_point NextStart() const;
 
   // Feeds the X-Ratelimit-Limit/Remaining/Reset values of an answer; -1 = header absent.
-  // Reset is seconds until the server's bucket is full again (FACTS.md).
+  // Reset is seconds until the server's bucket is full again (docs/emulator.md).
   // Paces only once Remaining is low, spacing starts by the best known time per server token:
   // the header bound reset/(limit-remaining), tightened by the refill seen between answers.
   void Observe(int64_t limit, int64_t remaining, int64_t reset_seconds);

@@ -214,6 +214,16 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     if (a.kind == Attempt::kAnswered) {
       limiter_->Observe(a.limit, a.remaining, a.reset);
       const int s = a.response.status;
+      std::string trailing;
+      if (s >= 200 && s < 300 && TrailingAppError(a.response.body, &trailing)) {
+        // The server failed after writing a success status: the appended error is the
+        // real answer. Not retried; the error's own status code decides its kind.
+        const int code = ParseAppError(trailing).status_code;
+        Status err = MapHttpError(code >= 400 && code < 600 ? code : 500, trailing,
+                                  a.response.request_id, what);
+        return ScrubStatus(err.Annotate("HTTP " + std::to_string(s) +
+                                        " with an error appended to the answer"));
+      }
       if ((s >= 200 && s < 300) || s == 304) return std::move(a.response);
       Status err = MapHttpError(s, a.response.body, a.response.request_id, what);
       if (s == 429) {

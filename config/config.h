@@ -33,6 +33,15 @@ struct CsvConfig {
   std::string path = "/var/lib/rostersync/roster.csv";
   char delimiter = ',';
   bool header = true;
+  std::string encoding = "utf-8";  // utf-8 | windows-1252 | iso-8859-1
+};
+
+// Bounds on what a roster read may hold; past one, a clear error (file) or a rejected row.
+struct RosterLimits {
+  int64_t max_file_bytes = int64_t{512} << 20;  // the whole CSV file
+  int64_t max_row_bytes = int64_t{1} << 20;     // one record (all its cells)
+  int64_t max_field_bytes = int64_t{64} << 10;  // one cell
+  int64_t max_key_bytes = 256;                  // the key cell, trimmed
 };
 
 struct SqlConfig {
@@ -41,15 +50,18 @@ struct SqlConfig {
   std::string connection_env;        // or: the name of an env var holding it
   std::string connection_file;       // or: a file (credential) holding it
   std::string query;
+  int64_t timeout_ms = 120'000;  // statement timeout where the connector has one
 };
 
 struct RosterConfig {
   std::string source = "csv";  // csv | sql
   CsvConfig csv;
   SqlConfig sql;
+  RosterLimits limits;
   std::string key = "employee_id";
   int64_t min_rows = 1;
-  int64_t max_age_ms = 0;  // 0 = no staleness check
+  // A file older than this is a stalled export: deactivations held. 0 = no staleness check.
+  int64_t max_age_ms = int64_t{7} * 24 * 3600 * 1000;
 };
 
 // One Mattermost field <- roster column, template, constant or map (SPEC.md `fields`).
@@ -108,7 +120,13 @@ struct Config {
   FieldsConfig fields;
   MatchOptions match;
   ScopeOptions scope;
-  PolicyOptions policy;
+  // As the planner's defaults, except that a created email/password user gets a password
+  // reset link by default (without it they cannot sign in).
+  PolicyOptions policy = [] {
+    PolicyOptions p;
+    p.send_password_reset = true;
+    return p;
+  }();
   ScheduleConfig schedule;
   StateConfig state;
   AuditConfig audit;

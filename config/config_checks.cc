@@ -10,6 +10,7 @@
 
 #include "config/config_internal.h"
 #include "config/config_schema.h"
+#include "config/sql_query_check.h"
 
 namespace rostersync::config_internal {
 namespace {
@@ -151,7 +152,10 @@ void CheckRoster(LoadContext& ctx, const RosterConfig& r) {
     }
     if (r.sql.query.empty()) {
       ctx.ErrorAt("roster.sql.query", "source sql needs a query (SELECT ... one row per person)");
+    } else if (std::string why = SqlQueryProblem(r.sql.query); !why.empty()) {
+      ctx.ErrorAt("roster.sql.query", why);
     }
+    if (r.sql.timeout_ms <= 0) ctx.ErrorAt("roster.sql.timeout", "must be more than 0");
   }
   if (ctx.Has("roster.key") && r.key.empty()) {
     ctx.ErrorAt("roster.key", "must name the roster column that identifies a person");

@@ -2,6 +2,8 @@
 // cross-key checks. yaml-cpp exceptions are caught here and become problems with a line.
 #include "config/config_loader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -11,6 +13,7 @@
 #include <sstream>
 
 #include "config/config_internal.h"
+#include "config/yaml_bounds.h"
 
 namespace rostersync {
 namespace {
@@ -276,6 +279,10 @@ ConfigLoad ParseConfig(const std::string& yaml_text, const std::string& file_nam
   ConfigLoad load;
   load.config.path = file_name;
   LoadContext ctx(file_name, &load.problems);
+  if (std::string too_big = config_internal::CheckYamlBounds(yaml_text); !too_big.empty()) {
+    ctx.Error(YAML::Mark::null_mark(), "", too_big);
+    return load;
+  }
   try {
     YAML::Node root = YAML::Load(yaml_text);
     if (root.IsMap()) {
@@ -305,6 +312,18 @@ ConfigLoad ParseConfig(const std::string& yaml_text, const std::string& file_nam
 }
 
 ConfigLoad LoadConfigFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A FIFO would block the open, a device never ends: only a regular file is a config.
+    ConfigLoad load;
+    load.config.path = path;
+    ConfigProblem p;
+    p.file = path;
+    p.message = "the config is not a regular file (a directory, FIFO or device); pass --config "
+                "with the path of the YAML file";
+    load.problems.push_back(std::move(p));
+    return load;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
@@ -317,9 +336,11 @@ ConfigLoad LoadConfigFile(const std::string& path) {
     load.problems.push_back(std::move(p));
     return load;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  // Read one byte past the limit at most: a huge file (or /dev/zero) is never slurped whole.
+  std::string text(config_internal::kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return ParseConfig(text, path);
 }
 
 }  // namespace rostersync

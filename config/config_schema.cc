@@ -80,6 +80,13 @@ std::vector<KeySpec> BuildSchema() {
       {"roster.csv.header", K::kBool, "true",
        "true: the first row names the columns; false: columns are named by position",
        RS_AT(roster.csv.header)},
+      {"roster.csv.encoding",
+       K::kEnum,
+       "utf-8",
+       "Character set of the file: utf-8 | windows-1252 | iso-8859-1; a file that is not valid "
+       "in it is refused whole",
+       RS_AT(roster.csv.encoding),
+       {"utf-8", "windows-1252", "iso-8859-1"}},
       {"roster.sql.connector",
        K::kEnum,
        "sqlite",
@@ -102,6 +109,10 @@ std::vector<KeySpec> BuildSchema() {
        RS_AT(roster.sql.connection_file)},
       {"roster.sql.query", K::kString, "\"\"",
        "SELECT returning one row per person, columns by name", RS_AT(roster.sql.query)},
+      {"roster.sql.timeout", K::kDuration, "2m",
+       "Longest the roster query may run (statement timeout); past it the cycle fails, nothing "
+       "is applied",
+       RS_AT(roster.sql.timeout_ms)},
       {"roster.key",
        K::kString,
        "(required)",
@@ -112,8 +123,20 @@ std::vector<KeySpec> BuildSchema() {
        true},
       {"roster.min_rows", K::kInt, "1",
        "Fewer rows -> the roster is rejected and nothing is deactivated", RS_AT(roster.min_rows)},
-      {"roster.max_age", K::kDuration, "0",
-       ">0: a roster file older than this is stale -> no deactivations", RS_AT(roster.max_age_ms)},
+      {"roster.max_age", K::kDuration, "7d",
+       "A roster file older than this is a stalled export -> no deactivations; 0 turns the "
+       "check off",
+       RS_AT(roster.max_age_ms)},
+      {"roster.limits.max_file_bytes", K::kInt, "536870912",
+       "A larger roster file is refused whole (nothing applied)",
+       RS_AT(roster.limits.max_file_bytes), {}, false, false, 1},
+      {"roster.limits.max_row_bytes", K::kInt, "1048576",
+       "A longer row is rejected (its person is protected)", RS_AT(roster.limits.max_row_bytes),
+       {}, false, false, 1},
+      {"roster.limits.max_field_bytes", K::kInt, "65536", "A longer cell rejects its row",
+       RS_AT(roster.limits.max_field_bytes), {}, false, false, 1},
+      {"roster.limits.max_key_bytes", K::kInt, "256", "A longer key rejects its row",
+       RS_AT(roster.limits.max_key_bytes), {}, false, false, 1},
   };
   // fields: one spec per Mattermost field; ~ (null) = unmapped, never compared.
   struct FieldRow {
@@ -193,8 +216,10 @@ std::vector<KeySpec> BuildSchema() {
        RS_AT(policy.max_deactivations)},
       {"policy.onboarding.verify_email", K::kBool, "true",
        "Mark created accounts' email as verified", RS_AT(policy.verify_email)},
-      {"policy.onboarding.send_password_reset", K::kBool, "false",
-       "Email new email/password users a reset link", RS_AT(policy.send_password_reset)},
+      {"policy.onboarding.send_password_reset", K::kBool, "true",
+       "Email new email/password users a reset link (without one they cannot sign in); SSO "
+       "users never get one",
+       RS_AT(policy.send_password_reset)},
       // schedule
       {"schedule.interval", K::kDuration, "15m", "Time between cycles in `run`",
        RS_AT(schedule.interval_ms)},

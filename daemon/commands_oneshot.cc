@@ -14,8 +14,10 @@
 #include "daemon/json_views.h"
 #include "daemon/logging.h"
 #include "daemon/wiring.h"
+#include "roster/roster_loader.h"
 #include "state/audit_json.h"
 #include "sync/plan_printer.h"
+#include "sync/text.h"
 
 #ifndef ROSTERSYNC_VERSION
 #define ROSTERSYNC_VERSION "0.0.0"
@@ -59,6 +61,12 @@ int CmdCheckConfig(const CommandLine& cl) {
     Result<std::string> token = ReadMattermostToken(load.config.mattermost);
     if (!token.ok()) {
       std::printf("%s: mattermost: %s\n", cl.config_path.c_str(), token.status().message().c_str());
+      ok = false;
+    }
+  }
+  if (load.ok()) {  // the roster header, when the file is readable now
+    for (const std::string& problem : CheckRosterHeader(load.config)) {
+      std::printf("%s: roster: %s\n", cl.config_path.c_str(), EscapeControl(problem).c_str());
       ok = false;
     }
   }

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes through the CSV parser (whole and in odd chunks, which
 // must agree), then MapRoster and the integrity gate. The first byte picks the delimiter
-// and header mode. Build: cmake -DROSTERSYNC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++.
+// and header mode, and (high bit) tiny row/cell/key limits.
+// Build: cmake -DROSTERSYNC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -46,6 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.header = (mode & 4) == 0;
   options.origin = "fuzz.csv";
   options.key_column = "employee_id";
+  if (mode & 0x80) {  // tiny roster.limits: long rows, cells and keys become row errors
+    options.max_row_bytes = 200;
+    options.max_field_bytes = 50;
+    options.max_key_bytes = 10;
+  }
   auto whole = rostersync::ParseCsvTable(input, options);
 
   rostersync::CsvTableBuilder chunked(options);

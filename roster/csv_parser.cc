@@ -38,6 +38,7 @@ void CsvParser::Feed(std::string_view chunk) {
         while (j < chunk.size() && chunk[j] != '"' && chunk[j] != '\n' && chunk[j] != '\r') ++j;
       }
       field_.append(chunk.data() + i, j - i);
+      CheckLength();
       i = j;
       if (i == chunk.size()) break;
     }
@@ -47,13 +48,29 @@ void CsvParser::Feed(std::string_view chunk) {
 
 void CsvParser::NewLine() { ++line_; }
 
+void CsvParser::CheckLength() {
+  if (max_record_bytes_ == 0 || record_bytes_ + field_.size() <= max_record_bytes_) return;
+  too_long_ = true;
+  field_.clear();  // what was kept so far is released; the record is an error anyway
+  field_.shrink_to_fit();
+}
+
 void CsvParser::EndField() {
-  record_.cells.push_back(std::move(field_));
+  record_bytes_ += field_.size() + 1;  // + the delimiter: a million empty cells count too
+  if (max_record_bytes_ != 0 && record_bytes_ > max_record_bytes_ + 1) too_long_ = true;
+  if (!too_long_) record_.cells.push_back(std::move(field_));
   field_.clear();
 }
 
 void CsvParser::EndRecord() {
   EndField();
+  if (too_long_) {
+    record_.cells.assign(1, std::string());
+    record_.error = "the row is longer than " + std::to_string(max_record_bytes_) +
+                    " bytes (roster.limits.max_row_bytes)";
+  }
+  too_long_ = false;
+  record_bytes_ = 0;
   const size_t cells = record_.cells.size();
   on_record_(record_);
   record_.cells.clear();
@@ -129,6 +146,7 @@ void CsvParser::Consume(char c) {
     NewLine();
     last_was_cr_ = c == '\r';
   }
+  if ((field_.size() & 0xFFF) == 0xFFF) CheckLength();  // the slow path grows one byte at a time
 }
 
 void CsvParser::Finish() {

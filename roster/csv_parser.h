@@ -29,6 +29,10 @@ class CsvParser {
   CsvParser(const CsvParser&) = delete;
   CsvParser& operator=(const CsvParser&) = delete;
 
+  // A record longer than this (all its cells) keeps no more bytes and carries the error
+  // "the row is longer than N bytes", so one huge record never fills memory. 0 = no limit.
+  void set_max_record_bytes(size_t max) { max_record_bytes_ = max; }
+
   // Consumes the next bytes of the stream; chunk boundaries may fall anywhere.
   void Feed(std::string_view chunk);
   // Ends the stream: emits the last record if the input did not end with a newline.
@@ -42,6 +46,7 @@ class CsvParser {
   void EndField();
   void EndRecord();
   void NewLine();  // counts a line end (CR, LF or CRLF count once)
+  void CheckLength();  // drops the record's bytes once it is longer than max_record_bytes_
 
   char delimiter_;
   Callback on_record_;
@@ -52,6 +57,9 @@ class CsvParser {
   bool last_was_cr_ = false;
   std::string bom_;  // bytes of a possible BOM at the start of the stream
   bool bom_done_ = false;
+  size_t max_record_bytes_ = 0;
+  size_t record_bytes_ = 0;  // bytes of the cells already ended in this record
+  bool too_long_ = false;
 };
 
 }  // namespace rostersync

@@ -1,5 +1,6 @@
-// CsvSource: the RosterSource for a CSV file (roster.csv). Streams the file in 64 KiB
-// chunks through CsvTableBuilder. Owns nothing but the config; not thread-safe.
+// CsvSource: the RosterSource for a CSV file (roster.csv). Reads only a regular file (never a
+// FIFO, device or /proc file), within roster.limits, converting roster.csv.encoding to UTF-8
+// (glibc iconv), and streams it in 64 KiB chunks through CsvTableBuilder. Not thread-safe.
 #ifndef ROSTERSYNC_ROSTER_CSV_SOURCE_H_
 #define ROSTERSYNC_ROSTER_CSV_SOURCE_H_
 
@@ -12,15 +13,18 @@ namespace rostersync {
 
 class CsvSource : public RosterSource {
  public:
-  CsvSource(CsvConfig config, std::string key_column);
+  CsvSource(CsvConfig config, std::string key_column, RosterLimits limits = {});
   // IoError if the file cannot be opened or read (the message names the path and the OS
-  // error); Invalid if its header is unusable. Safe to retry.
+  // error), is not a regular file, or is larger than limits.max_file_bytes; Invalid if its
+  // header is unusable or it is not valid in its encoding. Never blocks on a FIFO. Safe to
+  // retry.
   Result<RawTable> Read() override;
   std::string Describe() const override { return "csv:" + config_.path; }
 
  private:
   CsvConfig config_;
   std::string key_column_;
+  RosterLimits limits_;
 };
 
 }  // namespace rostersync

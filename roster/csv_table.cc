@@ -7,23 +7,94 @@
 
 namespace rostersync {
 
+namespace {
+
+// Bytes that Windows-1252 leaves undefined; any other byte >= 0x80 is a character there.
+bool Cp1252Undefined(unsigned char b) {
+  return b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D;
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string NotUtf8Message(const std::string& origin, std::string_view sample, int64_t line) {
+  bool undefined = false;
+  for (unsigned char b : sample) undefined = undefined || Cp1252Undefined(b);
+  // Every byte is a Windows-1252 letter: the usual Excel "CSV (Comma delimited)" export
+  // (ISO-8859-1 text reads the same there, so the more common name is given).
+  const std::string guess = undefined ? "an unknown 8-bit encoding" : "Windows-1252";
+  const std::string name = BaseName(origin.empty() ? std::string("the roster") : origin);
+  return name + " is not UTF-8 (looks like " + guess + "; first bad byte on line " +
+         std::to_string(line) + "); re-export as UTF-8 or set roster.csv.encoding: " +
+         (undefined ? "the file's encoding" : "windows-1252") + " (nothing was applied)";
+}
+
 CsvTableBuilder::CsvTableBuilder(CsvOptions options)
     : options_(std::move(options)),
       parser_(options_.delimiter, [this](CsvRecord& record) { OnRecord(record); }),
       hash_(text::kFnvOffset) {
   table_.origin = options_.origin;
+  parser_.set_max_record_bytes(options_.max_row_bytes);
 }
 
 void CsvTableBuilder::Feed(std::string_view chunk) {
   hash_ = text::Fnv1a64(chunk, hash_);
+  for (unsigned char b : chunk) {
+    if (b >= 0x80) ++high_bytes_[b];
+  }
   parser_.Feed(chunk);
 }
 
 Result<RawTable> CsvTableBuilder::Finish() {
   parser_.Finish();
+  if (!encoding_status_.ok()) return encoding_status_;
   if (!header_status_.ok()) return header_status_;
   table_.fingerprint = text::Hex64(hash_);
   return std::move(table_);
+}
+
+bool CsvTableBuilder::CheckUtf8(const CsvRecord& record) {
+  for (const auto& cell : record.cells) {
+    if (text::IsValidUtf8(cell)) continue;
+    std::string sample;
+    for (int b = 0x80; b < 0x100; ++b) {
+      if (high_bytes_[b] > 0) sample.push_back(static_cast<char>(b));
+    }
+    encoding_status_ = Status::Invalid(NotUtf8Message(options_.origin, sample, record.line));
+    return false;
+  }
+  return true;
+}
+
+bool CsvTableBuilder::CheckLimits(const CsvRecord& record, const std::string& where) {
+  const size_t max_field = options_.max_field_bytes;
+  const size_t max_key = options_.max_key_bytes;
+  std::string key;
+  bool key_ok = key_index_ >= 0 && static_cast<size_t>(key_index_) < record.cells.size();
+  if (key_ok) {
+    key = text::Trim(record.cells[key_index_]);
+    if (max_key != 0 && key.size() > max_key) {
+      table_.errors.push_back({where, "", table_.columns[key_index_],
+                               "the key is " + std::to_string(key.size()) + " bytes, more than " +
+                                   std::to_string(max_key) +
+                                   " (roster.limits.max_key_bytes); fix the export"});
+      return false;
+    }
+  }
+  if (max_field == 0) return true;
+  for (size_t i = 0; i < record.cells.size(); ++i) {
+    if (record.cells[i].size() <= max_field) continue;
+    table_.errors.push_back({where, key, table_.columns[i],
+                             "the value is " + std::to_string(record.cells[i].size()) +
+                                 " bytes, more than " + std::to_string(max_field) +
+                                 " (roster.limits.max_field_bytes); fix the export"});
+    return false;
+  }
+  return true;
 }
 
 void CsvTableBuilder::OnHeader(CsvRecord& record) {
@@ -52,7 +123,8 @@ void CsvTableBuilder::OnHeader(CsvRecord& record) {
 }
 
 void CsvTableBuilder::OnRecord(CsvRecord& record) {
-  if (!header_status_.ok()) return;
+  if (!header_status_.ok() || !encoding_status_.ok()) return;
+  if (!CheckUtf8(record)) return;
   bool blank = true;
   for (const auto& cell : record.cells) {
     if (cell.find_first_not_of(" \t") != std::string::npos) {
@@ -83,7 +155,9 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
   where.reserve(options_.origin.size() + 12);
   where.append(options_.origin).append(":").append(std::to_string(record.line));
   if (!record.error.empty()) {
-    table_.errors.push_back({where, "", "", record.error + "; fix the quoting in the export"});
+    const bool too_long = record.error.compare(0, 18, "the row is longer ") == 0;
+    table_.errors.push_back(
+        {where, "", "", record.error + (too_long ? "; fix the export" : "; fix the quoting in the export")});
     return;
   }
   if (record.cells.size() != table_.columns.size()) {
@@ -96,17 +170,7 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
              delim + "' or fix the export"});
     return;
   }
-  for (size_t i = 0; i < record.cells.size(); ++i) {
-    if (text::IsValidUtf8(record.cells[i])) continue;
-    std::string key;
-    if (key_index_ >= 0 && text::IsValidUtf8(record.cells[key_index_])) {
-      key = text::Trim(record.cells[key_index_]);
-    }
-    table_.errors.push_back({where, key, table_.columns[i],
-                             "the value is not valid UTF-8; save the export as UTF-8 "
-                             "(not Latin-1 or Windows-1252)"});
-    return;
-  }
+  if (!CheckLimits(record, where)) return;
   table_.rows.push_back({std::move(record.cells), std::move(where)});
   record.cells.clear();
 }

@@ -199,7 +199,7 @@ bool FieldMapper::Eval(int index, const RawRow& row, std::string* out, std::stri
       }
     }
   } else {
-    *out = cell(c.column_index);
+    *out = text::TrimView(cell(c.column_index));  // a column value never keeps outer blanks
   }
   for (int tr : c.transforms) ApplyTransformInPlace(tr, out);
   if (spec.map.empty()) {

@@ -4,8 +4,10 @@
 #include <utility>
 
 #include "roster/field_mapping.h"
+#include "roster/header_check.h"
 #include "roster/roster_duplicates.h"
 #include "roster/roster_loader.h"
+#include "roster/row_notices.h"
 #include "roster/text.h"
 #include "roster/validation.h"
 
@@ -50,6 +52,38 @@ bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
   return false;
 }
 
+// A rejected row still names a person: its email and username (as far as they can be
+// mapped) go to rejected_emails / rejected_usernames, whatever made the row invalid.
+void ProtectRow(const FieldMapper& mapper, const RawRow& row, Roster* roster) {
+  static const int kEmail = FieldMapper::FieldIndex("email");
+  static const int kUsername = FieldMapper::FieldIndex("username");
+  std::string email, username, why;
+  if (!mapper.Eval(kEmail, row, &email, &why)) email.clear();
+  if (!mapper.Eval(kUsername, row, &username, &why)) username.clear();
+  ProtectNames(roster, text::Trim(email), text::Trim(username));
+}
+
+// The server strips some invisible characters from these on save (SanitizeUnicode); clean
+// them the same way so that the roster and the server agree and no patch repeats forever.
+void CleanNames(RosterEntry* e) {
+  for (std::string* name : {&e->username, &e->first_name, &e->last_name, &e->nickname}) {
+    if (!text::IsAscii(*name)) *name = text::SanitizeUnicode(*name);
+  }
+}
+
+// A locale the server does not support would be replaced at create and differ every cycle:
+// it is left unset, with one notice per value (counted over rows).
+void CheckLocale(RosterEntry* e, const std::string& where, const std::string& column,
+                 RowNotices* notices) {
+  if (e->locale.empty()) return;
+  std::string supported = SupportedLocale(e->locale);
+  if (supported.empty()) {
+    notices->Add("locale '" + e->locale + "' (" + column + ")", where,
+                 "not a locale the server supports; left unset (the server's default applies)");
+  }
+  e->locale = std::move(supported);
+}
+
 // Why a table with no header at all (an empty file) cannot be trusted, naming the file and
 // what to do rather than a missing key column. Stats the file only to tell 0 bytes from blanks.
 std::string EmptyTableReason(const std::string& origin) {
@@ -83,21 +117,25 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (text::EqualsIgnoreCase(table.columns[i], text::Trim(key_column))) key_index = static_cast<int>(i);
   }
-  std::vector<std::string> fatal = mapper.problems();
+  std::vector<std::string> fatal = HeaderProblems(table.columns, mapper, key_column);
   if (table.columns.empty() && table.rows.empty() && table.errors.empty()) {
     fatal = {EmptyTableReason(table.origin)};  // not "key column ... not in the header"
-  } else if (key_index < 0) {
-    fatal.insert(fatal.begin(), "key column '" + key_column +
-                                    "' (roster.key) is not in the roster header; fix the "
-                                    "export or roster.key");
   }
   if (!fatal.empty()) {
     roster.trusted = false;
-    for (const auto& problem : fatal) roster.untrusted_reasons.push_back(problem + ": deactivations held");
+    // Said once, with the count, however many rows it rejects.
+    const std::string rows = table.rows.empty()
+                                 ? ""
+                                 : "; all " + std::to_string(table.rows.size()) +
+                                       (table.rows.size() == 1 ? " row" : " rows") + " rejected";
+    for (const auto& problem : fatal) {
+      roster.untrusted_reasons.push_back(problem + rows + ": deactivations held");
+    }
     for (const RawRow& row : table.rows) {
       std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : "";
       roster.rejected.push_back({row.where, key, key_index < 0 ? key_column : "", fatal.front()});
       if (!key.empty()) roster.rejected_keys.insert(key);
+      ProtectRow(mapper, row, &roster);
     }
     return roster;
   }
@@ -108,6 +146,8 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   const bool has_role = mapper.Has(kRole), has_active = mapper.Has(kActive);
   const FieldSpec* active_spec = has_active ? &fields.specs.at("active") : nullptr;
   std::string role, active, start_date, end_date, reason;
+  RowNotices row_notices;
+  size_t blank_status = 0;
   roster.entries.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const RawRow& row = table.rows[r];
@@ -115,6 +155,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     auto reject = [&](const std::string& column, const std::string& why) {
       roster.rejected.push_back({row.where, key, column, why});
       if (!key.empty()) roster.rejected_keys.insert(key);
+      ProtectRow(mapper, row, &roster);
     };
     if (key.empty()) {
       reject(key_name, "the key column '" + key_name + "' is empty; every row needs a key (roster.key)");
@@ -136,6 +177,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       reject(mapper.Label("role"), reason);
       ok = false;
     }
+    if (has_active && ok && text::TrimView(active).empty()) ++blank_status;
     if (ok && has_active && !ParseActive(*active_spec, active, &e.active, &reason)) {
       reject(mapper.Label("active"), reason);
       ok = false;
@@ -143,6 +185,8 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     if (ok) {
       e.start_date = text::Trim(start_date);
       e.end_date = text::Trim(end_date);
+      CleanNames(&e);
+      CheckLocale(&e, row.where, mapper.Label("locale"), &row_notices);
       if (FieldProblem p = ValidateEntry(e); !p.ok()) {
         reject(mapper.Label(p.field), p.reason);
         ok = false;
@@ -161,10 +205,18 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     }
   }
 
+  row_notices.AppendTo(&roster.notices);
+  if (has_active && blank_status > 1 && blank_status == table.rows.size()) {
+    roster.trusted = false;  // a whole blank column is a broken export, not N leavers
+    roster.untrusted_reasons.push_back(
+        "column '" + mapper.Label("active") + "' (fields.active) is blank on all " +
+        std::to_string(blank_status) + " rows; check the export's status column: deactivations held");
+  }
   // Duplicates reject every row involved: a key names one person, an email one account.
   std::vector<char> dropped(roster.entries.size(), 0);
   RejectDuplicateKeys(&roster, &dropped, key_name);
   RejectSharedValues(&roster, &dropped, &RosterEntry::email, "email", mapper.Label("email"));
+  RejectSharedAuthData(&roster, &dropped, mapper.Label("auth_data"));
   if (mapper.FromTemplate("username")) {
     ResolveUsernameCollisions(&roster, dropped);
   } else {

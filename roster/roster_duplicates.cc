@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sync/text.h"
+
 namespace rostersync {
 namespace {
 
@@ -13,9 +15,17 @@ bool AllDigits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string List(const std::vector<std::string>& items) {
+// At most this many members are named in one duplicate message; the rest are counted, so a
+// group of 10,000 rows costs 10,000 short messages, not 10,000 x 10,000 names.
+constexpr size_t kNamedMembers = 3;
+
+// "a, b, c and 2997 more": the first kNamedMembers of `items`, then a count of the rest.
+std::string BoundedList(const std::vector<std::string>& items, size_t total) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (size_t i = 0; i < items.size() && i < kNamedMembers; ++i) {
+    out += (out.empty() ? "" : ", ") + items[i];
+  }
+  if (total > kNamedMembers) out += " and " + std::to_string(total - kNamedMembers) + " more";
   return out;
 }
 
@@ -25,16 +35,16 @@ bool WhereLess(const std::string& a, const std::string& b) {
 }
 
 // Groups (each in roster order, groups ordered by first index) of the not-dropped entries
-// whose `member` values are equal; singletons are left out. No allocation per entry.
-std::vector<std::vector<size_t>> Shared(const Roster& roster, const std::vector<char>& dropped,
-                                        std::string RosterEntry::*member) {
-  const auto& entries = roster.entries;
+// whose values (values[i] belongs to entry i) are equal and not empty; singletons are left
+// out. No allocation per entry.
+std::vector<std::vector<size_t>> SharedValues(const std::vector<std::string_view>& values,
+                                              const std::vector<char>& dropped) {
   std::unordered_map<std::string_view, size_t> first;
-  first.reserve(entries.size());
+  first.reserve(values.size());
   std::unordered_map<size_t, std::vector<size_t>> groups;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (dropped[i]) continue;
-    auto [it, inserted] = first.emplace(entries[i].*member, i);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (dropped[i] || values[i].empty()) continue;
+    auto [it, inserted] = first.emplace(values[i], i);
     if (inserted) continue;
     auto& group = groups[it->second];
     if (group.empty()) group.push_back(it->second);
@@ -47,12 +57,41 @@ std::vector<std::vector<size_t>> Shared(const Roster& roster, const std::vector<
   return out;
 }
 
+std::vector<std::vector<size_t>> Shared(const Roster& roster, const std::vector<char>& dropped,
+                                        std::string RosterEntry::*member) {
+  std::vector<std::string_view> values;
+  values.reserve(roster.entries.size());
+  for (const auto& e : roster.entries) values.emplace_back(e.*member);
+  return SharedValues(values, dropped);
+}
+
 void Drop(Roster* roster, std::vector<char>* dropped, size_t i, const std::string& column,
           const std::string& reason) {
   (*dropped)[i] = 1;
   const RosterEntry& e = roster->entries[i];
   roster->rejected.push_back({e.where, e.key, column, reason});
   roster->rejected_keys.insert(e.key);
+  ProtectNames(roster, e.email, e.username);
+}
+
+// Rejects every member of each group. `value_of(first index)` words the shared value
+// ("email 'a@b'"); each row's reason names the first few rows of its group and a count.
+template <typename ValueOf>
+void RejectGroups(Roster* roster, std::vector<char>* dropped,
+                  const std::vector<std::vector<size_t>>& groups, ValueOf value_of,
+                  const std::string& field, const std::string& column) {
+  for (const auto& group : groups) {
+    std::vector<std::string> who;
+    for (size_t k = 0; k < group.size() && k < kNamedMembers; ++k) {
+      const RosterEntry& e = roster->entries[group[k]];
+      who.push_back("key " + e.key + " at " + e.where);
+    }
+    const std::string reason = value_of(group[0]) + " is shared by " +
+                               std::to_string(group.size()) + " rows (" +
+                               BoundedList(who, group.size()) + "); each person needs their own " +
+                               field + ": fix the roster";
+    for (size_t i : group) Drop(roster, dropped, i, column, reason);
+  }
 }
 
 }  // namespace
@@ -80,30 +119,49 @@ void RejectDuplicateKeys(Roster* roster, std::vector<char>* dropped, const std::
   for (const auto& r : roster->rejected) {
     if (auto it = wheres.find(r.key); it != wheres.end()) it->second.push_back(r.where);
   }
-  for (auto& [key, list] : wheres) std::sort(list.begin(), list.end(), WhereLess);
+  std::unordered_map<std::string, std::string> reasons;  // one bounded message per key
+  for (auto& [key, list] : wheres) {
+    std::partial_sort(list.begin(), list.begin() + std::min(list.size(), kNamedMembers),
+                      list.end(), WhereLess);
+    reasons[key] = "key '" + key + "' appears on " + std::to_string(list.size()) + " rows (" +
+                   BoundedList(list, list.size()) + "); keys must be unique: fix the export";
+    std::vector<std::string>().swap(list);
+  }
   for (size_t i = 0; i < roster->entries.size(); ++i) {
-    auto it = wheres.find(roster->entries[i].key);
-    if (it == wheres.end()) continue;
-    Drop(roster, dropped, i, key_column,
-         "key '" + it->first + "' appears on " + std::to_string(it->second.size()) + " rows (" +
-             List(it->second) + "); keys must be unique: fix the export");
+    auto it = reasons.find(roster->entries[i].key);
+    if (it != reasons.end()) Drop(roster, dropped, i, key_column, it->second);
   }
 }
 
 void RejectSharedValues(Roster* roster, std::vector<char>* dropped, std::string RosterEntry::*member,
                         const std::string& field, const std::string& column) {
-  for (const auto& group : Shared(*roster, *dropped, member)) {
-    const std::string value = roster->entries[group[0]].*member;
-    std::vector<std::string> who;
-    for (size_t i : group) {
-      who.push_back("key " + roster->entries[i].key + " at " + roster->entries[i].where);
-    }
-    for (size_t i : group) {
-      Drop(roster, dropped, i, column,
-           field + " '" + value + "' is shared by " + std::to_string(group.size()) + " rows (" +
-               List(who) + "); each person needs their own " + field + ": fix the roster");
-    }
+  RejectGroups(
+      roster, dropped, Shared(*roster, *dropped, member),
+      [&](size_t i) { return field + " '" + roster->entries[i].*member + "'"; }, field, column);
+}
+
+void RejectSharedAuthData(Roster* roster, std::vector<char>* dropped, const std::string& column) {
+  // auth_service + NUL + auth_data: the same id under two services is two identities.
+  std::vector<std::string> composite(roster->entries.size());
+  std::vector<std::string_view> values(roster->entries.size());
+  for (size_t i = 0; i < roster->entries.size(); ++i) {
+    const RosterEntry& e = roster->entries[i];
+    if (e.auth_data.empty()) continue;
+    composite[i] = e.auth_service + '\0' + e.auth_data;
+    values[i] = composite[i];
   }
+  RejectGroups(
+      roster, dropped, SharedValues(values, *dropped),
+      [&](size_t i) {
+        const RosterEntry& e = roster->entries[i];
+        return "auth_data '" + e.auth_data + "' (auth_service " + e.auth_service + ")";
+      },
+      "sign-in identity (auth_data)", column);
+}
+
+void ProtectNames(Roster* roster, const std::string& email, const std::string& username) {
+  if (!email.empty()) roster->rejected_emails.insert(Lower(email));
+  if (!username.empty()) roster->rejected_usernames.insert(Lower(username));
 }
 
 void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped) {

@@ -1,5 +1,6 @@
-// Duplicate handling for MapRoster: keys, emails and column usernames shared by several
-// rows reject every row involved; template usernames shared by several people get a suffix.
+// Duplicate handling for MapRoster: keys, emails, column usernames and sign-in identities
+// (auth_data) shared by several rows reject every row involved (messages name the first
+// few rows and count the rest, so their size stays linear in the rows); template usernames shared by several people get a suffix.
 // Internal to roster/; pure; not thread-safe (mutates the roster it is given).
 #ifndef ROSTERSYNC_ROSTER_ROSTER_DUPLICATES_H_
 #define ROSTERSYNC_ROSTER_ROSTER_DUPLICATES_H_
@@ -22,6 +23,14 @@ void RejectDuplicateKeys(Roster* roster, std::vector<char>* dropped, const std::
 // `field` ("email") and `column` (the roster column) word the message.
 void RejectSharedValues(Roster* roster, std::vector<char>* dropped, std::string RosterEntry::*member,
                         const std::string& field, const std::string& column);
+
+// Rejects every not-yet-dropped entry whose (auth_service, auth_data) is shared with another
+// one: two people must never get one sign-in identity. `column` names the auth_data column.
+void RejectSharedAuthData(Roster* roster, std::vector<char>* dropped, const std::string& column);
+
+// Records `email` and `username` (lower-cased, when not empty) as named by a rejected row,
+// so that the planner neither deactivates nor renames that person this cycle.
+void ProtectNames(Roster* roster, const std::string& email, const std::string& username);
 
 // Template usernames shared by several people: the lowest key keeps the name, the others
 // get the first free suffix 2, 3… in key order; one notice per shared name.

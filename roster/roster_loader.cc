@@ -18,7 +18,7 @@ Result<std::unique_ptr<RosterSource>> MakeRosterSource(const RosterConfig& confi
         config.csv.delimiter == '\r' || config.csv.delimiter == '\0') {
       return Status::Invalid("roster.csv.delimiter cannot be a quote, a newline or NUL");
     }
-    return std::unique_ptr<RosterSource>(new CsvSource(config.csv, config.key));
+    return std::unique_ptr<RosterSource>(new CsvSource(config.csv, config.key, config.limits));
   }
   if (config.source == "sql") {
     const auto& c = config.sql.connector;

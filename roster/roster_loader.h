@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "sync/options.h"
@@ -54,6 +55,19 @@ void ApplyIntegrityGate(Roster* roster, const RosterConfig& config,
 // nothing destructive. Safe to retry.
 Result<Roster> LoadRoster(RosterSource& source, const Config& config,
                           const std::optional<RosterFingerprint>& last_accepted, int64_t now_ms);
+
+// The rejected rows grouped by (column, reason), one line per group with its count and the
+// first few rows: "300 rows rejected: status: status '' is neither ... (roster.csv:2,
+// roster.csv:3, roster.csv:4 and 297 more)". For logs and terminals: a problem of every row
+// is said once. Values are escaped (EscapeControl). At most `max_lines` lines (the last
+// one counts the groups left out).
+std::vector<std::string> SummarizeRejected(const Roster& roster, size_t max_lines = 20);
+
+// check-config's look at the roster header: for a CSV source whose file is readable now,
+// reads the header only and returns the problems a cycle would reject every row for (the
+// key column or a mapped column missing, a wrong delimiter, not UTF-8). Empty when fine,
+// when the source is SQL, or when the file cannot be read (check-config warns about that).
+std::vector<std::string> CheckRosterHeader(const Config& config);
 
 // What to store with StateStore::SaveAcceptedRoster after a trusted roster was applied:
 // rows = accepted entries (the number the next gate compares against).

@@ -4,10 +4,14 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -15,6 +19,7 @@
 #include <set>
 #include <utility>
 
+#include "config/sql_query_check.h"
 #include "roster/text.h"
 
 namespace rostersync {
@@ -101,10 +106,49 @@ Result<std::string> ResolveConnection(const SqlConfig& config) {
       "roster.sql needs one of connection, connection_env or connection_file");
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// SQLite has no statement timeout: a progress handler interrupts the query once past the
+// deadline (checked every 10,000 virtual machine steps).
+int PastDeadline(void* deadline) {
+  return Clock::now() > *static_cast<Clock::time_point*>(deadline) ? 1 : 0;
+}
+
+// Makes `session` read-only and time-limited before the roster query runs. Throws what Poco
+// throws when the database refuses (the caller turns it into an IoError).
+void RestrictSession(Poco::Data::Session& session, const SqlConfig& config,
+                     Clock::time_point* deadline) {
+  using Poco::Data::Keywords::now;
+  const int64_t ms = config.timeout_ms > 0 ? config.timeout_ms : 120'000;
+  if (config.connector == "sqlite") {
+    session << "PRAGMA query_only = 1", now;  // no write reaches the file, whatever the query
+    *deadline = Clock::now() + std::chrono::milliseconds(ms);
+    sqlite3_progress_handler(Poco::Data::SQLite::Utility::dbHandle(session), 10'000,
+                             &PastDeadline, deadline);
+  } else if (config.connector == "postgresql") {
+    session << "SET default_transaction_read_only = on", now;
+    session << ("SET statement_timeout = " + std::to_string(ms)), now;
+  } else if (config.connector == "mysql") {
+    session << "SET SESSION TRANSACTION READ ONLY", now;
+    try {
+      session << ("SET SESSION max_execution_time = " + std::to_string(ms)), now;  // MySQL
+    } catch (const Poco::Exception&) {
+      session << ("SET SESSION max_statement_time = " + std::to_string(ms / 1000.0)), now;  // MariaDB
+    }
+  }
+}
+
+}  // namespace
+
 SqlSource::SqlSource(SqlConfig config, std::string key_column)
     : config_(std::move(config)), key_column_(std::move(key_column)) {}
 
 Result<RawTable> SqlSource::Read() {
+  if (std::string why = SqlQueryProblem(config_.query); !why.empty()) {
+    return Status::Invalid(why + "; nothing was read or applied");
+  }
   Result<std::string> connection = ResolveConnection(config_);
   if (!connection.ok()) return connection.status();
   const std::string& conn = *connection;
@@ -122,6 +166,8 @@ Result<RawTable> SqlSource::Read() {
   table.origin = "sql:" + config_.connector;
   try {
     Poco::Data::Session session(config_.connector, conn, 30);
+    Clock::time_point deadline;
+    RestrictSession(session, config_, &deadline);
     Poco::Data::Statement select(session);
     select << config_.query;
     select.execute();

@@ -1,7 +1,10 @@
 // SqlSource: the RosterSource for a SQL query (roster.sql) through Poco Data: SQLite,
 // PostgreSQL or MySQL/MariaDB. Every value is read as text (NULL -> ""); columns are the
 // query's result columns by name. The connection string may hold a password: it never
-// appears in Describe() or in an error. Opens a session per Read(); not thread-safe.
+// appears in Describe() or in an error. Opens a session per Read(), read-only (SQLite
+// query_only, PostgreSQL default_transaction_read_only, MySQL READ ONLY transactions) with a
+// statement timeout (roster.sql.timeout), and runs only a single SELECT/WITH; not
+// thread-safe.
 #ifndef ROSTERSYNC_ROSTER_SQL_SOURCE_H_
 #define ROSTERSYNC_ROSTER_SQL_SOURCE_H_
 
@@ -16,8 +19,9 @@ namespace rostersync {
 class SqlSource : public RosterSource {
  public:
   SqlSource(SqlConfig config, std::string key_column);
-  // IoError if the database cannot be opened or the query fails (the message names the
-  // connector and the database error, with any password redacted); Invalid for a result
+  // IoError if the database cannot be opened, the query fails, writes or runs past
+  // roster.sql.timeout (the message names the connector and the database error, with any
+  // password redacted); Invalid for a query that is not a single SELECT/WITH or a result
   // that names a column twice. Safe to retry.
   Result<RawTable> Read() override;
   std::string Describe() const override { return "sql:" + config_.connector; }

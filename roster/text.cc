@@ -1,5 +1,7 @@
 #include "roster/text.h"
 
+#include "roster/transliterate.h"
+
 #include <cstdio>
 #include <cstring>
 
@@ -100,39 +102,6 @@ std::string MapRunes(std::string_view s, Fn fn) {
   return out;
 }
 
-// U+00C0..U+00FF; '#' marks entries spelled out in FoldSpecial.
-constexpr char kLatin1[] = "AAAAAA#CEEEEIIIIDNOOOOOxOUUUUY##aaaaaa#ceeeeiiiidnooooo#ouuuuy#y";
-// U+0100..U+017F.
-constexpr char kExtA[] =
-    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi##JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo##"
-    "RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
-static_assert(sizeof(kLatin1) == 64 + 1, "Latin-1 table covers U+00C0..U+00FF");
-static_assert(sizeof(kExtA) == 128 + 1, "Extended-A table covers U+0100..U+017F");
-
-const char* FoldSpecial(uint32_t cp) {
-  switch (cp) {
-    case 0xC6: return "AE";
-    case 0xDE: return "TH";
-    case 0xDF: return "ss";
-    case 0xE6: return "ae";
-    case 0xF7: return "";
-    case 0xFE: return "th";
-    case 0x132: return "IJ";
-    case 0x133: return "ij";
-    case 0x152: return "OE";
-    case 0x153: return "oe";
-    case 0x1E9E: return "SS";
-    case 0xA0: return " ";
-    case 0x2018: case 0x2019: return "'";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: return "-";
-    case 0x218: return "S";  // Romanian comma-below letters
-    case 0x219: return "s";
-    case 0x21A: return "T";
-    case 0x21B: return "t";
-    default: return nullptr;
-  }
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
@@ -225,26 +194,35 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string AsciiFold(std::string_view s) {
   if (IsAscii(s)) return std::string(s);
+  std::string folded = TransliterateToLatinAscii(s);
+  std::string out;
+  out.reserve(folded.size());
+  for (char c : folded) {
+    if ((c & 0x80) == 0) out.push_back(c);  // what ICU left outside ASCII (emoji, symbols)
+  }
+  return out;
+}
+
+bool IsServerStrippedRune(uint32_t cp) {
+  return cp == 0x340 || cp == 0x341 || cp == 0x17A3 || cp == 0x17D3 || cp == 0x2028 ||
+         cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x206A && cp <= 0x206F) ||
+         cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFC) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+         (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+std::string SanitizeUnicode(std::string_view s) {
+  if (IsAscii(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     uint32_t cp;
-    size_t len = DecodeRune(s, i, &cp);
-    if (len == 0) {  // invalid byte: dropped
+    const size_t len = DecodeRune(s, i, &cp);
+    if (len == 0) {  // invalid bytes are dropped, like Go's strings.ToValidUTF8(s, "")
       ++i;
       continue;
     }
+    if (!IsServerStrippedRune(cp)) out.append(s.substr(i, len));
     i += len;
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (const char* special = FoldSpecial(cp)) {
-      out += special;
-    } else if (cp >= 0xC0 && cp <= 0xFF) {
-      out.push_back(kLatin1[cp - 0xC0]);
-    } else if (cp >= 0x100 && cp <= 0x17F) {
-      out.push_back(kExtA[cp - 0x100]);
-    }
-    // Anything else (combining marks U+0300.., other scripts) is removed.
   }
   return out;
 }

@@ -1,5 +1,5 @@
-// Small UTF-8 text helpers for the roster: validation, rune counts, case mapping and an
-// ASCII transliteration table (Latin-1 Supplement, Latin Extended-A, a few of Extended-B).
+// Small UTF-8 text helpers for the roster: validation, rune counts, case mapping, the
+// server's SanitizeUnicode, and ASCII transliteration (ICU, see transliterate.h).
 // Pure functions over std::string; no locale, no Poco. Thread-safe.
 #ifndef ROSTERSYNC_ROSTER_TEXT_H_
 #define ROSTERSYNC_ROSTER_TEXT_H_
@@ -24,9 +24,17 @@ std::string Upper(std::string_view s);
 // ASCII-only lower case (for case-insensitive header / value matching).
 std::string AsciiLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-// Transliterates to ASCII: "José Ñúñez" -> "Jose Nunez", "Øyvind" -> "Oyvind", ß -> ss,
-// æ -> ae, đ -> d, ł -> l. Combining marks are dropped; other non-ASCII runes are removed.
+// Transliterates to ASCII with ICU ("Any-Latin; Latin-ASCII", marks removed): "José Ñúñez"
+// -> "Jose Nunez", "Hương" -> "Huong", "Øyvind" -> "Oyvind", ß -> ss, ł -> l, "王秀英" ->
+// "wang xiu ying". Whatever is still not ASCII afterwards (emoji, symbols) is removed.
 std::string AsciiFold(std::string_view s);
+// The server's SanitizeUnicode (model/utils.go, filterBlocklist), applied on save to
+// username, first_name, last_name and nickname: strips exactly U+0340, U+0341, U+17A3,
+// U+17D3, U+2028, U+2029, U+202A..U+202E, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFC,
+// U+1D173..U+1D17A and U+E0000..U+E007F (and invalid bytes); keeps the zero-width
+// characters U+200B..U+200F and the isolates U+2066..U+2069.
+std::string SanitizeUnicode(std::string_view s);
+bool IsServerStrippedRune(uint32_t cp);
 // Mattermost username: ASCII fold, lower case, whitespace -> '.', other characters outside
 // [a-z0-9.-_] removed, runs of '.' collapsed, leading/trailing [._-] trimmed, cut to 64,
 // and a reserved name (all, channel, matterbot, system) gets the suffix "1".

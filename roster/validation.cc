@@ -71,6 +71,24 @@ std::string EmailProblem(const std::string& email) {
   return "";
 }
 
+std::string SupportedLocale(const std::string& value) {
+  // The locales the Mattermost server ships translations for (server/i18n/*.json; the
+  // server's i18n.GetSupportedLocales() lists that directory), as in its v9 and v10
+  // releases: the languages the product documents as supported. A create with any other
+  // locale is stored as DefaultClientLocale (roster/README.md, "Mapping and validation").
+  static const char* const kLocales[] = {
+      "bg", "cs", "de", "en", "en-AU", "es", "fa", "fr", "hu", "it", "ja", "ko", "nl",
+      "pl", "pt-BR", "ro", "ru", "sv", "tr", "uk", "vi", "zh-CN", "zh-TW"};
+  std::string wanted = text::AsciiLower(text::Trim(value));
+  for (char& c : wanted) {
+    if (c == '_') c = '-';
+  }
+  for (const char* locale : kLocales) {
+    if (text::AsciiLower(locale) == wanted) return locale;
+  }
+  return "";
+}
+
 FieldProblem ValidateEntry(const RosterEntry& e) {
   if (e.username.empty()) {
     return {"username", "username is empty; map fields.username to a column or template that "

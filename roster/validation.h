@@ -22,6 +22,11 @@ struct FieldProblem {
 // YYYY-MM-DD.
 FieldProblem ValidateEntry(const RosterEntry& entry);
 
+// The server's spelling of `value` ("pt_br" -> "pt-BR", "EN" -> "en") when it is one of the
+// locales the server supports (validation.cc says which list), else "". The server replaces
+// an unsupported locale at create, so such a value is left unset with a notice.
+std::string SupportedLocale(const std::string& value);
+
 // True for a real calendar date written YYYY-MM-DD.
 bool IsIsoDate(const std::string& s);
 // A light check of a bare e-mail address (what Go's mail.ParseAddress accepts, roughly,

@@ -42,6 +42,7 @@ TEST(ClientTest, EncodesPathSegments) {
 TEST(ClientTest, ListAllUsersFetchesEveryPageActiveAndInactiveWithoutDuplicates) {
   const int total = 1030;
   ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return Json(200, R"({"total_users_count":700})");
     if (req.query.count("active") || req.query.count("inactive")) return AppError(400, "filter");
     int page = std::stoi(req.query.at("page"));
     int per_page = std::stoi(req.query.at("per_page"));
@@ -71,6 +72,7 @@ TEST(ClientTest, ListAllUsersFetchesEveryPageActiveAndInactiveWithoutDuplicates)
 
 TEST(ClientTest, ListAllUsersFailsWhenAnyPageFails) {
   ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return AppError(403, "api.context.permissions.app_error");
     int page = std::stoi(req.query.at("page"));
     if (page == 2) return AppError(403, "api.context.permissions.app_error");
     std::string body = "[";
@@ -83,6 +85,59 @@ TEST(ClientTest, ListAllUsersFailsWhenAnyPageFails) {
   auto users = client->ListAllUsers();
   ASSERT_FALSE(users.ok());
   EXPECT_EQ(users.status().code(), Status::Code::kForbidden);
+}
+
+// A full page of 200 users with ids from `tag` and the page number.
+std::string FullPage(const std::string& tag, int page) {
+  std::string body = "[";
+  for (int i = 0; i < 200; ++i) {
+    std::string id = tag + std::to_string(page) + "_" + std::to_string(i);
+    body += (i ? "," : "") + UserJson(id, "u" + id);
+  }
+  return body + "]";
+}
+
+TEST(ClientTest, ListAllUsersFailsWhenTheServerIgnoresThePageParameter) {
+  // A server or proxy that ignores ?page= answers the same full page forever.
+  ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return Json(200, R"({"total_users_count":200})");
+    return Json(200, FullPage("same", 0));
+  });
+  auto client = MakeClient(Options(server));
+  auto users = client->ListAllUsers();
+  ASSERT_FALSE(users.ok());
+  EXPECT_EQ(users.status().code(), Status::Code::kInvalid) << users.status().ToString();
+  EXPECT_NE(users.status().message().find("ignores ?page="), std::string::npos);
+  EXPECT_LE(server.requests(), 1 + 2 * Options(server).concurrency);
+}
+
+TEST(ClientTest, ListAllUsersStopsPastAMultipleOfTheServerPopulation) {
+  // Every page is full of new ids: without a cap the listing would never end.
+  ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return Json(200, R"({"total_users_count":100})");
+    return Json(200, FullPage("fresh", std::stoi(req.query.at("page"))));
+  });
+  auto client = MakeClient(Options(server));
+  auto users = client->ListAllUsers();
+  ASSERT_FALSE(users.ok());
+  EXPECT_EQ(users.status().code(), Status::Code::kInvalid);
+  EXPECT_NE(users.status().message().find("more than 11000 users"), std::string::npos)
+      << users.status().ToString();
+  EXPECT_LE(server.requests(), 1 + 11000 / 200 + 2 + Options(server).concurrency);
+}
+
+TEST(ClientTest, ListAllUsersHonoursTheConfiguredMaximumWithoutStats) {
+  ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return AppError(404, "api.context.404.app_error");
+    return Json(200, FullPage("fresh", std::stoi(req.query.at("page"))));
+  });
+  auto options = Options(server);
+  options.max_listed_users = 1000;
+  auto client = MakeClient(options);
+  auto users = client->ListAllUsers();
+  ASSERT_FALSE(users.ok());
+  EXPECT_NE(users.status().message().find("more than 1000 users"), std::string::npos)
+      << users.status().ToString();
 }
 
 TEST(ClientTest, RevalidatesSingleUserReadsWithEtag) {

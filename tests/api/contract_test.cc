@@ -16,7 +16,7 @@
 namespace rostersync::api {
 namespace {
 
-// Known upstream spec flaws (see FACTS.md for the same kind of flaw in responses): the
+// Known upstream spec flaws (docs/emulator.md, Conformance, has the same kind of flaw in responses): the
 // client follows the server, so Prism may reject these. Each is named with its reason.
 const std::map<std::string, std::string> kSpecFlaws = {
     {"register_terms_of_service_action",
@@ -44,7 +44,8 @@ class StatusRecorder : public ApiObserver {
 
 TEST(ContractTest, EveryOperationIsAcceptedByTheSpec) {
   rostersync::testing::Prism prism;
-  if (!prism.ok()) GTEST_SKIP() << "prism did not start (" << rostersync::testing::PrismBinary() << ")";
+  ASSERT_TRUE(prism.ok()) << "prism did not start (" << rostersync::testing::PrismBinary()
+                          << ", spec " << rostersync::testing::SpecPath() << ")";
   StatusRecorder recorder;
   ClientOptions options;
   options.url = prism.url();

@@ -1,5 +1,5 @@
 // api::Client against mm-emulator (tests/emulator): full listing, write round trip, and
-// behaviour under injected faults and rate limiting. Skips if the emulator is not built.
+// behaviour under injected faults and rate limiting. Fails if the emulator cannot start.
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -28,7 +28,7 @@ std::unique_ptr<Client> Connect(const Emulator& emu, int concurrency = 4) {
 }
 
 #define REQUIRE_EMULATOR(emu) \
-  if (!(emu).ok()) GTEST_SKIP() << "mm-emulator did not start (" << rostersync::testing::EmulatorBinary() << ")"
+  ASSERT_TRUE((emu).ok()) << "mm-emulator did not start (" << rostersync::testing::EmulatorBinary() << ")"
 
 TEST(EmulatorClientTest, ListsEveryGeneratedUserOnce) {
   Emulator emu({"--generate", "2345"});

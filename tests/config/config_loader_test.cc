@@ -246,4 +246,20 @@ TEST(ConfigLoaderTest, ToPlannerOptionsCarriesPolicyScopeMatchAndFields) {
 }
 
 }  // namespace
+TEST(ConfigDefaultsTest, StalledExportAndPasswordResetAreOnByDefault) {
+  ConfigFixture f;
+  ConfigLoad load = ParseConfig(f.Valid(), "min.yaml");
+  ASSERT_TRUE(load.ok()) << load.Report();
+  EXPECT_EQ(load.config.roster.max_age_ms, 7LL * 24 * 3600 * 1000);
+  EXPECT_TRUE(load.config.policy.send_password_reset);
+  EXPECT_TRUE(ToPlannerOptions(load.config).policy.send_password_reset);
+  ConfigLoad off = ParseConfig(
+      f.Valid("policy:\n  onboarding: {send_password_reset: false}\n").replace(
+          f.Valid().find("roster:\n") + 8, 0, "  max_age: 0\n"),
+      "off.yaml");
+  ASSERT_TRUE(off.ok()) << off.Report();
+  EXPECT_EQ(off.config.roster.max_age_ms, 0);
+  EXPECT_FALSE(off.config.policy.send_password_reset);
+}
+
 }  // namespace rostersync

@@ -1,6 +1,8 @@
 // One broken file reports every problem at once; malformed input never crashes.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <random>
 
 #include "config/config_loader.h"
@@ -123,4 +125,56 @@ TEST(ConfigMalformedTest, RandomBytesNeverCrash) {
 }
 
 }  // namespace
+TEST(ConfigMalformedTest, AliasBombIsRefusedWithoutExpanding) {
+  ConfigFixture f;
+  // Ten levels of nine aliases each: 9^10 (3.4 billion) nodes if expanded.
+  std::string bomb = f.Valid("scope:\n  protected_users: &l0 [x, x, x, x, x, x, x, x, x]\n");
+  bomb += "x_bomb:\n";
+  for (int level = 1; level <= 10; ++level) {
+    const std::string prev = "*l" + std::to_string(level - 1);
+    bomb += "  l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int k = 0; k < 9; ++k) bomb += (k ? ", " : "") + prev;
+    bomb += "]\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ConfigLoad load = ParseConfig(bomb, "bomb.yaml");
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(load.ok());
+  EXPECT_NE(load.Report().find("alias"), std::string::npos) << load.Report();
+  EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+TEST(ConfigMalformedTest, FewAliasesAreStillAccepted) {
+  ConfigFixture f;
+  ConfigLoad load = ParseConfig(
+      f.Valid("scope:\n  protected_users: &names [saml, ldap]\n  auth_services: *names\n"),
+      "alias.yaml");
+  EXPECT_TRUE(load.ok()) << load.Report();
+}
+
+TEST(ConfigMalformedTest, OversizedFileIsRefusedUnread) {
+  ConfigFixture f;
+  std::string big = f.Valid("# " + std::string(2 << 20, 'x') + "\n");
+  ConfigLoad load = ParseConfig(big, "big.yaml");
+  EXPECT_FALSE(load.ok());
+  EXPECT_NE(load.Report().find("more than the 1048576"), std::string::npos) << load.Report().substr(0, 300);
+}
+
+TEST(ConfigMalformedTest, OnlyARegularFileIsReadAsConfig) {
+  ConfigFixture f;
+  ConfigLoad zero = LoadConfigFile("/dev/zero");  // never slurped
+  EXPECT_FALSE(zero.ok());
+  EXPECT_NE(zero.Report().find("not a regular file"), std::string::npos) << zero.Report();
+  const std::string fifo = f.dir().File("config.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  ConfigLoad pipe = LoadConfigFile(fifo);  // no writer: must not block
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_NE(pipe.Report().find("not a regular file"), std::string::npos) << pipe.Report();
+  std::string big = f.Valid("# " + std::string(2 << 20, 'x') + "\n");
+  ConfigLoad from_file = LoadConfigFile(f.dir().Write("big.yaml", big));
+  EXPECT_NE(from_file.Report().find("more than the 1048576"), std::string::npos)
+      << from_file.Report().substr(0, 300);
+}
+
 }  // namespace rostersync

@@ -11,13 +11,51 @@
 
 namespace mmemu {
 
-AdminRoutes::AdminRoutes(UserStore* store, Stats* stats, Faults* faults, RateLimiter* limiter,
-                         std::string admin_token)
+AdminRoutes::AdminRoutes(UserStore* store, Stats* stats, Faults* faults,
+                         RateLimiter* limiter, Modes* modes, std::string admin_token)
     : store_(store),
       stats_(stats),
       faults_(faults),
       limiter_(limiter),
+      modes_(modes),
       admin_token_(std::move(admin_token)) {}
+
+void AdminRoutes::HandleFaults(const ApiRequest& req, ApiResponse* resp) {
+  if (req.method == "PUT") {
+    FaultConfig config = faults_->config();
+    ServerModes modes = modes_->Get();
+    std::string error;
+    if (!ParseFaultConfig(req.body, &config, &error) || !ParseModes(req.body, &modes, &error)) {
+      return SetAppError(req, resp, 400, "api.emulator.bad_faults", error);
+    }
+    faults_->Configure(config);
+    modes_->Set(modes);
+  }
+  std::string json = FaultConfigJson(faults_->config());
+  json.pop_back();  // merge the two objects
+  resp->body = json + "," + ModesJsonMembers(modes_->Get()) + "}";
+}
+
+void AdminRoutes::ConfirmEmail(const ApiRequest& req, const std::string& user_id,
+                               ApiResponse* resp) {
+  std::unique_lock lock(store_->mu());
+  EmuUser* user = store_->FindById(user_id);
+  if (!user) return SetUserNotFound(req, resp);
+  if (user->pending_email.empty()) {
+    return SetAppError(req, resp, 400, "api.emulator.no_pending_email",
+                       "The user has no email change waiting for verification.");
+  }
+  if (EmuUser* other = store_->FindByEmail(user->pending_email); other && other != user) {
+    return SetAppError(req, resp, 400, "app.user.save.email_exists.app_error",
+                       "An account with that email already exists.");
+  }
+  EmuUser before = *user;
+  user->email = user->pending_email;  // VerifyUserEmail(userID, email) of the token
+  user->pending_email.clear();
+  user->email_verified = true;
+  BumpAndSave(store_, user, before);
+  resp->body = UserToJson(*user, UserView::kState);
+}
 
 std::string AdminRoutes::RouteName(const std::string& method, const std::string& path) {
   return method + " " + path;
@@ -65,16 +103,11 @@ void AdminRoutes::Handle(const ApiRequest& req, ApiResponse* resp) {
     SetStatusOk(resp);
   } else if (m == "GET" && p == "/__emu/state") {
     resp->body = StateJson();
-  } else if (m == "GET" && p == "/__emu/faults") {
-    resp->body = FaultConfigJson(faults_->config());
-  } else if (m == "PUT" && p == "/__emu/faults") {
-    FaultConfig config = faults_->config();
-    std::string error;
-    if (!ParseFaultConfig(req.body, &config, &error)) {
-      return SetAppError(req, resp, 400, "api.emulator.bad_faults", error);
-    }
-    faults_->Configure(config);
-    resp->body = FaultConfigJson(config);
+  } else if ((m == "GET" || m == "PUT") && p == "/__emu/faults") {
+    HandleFaults(req, resp);
+  } else if (m == "POST" && p.rfind("/__emu/users/", 0) == 0 &&
+             p.size() > 27 && p.compare(p.size() - 14, 14, "/confirm_email") == 0) {
+    ConfirmEmail(req, p.substr(13, p.size() - 13 - 14), resp);
   } else if ((m == "PUT" || m == "GET") && p == "/__emu/rate_limit") {
     if (m == "PUT") {
       try {

@@ -8,6 +8,7 @@
 
 #include "tests/emulator/api_types.h"
 #include "tests/emulator/faults.h"
+#include "tests/emulator/modes.h"
 #include "tests/emulator/rate_limiter.h"
 #include "tests/emulator/stats.h"
 #include "tests/emulator/user_store.h"
@@ -16,7 +17,7 @@ namespace mmemu {
 
 class AdminRoutes {
  public:
-  AdminRoutes(UserStore* store, Stats* stats, Faults* faults, RateLimiter* limiter,
+  AdminRoutes(UserStore* store, Stats* stats, Faults* faults, RateLimiter* limiter, Modes* modes,
               std::string admin_token);
   // Normalized route name for stats ("GET /__emu/stats").
   static std::string RouteName(const std::string& method, const std::string& path);
@@ -24,11 +25,16 @@ class AdminRoutes {
 
  private:
   std::string StateJson() const;
+  // GET/PUT /__emu/faults: the fault config and the server modes in one object.
+  void HandleFaults(const ApiRequest& req, ApiResponse* resp);
+  // POST /__emu/users/{id}/confirm_email: the person clicks the verification link.
+  void ConfirmEmail(const ApiRequest& req, const std::string& user_id, ApiResponse* resp);
 
   UserStore* store_;
   Stats* stats_;
   Faults* faults_;
   RateLimiter* limiter_;
+  Modes* modes_;
   std::string admin_token_;
 };
 

@@ -94,8 +94,11 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     if (admin) {
       parts_.admin->Handle(req, &resp);
     } else if (api) {
+      // The server's default buckets are per client address (VaryByRemoteAddr), shared by
+      // every token from it; the emulator's default is one bucket per token.
+      const bool per_ip = parts_.modes->RateLimitPerIp() || req.token.empty();
       rl_on = parts_.limiter->Take(
-          req.token.empty() ? request.clientAddress().host().toString() : req.token, &rl);
+          per_ip ? "ip:" + request.clientAddress().host().toString() : "token:" + req.token, &rl);
       if (rl_on) {
         resp.headers.emplace_back("X-Ratelimit-Limit", std::to_string(rl.limit));
         resp.headers.emplace_back("X-Ratelimit-Remaining", std::to_string(rl.remaining));
@@ -105,7 +108,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
         limited = true;
         resp.status = 429;
         resp.content_type = "text/plain; charset=utf-8";
-        resp.body = "limit exceeded";
+        resp.body = "limit exceeded\n";  // http.Error adds the newline
         resp.headers.emplace_back("Retry-After", std::to_string(rl.retry_after_seconds));
       } else {
         fault = parts_.faults->Decide();

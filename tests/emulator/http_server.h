@@ -9,6 +9,7 @@
 
 #include "tests/emulator/admin_routes.h"
 #include "tests/emulator/faults.h"
+#include "tests/emulator/modes.h"
 #include "tests/emulator/rate_limiter.h"
 #include "tests/emulator/stats.h"
 #include "tests/emulator/users_routes.h"
@@ -28,6 +29,7 @@ struct ServerParts {
   Stats* stats;
   Faults* faults;
   RateLimiter* limiter;
+  const Modes* modes;  // rate_limit_per_ip
   bool log_requests = false;
 };
 

@@ -14,6 +14,7 @@
 #include "tests/emulator/admin_routes.h"
 #include "tests/emulator/faults.h"
 #include "tests/emulator/http_server.h"
+#include "tests/emulator/modes.h"
 #include "tests/emulator/rate_limiter.h"
 #include "tests/emulator/seed.h"
 #include "tests/emulator/stats.h"
@@ -32,7 +33,8 @@ struct Flags {
   mmemu::FaultConfig faults;
   int threads = 8;
   bool log_requests = false;
-  mmemu::EmulatorOptions options;
+  bool rate_limit_given = false;
+  mmemu::ServerModes modes;
 };
 
 constexpr char kUsage[] =
@@ -40,7 +42,63 @@ constexpr char kUsage[] =
     "  [--generate N] [--rate-limit PER_SEC --burst B] [--fault-seed S] [--error-rate R]\n"
     "  [--latency-ms M] [--jitter-ms J] [--reset-before-rate R] [--reset-after-rate R]\n"
     "  [--truncate-rate R] [--stall-rate R] [--stall-ms MS] [--threads T] [--log-requests]\n"
-    "  [--licensed] [--allow-permanent-delete]\n";
+    "  [--licensed] [--allow-permanent-delete] [--realistic] [--license-without-guests]\n"
+    "  [--guest-accounts-disabled] [--require-email-verification] [--password-min-length N]\n"
+    "  [--password-require lower,upper,number,symbol] [--saml-owned FIELDS] [--ldap-owned FIELDS]\n"
+    "  [--user-limit N] [--listing-skew] [--replica-lag-ms MS] [--rate-limit-per-ip]\n"
+    "  [--sanitize-unicode] [--replace-unsupported-locale]\n";
+
+// Switches without a value that set one server mode.
+bool ModeSwitch(const std::string& a, mmemu::ServerModes* m) {
+  struct Switch {
+    const char* flag;
+    bool* dst;
+    bool value;
+  } switches[] = {{"--licensed", &m->licensed, true},
+                  {"--allow-permanent-delete", &m->allow_permanent_delete, true},
+                  {"--license-without-guests", &m->license_guest_accounts, false},
+                  {"--guest-accounts-disabled", &m->guest_accounts_enabled, false},
+                  {"--require-email-verification", &m->require_email_verification, true},
+                  {"--listing-skew", &m->listing_skew, true},
+                  {"--rate-limit-per-ip", &m->rate_limit_per_ip, true},
+                  {"--sanitize-unicode", &m->sanitize_unicode, true},
+                  {"--replace-unsupported-locale", &m->replace_unsupported_locale, true}};
+  for (const auto& s : switches) {
+    if (a == s.flag) {
+      *s.dst = s.value;
+      return true;
+    }
+  }
+  return a == "--realistic";  // applied before the other flags, see ParseFlags
+}
+
+// Mode flags that take a value. Returns false with *error on a bad value; *known false
+// when `a` is not one of them.
+bool ModeValue(const std::string& a, const std::string& v, mmemu::ServerModes* m, bool* known,
+               std::string* error) {
+  *known = true;
+  if (a == "--password-min-length") {
+    m->password_min_length = std::stoi(v);
+    if (m->password_min_length < 1 || m->password_min_length > 72) {
+      *error = "--password-min-length must be between 1 and 72";
+      return false;
+    }
+    return true;
+  }
+  if (a == "--password-require") return mmemu::ParsePasswordClasses(v, m, error);
+  if (a == "--saml-owned") return mmemu::ParseOwnedFields(v, &m->saml_owned, error);
+  if (a == "--ldap-owned") return mmemu::ParseOwnedFields(v, &m->ldap_owned, error);
+  if (a == "--user-limit") {
+    m->user_limit = std::stoi(v);
+    return m->user_limit >= 0 || (*error = "--user-limit must be >= 0", false);
+  }
+  if (a == "--replica-lag-ms") {
+    m->replica_lag_ms = std::stoi(v);
+    return m->replica_lag_ms >= 0 || (*error = "--replica-lag-ms must be >= 0", false);
+  }
+  *known = false;
+  return true;
+}
 
 int Fail(const std::string& message) {
   std::cerr << "mm-emulator: " << message << "\n" << kUsage;
@@ -48,6 +106,9 @@ int Fail(const std::string& message) {
 }
 
 bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
+  for (int i = 1; i < argc; ++i) {  // --realistic first, so other flags can refine it
+    if (std::string(argv[i]) == "--realistic") f->modes = mmemu::RealisticModes();
+  }
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string* out) {
@@ -60,17 +121,18 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
     };
     std::string v;
     try {
+      bool known = false;
       if (a == "--log-requests") {
         f->log_requests = true;
-      } else if (a == "--licensed") {
-        f->options.licensed = true;
-      } else if (a == "--allow-permanent-delete") {
-        f->options.allow_permanent_delete = true;
+      } else if (ModeSwitch(a, &f->modes)) {
       } else if (a == "--help" || a == "-h") {
         std::cerr << kUsage;
         std::exit(0);
       } else if (!value(&v)) {
         return false;
+      } else if (!ModeValue(a, v, &f->modes, &known, error)) {
+        return false;
+      } else if (known) {
       } else if (a == "--port") {
         f->port = std::stoi(v);
       } else if (a == "--host") {
@@ -83,6 +145,7 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
         f->generate = std::stoi(v);
       } else if (a == "--rate-limit") {
         f->rate_limit = std::stod(v);
+        f->rate_limit_given = true;
       } else if (a == "--burst") {
         f->burst = std::stoi(v);
       } else if (a == "--fault-seed") {
@@ -163,11 +226,14 @@ int main(int argc, char** argv) {
   mmemu::Faults faults;
   faults.Configure(flags.faults);
   mmemu::RateLimiter limiter;
-  limiter.Configure(flags.rate_limit, flags.burst);
-  mmemu::UsersRoutes users(&store, flags.options);
-  mmemu::AdminRoutes admin(&store, &stats, &faults, &limiter, flags.admin_token);
+  // --realistic: the server's RateLimitSettings values (10/s, burst 100) unless given.
+  const bool realistic_rate = flags.modes.rate_limit_per_ip && !flags.rate_limit_given;
+  limiter.Configure(realistic_rate ? 10 : flags.rate_limit, flags.burst);
+  mmemu::Modes modes(flags.modes);
+  mmemu::UsersRoutes users(&store, &modes);
+  mmemu::AdminRoutes admin(&store, &stats, &faults, &limiter, &modes, flags.admin_token);
   mmemu::EmulatorServer server(
-      mmemu::ServerParts{&users, &admin, &stats, &faults, &limiter, flags.log_requests});
+      mmemu::ServerParts{&users, &admin, &stats, &faults, &limiter, &modes, flags.log_requests});
   int port = server.Start(flags.host, flags.port, flags.threads, &error);
   if (port < 0) {
     std::cerr << "mm-emulator: " << error << "\n";

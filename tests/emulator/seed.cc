@@ -94,7 +94,8 @@ int LoadSeedJson(UserStore* store, const std::string& json, std::string* error) 
                  {"auth_service", &u->auth_service},
                  {"password", &u->password},
                  {"roles", &u->roles},
-                 {"locale", &u->locale}}) {
+                 {"locale", &u->locale},
+                 {"remote_id", &u->remote_id}}) {
           ReadString(obj, key, dst, &bad);
         }
         ReadStringMap(obj, "props", &u->props, &bad);

@@ -63,7 +63,11 @@ std::string UserToJson(const EmuUser& u, UserView view) {
   if (u.is_bot) w.Field("is_bot", true);
   if (!u.bot_description.empty()) w.Field("bot_description", u.bot_description);
   w.Field("disable_welcome_email", false);
-  if (view == UserView::kState) w.Field("has_password", !u.password.empty());
+  if (!u.remote_id.empty()) w.Field("remote_id", u.remote_id);
+  if (view == UserView::kState) {
+    w.Field("has_password", !u.password.empty());
+    w.Field("pending_email", u.pending_email);
+  }
   w.EndObject();
   return w.Take();
 }
@@ -124,10 +128,22 @@ bool IsValidRoleName(const std::string& role) {
   return true;
 }
 
-std::string ValidatePassword(const std::string& password) {
-  if (password.size() < 8) return "model.user.is_valid.pwd_length.app_error";
-  if (password.size() > 72) return "model.user.is_valid.password_limit.app_error";
-  return "";
+std::string ValidatePassword(const std::string& password, const ServerModes& modes) {
+  const std::string prefix = "model.user.is_valid.pwd";
+  if (password.size() < static_cast<size_t>(modes.password_min_length)) {
+    return prefix + "_min_length.app_error";
+  }
+  if (password.size() > 72) return prefix + "_max_length.app_error";
+  static const std::string kSymbols = " !\"\\#$%&'()*+,-./:;<=>?@[]^_`|~";  // model.SYMBOLS
+  auto has = [&](const std::string& set) {
+    return password.find_first_of(set) != std::string::npos;
+  };
+  std::string missing;
+  if (modes.password_lowercase && !has("abcdefghijklmnopqrstuvwxyz")) missing += "_lowercase";
+  if (modes.password_uppercase && !has("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) missing += "_uppercase";
+  if (modes.password_number && !has("0123456789")) missing += "_number";
+  if (modes.password_symbol && !has(kSymbols)) missing += "_symbol";
+  return missing.empty() ? "" : prefix + missing + ".app_error";
 }
 
 std::string ValidateUser(const EmuUser& u) {

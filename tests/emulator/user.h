@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include "tests/emulator/modes.h"
+
 namespace mmemu {
 
 using StringMap = std::map<std::string, std::string>;
@@ -22,6 +24,9 @@ struct EmuUser {
   std::string auth_data;
   std::string auth_service;
   std::string email;
+  // A new email waiting for the person to click the verification link
+  // (RequireEmailVerification); shown only in /__emu/state.
+  std::string pending_email;
   bool email_verified = false;
   std::string nickname;
   std::string first_name;
@@ -39,6 +44,7 @@ struct EmuUser {
   bool is_bot = false;
   std::string bot_description;
   int64_t last_activity_at = 0;
+  std::string remote_id;  // set for users of a shared-channel remote cluster
 
   // Admin-view list serialization, refreshed by UserStore whenever the user changes.
   std::string profile_json;
@@ -68,8 +74,14 @@ StringMap DefaultTimezone();
 // Returns "" when the user passes model.User.IsValid, else the server's error id
 // (e.g. "model.user.is_valid.username.app_error").
 std::string ValidateUser(const EmuUser& user);
-// Password policy used on create/update of email users: 8-72 bytes.
-std::string ValidatePassword(const std::string& password);
+// IsPasswordValidWithSettings of 9.x/10.x servers for email users: "" when valid, else
+// model.user.is_valid.pwd_min_length / pwd_max_length, or pwd followed by the missing
+// classes (_lowercase_uppercase_number_symbol), then .app_error.
+std::string ValidatePassword(const std::string& password, const ServerModes& modes);
+// model.SanitizeUnicode: drops the bidi, tag and other blocklisted code points.
+std::string SanitizeUnicode(const std::string& s);
+// Whether `locale` is one the server ships a translation for (see names.cc).
+bool IsSupportedLocale(const std::string& locale);
 bool IsValidUsername(const std::string& username);
 bool IsValidEmail(const std::string& email);
 bool IsValidRoleName(const std::string& role);

@@ -52,8 +52,14 @@ void UserStore::SortedInsert(EmuUser* user) {
 }
 
 void UserStore::SortedErase(EmuUser* user, const std::string& username) {
-  auto pos = std::lower_bound(sorted_.begin(), sorted_.end(), username, ByUsername);
-  for (; pos != sorted_.end() && (*pos)->username == username; ++pos) {
+  // `user` may already carry its new name while it still sits at the old name's place:
+  // search by the name it was sorted under, which for `user` is `username`.
+  auto key = [&](const EmuUser* u) -> const std::string& {
+    return u == user ? username : u->username;
+  };
+  auto pos = std::lower_bound(sorted_.begin(), sorted_.end(), username,
+                              [&](const EmuUser* u, const std::string& name) { return key(u) < name; });
+  for (; pos != sorted_.end() && key(*pos) == username; ++pos) {
     if (*pos == user) {
       sorted_.erase(pos);
       return;
@@ -77,7 +83,31 @@ EmuUser* UserStore::Insert(std::unique_ptr<EmuUser> user) {
   return u;
 }
 
-void UserStore::Updated(EmuUser* user, const EmuUser& before) {
+void UserStore::NoteLag(const std::string& id, std::shared_ptr<const EmuUser> before) {
+  if (replica_lag_ms_ <= 0) return;
+  const int64_t now = NowMs();
+  for (auto it = lagged_.begin(); it != lagged_.end();) {
+    it = it->second.until_ms <= now ? lagged_.erase(it) : std::next(it);
+  }
+  lag_until_ms_ = now + replica_lag_ms_;
+  auto it = lagged_.find(id);
+  if (it != lagged_.end()) {
+    it->second.until_ms = now + replica_lag_ms_;  // the replica still shows the older state
+  } else {
+    lagged_[id] = Lagged{std::move(before), now + replica_lag_ms_};
+  }
+}
+
+void UserStore::NoteCreated(const std::string& id) { NoteLag(id, nullptr); }
+
+const UserStore::Lagged* UserStore::LaggedView(const std::string& id) const {
+  auto it = lagged_.find(id);
+  if (it == lagged_.end() || it->second.until_ms <= NowMs()) return nullptr;
+  return &it->second;
+}
+
+void UserStore::Updated(EmuUser* user, const EmuUser& before, bool record_lag) {
+  if (record_lag && replica_lag_ms_ > 0) NoteLag(user->id, std::make_shared<EmuUser>(before));
   if (before.username != user->username) {
     by_username_.erase(before.username);
     by_username_[user->username] = user;
@@ -111,6 +141,7 @@ void UserStore::Erase(const std::string& id) {
     }
   }
   sessions_.erase(id);
+  lagged_.erase(id);
   by_id_.erase(id);
 }
 

@@ -53,8 +53,24 @@ class UserStore {
 
   // Adds a validated user whose username/email/auth_data are free. Returns the stored user.
   EmuUser* Insert(std::unique_ptr<EmuUser> user);
-  // Re-indexes `user` after a change from `before` and refreshes its cached JSON.
-  void Updated(EmuUser* user, const EmuUser& before);
+  // Re-indexes `user` after a change from `before` and refreshes its cached JSON. With a
+  // replica lag set and `record_lag`, reads see `before` for that long.
+  void Updated(EmuUser* user, const EmuUser& before, bool record_lag = true);
+  // A user created through the API: with a replica lag, reads miss it for that long.
+  void NoteCreated(const std::string& id);
+
+  // Replica lag (0 = off). The lag state is written under the unique lock and read under
+  // the shared one.
+  void set_replica_lag_ms(int ms) { replica_lag_ms_ = ms; }
+  // What a lagging replica shows for `id`: nullptr when it is up to date, else the lagged
+  // entry (`before` null: the replica does not have the user yet).
+  struct Lagged {
+    std::shared_ptr<const EmuUser> before;
+    int64_t until_ms = 0;
+  };
+  const Lagged* LaggedView(const std::string& id) const;
+  // False once every lag has run out (lists then take the fast path again).
+  bool AnyLag() const { return !lagged_.empty() && NowMs() < lag_until_ms_; }
   // Removes the user and its tokens/sessions (permanent delete).
   void Erase(const std::string& id);
 
@@ -84,6 +100,7 @@ class UserStore {
  private:
   void SortedInsert(EmuUser* user);
   void SortedErase(EmuUser* user, const std::string& username);
+  void NoteLag(const std::string& id, std::shared_ptr<const EmuUser> before);
 
   mutable std::shared_mutex mu_;
   std::mt19937_64 rng_;
@@ -96,6 +113,9 @@ class UserStore {
   std::unordered_map<std::string, std::string> token_ids_;                // token id -> token value
   std::unordered_map<std::string, std::vector<SessionRecord>> sessions_;  // by user id
   std::vector<std::string> password_resets_;
+  int replica_lag_ms_ = 0;
+  int64_t lag_until_ms_ = 0;  // the latest until_ms in lagged_
+  std::unordered_map<std::string, Lagged> lagged_;  // by user id
 };
 
 }  // namespace mmemu

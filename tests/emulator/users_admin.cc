@@ -31,11 +31,6 @@ void NotLicensed(const ApiRequest& req, ApiResponse* resp, const std::string& id
   SetAppError(req, resp, 501, id, "Your license does not support this feature.");
 }
 
-void BumpAndSave(UserStore* store, EmuUser* user, const EmuUser& before) {
-  user->update_at = std::max(NowMs(), user->update_at + 1);
-  store->Updated(user, before);
-}
-
 }  // namespace
 
 void UsersRoutes::UpdateRoles(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
@@ -56,7 +51,7 @@ void UsersRoutes::UpdateRoles(const ApiRequest& req, const Caller& caller, ApiRe
       return SetAppError(req, resp, 400, "app.role.check_roles_exist.role_not_found",
                          "The provided role does not exist", "role=" + r);
     }
-    if (NeedsLicense(r) && !options_.licensed) {
+    if (NeedsLicense(r) && !modes_->Get().licensed) {
       return SetAppError(req, resp, 400, "api.user.update_user_roles.license.app_error",
                          "Custom permission schemes not supported by current license");
     }
@@ -68,40 +63,6 @@ void UsersRoutes::UpdateRoles(const ApiRequest& req, const Caller& caller, ApiRe
   std::string joined;
   for (const auto& r : names) joined += (joined.empty() ? "" : " ") + r;
   user->roles = joined;
-  BumpAndSave(store_, user, before);
-  SetStatusOk(resp);
-}
-
-void UsersRoutes::Demote(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
-  if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed)
-    return NotLicensed(req, resp, "api.team.demote_user_to_guest.license.error");
-  std::unique_lock lock(store_->mu());
-  EmuUser* user = store_->FindById(PathUserId(req, caller));
-  if (!user) return SetUserNotFound(req, resp);
-  if (user->IsGuest()) {
-    return SetAppError(req, resp, 501, "api.user.demote_user_to_guest.already_guest.app_error",
-                       "Unable to convert the user to guest because is already a guest.");
-  }
-  EmuUser before = *user;
-  user->roles = "system_guest";
-  BumpAndSave(store_, user, before);
-  SetStatusOk(resp);
-}
-
-void UsersRoutes::Promote(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
-  if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed)
-    return NotLicensed(req, resp, "api.team.promote_guest_to_user.license.error");
-  std::unique_lock lock(store_->mu());
-  EmuUser* user = store_->FindById(PathUserId(req, caller));
-  if (!user) return SetUserNotFound(req, resp);
-  if (!user->IsGuest()) {
-    return SetAppError(req, resp, 501, "api.user.promote_guest_to_user.no_guest.app_error",
-                       "Unable to convert the non-guest user to regular user.");
-  }
-  EmuUser before = *user;
-  user->roles = "system_user";
   BumpAndSave(store_, user, before);
   SetStatusOk(resp);
 }
@@ -150,7 +111,7 @@ void UsersRoutes::MigrateLdap(const ApiRequest& req, const Caller& caller, ApiRe
   ReadString(obj, "match_field", &match_field, &bad);
   if (bad || match_field.empty()) return SetInvalidBody(req, resp, "match_field");
   if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed) return NotLicensed(req, resp, "api.admin.ldap.not_available.app_error");
+  if (!modes_->Get().licensed) return NotLicensed(req, resp, "api.admin.ldap.not_available.app_error");
   std::string service = from == "email" ? "" : from;
   std::unique_lock lock(store_->mu());
   for (EmuUser* u : std::vector<EmuUser*>(store_->Sorted())) {
@@ -180,7 +141,7 @@ void UsersRoutes::MigrateSaml(const ApiRequest& req, const Caller& caller, ApiRe
   if (bad) return SetInvalidBody(req, resp, "matches");
   bool automatic = obj->has("auto") && obj->get("auto").isBoolean() && obj->getValue<bool>("auto");
   if (!caller.admin) return SetForbidden(req, resp);
-  if (!options_.licensed) return NotLicensed(req, resp, "api.admin.saml.not_available.app_error");
+  if (!modes_->Get().licensed) return NotLicensed(req, resp, "api.admin.saml.not_available.app_error");
   std::string service = from == "email" ? "" : from;
   std::unique_lock lock(store_->mu());
   for (EmuUser* u : std::vector<EmuUser*>(store_->Sorted())) {

@@ -86,19 +86,22 @@ void UsersRoutes::GetUsers(const ApiRequest& req, const Caller& caller, ApiRespo
   std::string body = "[";
   std::string scratch;
   if (per_page > 0) {
+    SkewBeforePage(page);
     std::shared_lock lock(store_->mu());
     const auto& sorted = store_->Sorted();
     const bool filtered = active || inactive || !role.empty();
     long long skip = page * per_page;
     long long taken = 0;
-    if (!filtered) {
+    if (!filtered && !store_->AnyLag()) {
       for (size_t i = static_cast<size_t>(std::min<long long>(skip, sorted.size()));
            i < sorted.size() && taken < per_page; ++i, ++taken) {
         if (taken) body.push_back(',');
         body.append(ListJson(*sorted[i], caller.admin, &scratch));
       }
     } else {
-      for (const EmuUser* u : sorted) {
+      for (const EmuUser* live : sorted) {
+        const EmuUser* u = ReplicaView(live);
+        if (!u) continue;
         if (active && !u->IsActive()) continue;
         if (inactive && u->IsActive()) continue;
         if (!role.empty() && u->roles.find(role) == std::string::npos) continue;
@@ -118,6 +121,8 @@ void UsersRoutes::GetUsers(const ApiRequest& req, const Caller& caller, ApiRespo
 
 void UsersRoutes::SendSingleUser(const ApiRequest& req, const Caller& caller, const EmuUser* user,
                                  ApiResponse* resp) {
+  user = ReplicaView(user);
+  if (!user) return SetUserNotFound(req, resp);
   std::string etag = "9.1.0." + user->id + "." + std::to_string(user->update_at) + ".true.true";
   resp->headers.emplace_back("Etag", etag);
   if (!req.if_none_match.empty() && req.if_none_match == etag) {
@@ -180,7 +185,7 @@ void UsersRoutes::GetUsersByUsernames(const ApiRequest& req, const Caller& calle
   std::string scratch;
   std::shared_lock lock(store_->mu());
   for (const auto& n : names) {
-    const EmuUser* u = store_->FindByUsername(n);  // exact match, no lower-casing
+    const EmuUser* u = ReplicaView(store_->FindByUsername(n));  // exact, no lower-casing
     if (!u || !seen.insert(u->id).second) continue;
     if (body.size() > 1) body.push_back(',');
     body.append(ListJson(*u, caller.admin, &scratch));
@@ -204,7 +209,7 @@ void UsersRoutes::GetUsersByIds(const ApiRequest& req, const Caller& caller, Api
   std::string scratch;
   std::shared_lock lock(store_->mu());
   for (const auto& id : ids) {
-    const EmuUser* u = store_->FindById(id);
+    const EmuUser* u = ReplicaView(store_->FindById(id));
     if (!u || !seen.insert(id).second) continue;
     if (since > 0 && u->update_at < since) continue;
     if (body.size() > 1) body.push_back(',');

@@ -21,8 +21,7 @@ std::vector<std::string> SplitPath(const std::string& path) {
 }
 }  // namespace
 
-UsersRoutes::UsersRoutes(UserStore* store, EmulatorOptions options)
-    : store_(store), options_(options) {
+UsersRoutes::UsersRoutes(UserStore* store, const Modes* modes) : store_(store), modes_(modes) {
   // Literal routes first: "/users/stats" must win over "/users/{id}".
   Add("GET", "/api/v4/users", &UsersRoutes::GetUsers);
   Add("POST", "/api/v4/users", &UsersRoutes::CreateUser, false);
@@ -54,6 +53,8 @@ UsersRoutes::UsersRoutes(UserStore* store, EmulatorOptions options)
   Add("POST", "/api/v4/users/{id}/tokens", &UsersRoutes::CreateToken);
   Add("GET", "/api/v4/users/{id}/image", &UsersRoutes::GetImage);
   Add("GET", "/api/v4/users/{id}/image/default", &UsersRoutes::GetImage);
+  Add("GET", "/api/v4/config/client", &UsersRoutes::GetClientConfig);
+  Add("GET", "/api/v4/license/client", &UsersRoutes::GetClientLicense);
 }
 
 void UsersRoutes::Add(const std::string& method, const std::string& pattern, Handler fn,
@@ -92,6 +93,7 @@ Caller UsersRoutes::Authenticate(const std::string& token) {
   Caller caller;
   if (token.empty()) return caller;
   std::unique_lock lock(store_->mu());
+  store_->set_replica_lag_ms(modes_->ReplicaLagMs());
   EmuUser* u = store_->Authenticate(token);
   if (!u) return caller;
   caller.ok = true;
@@ -190,6 +192,11 @@ void SetUserNotFound(const ApiRequest& req, ApiResponse* resp) {
 std::string PathUserId(const ApiRequest& req, const Caller& caller) {
   if (req.params.empty()) return "";
   return req.params[0] == "me" ? caller.id : req.params[0];
+}
+
+void BumpAndSave(UserStore* store, EmuUser* user, const EmuUser& before) {
+  user->update_at = std::max(NowMs(), user->update_at + 1);
+  store->Updated(user, before);
 }
 
 std::string TokenJson(const TokenRecord& t, bool with_secret) {

@@ -1,5 +1,5 @@
 // Handlers for the /api/v4 users endpoints with the real server's semantics (see
-// shared/mattermost-api/FACTS.md). Owns nothing but the route table; the UserStore is
+// docs/emulator.md). Owns nothing but the route table; the UserStore is
 // borrowed. Thread-safe: each handler locks the store itself.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
 #define ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
@@ -11,14 +11,10 @@
 #include <vector>
 
 #include "tests/emulator/api_types.h"
+#include "tests/emulator/modes.h"
 #include "tests/emulator/user_store.h"
 
 namespace mmemu {
-
-struct EmulatorOptions {
-  bool licensed = false;                // LDAP/SAML migration, guests, licensed roles
-  bool allow_permanent_delete = false;  // ServiceSettings.EnableAPIUserDeletion
-};
 
 // Who is calling, resolved from the bearer token.
 struct Caller {
@@ -29,7 +25,8 @@ struct Caller {
 
 class UsersRoutes {
  public:
-  UsersRoutes(UserStore* store, EmulatorOptions options);
+  // `modes` is read on every request, so PUT /__emu/faults changes take effect at once.
+  UsersRoutes(UserStore* store, const Modes* modes);
   UsersRoutes(const UsersRoutes&) = delete;
   UsersRoutes& operator=(const UsersRoutes&) = delete;
 
@@ -65,6 +62,14 @@ class UsersRoutes {
   void GetImage(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void SendSingleUser(const ApiRequest& req, const Caller& caller, const EmuUser* user,
                       ApiResponse* resp);
+  // listing.cc: the listing-skew fault and what a lagging replica shows.
+  void SkewBeforePage(long long page);
+  // The user as a (possibly lagging) replica has it; nullptr when it does not have it yet.
+  const EmuUser* ReplicaView(const EmuUser* user) const;
+
+  // capabilities.cc
+  void GetClientConfig(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetClientLicense(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
 
   // users_write.cc
   void CreateUser(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
@@ -74,11 +79,18 @@ class UsersRoutes {
   void UpdateActive(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   // Validates and stores `after` (a changed copy of `user`); fills resp on error.
   bool SaveUpdate(const ApiRequest& req, EmuUser* user, EmuUser after, ApiResponse* resp);
+  // CheckProviderAttributes: the field a patch may not change for this user, or "".
+  std::string ProviderConflict(const EmuUser& user, const EmuUser& after) const;
+
+  // users_guests.cc
+  void Demote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void Promote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  // Checks for PUT /active before a change: guests while guests are off (401) and the
+  // user limit (200 with an appended error). False when resp is filled.
+  bool CheckReactivation(const ApiRequest& req, const EmuUser& user, ApiResponse* resp);
 
   // users_admin.cc
   void UpdateRoles(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
-  void Demote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
-  void Promote(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void UpdateAuth(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void MigrateLdap(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void MigrateSaml(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
@@ -93,7 +105,8 @@ class UsersRoutes {
   void RevokeToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
 
   UserStore* store_;
-  EmulatorOptions options_;
+  const Modes* modes_;
+  std::string skew_user_id_;  // the bot the listing-skew fault renames (guarded by the store)
   std::vector<Route> routes_;
 };
 
@@ -112,6 +125,8 @@ void SetUserNotFound(const ApiRequest& req, ApiResponse* resp);
 // The id in the path, with "me" resolved to the caller.
 std::string PathUserId(const ApiRequest& req, const Caller& caller);
 std::string TokenJson(const TokenRecord& token, bool with_secret);
+// Bumps update_at and re-indexes the user after a change from `before`.
+void BumpAndSave(UserStore* store, EmuUser* user, const EmuUser& before);
 
 }  // namespace mmemu
 

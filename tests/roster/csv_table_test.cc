@@ -78,16 +78,18 @@ TEST(CsvTableTest, RejectsTruncatedLastLineWithUnterminatedQuote) {
   EXPECT_FALSE(r.trusted);
 }
 
-TEST(CsvTableTest, RejectsInvalidUtf8RowButKeepsItsKeyProtected) {
-  Roster r = MapCsv(std::string(kHeader) + "E1,Jos\xE9,Doe,jose@example.com,staff,active\n"
-                    "E2,John,Roe,john@example.com,staff,active\n");
-  ASSERT_EQ(r.rejected.size(), 1u);
-  EXPECT_EQ(r.rejected[0].where, "roster.csv:2");
-  EXPECT_EQ(r.rejected[0].key, "E1");
-  EXPECT_EQ(r.rejected[0].column, "first_name");
-  EXPECT_EQ(r.rejected_keys.count("E1"), 1u);
-  Gate(&r);
-  EXPECT_TRUE(r.trusted);
+TEST(CsvTableTest, InvalidUtf8RejectsTheWholeFileInOneLine) {
+  CsvOptions options;
+  options.origin = "/srv/hr/roster.csv";
+  options.key_column = "employee_id";
+  Result<RawTable> t = ParseCsvTable(std::string(kHeader) +
+                                         "E1,John,Roe,john@example.com,staff,active\n"
+                                         "E2,Jos\xE9,Doe,jose@example.com,staff,active\n",
+                                     options);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "roster.csv is not UTF-8 (looks like Windows-1252; first bad byte on line 3); "
+            "re-export as UTF-8 or set roster.csv.encoding: windows-1252 (nothing was applied)");
 }
 
 TEST(CsvTableTest, AcceptsUnicodeNamesAndTransliteratesUsernames) {

@@ -164,5 +164,47 @@ TEST(MapRosterTest, DefaultActiveValuesApplyWhenNoListsAreGiven) {
   EXPECT_FALSE(r.entries[1].active);
 }
 
+TEST(MapRosterTest, CjkOnlyNameGetsAnAsciiUsernameNotARejectedRow) {
+  Roster r = MapCsv(std::string(kHeader) + "E1,秀英,王,wang@example.com,staff,active\n"
+                    "E2,Hương,Nguyễn Thị,huong@example.com,staff,active\n");
+  ASSERT_EQ(r.entries.size(), 2u) << (r.rejected.empty() ? "" : r.rejected[0].reason);
+  EXPECT_EQ(r.entries[0].username, "xiu.ying.wang");
+  EXPECT_EQ(r.entries[0].first_name, "秀英");
+  EXPECT_EQ(r.entries[1].username, "huong.nguyen.thi");
+}
+
+TEST(MapRosterTest, TrimsColumnValuesAndCleansNamesLikeTheServer) {
+  FieldsConfig f = TypicalFields();
+  f.specs["nickname"] = Column("first_name");
+  Roster r = MapCsv(std::string(kHeader) +
+                        "E1,  Jane\xE2\x80\xAE ,\xEF\xBB\xBF" "Doe\xE2\x80\x8B, jane@example.com ,staff,active\n",
+                    f);
+  ASSERT_EQ(r.entries.size(), 1u) << (r.rejected.empty() ? "" : r.rejected[0].reason);
+  EXPECT_EQ(r.entries[0].first_name, "Jane");
+  EXPECT_EQ(r.entries[0].nickname, "Jane");
+  EXPECT_EQ(r.entries[0].last_name, "Doe\xE2\x80\x8B");  // U+200B is kept by the server
+  EXPECT_EQ(r.entries[0].email, "jane@example.com");
+}
+
+TEST(MapRosterTest, UnsupportedLocaleIsLeftUnsetWithOneNoticeForAllItsRows) {
+  FieldsConfig f = TypicalFields();
+  f.specs["locale"] = Column("kind");
+  f.specs["role"].column = "status";
+  f.specs["role"].map = {{"active", "system_user"}};
+  std::string csv = std::string(kHeader) + "E0,Ana,Silva,ana@example.com,pt_br,active\n";
+  for (int i = 1; i <= 5; ++i) {
+    csv += "E" + std::to_string(i) + ",P,Q" + std::to_string(i) + ",p" + std::to_string(i) +
+           "@example.com,klingon,active\n";
+  }
+  Roster r = MapCsv(csv, f);
+  ASSERT_EQ(r.entries.size(), 6u) << (r.rejected.empty() ? "" : r.rejected[0].reason);
+  EXPECT_EQ(r.entries[0].locale, "pt-BR");
+  EXPECT_EQ(r.entries[1].locale, "");
+  ASSERT_EQ(r.notices.size(), 1u);
+  EXPECT_EQ(r.notices[0],
+            "locale 'klingon' (kind) on 5 rows (roster.csv:3, roster.csv:4, roster.csv:5 and 2 "
+            "more): not a locale the server supports; left unset (the server's default applies)");
+}
+
 }  // namespace
 }  // namespace rostersync

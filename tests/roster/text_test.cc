@@ -18,7 +18,7 @@ TEST(TextTest, TransliteratesLatinNamesForUsernames) {
 
 TEST(TextTest, DropsCombiningMarksAndUnknownScripts) {
   EXPECT_EQ(text::AsciiFold("Jose\xCC\x81"), "Jose");  // e + U+0301
-  EXPECT_EQ(text::AsciiFold("李x"), "x");
+  EXPECT_EQ(text::AsciiFold("李x"), "lix");  // other scripts are romanized (ICU Any-Latin)
 }
 
 TEST(TextTest, LowerAndUpperHandleLatinSupplementAndExtendedA) {
@@ -33,7 +33,8 @@ TEST(TextTest, MattermostUsernameCleansCollapsesTrimsAndAvoidsReservedNames) {
   EXPECT_EQ(text::MattermostUsername("System"), "system1");
   EXPECT_EQ(text::MattermostUsername("all"), "all1");
   EXPECT_EQ(text::MattermostUsername(std::string(80, 'x')).size(), 64u);
-  EXPECT_EQ(text::MattermostUsername("李"), "");
+  EXPECT_EQ(text::MattermostUsername("李"), "li");
+  EXPECT_EQ(text::MattermostUsername("🙂"), "");
 }
 
 TEST(TextTest, ValidatesUtf8Strictly) {
@@ -80,4 +81,26 @@ TEST(TextTest, FieldsConfigValidationListsEveryProblem) {
 }
 
 }  // namespace
+TEST(TextTest, IcuTransliteratesVietnameseAndCjkNames) {
+  EXPECT_EQ(text::MattermostUsername("Hương Nguyễn Thị"), "huong.nguyen.thi");
+  EXPECT_EQ(text::MattermostUsername("王秀英"), "wang.xiu.ying");
+  EXPECT_EQ(text::MattermostUsername("Дмитрий Иванов"), "dmitrij.ivanov");
+  EXPECT_EQ(text::MattermostUsername("Małgorzata Żółć"), "malgorzata.zolc");
+  EXPECT_EQ(text::AsciiFold("Ægir Þór"), "AEgir THor");
+}
+
+TEST(TextTest, SanitizeUnicodeStripsExactlyTheServersList) {
+  const uint32_t stripped[] = {0x340,   0x341,   0x17A3,  0x17D3,  0x2028,  0x2029,
+                               0x202A,  0x202E,  0x206A,  0x206F,  0xFEFF,  0xFFF9,
+                               0xFFFC,  0x1D173, 0x1D17A, 0xE0000, 0xE007F};
+  for (uint32_t cp : stripped) EXPECT_TRUE(text::IsServerStrippedRune(cp)) << std::hex << cp;
+  const uint32_t kept[] = {0x200B, 0x200F, 0x2066, 0x2069, 0x202F, 0x2070, 0xFFFD,
+                           0x1D172, 0x1D17B, 0xE0080, 'a', 0x17A2, 0x17D4};
+  for (uint32_t cp : kept) EXPECT_FALSE(text::IsServerStrippedRune(cp)) << std::hex << cp;
+  // "A\u202EB\u200BC\uFEFFD\u2066E" -> RLO and BOM stripped, ZWSP and isolate kept.
+  EXPECT_EQ(text::SanitizeUnicode("A\xE2\x80\xAE" "B\xE2\x80\x8B" "C\xEF\xBB\xBF" "D\xE2\x81\xA6" "E"),
+            "AB\xE2\x80\x8B" "CD\xE2\x81\xA6" "E");
+  EXPECT_EQ(text::SanitizeUnicode("x\xF3\xA0\x80\x81y"), "xy");  // U+E0001 tag
+}
+
 }  // namespace rostersync

@@ -119,7 +119,7 @@ TEST_F(EmulatorFaultTest, RateLimitsPerTokenWithServerHeaders) {
   HttpResult limited;
   for (int i = 0; i < 10 && limited.status != 429; ++i) limited = admin_->Get("/api/v4/users/me");
   ASSERT_EQ(limited.status, 429);
-  EXPECT_EQ(limited.body, "limit exceeded");
+  EXPECT_EQ(limited.body, "limit exceeded\n");
   EXPECT_EQ(limited.Header("content-type").rfind("text/plain", 0), 0u);
   EXPECT_FALSE(limited.Header("retry-after").empty());
   EXPECT_EQ(limited.Header("x-ratelimit-remaining"), "0");

@@ -1,0 +1,95 @@
+#include "roster/transliterate.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+#include <unicode/utypes.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace rostersync::text {
+namespace {
+
+// Any-Latin romanizes other scripts (Han, Cyrillic, Greek; Vietnamese is Latin already);
+// Latin-ASCII folds ł, ß, æ, đ, ø and friends; NFD + removing marks drops what is left of
+// accents (a decomposed "e\u0301" as well as "ễ").
+constexpr char kAnyRules[] = "Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC";
+// The same without Any-Latin, which is by far the slowest step: for text that is Latin
+// already (every rune below U+0370) the result is identical.
+constexpr char kLatinRules[] = "Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC";
+
+// Names repeat (first names, family names): results are memoized per thread, bounded.
+constexpr size_t kCacheEntries = 1 << 16;
+
+struct ThreadState {
+  std::unique_ptr<icu::Transliterator> any, latin;
+  bool tried = false;
+  std::unordered_map<std::string, std::string> cache;
+};
+
+std::unique_ptr<icu::Transliterator> Create(const char* rules) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+      icu::UnicodeString::fromUTF8(rules), UTRANS_FORWARD, status));
+  return U_FAILURE(status) ? nullptr : std::move(t);
+}
+
+ThreadState& State() {
+  thread_local ThreadState state;
+  if (!state.tried) {
+    state.tried = true;
+    state.any = Create(kAnyRules);
+    state.latin = Create(kLatinRules);
+  }
+  return state;
+}
+
+// True when every byte sequence decodes below U+0370 (Latin, IPA, combining marks): lead
+// bytes up to 0xCD.
+bool LatinOnly(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0xCE) return false;
+  }
+  return true;
+}
+
+std::string Transliterate(ThreadState& state, icu::Transliterator* t, std::string_view s) {
+  std::string key(s);
+  if (auto hit = state.cache.find(key); hit != state.cache.end()) return hit->second;
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  t->transliterate(u);
+  std::string out;
+  u.toUTF8String(out);
+  if (state.cache.size() >= kCacheEntries) state.cache.clear();
+  state.cache.emplace(std::move(key), out);
+  return out;
+}
+
+}  // namespace
+
+std::string TransliterateToLatinAscii(std::string_view s) {
+  ThreadState& state = State();
+  if (!LatinOnly(s) || state.latin == nullptr) {
+    if (state.any == nullptr) return std::string(s);
+    return Transliterate(state, state.any.get(), s);
+  }
+  // Latin text folds character by character: only the non-ASCII runs ("é", "ñú") go
+  // through ICU, and those few runs are what the cache holds.
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0x80) == 0) ++j;
+    out.append(s.substr(i, j - i));
+    i = j;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0x80) != 0) ++j;
+    if (j > i) out += Transliterate(state, state.latin.get(), s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace rostersync::text

@@ -1,0 +1,78 @@
+// api::Client trusts what the server answers: an error appended to a 200 status body is
+// the real answer, and the server's client config and license become ServerCapabilities.
+#include <gtest/gtest.h>
+
+#include "api/client.h"
+#include "api/http_errors.h"
+#include "tests/api/client_test_util.h"
+#include "tests/api/test_server.h"
+
+namespace rostersync::api {
+namespace {
+
+using rostersync::testing::Reply;
+using rostersync::testing::Request;
+using rostersync::testing::ScriptedServer;
+using namespace rostersync::api::testing;  // NOLINT: test helpers
+
+constexpr char kLimitBody[] =
+    R"({"status":"OK"}{"id":"app.user.update_active.user_limit.exceeded","message":"Can't )"
+    R"(activate user.","detailed_error":"","request_id":"rq1","status_code":400})";
+
+TEST(ClientAnswersTest, ErrorAppendedToA200StatusBodyIsThatError) {
+  ScriptedServer server([&](const Request&) { return Json(200, kLimitBody); });
+  auto client = MakeClient(Options(server));
+  Status s = client->SetUserActive("u1", true);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInvalid) << s.ToString();
+  EXPECT_EQ(s.error_id(), "app.user.update_active.user_limit.exceeded");
+  EXPECT_EQ(s.http_status(), 400);
+  EXPECT_NE(s.message().find("HTTP 200 with an error appended"), std::string::npos);
+  EXPECT_EQ(server.requests(), 1) << "a final answer is not retried";
+}
+
+TEST(ClientAnswersTest, TrailingErrorDetectionLeavesOrdinaryBodiesAlone) {
+  std::string error;
+  EXPECT_FALSE(TrailingAppError(R"({"status":"OK"})", &error));
+  EXPECT_FALSE(TrailingAppError(R"([{"id":"a","x":"}{"}])", &error));
+  EXPECT_FALSE(TrailingAppError(R"({"status":"OK"}  )", &error));
+  EXPECT_FALSE(TrailingAppError(R"({"a":"\"}{\""}{"no_id":1})", &error));
+  ASSERT_TRUE(TrailingAppError(kLimitBody, &error));
+  EXPECT_EQ(ParseAppError(error).id, "app.user.update_active.user_limit.exceeded");
+}
+
+TEST(ClientAnswersTest, ReadsCapabilitiesFromClientConfigAndLicense) {
+  ScriptedServer server([&](const Request& req) {
+    if (req.query.count("format") == 0 || req.query.at("format") != "old") {
+      return testing::AppError(501, "api.config.client.old_format.app_error");
+    }
+    if (req.path == "/api/v4/license/client") {
+      return Json(200, R"({"IsLicensed":"true","GuestAccounts":"false","SAML":"true"})");
+    }
+    return Json(200, R"({"Version":"10.2.0","RequireEmailVerification":"true",
+        "EnableGuestAccounts":"true","PasswordMinimumLength":"14",
+        "PasswordRequireUppercase":"true","SamlFirstNameAttributeSet":"true"})");
+  });
+  auto client = MakeClient(Options(server));
+  auto caps = client->GetServerCapabilities();
+  ASSERT_TRUE(caps.ok()) << caps.status().ToString();
+  EXPECT_TRUE(caps->known);
+  EXPECT_EQ(caps->version, "10.2.0");
+  EXPECT_TRUE(caps->licensed);
+  EXPECT_FALSE(caps->GuestsAvailable());  // the license lacks GuestAccounts
+  EXPECT_TRUE(caps->require_email_verification);
+  EXPECT_EQ(caps->password.min_length, 14);
+  EXPECT_TRUE(caps->password.uppercase);
+  EXPECT_TRUE(caps->saml_owned.count("first_name"));
+}
+
+TEST(ClientAnswersTest, CapabilitiesFailWhenTheServerRefusesTheRoutes) {
+  ScriptedServer server([&](const Request&) { return testing::AppError(403, "api.context.permissions"); });
+  auto client = MakeClient(Options(server));
+  auto caps = client->GetServerCapabilities();
+  ASSERT_FALSE(caps.ok());
+  EXPECT_EQ(caps.status().code(), Status::Code::kForbidden);
+}
+
+}  // namespace
+}  // namespace rostersync::api
