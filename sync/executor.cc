@@ -230,7 +230,7 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   } else if (store_.AppendAudit(rec).ok()) {
     WriteSink(rec);
   }
-  if (s.ok()) applied->push_back(Verified{as_stored, sent->user_id});
+  if (s.ok()) applied->push_back(Verified{as_stored, sent->user_id, sent->answer.has_value()});
   return s;
 }
 
@@ -254,10 +254,13 @@ void Executor::VerifyPerson(const std::vector<Verified>& done) {
     if (!o.user_id.empty()) user_id = o.user_id;
   }
   if (user_id.empty()) return;
-  bool only_unreadable = std::all_of(done.begin(), done.end(), [](const Verified& o) {
-    return o.action.type == ActionType::kPasswordReset ||
+  // A create or patch was already checked against the server's answer; reading it back
+  // would only add a replica's stale view of it.
+  auto unreadable = [](const Verified& o) {
+    return o.answered || o.action.type == ActionType::kPasswordReset ||
            o.action.type == ActionType::kVerifyEmail;
-  });
+  };
+  bool only_unreadable = std::all_of(done.begin(), done.end(), unreadable);
   if (only_unreadable) return;
   auto user = api_.GetUser(user_id);
   std::vector<std::string> drift;
@@ -266,6 +269,7 @@ void Executor::VerifyPerson(const std::vector<Verified>& done) {
                     user.status().ToString());
   } else {
     for (const auto& o : done) {
+      if (unreadable(o)) continue;
       auto d = ActionDrift(o.action, *user);
       drift.insert(drift.end(), d.begin(), d.end());
     }

@@ -84,6 +84,7 @@ class Executor {
   struct Verified {
     Action action;
     std::string user_id;
+    bool answered = false;  // checked against the server's answer already (create, patch)
   };
   // One person's actions in order; `keep_stored` is set when the stored ledger entry must
   // stay exactly as it was (a create answered "exists").

@@ -199,6 +199,21 @@ TEST_F(ExecutorServerTest, RecordsWhatTheServerStoredAndReportsTheDifference) {
   EXPECT_NE(report.drift[1].find("locale"), std::string::npos) << report.drift[1];
 }
 
+TEST_F(ExecutorServerTest, TrustsTheAnswerToAPatchInsteadOfAStaleReadBack) {
+  User u = Seed("reader");
+  Plan plan;
+  plan.actions.push_back(UpdateAction("E1", u.id, "reader", "New"));
+  // A replica read right after the write still shows the old name.
+  api_.FailWhere([&](const std::string& method, const std::string&) -> std::optional<Status> {
+    if (method == "GetUser") return Status::Internal("stale replica read");
+    return std::nullopt;
+  });
+  auto report = Apply(plan, Licensed());
+  EXPECT_EQ(report.ok, 1);
+  EXPECT_EQ(api_.Calls("GetUser"), 0);
+  EXPECT_TRUE(report.drift.empty()) << report.drift[0];
+}
+
 TEST_F(ExecutorServerTest, ACreateAnsweredExistsNeverDropsTheLedgerEntry) {
   User mine = Seed("jdoe");
   LedgerEntry known;
