@@ -26,7 +26,9 @@ namespace rostersync {
 struct ExecutorOptions {
   int concurrency = 8;       // worker threads (people applied in parallel); <1 means 1
   std::string run_id;        // written into journal entries and audit records
-  bool verify_after = true;  // re-read changed users and report drift
+  // Re-read users changed by actions without an answer body (roles, guest, auth,
+  // (de)activation) and report drift; creates and patches are checked against their answer.
+  bool verify_after = true;
   std::function<void(int done, int total)> on_progress;  // called from worker threads
   // Decodes a journal payload (state/audit_json.h ActionFromJson). Without it ResolvePending
   // uses only the journal's columns (type, key, user_id, username, email).
