@@ -137,8 +137,8 @@ void PlanBuilder::ProviderOwnedNotices() {
     std::string service = what.substr(0, what.find(' '));
     std::string field = what.substr(what.find(' ') + 1);
     Notice("", service + " accounts: " + field + " is set by the identity provider and is not "
-                   "patched (" + std::to_string(count) + " account" + (count == 1 ? "" : "s") +
-                   " differ from the roster)");
+                   "patched (" + std::to_string(count) +
+                   (count == 1 ? " account differs" : " accounts differ") + " from the roster)");
   }
 }
 

@@ -54,10 +54,6 @@ std::string GuestsUnavailable(const PlannerInput& in) {
   return in.capabilities == nullptr ? "" : in.capabilities->GuestsUnavailableReason();
 }
 
-namespace {
-
-}  // namespace
-
 void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
   const std::string& key = row.key;
   std::string why;
