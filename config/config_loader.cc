@@ -93,6 +93,12 @@ void ParseScalarLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::M
       if (!Contains(spec.allowed, text)) {
         return bad("one of: " + JoinChoices(spec.allowed) + DidYouMean(text, spec.allowed));
       }
+      if (auto* mode = std::get_if<UnmatchedMode* (*)(Config&)>(&spec.target)) {
+        // allowed is "leave", "report", "deactivate": the enum's order.
+        auto at = std::find(spec.allowed.begin(), spec.allowed.end(), text);
+        *(*mode)(config) = static_cast<UnmatchedMode>(at - spec.allowed.begin());
+        break;
+      }
       *std::get<std::string* (*)(Config&)>(spec.target)(config) = text;
       break;
     case KeyKind::kBool: {

@@ -214,6 +214,13 @@ std::vector<KeySpec> BuildSchema() {
       {"policy.max_deactivations", K::kThreshold, "5%",
        "A count or a percentage of managed users; above it, deactivations are held (exit 4)",
        RS_AT(policy.max_deactivations)},
+      {"policy.unmatched_accounts",
+       K::kEnum,
+       "report",
+       "In-scope accounts in no roster row and no ledger entry: leave | report (listed in the "
+       "plan) | deactivate (counted by max_deactivations)",
+       RS_AT(policy.unmatched_accounts),
+       {"leave", "report", "deactivate"}},
       {"policy.onboarding.verify_email", K::kBool, "true",
        "Mark created accounts' email as verified", RS_AT(policy.verify_email)},
       {"policy.onboarding.send_password_reset", K::kBool, "true",

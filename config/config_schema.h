@@ -16,7 +16,7 @@ namespace rostersync {
 
 enum class KeyKind {
   kString,      // any scalar
-  kEnum,        // one of KeySpec::allowed
+  kEnum,        // one of KeySpec::allowed (a string, or an UnmatchedMode in allowed's order)
   kBool,        // true | false
   kInt,         // whole number >= KeySpec::min
   kDouble,      // number >= 0
@@ -34,7 +34,8 @@ using KeyTarget =
     std::variant<std::string* (*)(Config&), bool* (*)(Config&), int* (*)(Config&),
                  int64_t* (*)(Config&), double* (*)(Config&), char* (*)(Config&),
                  std::vector<std::string>* (*)(Config&), DeactivateMode* (*)(Config&),
-                 Threshold* (*)(Config&), PolicyOptions* (*)(Config&), FieldsConfig* (*)(Config&)>;
+                 Threshold* (*)(Config&), PolicyOptions* (*)(Config&), FieldsConfig* (*)(Config&),
+                 UnmatchedMode* (*)(Config&)>;
 
 struct KeySpec {
   const char* path;  // "mattermost.timeout"

@@ -39,15 +39,21 @@ const std::vector<CommandSpec>& Commands() {
        "one line per action, with held actions and why. Writes nothing anywhere.",
        {{"--json", nullptr, "print the plan as one JSON document (stable for scripts)"},
         {"--detailed-exitcode", nullptr,
-         "exit 2 when the plan has changes, 4 when a guard held some, 0 when none"}}},
+         "exit 2 when the plan has changes, 4 when a guard held some or a person must act, 0 "
+         "when none"},
+        {"--verbose", nullptr,
+         "list every adoption note, rejected row and unmatched account (not the first 10)"}}},
       {"sync",
        "",
        "one full cycle (plan + apply) then exit",
        "Plans and applies: creates, updates, deactivates ... as the roster demands, journaling\n"
        "each action first and auditing each outcome. Exit 0 ok, 3 some actions failed,\n"
-       "4 a safety guard held part of the plan, 1 the cycle could not run.",
+       "4 a safety guard held part of the plan or a person must act (! attention), 1 the cycle\n"
+       "could not run.",
        {{"--force", nullptr, "override the safety guards (max_deactivations, untrusted roster)"},
-        {"--json", nullptr, "print the plan and the outcome as one JSON document"}}},
+        {"--json", nullptr, "print the plan and the outcome as one JSON document"},
+        {"--verbose", nullptr,
+         "list every adoption note, rejected row and unmatched account (not the first 10)"}}},
       {"sync-user",
        "KEY",
        "plan and apply for one roster key only",
@@ -60,8 +66,11 @@ const std::vector<CommandSpec>& Commands() {
        "POST /v1/sync; serves /healthz, /readyz, /metrics, /v1/* on admin.listen.\n"
        "SIGHUP reloads the config (an invalid one is refused and the old one kept) and reopens\n"
        "the audit file; SIGTERM/SIGINT stop it after the running cycle.",
-       {{"--daemon", nullptr, "detach from the terminal (not needed under systemd)"},
-        {"--pidfile", "FILE", "write the process id to FILE"}}},
+       {{"--daemon", nullptr,
+         "detach from the terminal (not needed under systemd); logs go to --logfile, else to "
+         "the journal, else to the stderr it was started with"},
+        {"--logfile", "FILE", "with --daemon: append the log to FILE (never a symlink)"},
+        {"--pidfile", "FILE", "write the process id to FILE (never a symlink)"}}},
       {"status",
        "",
        "the last runs and their outcomes, from the state store",
@@ -134,7 +143,7 @@ std::string HelpText(const std::string& command) {
       "  --help          this help; `rostersync COMMAND --help` describes one command\n\n"
       "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
       "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
-      "actions failed; 4 a safety guard held back part of the plan.\n";
+      "actions failed; 4 a safety guard held back part of the plan, or a person must act.\n";
   return out;
 }
 

@@ -6,11 +6,11 @@ int ExitCodeFor(const CycleOutcome& o) {
   if (o.error) return kExitError;
   if (o.plan_only) {
     if (!o.detailed) return kExitOk;
-    if (o.held > 0 || o.holds > 0) return kExitHeld;
+    if (o.held > 0 || o.holds > 0 || o.attention > 0) return kExitHeld;
     return o.active_changes > 0 ? kExitChanges : kExitOk;
   }
   if (o.failed > 0) return kExitFailed;
-  if (o.held > 0 || o.holds > 0) return kExitHeld;
+  if (o.held > 0 || o.holds > 0 || o.attention > 0) return kExitHeld;
   return kExitOk;
 }
 

@@ -20,11 +20,13 @@ struct CycleOutcome {
   int held = 0;            // actions a guard held back
   int holds = 0;           // guards that held (Plan::holds); an untrusted roster holds even
                            // when it held no action, and that still exits 4
+  int attention = 0;       // attention items (Plan::attention): a person must act; exits 4
 };
 
 // error -> 1. plan: 0, or with --detailed-exitcode 4 if a guard held something (an action or
-// a hold with no action, e.g. an untrusted roster), else 2 if there are changes. sync: 3 if
-// any action failed, else 4 if anything was held, else 0.
+// a hold with no action, e.g. an untrusted roster) or there is an attention item, else 2 if
+// there are changes. sync: 3 if any action failed, else 4 if anything was held or needs
+// attention, else 0.
 int ExitCodeFor(const CycleOutcome& outcome);
 
 // "ok", "partial", "held", "failed": the RunRecord.result / metric label for an exit code.

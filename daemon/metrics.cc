@@ -45,6 +45,12 @@ Metrics::Metrics()
                 .Help("Actions a safety guard held back in the last cycle.")
                 .Register(*registry_)
                 .Add({})),
+      attention_(BuildGauge()
+                     .Name("rostersync_attention_items")
+                     .Help("Items that need a person in the last cycle (e.g. a leaver who holds "
+                           "system_admin).")
+                     .Register(*registry_)
+                     .Add({})),
       api_requests_(BuildCounter()
                         .Name("rostersync_api_requests_total")
                         .Help("HTTP requests to Mattermost by method and status code.")
@@ -89,6 +95,7 @@ void Metrics::SetRoster(int rows, int rejected) {
 }
 
 void Metrics::SetHeld(int held) { held_.Set(held); }
+void Metrics::SetAttention(int items) { attention_.Set(items); }
 
 void Metrics::RecordApiRequest(const std::string& method, int code, double seconds) {
   {

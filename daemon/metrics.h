@@ -27,6 +27,8 @@ class Metrics {
   void RecordAction(const std::string& action, const std::string& result, double count = 1);
   void SetRoster(int rows, int rejected);
   void SetHeld(int held);
+  // Attention items (Plan::attention) of the last cycle: things a person must do by hand.
+  void SetAttention(int items);
   // One HTTP request to Mattermost. code: the HTTP status, 0 for a transport failure.
   void RecordApiRequest(const std::string& method, int code, double seconds);
   void RecordRateLimited();
@@ -45,6 +47,7 @@ class Metrics {
   prometheus::Gauge& roster_rows_;
   prometheus::Gauge& roster_rejected_;
   prometheus::Gauge& held_;
+  prometheus::Gauge& attention_;
   prometheus::Family<prometheus::Counter>& api_requests_;
   prometheus::Histogram& api_duration_;
   prometheus::Counter& rate_limited_;

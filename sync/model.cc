@@ -64,7 +64,8 @@ bool Plan::operator==(const Plan& o) const {
   return actions == o.actions && holds == o.holds && notices == o.notices &&
          ledger_after == o.ledger_after &&
          ledger_removed == o.ledger_removed && managed_users == o.managed_users &&
-         roster_rows == o.roster_rows && rejected_rows == o.rejected_rows;
+         roster_rows == o.roster_rows && rejected_rows == o.rejected_rows &&
+         attention == o.attention && rejected == o.rejected && unmatched == o.unmatched;
 }
 
 bool RunRecord::operator==(const RunRecord& o) const {

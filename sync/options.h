@@ -11,6 +11,9 @@
 namespace rostersync {
 
 enum class DeactivateMode { kOn, kOff, kReport };
+// policy.unmatched_accounts: what to do with in-scope accounts that match no roster row and
+// no ledger entry (accounts from before rostersync).
+enum class UnmatchedMode { kLeave, kReport, kDeactivate };
 
 // "5%" (percent of managed users) or "10" (a count).
 struct Threshold {
@@ -32,6 +35,7 @@ struct PolicyOptions {
   Threshold max_deactivations;
   bool verify_email = true;
   bool send_password_reset = false;
+  UnmatchedMode unmatched_accounts = UnmatchedMode::kReport;
 };
 
 struct ScopeOptions {

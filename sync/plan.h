@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync/ledger.h"
+#include "sync/roster.h"
 #include "sync/user.h"
 
 namespace rostersync {
@@ -68,10 +69,38 @@ struct Hold {
   }
 };
 
+// Something rostersync may not or could not do itself and a person must: one "! attention"
+// line of the plan, exit 4, the rostersync_attention_items metric. Repeats every cycle until
+// resolved (it is recomputed from the roster and the server, never remembered).
+struct Attention {
+  std::string key;       // roster key
+  std::string username;  // the account's username
+  std::string message;   // "E042 morgan.reyes is a leaver but holds system_admin: deactivate by hand"
+  bool operator==(const Attention& o) const {
+    return key == o.key && username == o.username && message == o.message;
+  }
+};
+
+// An in-scope account that matches no roster row and is in no ledger entry
+// (policy.unmatched_accounts).
+struct UnmatchedAccount {
+  std::string user_id;
+  std::string username;
+  std::string email;
+  std::string auth_service;
+  bool operator==(const UnmatchedAccount& o) const {
+    return user_id == o.user_id && username == o.username && email == o.email &&
+           auth_service == o.auth_service;
+  }
+};
+
 struct Plan {
   std::vector<Action> actions;        // execution order; held actions included (held=true)
   std::vector<Hold> holds;
   std::vector<std::string> notices;   // report-only findings (policy=report, manual admin, SSO rename)
+  std::vector<Attention> attention;   // sorted by key
+  std::vector<RowError> rejected;     // the roster's rejected rows (where, key, reason)
+  std::vector<UnmatchedAccount> unmatched;  // sorted by username; policy.unmatched_accounts
   // The ledger change to persist with the plan, as a delta against the planner's input
   // ledger: entries that are new or differ (absence bookkeeping, adoptions, one-time reports,
   // the entry of a create), and keys to delete. Entries named in neither are unchanged.

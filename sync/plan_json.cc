@@ -88,6 +88,34 @@ std::string NewUserJson(const NewUser& u) {
   return out;
 }
 
+// The lists an admin acts on by hand: attention items, rejected rows, unmatched accounts.
+void AppendPeopleLists(const Plan& plan, Obj* o) {
+  o->Raw("attention", ArrayJson(plan.attention, [](const Attention& item, std::string* out) {
+    Obj a(out);
+    a.Str("key", item.key);
+    a.Str("username", item.username);
+    a.Str("message", item.message);
+    a.Close();
+  }));
+  o->Raw("rejected", ArrayJson(plan.rejected, [](const RowError& row, std::string* out) {
+    Obj r(out);
+    r.Str("where", row.where);
+    r.Str("key", row.key);
+    r.Str("column", row.column);
+    r.Str("reason", row.reason);
+    r.Close();
+  }));
+  o->Raw("unmatched_accounts",
+         ArrayJson(plan.unmatched, [](const UnmatchedAccount& account, std::string* out) {
+           Obj u(out);
+           u.Str("user_id", account.user_id);
+           u.Str("username", account.username);
+           u.Str("email", account.email);
+           u.Str("auth_service", account.auth_service);
+           u.Close();
+         }));
+}
+
 }  // namespace
 
 std::string JsonEscape(const std::string& s) {
@@ -168,6 +196,9 @@ std::string PlanToJson(const Plan& plan) {
     s.Int("total", plan.CountActive());
     s.Int("held", plan.CountHeld());
     s.Int("notices", static_cast<long long>(plan.notices.size()));
+    s.Int("attention", static_cast<long long>(plan.attention.size()));
+    s.Int("rejected_rows", plan.rejected_rows);
+    s.Int("unmatched_accounts", static_cast<long long>(plan.unmatched.size()));
     s.Close();
   }
   o.Raw("summary", summary);
@@ -187,6 +218,7 @@ std::string PlanToJson(const Plan& plan) {
   o.Raw("notices", ArrayJson(plan.notices, [](const std::string& notice, std::string* out) {
     *out += JsonEscape(notice);
   }));
+  AppendPeopleLists(plan, &o);
   o.Close();
   return out;
 }

@@ -1,6 +1,7 @@
-// Plan as text: the table of SPEC.md ("+ create  jdoe  jane.doe@example.com  key=E1234 ..."),
-// one line per action, then "! held" lines, notices and a summary line with counts.
-// Pure functions; thread-safe.
+// Plan as text for an administrator: a summary line first, then sections in order of
+// urgency: attention, held, deactivations, creates, updates, role/guest/auth changes, rejected
+// rows, unmatched accounts and notes. Every roster or server string goes through
+// EscapeControl (sync/text.h). Pure functions; thread-safe.
 #ifndef ROSTERSYNC_SYNC_PLAN_PRINTER_H_
 #define ROSTERSYNC_SYNC_PLAN_PRINTER_H_
 
@@ -10,11 +11,18 @@
 
 namespace rostersync {
 
-// Returns the whole table, every line ending in '\n'; "No changes.\n" (after any notices)
-// for a plan without actions. ANSI colours only when `color` (the caller checks isatty).
-std::string FormatPlanText(const Plan& plan, bool color);
+struct PlanTextOptions {
+  bool color = false;    // ANSI colours (the caller checks isatty)
+  bool verbose = false;  // list every adoption note, rejected row and unmatched account
+};
 
-// The one-character marker of an action type: + ~ - > ^ v # (SPEC.md).
+// Returns the whole text, every line ending in '\n'. The first line is the summary:
+// "Plan: 4 actions (1 create, ...), 2 held, 1 attention, 3 rejected rows." or "No changes."
+// (with any rejected rows, unmatched accounts and notices counted after it).
+std::string FormatPlanText(const Plan& plan, const PlanTextOptions& options);
+std::string FormatPlanText(const Plan& plan, bool color);  // not verbose
+
+// The one-character marker of an action type: + ~ - > ^ v #.
 char ActionSymbol(ActionType type);
 
 }  // namespace rostersync

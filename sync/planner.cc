@@ -52,6 +52,7 @@ void PlanBuilder::AddGuestsHold() {
 
 Plan PlanBuilder::Build(const std::string* only_key) {
   today_ = UtcDate(in_.now_ms);
+  only_key_ = only_key;
   IndexUsers();
   ResolveIdentities();
   DetectRenames();
@@ -114,6 +115,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
                                           ? roster_.row_count
                                           : static_cast<int64_t>(roster_.entries.size()));
   plan.rejected_rows = static_cast<int>(roster_.rejected.size());
+  FinishPlan(&plan);
   return plan;
 }
 

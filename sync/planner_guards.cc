@@ -1,9 +1,11 @@
 // Planner, part 4: the safety guards. Suspected renames (a key leaves while a look-alike key
-// appears), an untrusted roster, and max_deactivations hold actions back; --force releases
-// them, except ambiguous matches (held in planner_person.cc), which need a human.
+// appears), an untrusted roster (only creates go ahead), and max_deactivations hold actions
+// back; --force releases them, except ambiguous matches (held in planner_person.cc) and people
+// named in rejected rows (planner_protect.cc), which need a human.
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sync/planner_internal.h"
 
@@ -80,56 +82,14 @@ void PlanBuilder::DetectRenames() {
 }
 
 void PlanBuilder::ApplyGuards() {
-  const bool force = opt_.force;
-  std::unordered_map<std::string, const std::string*> rename_new;  // new key -> pair text
-  for (size_t i = 0; i < rows_.size(); ++i) {
-    if (identities_[i].suspected_rename) rename_new.emplace(rows_[i]->key, nullptr);
-  }
-  std::string pairs;
-  for (size_t i = 0; i < rename_pairs_.size() && i < 5; ++i) {
-    pairs += (i ? ", " : "") + rename_pairs_[i];
-  }
-  if (rename_pairs_.size() > 5) pairs += ", ...";
-
-  int rename_count = 0;
+  if (only_key_ == nullptr) FindUnmatched();
+  FindLeaverAttention();
+  ProtectRejected();            // never released: named in a rejected row
+  HoldOutsideDeactivations();   // released by --force
   int deactivations = 0;
-  for (Action& action : actions_) {
-    bool is_deactivate = action.type == ActionType::kDeactivate;
-    if (is_deactivate) ++deactivations;
-    bool renamed = (is_deactivate && rename_leavers_.count(action.key) > 0) ||
-                   (action.type == ActionType::kCreate && rename_new.count(action.key) > 0) ||
-                   (action.user_id.empty() && rename_new.count(action.key) > 0);
-    if (!renamed) continue;
-    ++rename_count;
-    if (!force) Hold(&action, kGuardRename, "suspected rename " + pairs);
-  }
-  int untrusted_count = 0;
-  std::string untrusted_why;
-  for (const std::string& reason : roster_.untrusted_reasons) {
-    untrusted_why += (untrusted_why.empty() ? "" : "; ") + reason;
-  }
-  if (untrusted_why.empty()) untrusted_why = "the roster failed its integrity checks";
-  if (!roster_.trusted) {
-    for (Action& action : actions_) {
-      if (action.type != ActionType::kDeactivate) continue;
-      ++untrusted_count;
-      if (!force) Hold(&action, kGuardUntrusted, untrusted_why);
-    }
-  }
-  const Threshold& limit = opt_.policy.max_deactivations;
-  double allowed = limit.percent ? managed_ * limit.value / 100.0 : limit.value;
-  bool exceeded = deactivations > 0 && deactivations > allowed;
-  long pct = managed_ > 0 ? std::lround(deactivations * 100.0 / managed_) : 100;
-  std::string max_message = std::to_string(deactivations) + " deactivation" +
-                            (deactivations == 1 ? "" : "s") + " (" + std::to_string(pct) +
-                            "% of managed users) " + (deactivations == 1 ? "exceeds" : "exceed") +
-                            " policy.max_deactivations=" +
-                            FormatNumber(limit.value) + (limit.percent ? "%" : "");
-  if (exceeded && !force) {
-    for (Action& action : actions_) {
-      if (action.type == ActionType::kDeactivate) Hold(&action, kGuardMaxDeactivations, max_message);
-    }
-  }
+  GuardOutcome rename = HoldRenames(&deactivations);
+  GuardOutcome untrusted = HoldUntrusted();
+  GuardOutcome max = HoldMaxDeactivations(deactivations);
 
   int ambiguous = 0;
   for (const Action& action : actions_) ambiguous += HeldBy(action, kGuardAmbiguous) ? 1 : 0;
@@ -140,40 +100,99 @@ void PlanBuilder::ApplyGuards() {
             " for roster rows that match existing accounts ambiguously (see notices); "
             "resolve by hand, --force does not release these"});
   }
-  if (rename_count > 0) {
-    if (force) {
-      Notice("", "--force: suspected rename not held: " + pairs);
+  for (GuardOutcome* g : {&rename, &untrusted, &max}) {
+    if (!g->applies) continue;
+    if (opt_.force) {
+      Notice("", "--force: " + g->forced);
     } else {
-      holds_.push_back(rostersync::Hold{
-          kGuardRename, rename_count,
-          "suspected rename " + pairs + ": create and deactivate held; re-key the ledger if it "
-          "is one person, or use --force if they are two"});
+      holds_.push_back(rostersync::Hold{g->guard, g->count, g->message});
     }
   }
-  // An untrusted roster always shows as a hold (and exit 4), even when it planned no
-  // deactivation: rejected people are protected, so "No changes." would hide the bad input.
-  if (!roster_.trusted) {
-    if (force) {
-      Notice("", "--force: deactivations from an untrusted roster not held: " + untrusted_why);
-    } else if (untrusted_count > 0) {
-      holds_.push_back(rostersync::Hold{
-          kGuardUntrusted, untrusted_count,
-          std::to_string(untrusted_count) + " deactivation" + (untrusted_count == 1 ? "" : "s") +
-              " held: roster not trusted (" + untrusted_why + ")"});
-    } else {
-      holds_.push_back(rostersync::Hold{
-          kGuardUntrusted, 0,
-          "roster not trusted (" + untrusted_why +
-              "): no deactivation is planned, and none will be until the roster is fixed"});
+}
+
+// A known key leaving while a look-alike key appears: both held (see DetectRenames).
+PlanBuilder::GuardOutcome PlanBuilder::HoldRenames(int* deactivations) {
+  std::unordered_set<std::string> rename_new;  // new keys
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (identities_[i].suspected_rename) rename_new.insert(rows_[i]->key);
+  }
+  std::string pairs;
+  for (size_t i = 0; i < rename_pairs_.size() && i < 5; ++i) {
+    pairs += (i ? ", " : "") + rename_pairs_[i];
+  }
+  if (rename_pairs_.size() > 5) pairs += ", ...";
+  GuardOutcome out;
+  out.guard = kGuardRename;
+  for (Action& action : actions_) {
+    bool is_deactivate = action.type == ActionType::kDeactivate;
+    // One held by an earlier guard (a rejected row, a hand deactivation) is not counted.
+    if (is_deactivate && !action.held) ++*deactivations;
+    bool renamed = (is_deactivate && rename_leavers_.count(action.key) > 0) ||
+                   (action.user_id.empty() && rename_new.count(action.key) > 0);
+    if (!renamed) continue;
+    ++out.count;
+    if (!opt_.force) Hold(&action, kGuardRename, "suspected rename " + pairs);
+  }
+  out.applies = out.count > 0;
+  out.message = "suspected rename " + pairs +
+                ": create and deactivate held; re-key the ledger if it is one person, or use "
+                "--force if they are two";
+  out.forced = "suspected rename not held: " + pairs;
+  return out;
+}
+
+// Only creates (and the create's own follow-ups, which have no account id yet) go ahead: an
+// untrusted roster changes no existing identity (a mis-decoded name, a shifted column). It
+// always shows as a hold (and exit 4), even with nothing to hold: "No changes." would hide
+// the bad input.
+PlanBuilder::GuardOutcome PlanBuilder::HoldUntrusted() {
+  GuardOutcome out;
+  out.guard = kGuardUntrusted;
+  out.applies = !roster_.trusted;
+  if (!out.applies) return out;
+  std::string why;
+  for (const std::string& reason : roster_.untrusted_reasons) {
+    why += (why.empty() ? "" : "; ") + reason;
+  }
+  if (why.empty()) why = "the roster failed its integrity checks";
+  for (Action& action : actions_) {
+    if (action.user_id.empty() || action.held) continue;
+    ++out.count;
+    if (!opt_.force) Hold(&action, kGuardUntrusted, why);
+  }
+  out.forced = "changes to existing accounts from an untrusted roster not held: " + why;
+  out.message = out.count > 0
+                    ? std::to_string(out.count) + " change" + (out.count == 1 ? "" : "s") +
+                          " to existing accounts held: roster not trusted (" + why +
+                          "); only creates go ahead"
+                    : "roster not trusted (" + why +
+                          "): no change to an existing account is planned until the roster "
+                          "is fixed";
+  return out;
+}
+
+PlanBuilder::GuardOutcome PlanBuilder::HoldMaxDeactivations(int deactivations) {
+  const Threshold& limit = opt_.policy.max_deactivations;
+  double allowed = limit.percent ? managed_ * limit.value / 100.0 : limit.value;
+  GuardOutcome out;
+  out.guard = kGuardMaxDeactivations;
+  out.applies = deactivations > 0 && deactivations > allowed;
+  out.count = deactivations;
+  long pct = managed_ > 0 ? std::lround(deactivations * 100.0 / managed_) : 100;
+  out.message = std::to_string(deactivations) + " deactivation" +
+                (deactivations == 1 ? "" : "s") + " (" + std::to_string(pct) +
+                "% of managed users) " + (deactivations == 1 ? "exceeds" : "exceed") +
+                " policy.max_deactivations=" + FormatNumber(limit.value) +
+                (limit.percent ? "%" : "");
+  out.forced = out.message;
+  if (out.applies && !opt_.force) {
+    for (Action& action : actions_) {
+      if (action.type == ActionType::kDeactivate) {
+        Hold(&action, kGuardMaxDeactivations, out.message);
+      }
     }
   }
-  if (exceeded) {
-    if (force) {
-      Notice("", "--force: " + max_message);
-    } else {
-      holds_.push_back(rostersync::Hold{kGuardMaxDeactivations, deactivations, max_message});
-    }
-  }
+  return out;
 }
 
 }  // namespace planner_internal

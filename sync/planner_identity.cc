@@ -45,6 +45,7 @@ std::string PlanBuilder::OutOfScopeReason(const User& user) const {
   if (!in_.self_user_id.empty() && user.id == in_.self_user_id) {
     return "the token's own user " + user.username;
   }
+  if (!user.remote_id.empty()) return "shared-channel user " + user.username + " (remote)";
   if (user.is_bot) return "bot " + user.username;
   for (const std::string& name : opt_.scope.protected_users) {
     if (EqualsIgnoreCase(name, user.username)) return "protected user " + user.username;
@@ -87,6 +88,7 @@ const FlatIndex<const User*>& PlanBuilder::ByEmail() {
       return lowered_.back();
     };
     for (const User& user : users_) {
+      if (!user.remote_id.empty()) continue;  // shared-channel users are never matched
       if (!user.email.empty()) by_email_.Emplace(view(user.email), &user);
       if (!user.username.empty()) by_username_.Emplace(view(user.username), &user);
     }
@@ -144,7 +146,44 @@ std::vector<const User*> PlanBuilder::MatchCandidates(const RosterEntry& row) {
   return found;
 }
 
-void PlanBuilder::ResolveIdentities() {
+namespace {
+
+const std::string* MatchField(const std::string& how, const RosterEntry& row, const User& user,
+                              const std::string** have) {
+  if (how == "email") {
+    *have = &user.email;
+    return &row.email;
+  }
+  if (how == "username") {
+    *have = &user.username;
+    return &row.username;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string PlanBuilder::MatchConflict(const RosterEntry& row, const User& user) const {
+  // The first match key (in match.order) that matched; every key before it did not match,
+  // and one that has a value on both sides is a conflict: "by username, but its email ...".
+  std::string conflict;
+  for (const std::string& how : opt_.match.order) {
+    const std::string* have = nullptr;
+    const std::string* want = MatchField(how, row, user, &have);
+    if (want == nullptr || want->empty()) continue;
+    if (EqualsIgnoreCase(*want, *have)) {
+      return conflict.empty() ? "" : "by " + how + ", but " + conflict;
+    }
+    if (conflict.empty() && !have->empty()) {
+      conflict = "its " + how + " " + *have + " differs from the row's " + *want;
+    }
+  }
+  return "";
+}
+
+// Rows sorted by key (duplicates dropped), merge-joined with the sorted ledger: each row's
+// ledger entry, and the ledger entries whose key is not in the roster (absent_).
+void PlanBuilder::SortRows() {
   rows_.reserve(roster_.entries.size());
   for (const RosterEntry& row : roster_.entries) rows_.push_back(&row);
   auto by_key = [](const RosterEntry* a, const RosterEntry* b) { return a->key < b->key; };
@@ -171,7 +210,63 @@ void PlanBuilder::ResolveIdentities() {
     if (lit != ledger_.end() && lit->first == rows_[i]->key) identities_[i].known = &(lit++)->second;
   }
   while (lit != ledger_.end()) absent_.push_back(&*lit++);
+}
 
+// A row the ledger does not resolve: which existing account (if any) it is, never a guess.
+void PlanBuilder::MatchRow(const RosterEntry& row, Identity* id) {
+  std::vector<const User*> candidates = MatchCandidates(row);
+  if (candidates.empty()) {
+    id->kind = Identity::Kind::kCreate;
+    return;
+  }
+  for (const User* candidate : candidates) {
+    if (!OutOfScopeReason(*candidate).empty()) {
+      id->kind = Identity::Kind::kLeftAlone;
+      id->user = candidate;
+      return;
+    }
+  }
+  if (candidates.size() > 1) {
+    id->kind = Identity::Kind::kAmbiguous;
+    id->why = row.key + " matches " + std::to_string(candidates.size()) + " accounts (" +
+              candidates[0]->username + ", " + candidates[1]->username +
+              ") through different match keys";
+    return;
+  }
+  const User* user = candidates[0];
+  EnsureClaimed();
+  if (const std::string_view* claim = claimed_.Find(user->id)) {
+    std::string owner(*claim);
+    if (InRoster(owner)) {
+      id->kind = Identity::Kind::kAmbiguous;
+      id->why = row.key + " matches " + user->username + ", which key " + owner +
+                " already manages";
+    } else {
+      id->kind = Identity::Kind::kCreate;  // held by the guards as a suspected rename
+      id->suspected_rename = true;
+      id->rename_partner = owner;
+      id->user = user;
+    }
+    return;
+  }
+  std::string conflict = MatchConflict(row, *user);
+  id->user = user;
+  if (!conflict.empty()) {
+    id->kind = Identity::Kind::kAmbiguous;
+    id->user = nullptr;
+    id->why = row.key + " matches " + user->username + " " + conflict +
+              "; not adopted (two people, or a changed address?)";
+  } else if (!opt_.scope.adopt_existing) {
+    id->kind = Identity::Kind::kLeftAlone;
+    id->why = row.key + " matches existing account " + user->username +
+              "; not adopted (scope.adopt_existing=false); left alone";
+  } else {
+    id->kind = Identity::Kind::kAdopt;
+  }
+}
+
+void PlanBuilder::ResolveIdentities() {
+  SortRows();
   std::unordered_map<const User*, std::vector<size_t>> adopters;
   for (size_t i = 0; i < rows_.size(); ++i) {
     const RosterEntry& row = *rows_[i];
@@ -185,53 +280,8 @@ void PlanBuilder::ResolveIdentities() {
       Notice(row.key, row.key + ": account " + id.known->user_id +
                           " from the ledger no longer exists on the server; matching again");
     }
-    std::vector<const User*> candidates = MatchCandidates(row);
-    if (candidates.empty()) {
-      id.kind = Identity::Kind::kCreate;
-      continue;
-    }
-    for (const User* candidate : candidates) {
-      if (!OutOfScopeReason(*candidate).empty()) {
-        id.kind = Identity::Kind::kLeftAlone;
-        id.user = candidate;
-        break;
-      }
-    }
-    if (id.kind == Identity::Kind::kLeftAlone) continue;
-    if (candidates.size() > 1) {
-      id.kind = Identity::Kind::kAmbiguous;
-      id.why = row.key + " matches " + std::to_string(candidates.size()) + " accounts (" +
-               candidates[0]->username + ", " + candidates[1]->username +
-               ") through different match keys";
-      continue;
-    }
-    const User* user = candidates[0];
-    EnsureClaimed();
-    const std::string_view* claim = claimed_.Find(user->id);
-    if (claim != nullptr) {
-      std::string owner(*claim);
-      if (InRoster(owner)) {
-        id.kind = Identity::Kind::kAmbiguous;
-        id.why = row.key + " matches " + user->username + ", which key " + owner +
-                 " already manages";
-      } else {
-        id.kind = Identity::Kind::kCreate;  // held by the guards as a suspected rename
-        id.suspected_rename = true;
-        id.rename_partner = owner;
-        id.user = user;
-      }
-      continue;
-    }
-    if (!opt_.scope.adopt_existing) {
-      id.kind = Identity::Kind::kLeftAlone;
-      id.user = user;
-      id.why = row.key + " matches existing account " + user->username +
-               "; not adopted (scope.adopt_existing=false); left alone";
-      continue;
-    }
-    id.kind = Identity::Kind::kAdopt;
-    id.user = user;
-    adopters[user].push_back(i);
+    MatchRow(row, &id);
+    if (id.kind == Identity::Kind::kAdopt) adopters[id.user].push_back(i);
   }
   // Two rows -> one account: never guess which of them it is.
   for (auto& [user, indexes] : adopters) {

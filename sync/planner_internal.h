@@ -39,6 +39,8 @@ inline constexpr const char* kGuardAmbiguous = "ambiguous_match";
 inline constexpr const char* kGuardRename = "suspected_rename";
 inline constexpr const char* kGuardUntrusted = "untrusted_roster";
 inline constexpr const char* kGuardMaxDeactivations = "max_deactivations";
+inline constexpr const char* kGuardRejectedRow = "rejected_row";
+inline constexpr const char* kGuardOutside = "deactivated_outside";
 
 // One person's ledger entry while it is planned. Reads see the input entry until the first
 // edit copies it; most people change nothing, so most entries are never copied. The copy
@@ -118,7 +120,12 @@ class PlanBuilder {
   const FlatIndex<const User*>& ByEmail();
   const FlatIndex<const User*>& ByUsername();
   void ResolveIdentities();
+  void SortRows();                                     // rows_, identities_[].known, absent_
+  void MatchRow(const RosterEntry& row, Identity* id);  // a row the ledger does not resolve
   std::vector<const User*> MatchCandidates(const RosterEntry& row);
+  // "" when no identifying field conflicts, else "by username, but its email a@x differs
+  // from the row's b@y": a match by a later key of match.order is never merged on a conflict.
+  std::string MatchConflict(const RosterEntry& row, const User& user) const;
   const User* FindUser(std::string_view id) const;
 
   // planner.cc
@@ -150,6 +157,27 @@ class PlanBuilder {
   // planner.cc: one "! held" line for the actions held by kGuardGuests.
   void AddGuestsHold();
   void Hold(Action* action, const char* guard, const std::string& why);
+  // What one releasable guard did: its "! held" line, or the notice under --force.
+  struct GuardOutcome {
+    const char* guard = "";
+    bool applies = false;
+    int count = 0;
+    std::string message;
+    std::string forced;
+  };
+  GuardOutcome HoldRenames(int* deactivations);  // counts the deactivations not yet held
+  GuardOutcome HoldUntrusted();
+  GuardOutcome HoldMaxDeactivations(int deactivations);
+  // planner_protect.cc: people named in rejected rows, deactivations made outside rostersync
+  void ProtectRejected();
+  std::string RejectedRowNaming(const Action& action) const;  // "" when none names it
+  void HoldOutsideDeactivations();
+  // planner_attention.cc: loud leavers and policy.unmatched_accounts
+  void FindLeaverAttention();
+  void LeaverAttention(const std::string& key, const User& user);
+  void FindUnmatched();
+  void DeactivateUnmatched();  // policy.unmatched_accounts=deactivate
+  void FinishPlan(Plan* plan);  // moves attention, rejected rows and unmatched into the plan
 
   Action& Add(ActionType type, const std::string& key, const User* user);
   void Notice(const std::string& key, std::string text);
@@ -199,6 +227,9 @@ class PlanBuilder {
   Ledger ledger_after_;                     // the delta (Plan::ledger_after)
   std::vector<std::string> ledger_removed_;
   EntryDraft draft_;                        // the person being planned
+  const std::string* only_key_ = nullptr;   // MakePlanForKey
+  std::vector<Attention> attention_;
+  std::vector<UnmatchedAccount> unmatched_;
   int managed_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #define ROSTERSYNC_SYNC_ROSTER_H_
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,8 +53,11 @@ struct Roster {
   // invalid: a person named in a rejected row is neither deactivated nor renamed this cycle.
   std::set<std::string> rejected_emails;
   std::set<std::string> rejected_usernames;
+  // Where (file:line) each of those emails and usernames was read, when known: the planner
+  // names the row when it holds back a change to the person it identifies.
+  std::map<std::string, std::string> rejected_where;
   std::vector<std::string> notices;     // e.g. username collisions resolved by a suffix
-  // The integrity gate: an untrusted roster may create and update, never deactivate.
+  // The integrity gate: from an untrusted roster only creates go ahead (sync/planner.h).
   bool trusted = true;
   std::vector<std::string> untrusted_reasons;
   std::string fingerprint;  // sha-like digest of the accepted content

@@ -135,6 +135,25 @@ TEST(ConfigLoaderTest, AcceptsDeactivateReportMode) {
   EXPECT_EQ(load.config.policy.deactivate, DeactivateMode::kOff);
 }
 
+TEST(ConfigLoaderTest, ReadsUnmatchedAccountsPolicy) {
+  ConfigFixture f;
+  ConfigLoad load = ParseConfig(f.Valid(), "c.yaml");
+  ASSERT_TRUE(load.ok()) << load.Report();
+  EXPECT_EQ(load.config.policy.unmatched_accounts, UnmatchedMode::kReport);
+  for (auto [text, mode] : {std::pair{"leave", UnmatchedMode::kLeave},
+                            std::pair{"report", UnmatchedMode::kReport},
+                            std::pair{"deactivate", UnmatchedMode::kDeactivate}}) {
+    load = ParseConfig(f.Valid(std::string("policy: {unmatched_accounts: ") + text + "}\n"),
+                       "c.yaml");
+    ASSERT_TRUE(load.ok()) << load.Report();
+    EXPECT_EQ(load.config.policy.unmatched_accounts, mode) << text;
+  }
+  load = ParseConfig(f.Valid("policy: {unmatched_accounts: remove}\n"), "c.yaml");
+  EXPECT_FALSE(load.ok());
+  EXPECT_TRUE(HasText(ProblemsAt(load, "policy.unmatched_accounts"), "leave | report | deactivate"))
+      << load.Report();
+}
+
 TEST(ConfigLoaderTest, RejectsAuthDataAsMatchKeyWithTheReason) {
   ConfigFixture f;
   ConfigLoad load = ParseConfig(f.Valid("match: {order: [email, auth_data, nick]}\n"), "c.yaml");

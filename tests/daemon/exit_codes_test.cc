@@ -55,6 +55,20 @@ TEST(ExitCodesTest, AHoldWithoutHeldActionsIsFour) {
   EXPECT_EQ(ExitCodeFor(failed), 3);
 }
 
+// A leaver who holds system_admin (an attention item) is not "ok": exit 4 for sync and for
+// plan --detailed-exitcode, even with nothing held.
+TEST(ExitCodesTest, AnAttentionItemIsFour) {
+  CycleOutcome sync = Outcome(false, false, 0, 0, 0);
+  sync.attention = 1;
+  EXPECT_EQ(ExitCodeFor(sync), 4);
+  CycleOutcome plan = Outcome(true, true, 0, 0, 0);
+  plan.attention = 2;
+  EXPECT_EQ(ExitCodeFor(plan), 4);
+  CycleOutcome failed = Outcome(false, false, 1, 1, 0);
+  failed.attention = 1;
+  EXPECT_EQ(ExitCodeFor(failed), 3);
+}
+
 TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
   EXPECT_STREQ(ResultLabel(0), "ok");
   EXPECT_STREQ(ResultLabel(1), "failed");

@@ -36,11 +36,14 @@ Plan SpecPlan() {
 TEST(PlanPrinterTest, PrintsOneAlignedLinePerActionAndASummary) {
   std::string text = FormatPlanText(SpecPlan(), false);
   EXPECT_EQ(text,
-            "~ update      asmith       last_name: \"Smith\" -> \"Smith-Jones\"\n"
-            "> reactivate  ckent        key=E0007\n"
+            "Plan: 4 actions (1 reactivate, 1 create, 1 update, 1 deactivate).\n"
+            "\nDeactivations (1):\n"
             "- deactivate  bwayne       key=E0042  absent from roster since 2026-11-29\n"
+            "\nCreates (1):\n"
             "+ create      jdoe         jane.doe@example.com     key=E1234  role=system_user\n"
-            "Plan: 4 actions (1 reactivate, 1 create, 1 update, 1 deactivate).\n");
+            "\nUpdates (2):\n"
+            "~ update      asmith       last_name: \"Smith\" -> \"Smith-Jones\"\n"
+            "> reactivate  ckent        key=E0007\n");
 }
 
 TEST(PlanPrinterTest, PrintsNoChangesForAnEmptyPlan) {
@@ -68,6 +71,80 @@ TEST(PlanPrinterTest, PrintsHeldActionsAndHoldLines) {
   EXPECT_NE(text.find("Plan: 0 actions, 1 held."), std::string::npos);
 }
 
+// An admin reads the top first: the summary, then what needs a person, then what is held, and
+// only then the routine changes.
+TEST(PlanPrinterTest, SummaryFirstThenSectionsByUrgency) {
+  World w;
+  User admin = MakeUser("u1", "morgan.reyes");
+  admin.roles = "system_user system_admin";
+  User held = MakeUser("u2", "held.person");
+  w.users = {admin, held, MakeUser("u3", "ex.employee")};
+  w.Link("E042", admin);
+  w.Link("E050", held);
+  w.roster.rejected = {RowError{"roster.csv:7", "E050", "email", "not a valid email address"}};
+  w.roster.rejected_keys = {"E050"};
+  RosterEntry joiner = MakeRow("E100", "joiner");
+  joiner.role = Role::kGuest;
+  w.roster.entries = {joiner};
+  w.options.policy.send_password_reset = true;
+  Plan plan = w.Run();
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_EQ(text.rfind("Plan: 4 actions (1 create, 1 guest, 1 verify_email, 1 password_reset), 1 attention item, 1 rejected row, "
+                       "1 unmatched account, ", 0), 0u) << text;
+  size_t attention = text.find("! attention   E042 morgan.reyes is a leaver but holds "
+                               "system_admin: deactivate by hand\n");
+  size_t creates = text.find("\nCreates (1):\n+ create      joiner");
+  size_t roles = text.find("\nRole, guest and auth changes (1):\nv guest");
+  size_t rejected = text.find("x rejected    roster.csv:7  key=E050  email: not a valid email");
+  size_t unmatched = text.find("? unmatched   ex.employee");
+  ASSERT_NE(attention, std::string::npos) << text;
+  ASSERT_NE(creates, std::string::npos) << text;
+  EXPECT_NE(text.find("role=guest  +verify_email  +password_reset\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\n~ verify_email"), std::string::npos) << text;
+  EXPECT_LT(attention, creates);
+  EXPECT_LT(creates, roles);
+  EXPECT_LT(roles, rejected);
+  EXPECT_LT(rejected, unmatched);
+}
+
+TEST(PlanPrinterTest, CollapsesAdoptionNotesUnlessVerbose) {
+  World w;
+  for (int i = 0; i < 30; ++i) {
+    std::string name = "user" + std::to_string(i);
+    w.users.push_back(MakeUser("u" + std::to_string(i), name));
+    w.roster.entries.push_back(MakeRow("K" + std::to_string(100 + i), name));
+  }
+  Plan plan = w.Run();
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_NE(text.find("* note        30 roster rows adopt an existing account (--verbose lists "
+                      "them)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("adopts existing account user1"), std::string::npos) << text;
+  PlanTextOptions verbose;
+  verbose.verbose = true;
+  EXPECT_NE(FormatPlanText(plan, verbose).find("K129 adopts existing account user29"),
+            std::string::npos);
+}
+
+TEST(PlanPrinterTest, EscapesEveryRosterAndServerString) {
+  Plan plan;
+  Action a;
+  a.type = ActionType::kDeactivate;
+  a.key = "E1\n- deactivate  forged";
+  a.username = "evil\033[2K";
+  a.detail = "absent\r";
+  plan.actions = {a};
+  plan.attention = {Attention{"E2", "x", "E2 \033[1Ax is a leaver"}};
+  plan.rejected = {RowError{"roster.csv:3", "K\n", "first_name", "bad \033]0;title\a"}};
+  plan.unmatched = {UnmatchedAccount{"id", "u\033", "e\n@x", ""}};
+  plan.notices = {"note \033[31m"};
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_EQ(text.find('\033'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\a'), std::string::npos) << text;
+  EXPECT_EQ(text.find("\n- deactivate  forged"), std::string::npos) << text;
+}
+
 TEST(PlanPrinterTest, ColorsOnlyWhenAsked) {
   Plan plan = SpecPlan();
   EXPECT_EQ(FormatPlanText(plan, false).find('\033'), std::string::npos);
@@ -85,8 +162,29 @@ TEST(PlanJsonTest, WritesAStableDocument) {
                        0),
             0u);
   EXPECT_NE(json.find("\"patch\":{\"last_name\":\"Smith-Jones\"}"), std::string::npos);
-  EXPECT_NE(json.find("\"holds\":[],\"notices\":[]}"), std::string::npos);
+  EXPECT_NE(json.find("\"holds\":[],\"notices\":[],\"attention\":[],\"rejected\":[],"
+                      "\"unmatched_accounts\":[]}"), std::string::npos);
   EXPECT_EQ(json, PlanToJson(SpecPlan()));
+}
+
+TEST(PlanJsonTest, CarriesAttentionRejectedRowsAndUnmatchedAccounts) {
+  Plan plan;
+  plan.attention = {Attention{"E042", "morgan.reyes", "E042 morgan.reyes is a leaver"}};
+  plan.rejected = {RowError{"roster.csv:9", "E7", "email", "bad \"email\""}};
+  plan.rejected_rows = 1;
+  plan.unmatched = {UnmatchedAccount{"u9", "ex", "ex@example.com", "saml"}};
+  std::string json = PlanToJson(plan);
+  EXPECT_NE(json.find("\"attention\":1,\"rejected_rows\":1,\"unmatched_accounts\":1}"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"attention\":[{\"key\":\"E042\",\"username\":\"morgan.reyes\","
+                      "\"message\":\"E042 morgan.reyes is a leaver\"}]"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"rejected\":[{\"where\":\"roster.csv:9\",\"key\":\"E7\",\"column\":"
+                      "\"email\",\"reason\":\"bad \\\"email\\\"\"}]"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"unmatched_accounts\":[{\"user_id\":\"u9\",\"username\":\"ex\","
+                      "\"email\":\"ex@example.com\",\"auth_service\":\"saml\"}]"),
+            std::string::npos) << json;
 }
 
 TEST(PlanJsonTest, NeverWritesAPassword) {

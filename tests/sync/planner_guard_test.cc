@@ -112,7 +112,7 @@ TEST(PlannerGuardTest, ForceTurnsAnUntrustedRosterHoldIntoANotice) {
   w.options.force = true;
   Plan plan = w.Run();
   EXPECT_TRUE(plan.holds.empty());
-  EXPECT_TRUE(HasNotice(plan, "--force: deactivations from an untrusted roster not held"));
+  EXPECT_TRUE(HasNotice(plan, "--force: changes to existing accounts from an untrusted roster not held"));
 }
 
 TEST(PlannerGuardTest, RejectedRowIsNeverDeactivated) {

@@ -59,6 +59,10 @@ Case Generate(uint32_t seed) {
                        "auth_data", "end_date", "start_date"};
     if (chance(50)) o.mapped_fields.insert("active");
   }
+  int u = rng() % 10;
+  o.policy.unmatched_accounts = u < 2   ? UnmatchedMode::kDeactivate
+                                : u < 3 ? UnmatchedMode::kLeave
+                                        : UnmatchedMode::kReport;
   w.roster.trusted = chance(85);
   if (!w.roster.trusted) w.roster.untrusted_reasons = {"stale"};
 
@@ -226,6 +230,74 @@ TEST(PlannerPropertyTest, ARenameIsNeverCreatePlusDeactivate) {
           << "seed " << seed << "\n" << Describe(plan);
     }
   }
+}
+
+// Rejected rows name people by key, email or username (a fill-down slip, a bad cell): for
+// random rosters with random rejected rows, none of them is deactivated or renamed, even
+// with --force.
+TEST(PlannerPropertyTest, NoPersonNamedInARejectedRowIsDeactivatedOrRenamed) {
+  int protected_people = 0;
+  for (uint32_t seed = 1; seed <= kCases; ++seed) {
+    Case c = Generate(seed);
+    std::mt19937 rng(seed * 7919u);
+    Roster& roster = c.w.roster;
+    std::vector<RosterEntry> kept;
+    for (RosterEntry& row : roster.entries) {
+      int r = rng() % 10;
+      if (r >= 3) {
+        kept.push_back(row);
+        continue;
+      }
+      // The row is rejected; what it names: its key (r == 0), its email (1), its username (2).
+      roster.rejected.push_back(RowError{"roster.csv:" + row.key, r == 0 ? row.key : "", "",
+                                         "rejected"});
+      if (r == 0) roster.rejected_keys.insert(row.key);
+      if (r == 1) roster.rejected_emails.insert(Lower(row.email));
+      if (r == 2) roster.rejected_usernames.insert(Lower(row.username));
+      ++protected_people;
+    }
+    roster.entries = kept;
+    auto named = [&](const std::string& key, const std::string& email, const std::string& name) {
+      return roster.rejected_keys.count(key) > 0 || roster.rejected_emails.count(Lower(email)) > 0 ||
+             roster.rejected_usernames.count(Lower(name)) > 0;
+    };
+    Plan plan = c.w.Run();
+    for (const Action& a : plan.actions) {
+      if (a.held) continue;
+      bool rename = a.type == ActionType::kUpdate && (a.patch.username || a.patch.email);
+      if (a.type != ActionType::kDeactivate && !rename && a.type != ActionType::kAuth) continue;
+      const User* user = nullptr;
+      for (const User& u : c.w.users) user = u.id == a.user_id ? &u : user;
+      ASSERT_NE(user, nullptr);
+      ASSERT_FALSE(named(a.key, user->email, user->username) ||
+                   named(a.key, a.patch.email.value_or(""), a.patch.username.value_or("")))
+          << "seed " << seed << ": " << ActionName(a.type) << " " << a.key << "\n"
+          << Describe(plan);
+    }
+  }
+  EXPECT_GT(protected_people, 1000);
+}
+
+// An untrusted roster changes no existing account: only creates (and a create's own
+// follow-ups, which have no account id yet) go ahead.
+TEST(PlannerPropertyTest, AnUntrustedRosterOnlyCreates) {
+  int creates = 0, held = 0;
+  for (uint32_t seed = 1; seed <= kCases; ++seed) {
+    Case c = Generate(seed);
+    c.w.roster.trusted = false;
+    c.w.roster.untrusted_reasons = {"120 of 200 rows rejected"};
+    c.w.options.force = false;
+    Plan plan = c.w.Run();
+    for (const Action& a : plan.actions) {
+      held += a.held;
+      if (a.held) continue;
+      ASSERT_TRUE(a.user_id.empty()) << "seed " << seed << ": " << ActionName(a.type) << " "
+                                     << a.key << "\n" << Describe(plan);
+      creates += a.type == ActionType::kCreate;
+    }
+  }
+  EXPECT_GT(creates, 100);
+  EXPECT_GT(held, 100);
 }
 
 }  // namespace
