@@ -163,6 +163,15 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     }
     return fail("server", s);
   }
+  Result<ServerCapabilities> capabilities = api_->GetServerCapabilities();
+  if (!capabilities.ok()) {
+    return fail("server", capabilities.status().Annotate(
+                              "cannot read what " + config_.mattermost.url +
+                              " allows (GET /api/v4/config/client and /api/v4/license/client; "
+                              "nothing was changed)"));
+  }
+  r.capabilities = *capabilities;
+  spdlog::info("cycle {}: {}", r.run_id, EscapeControl(r.capabilities.Summary()));
   Result<std::vector<User>> users = api_->ListAllUsers();
   if (!users.ok()) {
     return fail("server", users.status().Annotate("listing the users of " + UrlForDisplay(config_.mattermost.url) +
@@ -170,6 +179,13 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   }
   Result<Ledger> ledger = store_->LoadLedger();
   if (!ledger.ok()) return fail("state", ledger.status());
+  int confirmed = 0;
+  Status unlisted = ConfirmUnlisted(*api_, *ledger, &*users, &confirmed);
+  if (!unlisted.ok()) return fail("server", unlisted.Annotate("nothing was changed"));
+  if (confirmed > 0) {
+    spdlog::warn("the listing missed {} account(s) the ledger knows; POST /users/ids found them",
+                 confirmed);
+  }
 
   PlannerOptions options = ToPlannerOptions(config_);
   options.force = request.force;
@@ -179,6 +195,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.ledger = &*ledger;
   input.self_user_id = me->id;
   input.now_ms = clock_.NowMs();
+  input.capabilities = &r.capabilities;
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
@@ -200,6 +217,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.concurrency = config_.mattermost.concurrency;
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
+  exec_options.capabilities = r.capabilities;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
       std::fprintf(stderr, "\rapplying %d/%d", done, total);
