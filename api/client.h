@@ -1,6 +1,6 @@
 // api::Client: the Mattermost Users API (REST v4) over HTTP(S). Implements the
-// rostersync::UsersApi seam plus every operation of the Users API as a typed method
-// (see api/README.md for the names and the mapping).
+// rostersync::UsersApi seam plus every operation of the Users API as a typed method, and
+// the team/channel membership routes (see api/README.md for the names and the mapping).
 // Thread-safe: one Client serves all executor threads. Owns its connection pool.
 // Every method returns a Status kind from http_errors.h on failure. Retry safety:
 // GET/PUT/DELETE are retried internally; a POST that may have reached the server
@@ -20,6 +20,7 @@
 
 #include "api/client_options.h"
 #include "api/models.h"
+#include "api/teams_models.h"
 #include "sync/status.h"
 #include "sync/user.h"
 #include "sync/users_api.h"
@@ -162,6 +163,50 @@ class Client : public rostersync::UsersApi {
   Result<StatusOK> DisableUserAccessToken(const std::string& token_id);
   Result<StatusOK> EnableUserAccessToken(const std::string& token_id);
   Result<StatusOK> RevokeUserAccessTokenById(const std::string& token_id);
+
+  // ---- teams and channels (client_teams_ops.cc; api/README.md "Teams and channels") ----
+  // The adds are idempotent on the server (an existing member answers 201), so they are
+  // retried like reads. Removals are DELETEs (retried): a retried channel removal that had
+  // already happened answers NotFound (app.channel.get_member.missing.app_error).
+  static constexpr int kMaxTeamMembersBatch = 256;  // server's MaxAddMembersBatch
+  static constexpr int kMembersByIdsChunk = 200;    // ids per /members/ids request
+
+  // GET /teams/name/{name}: archived teams too (check delete_at). 404 NotFound
+  // (app.team.get_by_name.missing.app_error).
+  Result<Team> GetTeamByName(const std::string& name);
+  // Every page of GET /teams (ORDER BY display_name, not unique, so de-duplicated by id);
+  // archived teams included.
+  Result<std::vector<Team>> GetTeams();
+  // GET /teams/{team_id}/channels/name/{name}: an archived channel is NotFound unless
+  // include_deleted.
+  Result<Channel> GetChannelByName(const std::string& team_id, const std::string& name,
+                                   bool include_deleted = false);
+  // POST /teams/{team_id}/members: 201 also for a current member; reactivates a former one.
+  Result<TeamMember> AddTeamMember(const std::string& team_id, const std::string& user_id);
+  // POST /teams/{team_id}/members/batch, at most kMaxTeamMembersBatch ids (else Invalid,
+  // nothing sent). graceful: one entry per user with member or error. Not graceful: the
+  // first failure is the Status, but users before it in the list stay added.
+  Result<std::vector<TeamMemberWithError>> AddTeamMembersBatch(
+      const std::string& team_id, const std::vector<std::string>& user_ids, bool graceful);
+  // DELETE /teams/{team_id}/members/{user_id}: also removes the user from every channel of
+  // the team. Never a member: Invalid (api.team.remove_user_from_team.missing.app_error).
+  Status RemoveTeamMember(const std::string& team_id, const std::string& user_id);
+  // Every page of GET /teams/{team_id}/members (current members, ORDER BY user id).
+  Result<std::vector<TeamMember>> GetTeamMembers(const std::string& team_id);
+  // POST /teams/{team_id}/members/ids in chunks: the current members among `user_ids`.
+  Result<std::vector<TeamMember>> GetTeamMembersByIds(const std::string& team_id,
+                                                      const std::vector<std::string>& user_ids);
+  // POST /channels/{channel_id}/members: needs a current team membership (NotFound
+  // app.team.get_member.missing.app_error; Invalid ...failed.deleted.app_error for a former
+  // team member). 201 also for an existing member.
+  Result<ChannelMember> AddChannelMember(const std::string& channel_id,
+                                         const std::string& user_id);
+  // DELETE /channels/{channel_id}/members/{user_id}: town-square is Invalid
+  // (api.channel.remove.default.app_error); a non-member is NotFound.
+  Status RemoveChannelMember(const std::string& channel_id, const std::string& user_id);
+  // POST /channels/{channel_id}/members/ids in chunks: the members among `user_ids`.
+  Result<std::vector<ChannelMember>> GetChannelMembersByIds(
+      const std::string& channel_id, const std::vector<std::string>& user_ids);
 
  private:
   explicit Client(std::unique_ptr<Transport> transport);

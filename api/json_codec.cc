@@ -134,6 +134,66 @@ Status Fill(const Obj& o, SwitchAccountTypeResult* r) {
 
 Status Fill(const Obj& o, bool* mfa_required) { return Bool(o, "mfa_required", mfa_required); }
 
+// group_constrained is a nullable bool on the server: null (absent) means false.
+Status Fill(const Obj& o, Team* t) {
+  return First({Str(o, "id", &t->id), Str(o, "name", &t->name),
+                Str(o, "display_name", &t->display_name), Str(o, "type", &t->type),
+                Int(o, "create_at", &t->create_at), Int(o, "update_at", &t->update_at),
+                Int(o, "delete_at", &t->delete_at),
+                Bool(o, "group_constrained", &t->group_constrained),
+                Bool(o, "allow_open_invite", &t->allow_open_invite)});
+}
+
+Status Fill(const Obj& o, Channel* c) {
+  return First({Str(o, "id", &c->id), Str(o, "team_id", &c->team_id), Str(o, "name", &c->name),
+                Str(o, "display_name", &c->display_name), Str(o, "type", &c->type),
+                Int(o, "create_at", &c->create_at), Int(o, "update_at", &c->update_at),
+                Int(o, "delete_at", &c->delete_at),
+                Bool(o, "group_constrained", &c->group_constrained)});
+}
+
+Status Fill(const Obj& o, TeamMember* m) {
+  return First({Str(o, "team_id", &m->team_id), Str(o, "user_id", &m->user_id),
+                Str(o, "roles", &m->roles), Int(o, "delete_at", &m->delete_at),
+                Bool(o, "scheme_guest", &m->scheme_guest),
+                Bool(o, "scheme_user", &m->scheme_user),
+                Bool(o, "scheme_admin", &m->scheme_admin),
+                Str(o, "explicit_roles", &m->explicit_roles)});
+}
+
+Status Fill(const Obj& o, ChannelMember* m) {
+  return First({Str(o, "channel_id", &m->channel_id), Str(o, "user_id", &m->user_id),
+                Str(o, "roles", &m->roles), Int(o, "last_update_at", &m->last_update_at),
+                Bool(o, "scheme_guest", &m->scheme_guest),
+                Bool(o, "scheme_user", &m->scheme_user),
+                Bool(o, "scheme_admin", &m->scheme_admin)});
+}
+
+Status Fill(const Obj& o, AppErrorInfo* e) {
+  return First({Str(o, "id", &e->id), Str(o, "message", &e->message),
+                Int(o, "status_code", &e->status_code)});
+}
+
+// {"user_id", "member": TeamMember|null, "error": AppError|null}
+Status Fill(const Obj& o, TeamMemberWithError* r) {
+  Status s = Str(o, "user_id", &r->user_id);
+  if (!s.ok()) return s;
+  if (o->has("member") && !o->get("member").isEmpty()) {
+    auto member = json::AsObject(o->get("member"), "member");
+    if (!member.ok()) return member.status();
+    r->member.emplace();
+    s = Fill(*member, &*r->member).Annotate("member");
+    if (!s.ok()) return s;
+  }
+  if (o->has("error") && !o->get("error").isEmpty()) {
+    auto error = json::AsObject(o->get("error"), "error");
+    if (!error.ok()) return error.status();
+    r->error.emplace();
+    return Fill(*error, &*r->error).Annotate("error");
+  }
+  return Status::Ok();
+}
+
 // Overloads for non-object values and composites, declared before the templates use them.
 Status FromVar(const json::Var& v, const std::string& what, UserAutocomplete* out);
 Status FromVar(const json::Var& v, const std::string& what,
@@ -261,6 +321,11 @@ ROSTERSYNC_DECODE(UploadSession)
 ROSTERSYNC_DECODE(UserTermsOfService)
 ROSTERSYNC_DECODE(MfaSecret)
 ROSTERSYNC_DECODE(SwitchAccountTypeResult)
+ROSTERSYNC_DECODE(Team)
+ROSTERSYNC_DECODE(Channel)
+ROSTERSYNC_DECODE(TeamMember)
+ROSTERSYNC_DECODE(ChannelMember)
+ROSTERSYNC_DECODE(TeamMemberWithError)
 ROSTERSYNC_DECODE(std::string)
 ROSTERSYNC_DECODE(StringMap)
 template Result<int64_t> Decode<int64_t>(const std::string&);

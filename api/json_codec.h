@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/models.h"
+#include "api/teams_models.h"
 #include "sync/status.h"
 #include "sync/user.h"
 #include "sync/users_api.h"
@@ -19,7 +20,8 @@
 namespace rostersync::api {
 
 // Decodes one JSON document into T. Defined (explicitly instantiated) for User,
-// UserAccessToken and every struct in api/models.h that the server returns, for
+// UserAccessToken, every struct in api/models.h that the server returns, Team, Channel,
+// TeamMember, ChannelMember and TeamMemberWithError (api/teams_models.h), for
 // std::vector of each of those, for std::vector<std::string>, StringMap,
 // std::map<std::string, std::vector<User>>, int64_t and double (bare numbers) and bool
 // ({"mfa_required": b}). Invalid on malformed JSON or a wrongly typed known field.

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cstdio>
+#include <unordered_set>
 #include <random>
 
 #include "config/config_loader.h"
@@ -31,26 +31,14 @@ std::string NewRunId(int64_t now_ms) {
 
 namespace {
 
-// Confirms, with POST /users/ids (200 ids a request), the ledger's active managed users the
-// listing lacks. The ones that exist join `users` (the listing was cut short) and are
-// counted in check->confirmed for the plausibility guard (sync/listing_guard.h).
-Status ConfirmMissingUsers(UsersApi& api, const Ledger& ledger, std::vector<User>* users,
-                           ListingCheck* check) {
-  const std::vector<std::string> missing = LedgerIdsMissingFromListing(ledger, *users, check);
-  constexpr std::size_t kBatch = 200;
-  for (std::size_t i = 0; i < missing.size(); i += kBatch) {
-    std::vector<std::string> batch(missing.begin() + i,
-                                   missing.begin() + std::min(missing.size(), i + kBatch));
-    Result<std::vector<User>> found = api.GetUsersByIds(batch);
-    if (!found.ok()) return found.status();
-    check->confirmed += found->size();
-    for (User& u : *found) users->push_back(std::move(u));
-  }
-  if (check->confirmed > 0) {
-    spdlog::warn("the user listing lacked {} of {} managed users that exist on the server",
-                 check->confirmed, check->listed + check->confirmed);
-  }
-  return Status::Ok();
+// How many of `ids` are among users[from..] (the accounts POST /users/ids added).
+std::size_t CountConfirmed(const std::vector<std::string>& ids, const std::vector<User>& users,
+                           std::size_t from) {
+  std::unordered_set<std::string> added;
+  for (std::size_t i = from; i < users.size(); ++i) added.insert(users[i].id);
+  std::size_t n = 0;
+  for (const std::string& id : ids) n += added.count(id);
+  return n;
 }
 
 }  // namespace
@@ -127,6 +115,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
       run.result = r.result;
       run.exit_code = r.exit_code;
       run.message = std::string(stage) + ": " + status.ToString();
+      if (r.capabilities.known) run.server = r.capabilities.Summary();
       Status s = store_->FinishRun(run);
       if (!s.ok()) spdlog::error("cannot record run {}: {}", r.run_id, s.ToString());
     }
@@ -192,6 +181,15 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     }
     return fail("server", s);
   }
+  Result<ServerCapabilities> capabilities = api_->GetServerCapabilities();
+  if (!capabilities.ok()) {
+    return fail("server", capabilities.status().Annotate(
+                              "cannot read what " + config_.mattermost.url +
+                              " allows (GET /api/v4/config/client and /api/v4/license/client; "
+                              "nothing was changed)"));
+  }
+  r.capabilities = *capabilities;
+  spdlog::info("cycle {}: {}", r.run_id, EscapeControl(r.capabilities.Summary()));
   Result<std::vector<User>> users = api_->ListAllUsers();
   if (!users.ok()) {
     return fail("server", users.status().Annotate("listing the users of " + UrlForDisplay(config_.mattermost.url) +
@@ -199,11 +197,19 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   }
   Result<Ledger> ledger = store_->LoadLedger();
   if (!ledger.ok()) return fail("state", ledger.status());
+  // The plausibility guard counts the ledger's active managed users the listing lacks and,
+  // of those, the ones POST /users/ids confirms exist (sync/listing_guard.h).
   ListingCheck listing;
-  Status confirmed = ConfirmMissingUsers(*api_, *ledger, &*users, &listing);
-  if (!confirmed.ok()) {
-    return fail("server", confirmed.Annotate("confirming the managed users the listing lacks "
-                                             "(POST /users/ids) failed (nothing was changed)"));
+  const std::vector<std::string> unlisted_active =
+      LedgerIdsMissingFromListing(*ledger, *users, &listing);
+  const std::size_t listed_count = users->size();
+  int confirmed = 0;
+  Status unlisted = ConfirmUnlisted(*api_, *ledger, &*users, &confirmed);
+  if (!unlisted.ok()) return fail("server", unlisted.Annotate("nothing was changed"));
+  listing.confirmed = CountConfirmed(unlisted_active, *users, listed_count);
+  if (confirmed > 0) {
+    spdlog::warn("the listing missed {} account(s) the ledger knows; POST /users/ids found them",
+                 confirmed);
   }
 
   PlannerOptions options = ToPlannerOptions(config_);
@@ -214,6 +220,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.ledger = &*ledger;
   input.self_user_id = me->id;
   input.now_ms = clock_.NowMs();
+  input.capabilities = &r.capabilities;
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
@@ -239,6 +246,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.concurrency = config_.mattermost.concurrency;
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
+  exec_options.capabilities = r.capabilities;
   exec_options.stop = stop_;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
@@ -270,6 +278,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   run.roster_rows = r.plan.roster_rows;
   run.rejected_rows = r.plan.rejected_rows;
   run.message = CycleSummary(r);
+  if (r.capabilities.known) run.server = r.capabilities.Summary();
   Status s = store_->FinishRun(run);
   if (!s.ok()) spdlog::error("cannot record run {}: {}", r.run_id, s.ToString());
   return r;

@@ -1,5 +1,6 @@
 // CycleRunner: one sync cycle, start to end: state -> pending journal -> roster (gated by the
-// last accepted fingerprint) -> the token's own user -> all users -> ledger -> plan ->
+// last accepted fingerprint) -> the token's own user -> what the server allows -> all users
+// (ledger ids the listing missed confirmed with POST /users/ids) -> ledger -> plan ->
 // (plan: return it) / (sync: apply, save the accepted roster, record the run).
 // Owns the API client, the state store and the audit file it was built with. Run() is not
 // reentrant: callers serialise cycles (the daemon holds one mutex around every Run()).
@@ -51,6 +52,7 @@ struct CycleResult {
   std::string stage;          // where it stopped: state, journal, roster, server, ledger, apply
   int64_t started_ms = 0;
   double seconds = 0;
+  ServerCapabilities capabilities;  // what the server allows (known=false before it was read)
   Roster roster;  // as loaded (rejected rows, notices, trust), entries cleared after planning
 };
 

@@ -19,7 +19,10 @@ CycleOutput RenderCycle(const CycleResult& result, const std::string& command, b
     PlanTextOptions text;
     text.color = color;
     text.verbose = verbose;
-    o.out = FormatPlanText(result.plan, text);
+    if (result.capabilities.known) {
+      o.out = "Server: " + EscapeControl(result.capabilities.Summary()) + "\n";
+    }
+    o.out += FormatPlanText(result.plan, text);
   }
   if (!result.status.ok()) {
     o.err = "rostersync " + command + ": " + EscapeControl(result.status.ToString()) + "\n";

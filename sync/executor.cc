@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -14,16 +13,6 @@
 namespace rostersync {
 namespace {
 
-std::string RandomPassword() {
-  static const char kChars[] =
-      "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!";
-  std::random_device rd;
-  std::uniform_int_distribution<size_t> pick(0, sizeof(kChars) - 2);
-  std::string out;
-  for (int i = 0; i < 32; ++i) out += kChars[pick(rd)];
-  return out;
-}
-
 int SuccessHttpStatus(ActionType type) { return type == ActionType::kCreate ? 201 : 200; }
 
 }  // namespace
@@ -32,7 +21,11 @@ Executor::Executor(UsersApi& api, StateStore& store, AuditSink* audit_file, cons
                    ExecutorOptions options)
     : api_(api), store_(store), audit_(audit_file), clock_(clock), options_(std::move(options)) {
   if (options_.concurrency < 1) options_.concurrency = 1;
-  if (!options_.password_generator) options_.password_generator = RandomPassword;
+  if (!options_.password_generator) {
+    options_.password_generator = [policy = options_.capabilities.password] {
+      return GeneratePassword(policy);
+    };
+  }
 }
 
 AuditRecord Executor::MakeAudit(const Action& action, const std::string& user_id,
@@ -66,120 +59,63 @@ void Executor::Progress() {
   if (options_.on_progress) options_.on_progress(done_, total_);
 }
 
-Result<User> Executor::FindCreated(const std::string& username, const std::string& email,
-                                   bool* nobody_holds_it) {
-  if (nobody_holds_it != nullptr) *nobody_holds_it = false;
-  auto by_name = api_.GetUserByUsername(Lower(username));
-  if (by_name.ok() && EqualsIgnoreCase(by_name->email, email)) return by_name;
-  if (!by_name.ok() && !by_name.status().IsNotFound()) return by_name.status();
-  auto by_email = api_.GetUserByEmail(Lower(email));
-  if (by_email.ok() && EqualsIgnoreCase(by_email->username, username)) return by_email;
-  if (!by_email.ok() && !by_email.status().IsNotFound()) return by_email.status();
-  if (nobody_holds_it != nullptr) *nobody_holds_it = !by_name.ok() && !by_email.ok();
-  return Status::NotFound("no account with username " + username + " and email " + email);
+namespace {
+
+// Whether `later` cannot run once `failed` (an earlier action of the same person) failed.
+// Nothing runs after a failed create or reactivation (no account, or an inactive one); a
+// role change needs the promotion before it; verifying a new email needs the email change.
+// Everything else is independent: a failed name patch never blocks a role change or a
+// deactivation.
+bool DependsOn(const Action& later, const Action& failed) {
+  switch (failed.type) {
+    case ActionType::kCreate:
+    case ActionType::kReactivate: return true;
+    case ActionType::kPromote: return later.type == ActionType::kRole;
+    case ActionType::kUpdate:
+      return later.type == ActionType::kVerifyEmail && failed.patch.email.has_value();
+    default: return false;
+  }
 }
 
-Status Executor::Send(const Action& a, std::string* user_id, std::vector<FieldChange>* extra,
-                      std::string* note) {
-  if (a.type != ActionType::kCreate && a.type != ActionType::kPasswordReset && user_id->empty()) {
-    return Status::Invalid(std::string(ActionName(a.type)) + " of " + a.key +
-                           ": no user id (was the account created?)");
+void Restore(const std::map<std::string, std::string>& from, const std::string& field,
+             LedgerEntry* entry) {
+  auto it = from.find(field);
+  if (it == from.end()) {
+    entry->set_values.erase(field);
+  } else {
+    entry->set_values[field] = it->second;
   }
-  const std::string& id = *user_id;
-  switch (a.type) {
-    case ActionType::kCreate: {
-      NewUser user = a.new_user;
-      if (user.auth_service.empty() && user.password.empty()) {
-        user.password = options_.password_generator();
-      }
-      // A 5xx answer or a lost answer may hide an applied create: look it up, adopt it if it
-      // exists, and only when it provably does not (NotFound by username and by email) send
-      // the create once more. Bounded to one extra attempt; never a duplicate.
-      constexpr int kMaxCreateAttempts = 2;
-      Status last;
-      for (int attempt = 1; attempt <= kMaxCreateAttempts; ++attempt) {
-        auto created = api_.CreateUser(user);
-        if (created.ok()) {
-          *user_id = created->id;
-          if (attempt > 1) *note = "created on the second attempt; no account after the first";
-          return Status::Ok();
-        }
-        last = created.status();
-        const bool retryable =
-            last.code() == Status::Code::kTransient || last.IsOutcomeUnknown();
-        if (!retryable) return last;
-        bool nobody_holds_it = false;
-        auto found = FindCreated(user.username, user.email, &nobody_holds_it);
-        if (found.ok()) {
-          *user_id = found->id;
-          *note = "create answer lost; the account exists and was adopted";
-          return Status::Ok();
-        }
-        if (!found.status().IsNotFound()) {
-          return found.status().Annotate("create of " + user.username + " may have happened");
-        }
-        if (!nobody_holds_it) break;  // someone else holds the name or email: do not resend
-      }
-      if (!last.IsOutcomeUnknown()) return last;
-      Status s = Status::OutcomeUnknown("create of " + user.username +
-                                        ": no answer and no such account; the next cycle "
-                                        "retries");
-      return s.WithHttp(last.http_status(), last.request_id(), last.error_id());
-    }
-    case ActionType::kUpdate: {
-      auto patched = api_.PatchUser(id, a.patch);
-      return patched.ok() ? Status::Ok() : patched.status();
-    }
-    case ActionType::kDeactivate: {
-      Status s = api_.DeactivateUser(id);
-      if (!s.ok()) return s;
-      // The server revokes sessions itself; personal access tokens would work again after
-      // a reactivation, so revoke those.
-      auto tokens = api_.GetUserAccessTokens(id);
-      if (!tokens.ok()) {
-        *note = "deactivated; listing access tokens failed: " + tokens.status().ToString();
-        return Status::Ok();
-      }
-      int revoked = 0;
-      for (const auto& t : *tokens) {
-        if (!t.is_active) continue;
-        Status r = api_.RevokeUserAccessToken(t.id);
-        if (r.ok()) {
-          ++revoked;
-        } else if (note->empty()) {
-          *note = "deactivated; revoking access token " + t.id + " failed: " + r.ToString();
-        }
-      }
-      if (revoked > 0) {
-        extra->push_back({"access_tokens", std::to_string(revoked) + " active", "revoked"});
-      }
-      return Status::Ok();
-    }
-    case ActionType::kReactivate: return api_.SetUserActive(id, true);
-    case ActionType::kRole: return api_.UpdateUserRoles(id, a.roles);
-    case ActionType::kGuest:
-    case ActionType::kPromote: {
-      bool demote = a.type == ActionType::kGuest;
-      Status s = demote ? api_.DemoteUserToGuest(id) : api_.PromoteGuestToUser(id);
-      if (s.code() != Status::Code::kNotImplemented) return s;
-      // 501 means "already in that state" or "no license": read back to tell them apart.
-      auto user = api_.GetUser(id);
-      if (user.ok() && user->HasRole("system_guest") == demote) {
-        *note = demote ? "already a guest" : "already a member";
-        return Status::Ok();
-      }
-      return s;
-    }
-    case ActionType::kAuth: return api_.UpdateUserAuth(id, a.auth_service, a.auth_data);
-    case ActionType::kVerifyEmail: return api_.VerifyUserEmail(id);
-    case ActionType::kPasswordReset: return api_.SendPasswordResetEmail(a.email);
+}
+
+bool IsExistsError(const Status& s) {
+  const std::string& id = s.error_id();
+  return id == "app.user.save.username_exists.app_error" ||
+         id == "app.user.save.email_exists.app_error";
+}
+
+}  // namespace
+
+Status Executor::ExplainExists(const Action& a, const LedgerEntry* stored, const Status& s) {
+  const bool by_name = s.error_id().find("username_exists") != std::string::npos;
+  const std::string& value = by_name ? a.new_user.username : a.new_user.email;
+  std::string what = std::string(by_name ? "username " : "email ") + EscapeControl(value);
+  auto holder = by_name ? api_.GetUserByUsername(Lower(value)) : api_.GetUserByEmail(Lower(value));
+  if (!holder.ok()) {
+    return s.Annotate(what + " is taken and looking up its account failed (" +
+                      holder.status().ToString() + "); the ledger is kept");
   }
-  return Status::Internal("unknown action type");
+  if (stored != nullptr && stored->user_id == holder->id) {
+    return s.Annotate(what + " belongs to account " + holder->id + ", which the ledger already "
+                      "links to " + a.key + " (the listing missed it); the ledger is kept");
+  }
+  return s.Annotate(what + " is held by account " + EscapeControl(holder->username) + " (" +
+                    holder->id + "), which is not linked to " + a.key +
+                    "; resolve by hand (the ledger is kept)");
 }
 
 void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
                            const LedgerEntry* stored, std::vector<ActionOutcome>* outcomes,
-                           LedgerEntry* entry) {
+                           LedgerEntry* entry, bool* keep_stored) {
   // A failed action's fields keep what was durably true before this run, unless an earlier
   // action of this person set them in this run (update email, then a failed verify_email:
   // email_verified stays "false").
@@ -187,118 +123,169 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
   auto revert = [&](const Action& a) {
     for (const auto& [field, value] : ActionSetValues(a)) {
       if (set_this_run.count(field) > 0) continue;
-      const std::string* before = nullptr;
       if (stored != nullptr) {
-        auto it = stored->set_values.find(field);
-        if (it != stored->set_values.end()) before = &it->second;
-      }
-      if (before != nullptr) {
-        entry->set_values[field] = *before;
+        Restore(stored->set_values, field, entry);
       } else {
         entry->set_values.erase(field);
       }
     }
   };
-  Status failed;  // the first failure of this person
-  std::string failed_action;
-  std::vector<const ActionOutcome*> applied;
+  std::vector<std::pair<Action, Status::Code>> failed;  // this person's failures so far
+  bool created = false;        // a create of this person succeeded in this run
+  bool email_pending = false;  // a patched email awaits the person's verification
+  std::vector<Verified> applied;
   for (size_t index : indexes) {
     ActionOutcome& out = (*outcomes)[index];
     Action a = plan.actions[index];
     if (a.user_id.empty() && a.type != ActionType::kCreate) a.user_id = entry->user_id;
     out.user_id = a.user_id;
-    const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
-    if (!failed.ok() || stopping) {
-      out.status = failed.ok() ? Status::Transient("not started: rostersync is stopping")
-                               : Status(failed.code(), "skipped: the earlier " + failed_action +
-                                                           " of " + a.key + " failed");
-      revert(a);
+    if (options_.stop != nullptr && options_.stop->stop_requested()) {
+      // Stopping: no new action starts (nothing journaled, the ledger entry reverted).
+      out.status = Status::Transient("not started: rostersync is stopping");
       AuditRecord rec = MakeAudit(a, a.user_id, out.status, "failed");
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
+      revert(a);
+      failed.emplace_back(a, out.status.code());
       Progress();
       continue;
     }
-    JournalEntry journal;
-    journal.run_id = options_.run_id;
-    journal.type = a.type;
-    journal.key = a.key;
-    journal.user_id = a.user_id;
-    journal.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
-    journal.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
-    journal.payload = ActionToJson(a);
-    journal.state = "pending";
-    journal.created_ms = clock_.NowMs();
-    auto journal_id = store_.JournalBegin(journal);
-    Status s;
-    std::string user_id = a.user_id;
-    std::vector<FieldChange> extra;
-    std::string note;
-    if (!journal_id.ok()) {
-      s = journal_id.status().Annotate("not sent: journaling failed");
-    } else {
-      s = Send(a, &user_id, &extra, &note);
-    }
-    out.user_id = user_id;
-    AuditRecord rec = MakeAudit(a, user_id, s, s.ok() ? "ok" : "failed");
-    rec.changes.insert(rec.changes.end(), extra.begin(), extra.end());
-    if (s.ok() && !note.empty()) rec.error = note;
-    std::optional<LedgerEntry> ledger;
-    if (s.ok()) {
-      RecordAppliedAction(a, user_id, entry);
-      for (const auto& field_value : ActionSetValues(a)) set_this_run.insert(field_value.first);
-      ledger = *entry;
-    } else {
-      revert(a);
-    }
-    if (journal_id.ok()) {
-      Status c = store_.CompleteAction(*journal_id, s.ok() ? "done" : "failed", rec, ledger);
-      if (c.ok()) {
-        WriteSink(rec);
-      } else if (s.ok()) {  // applied, but not recorded: the journal entry stays pending
-        s = c.Annotate("applied but not recorded (resolved at the next start)");
+    auto blocker = std::find_if(failed.begin(), failed.end(),
+                                [&](const auto& f) { return DependsOn(a, f.first); });
+    if (blocker != failed.end() || (email_pending && a.type == ActionType::kVerifyEmail)) {
+      // Skipped: failed when it depends on a failure; ok (not sent) for verifying an email
+      // that the server keeps pending until the person verifies it.
+      out.status = blocker == failed.end()
+                       ? Status::Ok()
+                       : Status(blocker->second, "skipped: the earlier " +
+                                                     std::string(ActionName(blocker->first.type)) +
+                                                     " of " + a.key + " failed");
+      AuditRecord rec = MakeAudit(a, a.user_id, out.status, out.status.ok() ? "ok" : "failed");
+      if (out.status.ok()) rec.error = "not sent: the new email is pending verification";
+      if (store_.AppendAudit(rec).ok()) WriteSink(rec);
+      if (!out.status.ok()) {
+        revert(a);
+        failed.emplace_back(a, out.status.code());
       }
-    } else if (store_.AppendAudit(rec).ok()) {
-      WriteSink(rec);
+      Progress();
+      continue;
+    }
+    Sent sent;
+    Status s = SendJournaled(&a, &sent, entry, &set_this_run, &email_pending, &applied);
+    out.user_id = sent.user_id;
+    if (!s.ok()) {
+      revert(a);
+      if (a.type == ActionType::kCreate && IsExistsError(s)) {
+        s = ExplainExists(a, stored, s);
+        if (stored != nullptr) *entry = *stored;
+        *keep_stored = true;
+      }
+      if (a.type == ActionType::kGuest && created) ReportFullMember(a, s);
+      failed.emplace_back(a, s.code());
+    } else if (a.type == ActionType::kCreate) {
+      created = true;
     }
     out.status = s;
-    if (s.ok()) {
-      applied.push_back(&out);
-    } else {
-      failed = s;
-      failed_action = ActionName(a.type);
-    }
     Progress();
   }
   const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
   if (options_.verify_after && !stopping) VerifyPerson(applied);
 }
 
-void Executor::VerifyPerson(const std::vector<const ActionOutcome*>& done) {
+Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
+                               std::set<std::string>* set_this_run, bool* email_pending,
+                               std::vector<Verified>* applied) {
+  Action& a = *action;
+  JournalEntry journal;
+  journal.run_id = options_.run_id;
+  journal.type = a.type;
+  journal.key = a.key;
+  journal.user_id = a.user_id;
+  journal.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
+  journal.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
+  journal.payload = ActionToJson(a);
+  journal.state = "pending";
+  journal.created_ms = clock_.NowMs();
+  auto journal_id = store_.JournalBegin(journal);
+  sent->user_id = a.user_id;
+  Status s = journal_id.ok() ? Send(&a, sent)
+                             : journal_id.status().Annotate("not sent: journaling failed");
+  AddDrift(sent->drift);
+  AuditRecord rec = MakeAudit(a, sent->user_id, s, s.ok() ? "ok" : "failed");
+  rec.changes.insert(rec.changes.end(), sent->extra.begin(), sent->extra.end());
+  std::optional<LedgerEntry> ledger;
+  Action as_stored = a;
+  if (s.ok()) {
+    const std::map<std::string, std::string> before = entry->set_values;
+    RecordAppliedAction(a, sent->user_id, entry);
+    if (sent->answer) {
+      std::vector<std::string> drift;
+      std::string pending;
+      RecordServerAnswer(a, *sent->answer, before, entry, &drift, &pending, &as_stored);
+      AddDrift(drift);
+      if (!pending.empty()) {
+        *email_pending = true;
+        sent->note += (sent->note.empty() ? "" : "; ") + pending;
+      }
+    }
+    for (const auto& field_value : ActionSetValues(a)) set_this_run->insert(field_value.first);
+    ledger = *entry;
+    if (!sent->note.empty()) rec.error = sent->note;
+  }
+  if (journal_id.ok()) {
+    Status c = store_.CompleteAction(*journal_id, s.ok() ? "done" : "failed", rec, ledger);
+    if (c.ok()) {
+      WriteSink(rec);
+    } else if (s.ok()) {  // applied, but not recorded: the journal entry stays pending
+      s = c.Annotate("applied but not recorded (resolved at the next start)");
+    }
+  } else if (store_.AppendAudit(rec).ok()) {
+    WriteSink(rec);
+  }
+  if (s.ok()) applied->push_back(Verified{as_stored, sent->user_id, sent->answer.has_value()});
+  return s;
+}
+
+void Executor::ReportFullMember(const Action& a, const Status& demote) {
+  AddDrift({EscapeControl(a.username) + " (key=" + EscapeControl(a.key) +
+            "): created as a full member, but the demote to guest failed (" +
+            demote.ToString() + "); it has more access than the roster gives until it is "
+            "demoted"});
+}
+
+void Executor::AddDrift(const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  drift_.insert(drift_.end(), lines.begin(), lines.end());
+}
+
+void Executor::VerifyPerson(const std::vector<Verified>& done) {
   if (done.empty()) return;
   std::string user_id;
-  for (const auto* o : done) {
-    if (!o->user_id.empty()) user_id = o->user_id;
+  for (const auto& o : done) {
+    if (!o.user_id.empty()) user_id = o.user_id;
   }
   if (user_id.empty()) return;
-  bool only_unreadable = std::all_of(done.begin(), done.end(), [](const ActionOutcome* o) {
-    return o->action.type == ActionType::kPasswordReset ||
-           o->action.type == ActionType::kVerifyEmail;
-  });
+  // A create or patch was already checked against the server's answer; reading it back
+  // would only add a replica's stale view of it.
+  auto unreadable = [](const Verified& o) {
+    return o.answered || o.action.type == ActionType::kPasswordReset ||
+           o.action.type == ActionType::kVerifyEmail;
+  };
+  bool only_unreadable = std::all_of(done.begin(), done.end(), unreadable);
   if (only_unreadable) return;
   auto user = api_.GetUser(user_id);
   std::vector<std::string> drift;
   if (!user.ok()) {
-    drift.push_back(done.front()->action.key + ": reading the user back failed: " +
+    drift.push_back(done.front().action.key + ": reading the user back failed: " +
                     user.status().ToString());
   } else {
-    for (const auto* o : done) {
-      auto d = ActionDrift(o->action, *user);
+    for (const auto& o : done) {
+      if (unreadable(o)) continue;
+      auto d = ActionDrift(o.action, *user);
       drift.insert(drift.end(), d.begin(), d.end());
     }
   }
-  if (drift.empty()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  drift_.insert(drift_.end(), drift.begin(), drift.end());
+  AddDrift(drift);
 }
 
 ExecutionReport Executor::Apply(const Plan& plan) {
@@ -341,13 +328,16 @@ ExecutionReport Executor::Apply(const Plan& plan) {
     total_ = plan.CountActive();
     drift_.clear();
   }
+  // Per person: keep the stored ledger entry as it is (a create answered "exists").
+  std::map<std::string, bool> keep;
+  for (const auto& key : keys) keep[key] = false;
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t k = next++; k < keys.size(); k = next++) {
       const std::string& key = keys[k];
       auto st = stored.find(key);
-      ApplyPerson(groups[key], plan, st == stored.end() ? nullptr : &st->second,
-                  &report.outcomes, &working[key]);
+      ApplyPerson(groups.at(key), plan, st == stored.end() ? nullptr : &st->second,
+                  &report.outcomes, &working.at(key), &keep.at(key));
     }
   };
   size_t threads = std::min<size_t>(options_.concurrency, keys.size());
@@ -365,6 +355,10 @@ ExecutionReport Executor::Apply(const Plan& plan) {
   Ledger changed = plan.ledger_after;
   std::vector<std::string> removed = plan.ledger_removed;
   for (auto& [key, entry] : working) {
+    if (keep.at(key)) {  // never drop what the ledger knew because a create said "exists"
+      changed.erase(key);
+      continue;
+    }
     if (entry.user_id.empty()) {  // a create that did not happen
       changed.erase(key);
       if (stored.count(key) > 0) removed.push_back(key);

@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,7 +27,9 @@ namespace rostersync {
 struct ExecutorOptions {
   int concurrency = 8;       // worker threads (people applied in parallel); <1 means 1
   std::string run_id;        // written into journal entries and audit records
-  bool verify_after = true;  // re-read changed users and report drift
+  // Re-read users changed by actions without an answer body (roles, guest, auth,
+  // (de)activation) and report drift; creates and patches are checked against their answer.
+  bool verify_after = true;
   std::function<void(int done, int total)> on_progress;  // called from worker threads
   // Decodes a journal payload (state/audit_json.h ActionFromJson). Without it ResolvePending
   // uses only the journal's columns (type, key, user_id, username, email).
@@ -33,6 +37,9 @@ struct ExecutorOptions {
   // Password for new email/password accounts (auth_service ""); a random 32-char one by
   // default. Never stored, logged or audited. Tests inject a known one to grep for it.
   std::function<std::string()> password_generator;
+  // What the server allows, as read at the start of the cycle: the password policy for
+  // generated passwords, email verification (a patched email stays pending).
+  ServerCapabilities capabilities;
   // Not owned; may be null. Once stop is requested no new action starts: the rest fail
   // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
   const StopToken* stop = nullptr;
@@ -69,17 +76,48 @@ class Executor {
   Status ResolvePending();
 
   // Applies the plan's non-held actions (held ones get a "held" audit record). Actions of
-  // one person run in order; a failure skips that person's later actions only. Persists the
-  // plan's ledger delta plus what actually happened (RecordAppliedAction per success); a
-  // failed action leaves its fields as they were. ledger_status says if persisting failed.
+  // one person run in order; a failure skips only that person's later actions that depend
+  // on it (everything after a failed create or reactivation; a role change after a failed
+  // promotion; verify_email after a failed email change). Persists the plan's ledger delta
+  // plus what actually happened: per success, RecordAppliedAction corrected by the server's
+  // answer (RecordServerAnswer); a failed action leaves its fields as they were; a create
+  // answered "exists" leaves the stored entry untouched. ledger_status says if persisting
+  // failed. A failed demote right after a create is reported as drift (a full member).
   ExecutionReport Apply(const Plan& plan);
 
  private:
+  // An applied action as the server stored it, for the read-back check.
+  struct Verified {
+    Action action;
+    std::string user_id;
+    bool answered = false;  // checked against the server's answer already (create, patch)
+  };
+  // One person's actions in order; `keep_stored` is set when the stored ledger entry must
+  // stay exactly as it was (a create answered "exists").
   void ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
                    const LedgerEntry* stored, std::vector<ActionOutcome>* outcomes,
-                   LedgerEntry* entry);
-  Status Send(const Action& action, std::string* user_id, std::vector<FieldChange>* extra_changes,
-              std::string* note);
+                   LedgerEntry* entry, bool* keep_stored);
+  // What sending one action gave: the user acted on, audit extras, a note for the audit
+  // record, the server's answer to a create or patch, and drift found on the way.
+  struct Sent {
+    std::string user_id;
+    std::vector<FieldChange> extra;
+    std::string note;
+    std::optional<User> answer;
+    std::vector<std::string> drift;
+  };
+  // Sends `action`; a patch retried without provider-owned fields is narrowed in place.
+  Status Send(Action* action, Sent* sent);
+  Status SendPatch(Action* action, Sent* sent);
+  // Journals, sends, audits and records one action (ledger as the server answered).
+  Status SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
+                       std::set<std::string>* set_this_run, bool* email_pending,
+                       std::vector<Verified>* applied);
+  // A create answered username/email "exists": whose account it is, in the status text.
+  Status ExplainExists(const Action& action, const LedgerEntry* stored, const Status& status);
+  void AddDrift(const std::vector<std::string>& lines);
+  // A guest's create succeeded but its demote failed: a full member, reported as drift.
+  void ReportFullMember(const Action& guest, const Status& demote);
   // Looks up an account a create may have made: by username (email must match too), then
   // by email (username must match). NotFound when no such account exists.
   // `nobody_holds_it` (optional) is set true only when both the username and the email lookups
@@ -87,7 +125,7 @@ class Executor {
   Result<User> FindCreated(const std::string& username, const std::string& email,
                            bool* nobody_holds_it = nullptr);
   Status ResolveOne(const JournalEntry& entry, Ledger* ledger);
-  void VerifyPerson(const std::vector<const ActionOutcome*>& done);
+  void VerifyPerson(const std::vector<Verified>& done);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
                         const Status& status, const std::string& result) const;
@@ -104,6 +142,22 @@ class Executor {
   int total_ = 0;
 };
 
+// A password for a new email/password account that the server's policy accepts: at least
+// one lowercase letter, uppercase letter, digit and symbol (from the server's symbol set),
+// max(32, policy.min_length) characters, at most 72. Never logged, stored or audited.
+std::string GeneratePassword(const PasswordPolicy& policy);
+
+// The server's answer to a create or patch (`answer`), held against what `action` asked.
+// `entry` already records ActionSetValues(action); `before` is its set_values before the
+// action. The entry is corrected to what the server stored: a value stored differently is
+// recorded with set_values["requested:<field>"] = what was asked (the planner does not send
+// it again) and reported in `drift`; an email the server kept while the new one awaits
+// verification leaves set_values["email_pending"] = the new email and `note` saying so.
+// `as_stored` is the action with the server's values, for the read-back check.
+void RecordServerAnswer(const Action& action, const User& answer,
+                        const std::map<std::string, std::string>& before, LedgerEntry* entry,
+                        std::vector<std::string>* drift, std::string* note, Action* as_stored);
+
 // The journal payload of an action: ActionToJson (sync/plan_json.h), the same document as
 // `plan --json` uses, never a password. Decoded by state/audit_json.h ActionFromJson.
 // (Provenance of an applied action: ActionSetValues / RecordAppliedAction, sync/plan.h.)
@@ -112,6 +166,17 @@ std::string ActionJournalPayload(const Action& action);
 // Drift between what `action` asked for and `user` as read back; empty when none or when
 // the API cannot show it (auth_data, email_verified).
 std::vector<std::string> ActionDrift(const Action& action, const User& user);
+
+// POST /users/ids takes at most this many ids per request here (the listing's page size).
+inline constexpr size_t kMaxIdsPerLookup = 200;
+
+// The ledger's user ids that `users` (a listing) lacks are looked up with POST /users/ids,
+// in chunks of kMaxIdsPerLookup; the accounts the server still has are appended to `users`
+// (`confirmed` counts them). Only ids the server does not return are gone. A listing can
+// miss an account that a rename moved across a page boundary. On failure `users` is
+// unchanged and nothing may be planned from it.
+Status ConfirmUnlisted(UsersApi& api, const Ledger& ledger, std::vector<User>* users,
+                       int* confirmed = nullptr);
 
 }  // namespace rostersync
 

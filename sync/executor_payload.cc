@@ -13,8 +13,8 @@ std::vector<std::string> ActionDrift(const Action& a, const User& u) {
                    bool fold_case) {
     bool same = fold_case ? EqualsIgnoreCase(have, want) : have == want;
     if (!same) {
-      drift.push_back(u.username + ": " + field + " is \"" + have + "\" on the server, expected \"" +
-                      want + "\"");
+      drift.push_back(EscapeControl(u.username) + ": " + field + " is \"" + EscapeControl(have) +
+                      "\" on the server, expected \"" + EscapeControl(want) + "\"");
     }
   };
   auto opt = [&](const char* field, const std::string& have,

@@ -16,8 +16,12 @@ struct LedgerEntry {
   std::string user_id;
   // field -> value rostersync last set. Keys used: username, email, first_name, last_name,
   // nickname, position, locale, roles, auth_service, auth_data, email_verified ("true";
-  // "false" after an email change), active ("true"/"false"), password_reset_sent ("true").
-  // What each action records: ActionSetValues (sync/plan.h).
+  // "false" after an email change), active ("true"/"false"), password_reset_sent ("true"),
+  // email_pending (a new email the server keeps pending the person's verification; cleared
+  // when a listing shows it), requested:<field> (what rostersync asked when the server
+  // stored <field> in its own form, e.g. a cleaned name or a replaced locale: not re-sent).
+  // What each action records: ActionSetValues (sync/plan.h), corrected by the server's
+  // answer (RecordServerAnswer, sync/executor.h).
   std::map<std::string, std::string> set_values;
   int64_t absent_since_ms = 0;  // 0 = present in the last roster
   int absent_cycles = 0;        // consecutive cycles absent

@@ -33,6 +33,23 @@ void PlanBuilder::RecordLedger(const std::string& key, const LedgerEntry* old,
   added.key = key;
 }
 
+void PlanBuilder::AddGuestsHold() {
+  std::vector<std::string> keys;
+  std::string why;
+  const std::string prefix = std::string(kGuardGuests) + ": ";
+  for (const Action& a : actions_) {
+    if (!a.held || a.held_reason.compare(0, prefix.size(), prefix) != 0) continue;
+    keys.push_back(a.key);
+    why = a.held_reason.substr(prefix.size());
+  }
+  if (keys.empty()) return;
+  std::sort(keys.begin(), keys.end());
+  std::string message = keys.size() == 1 ? keys[0] + " " + why
+                                         : std::to_string(keys.size()) + " people (" + keys[0] +
+                                               ", ...): " + why;
+  holds_.push_back(rostersync::Hold{kGuardGuests, static_cast<int>(keys.size()), message});
+}
+
 Plan PlanBuilder::Build(const std::string* only_key) {
   today_ = UtcDate(in_.now_ms);
   only_key_ = only_key;
@@ -76,6 +93,8 @@ Plan PlanBuilder::Build(const std::string* only_key) {
                           ledger_removed_.end());
   }
   ApplyGuards();
+  AddGuestsHold();
+  ProviderOwnedNotices();
 
   std::stable_sort(actions_.begin(), actions_.end(), [](const Action& a, const Action& b) {
     if (a.key != b.key) return a.key < b.key;

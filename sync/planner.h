@@ -16,6 +16,14 @@
 // - Onboarding (verify_email, password_reset) only for email-login accounts (auth_service "").
 //   verify_email is planned while the ledger has no email_verified="true" (and again after an
 //   email change); password_reset is planned only together with the create.
+// - Server capabilities (input.capabilities): where guests are unavailable, a guest row's
+//   create, a member's demote and a guest's reactivation are held ("guests_unavailable",
+//   never released by --force); provider-owned fields of ldap/saml accounts are never
+//   patched (one notice per field); with RequireEmailVerification an email change plans no
+//   verify_email. Without capabilities, guests are assumed available (as before).
+// - The ledger's email_pending (an email awaiting the person's verification) is not patched
+//   again and clears when the server shows it; a value the server stores in its own form
+//   (ledger requested:<field>) is not sent again.
 // - Provider-controlled fields of SSO accounts (username: any SSO; email: ldap and OAuth;
 //   first/last name: OAuth) are not patched; each kind is reported once (ledger "reported").
 // - Roles: system_admin is granted or removed only with scope.manage_system_admins and
@@ -44,6 +52,7 @@
 #include "sync/options.h"
 #include "sync/plan.h"
 #include "sync/roster.h"
+#include "sync/server_capabilities.h"
 #include "sync/user.h"
 
 namespace rostersync {
@@ -54,6 +63,9 @@ struct PlannerInput {
   const Ledger* ledger = nullptr;            // identity ledger (sync/ledger.h)
   std::string self_user_id;                  // the token's own user: always protected
   int64_t now_ms = 0;                        // for grace periods and effective dates
+  // What the server allows (read at the start of the cycle); null or !known: plan as if
+  // everything were allowed (tests, older callers).
+  const ServerCapabilities* capabilities = nullptr;
 };
 
 // Pure: no I/O, deterministic (same input -> same plan, actions in a stable order).

@@ -17,6 +17,16 @@ std::string ServiceName(const std::string& service) {
   return service.empty() ? "email" : service;
 }
 
+// rostersync sent `wanted` before and the server stored it as `current` (it cleans names and
+// replaces unsupported locales): sending it again would change nothing, every cycle.
+bool StoredInItsOwnForm(const LedgerEntry& e, const std::string& field, const std::string& wanted,
+                        const std::string& current) {
+  auto asked = e.set_values.find("requested:" + field);
+  auto stored = e.set_values.find(field);
+  return asked != e.set_values.end() && asked->second == wanted &&
+         stored != e.set_values.end() && stored->second == current;
+}
+
 }  // namespace
 
 std::string RolesFor(Role role, const std::string& current) {
@@ -83,6 +93,16 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
       }
       continue;
     }
+    if (ProviderOwns(service, name)) continue;
+    if (StoredInItsOwnForm(entry->get(), name, wanted, current)) continue;
+    if (field == kEmail) {
+      auto pending = entry->get().set_values.find("email_pending");
+      if (pending != entry->get().set_values.end() && pending->second == Lower(wanted)) {
+        Notice(key, user.username + " (key=" + key + "): email change to " + wanted +
+                        " pending verification by the person");
+        continue;
+      }
+    }
     if (folded) {
       const auto& index = field == kEmail ? ByEmail() : ByUsername();
       const User* const* other = index.Find(Lower(wanted));
@@ -102,6 +122,36 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
   if (patch.email) update.email = *patch.email;
   update.patch = std::move(patch);
   update.changes = std::move(changes);
+}
+
+bool PlanBuilder::ProviderOwns(const std::string& service, const char* field) {
+  if (in_.capabilities == nullptr || in_.capabilities->OwnedFields(service).count(field) == 0) {
+    return false;
+  }
+  ++provider_owned_[service + " " + field];
+  return true;
+}
+
+void PlanBuilder::ProviderOwnedNotices() {
+  for (const auto& [what, count] : provider_owned_) {
+    std::string service = what.substr(0, what.find(' '));
+    std::string field = what.substr(what.find(' ') + 1);
+    Notice("", service + " accounts: " + field + " is set by the identity provider and is not "
+                   "patched (" + std::to_string(count) +
+                   (count == 1 ? " account differs" : " accounts differ") + " from the roster)");
+  }
+}
+
+void PlanBuilder::ClearConfirmedEmail(const User& user, EntryDraft* entry) {
+  if (!entry->exists()) return;
+  auto pending = entry->get().set_values.find("email_pending");
+  if (pending == entry->get().set_values.end()) return;
+  if (!EqualsIgnoreCase(user.email, pending->second)) return;
+  const std::string email = pending->second;
+  LedgerEntry* e = entry->edit();
+  e->set_values["email"] = email;
+  e->set_values["email_verified"] = "true";  // the person followed the verification link
+  e->set_values.erase("email_pending");
 }
 
 bool PlanBuilder::PlanAuth(const RosterEntry& row, const User& user, EntryDraft* entry) {
@@ -166,6 +216,11 @@ void PlanBuilder::PlanRoles(const RosterEntry& row, const User& user) {
     guest.roles = RolesFor(Role::kGuest, user.roles);
     guest.changes.push_back(FieldChange{"roles", user.roles, guest.roles});
     guest.detail = "member -> guest";
+    const std::string no_guests = GuestsUnavailable(in_);
+    if (!no_guests.empty()) {  // the demote would fail every cycle: show it held instead
+      guest.held = true;
+      guest.held_reason = std::string(kGuardGuests) + ": guest account, but " + no_guests;
+    }
     return;
   }
   std::string current = user.roles;

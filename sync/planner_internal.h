@@ -4,6 +4,7 @@
 #define ROSTERSYNC_SYNC_PLANNER_INTERNAL_H_
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ std::string FullName(const std::string& first, const std::string& last);  // low
 inline std::string_view ServiceOf(const std::string& auth_service) {
   return auth_service == std::string_view("email") ? std::string_view() : auth_service;
 }
+// Held because the server cannot make the account a guest (never released by --force).
+inline constexpr const char* kGuardGuests = "guests_unavailable";
+// Why guest accounts are unavailable on the server, "" when they are (or it is unknown).
+std::string GuestsUnavailable(const PlannerInput& in);
 
 // The profile fields PlanUpdate compares, in UserPatch order.
 enum PatchField { kUsername, kEmail, kFirstName, kLastName, kNickname, kPosition, kLocale,
@@ -136,6 +141,12 @@ class PlanBuilder {
                    bool desired_active, const std::string& inactive_why);
   void PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry);
   void PlanRoles(const RosterEntry& row, const User& user);
+  // Whether the identity provider owns `field` of `service` accounts on this server
+  // (counted for one notice per field); ProviderOwnedNotices adds those notices.
+  bool ProviderOwns(const std::string& service, const char* field);
+  void ProviderOwnedNotices();
+  // The server now shows the email that was pending verification: the ledger takes it.
+  void ClearConfirmedEmail(const User& user, EntryDraft* entry);
   bool PlanAuth(const RosterEntry& row, const User& user, EntryDraft* entry);
   void PlanDeactivate(const std::string& key, const User& user, const std::string& detail);
   bool DesiredActive(const RosterEntry& row, std::string* why) const;
@@ -143,6 +154,8 @@ class PlanBuilder {
   // planner_guards.cc
   void DetectRenames();
   void ApplyGuards();
+  // planner.cc: one "! held" line for the actions held by kGuardGuests.
+  void AddGuestsHold();
   void Hold(Action* action, const char* guard, const std::string& why);
   // What one releasable guard did: its "! held" line, or the notice under --force.
   struct GuardOutcome {
@@ -210,6 +223,7 @@ class PlanBuilder {
   std::vector<Action> actions_;
   std::vector<rostersync::Hold> holds_;
   std::vector<KeyedNotice> notices_;
+  std::map<std::string, int> provider_owned_;  // "saml first_name" -> accounts not patched
   Ledger ledger_after_;                     // the delta (Plan::ledger_after)
   std::vector<std::string> ledger_removed_;
   EntryDraft draft_;                        // the person being planned

@@ -43,7 +43,16 @@ bool StartsLater(const RosterEntry& row, const std::string& today, bool mapped) 
   return mapped && !row.start_date.empty() && row.start_date > today;
 }
 
+void HoldForGuests(Action* action, const std::string& reason) {
+  action->held = true;
+  action->held_reason = std::string(kGuardGuests) + ": guest account, but " + reason;
+}
+
 }  // namespace
+
+std::string GuestsUnavailable(const PlannerInput& in) {
+  return in.capabilities == nullptr ? "" : in.capabilities->GuestsUnavailableReason();
+}
 
 void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
   const std::string& key = row.key;
@@ -139,6 +148,16 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
   Role role = mapped_role_ ? row.role : Role::kUser;
   create.detail = std::string("role=") + RoleName(role);
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
+  // Create-then-demote would leave a full member where the server cannot demote: the
+  // create is held instead (never more access than the roster gives).
+  // With policy.guests=false nothing would demote the new account: held the same way.
+  const std::string no_guests =
+      opt_.policy.guests ? GuestsUnavailable(in_)
+                         : "policy.guests is false, so rostersync would leave a full member";
+  if (role == Role::kGuest && !no_guests.empty()) {
+    HoldForGuests(&create, no_guests);
+    return;
+  }
   bool held = id.kind == Identity::Kind::kAmbiguous || (id.suspected_rename && !opt_.force);
   if (!held) {  // a held create leaves the ledger as it was
     LedgerEntry fresh;
@@ -226,12 +245,25 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
                                                      "(policy.reactivate=false)");
       return;
     }
-    Add(ActionType::kReactivate, key, &user);
+    Action& reactivate = Add(ActionType::kReactivate, key, &user);
+    const std::string no_guests = GuestsUnavailable(in_);
+    if (user.HasRole("system_guest") && !no_guests.empty()) {
+      HoldForGuests(&reactivate, no_guests);  // the server answers 401; nothing else is done
+      return;
+    }
   }
+  ClearConfirmedEmail(user, entry);
   PlanUpdate(row, user, entry);
   bool email_changed = !actions_.empty() && actions_.back().key == key &&
                        actions_.back().type == ActionType::kUpdate &&
                        actions_.back().patch.email.has_value();
+  // RequireEmailVerification: the server keeps the old email until the person follows the
+  // link it mails; verify/member would verify the old address, so none is planned.
+  const bool server_verifies =
+      in_.capabilities != nullptr && in_.capabilities->require_email_verification;
+  if (email_changed && server_verifies) {
+    actions_.back().detail = "new email pending verification by the person";
+  }
   bool auth_planned = PlanAuth(row, user, entry);
   PlanRoles(row, user);
   std::string final_service = auth_planned ? row.auth_service : user.auth_service;
@@ -242,7 +274,8 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
     const auto& set = entry->get().set_values;
     auto rec = set.find("email_verified");
     bool ours_unverified = rec != set.end() && rec->second == "false";
-    if (email_changed || (ours_unverified && !user.email_verified.value_or(false))) {
+    if ((email_changed && !server_verifies) ||
+        (ours_unverified && !user.email_verified.value_or(false))) {
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
       if (email_changed) verify.email = row.email;
     }

@@ -3,6 +3,7 @@
 // the test. Prints "contract: N/66 operations accepted by the spec".
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -192,6 +193,59 @@ TEST(ContractTest, EveryOperationIsAcceptedByTheSpec) {
   if (known_flaws > 0) std::cout << " (+" << known_flaws << " rejected for a named spec flaw)";
   std::cout << "\n";
   EXPECT_EQ(accepted + known_flaws, 66);
+}
+
+// The team/channel methods against a Prism mock of the teams/channels spec, which sits
+// next to the users spec (tests/contract/spec). Prism reads ROSTERSYNC_SPEC when it starts.
+TEST(ContractTest, TeamAndChannelOperationsAreAcceptedByTheTeamsSpec) {
+  std::string users_spec = rostersync::testing::SpecPath();
+  std::string spec = users_spec.substr(0, users_spec.find_last_of('/') + 1) +
+                     "teams-channels-openapi.yaml";
+  const char* old = std::getenv("ROSTERSYNC_SPEC");
+  std::string saved = old ? old : "";
+  setenv("ROSTERSYNC_SPEC", spec.c_str(), 1);
+  rostersync::testing::Prism prism;
+  if (old) {
+    setenv("ROSTERSYNC_SPEC", saved.c_str(), 1);
+  } else {
+    unsetenv("ROSTERSYNC_SPEC");
+  }
+  ASSERT_TRUE(prism.ok()) << "prism did not start on " << spec;
+  StatusRecorder recorder;
+  ClientOptions options;
+  options.url = prism.url();
+  options.token = "contract-token";
+  options.max_attempts = 1;
+  options.observer = &recorder;
+  options.timeout_ms = 20000;
+  auto created = Client::Create(options);
+  ASSERT_TRUE(created.ok());
+  Client& c = **created;
+  const std::string team = "4xp9fdt77pncbef59f4k1qe83o";
+  const std::string channel = "6zr7hgv99rpedgh71h6m3sg05q";
+  const std::string uid = "5yq8gfu88qodcfg60g5l2rf94p";
+  const std::vector<std::pair<std::string, std::function<Status()>>> ops = {
+      {"GetTeamByName", [&] { return c.GetTeamByName("company").status(); }},
+      {"GetTeams", [&] { return c.GetTeams().status(); }},
+      {"GetChannelByName", [&] { return c.GetChannelByName(team, "eng", true).status(); }},
+      {"AddTeamMember", [&] { return c.AddTeamMember(team, uid).status(); }},
+      {"AddTeamMembersBatch", [&] { return c.AddTeamMembersBatch(team, {uid}, false).status(); }},
+      {"AddTeamMembersBatch graceful",
+       [&] { return c.AddTeamMembersBatch(team, {uid}, true).status(); }},
+      {"RemoveTeamMember", [&] { return c.RemoveTeamMember(team, uid); }},
+      {"GetTeamMembers", [&] { return c.GetTeamMembers(team).status(); }},
+      {"GetTeamMembersByIds", [&] { return c.GetTeamMembersByIds(team, {uid}).status(); }},
+      {"AddChannelMember", [&] { return c.AddChannelMember(channel, uid).status(); }},
+      {"RemoveChannelMember", [&] { return c.RemoveChannelMember(channel, uid); }},
+      {"GetChannelMembersByIds", [&] { return c.GetChannelMembersByIds(channel, {uid}).status(); }},
+  };
+  for (const auto& [name, call] : ops) {
+    recorder.TakeLast();
+    Status status = call();
+    const int http = recorder.TakeLast();
+    EXPECT_TRUE(http >= 200 && http < 300) << name << ": HTTP " << http << ": " << status.ToString();
+    EXPECT_TRUE(status.ok()) << name << ": " << status.ToString();
+  }
 }
 
 }  // namespace

@@ -102,5 +102,27 @@ TEST(JsonCodecTest, ParsesPlainTextAndJsonAppErrors) {
   EXPECT_EQ(MapHttpError(502, "<html>", "", "GET /x").code(), Status::Code::kTransient);
 }
 
+TEST(JsonCodecTest, DecodesTeamModelsWithNullableFlagsAndGracefulEntries) {
+  auto team = Decode<Team>(R"({"id":"t","name":"co","delete_at":0,"group_constrained":null})");
+  ASSERT_TRUE(team.ok()) << team.status().ToString();
+  EXPECT_FALSE(team->group_constrained) << "null means not group-constrained";
+  auto channel = Decode<Channel>(R"({"id":"c","delete_at":5,"group_constrained":true})");
+  ASSERT_TRUE(channel.ok());
+  EXPECT_TRUE(channel->IsArchived());
+  EXPECT_TRUE(channel->group_constrained);
+  auto entries = Decode<std::vector<TeamMemberWithError>>(
+      R"([{"user_id":"a","member":{"team_id":"t","user_id":"a","delete_at":0,"scheme_guest":true},"error":null},
+          {"user_id":"b","member":null,"error":{"id":"x.app_error","message":"m","status_code":400}}])");
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_TRUE(entries->at(0).member.has_value());
+  EXPECT_TRUE(entries->at(0).member->scheme_guest);
+  EXPECT_FALSE(entries->at(0).error.has_value());
+  ASSERT_TRUE(entries->at(1).error.has_value());
+  EXPECT_EQ(entries->at(1).error->id, "x.app_error");
+  EXPECT_EQ(entries->at(1).error->status_code, 400);
+  auto bad = Decode<TeamMember>(R"({"delete_at":"soon"})");
+  EXPECT_EQ(bad.status().code(), Status::Code::kInvalid);
+}
+
 }  // namespace
 }  // namespace rostersync::api

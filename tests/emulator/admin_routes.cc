@@ -85,6 +85,7 @@ std::string AdminRoutes::StateJson() const {
   w.Key("password_reset_sent").BeginArray();
   for (const auto& e : store_->password_resets()) w.String(e);
   w.EndArray();
+  w.Raw(TeamsStateJsonMember(store_->teams()));  // "teams":[...] as one more member
   w.EndObject();
   return w.Take();
 }

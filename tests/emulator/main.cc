@@ -1,5 +1,5 @@
-// mm-emulator: a standalone stand-in for a Mattermost server's users API, for tests,
-// the demo and benchmarks. See docs/emulator.md for flags and admin routes.
+// mm-emulator: a standalone stand-in for a Mattermost server's users API and its team and
+// channel memberships, for tests, the demo and benchmarks. See docs/emulator.md for flags and admin routes.
 #include <pthread.h>
 #include <signal.h>
 
@@ -46,7 +46,7 @@ constexpr char kUsage[] =
     "  [--guest-accounts-disabled] [--require-email-verification] [--password-min-length N]\n"
     "  [--password-require lower,upper,number,symbol] [--saml-owned FIELDS] [--ldap-owned FIELDS]\n"
     "  [--user-limit N] [--listing-skew] [--replica-lag-ms MS] [--rate-limit-per-ip]\n"
-    "  [--sanitize-unicode] [--replace-unsupported-locale]\n";
+    "  [--sanitize-unicode] [--replace-unsupported-locale] [--max-users-per-team N]\n";
 
 // Switches without a value that set one server mode.
 bool ModeSwitch(const std::string& a, mmemu::ServerModes* m) {
@@ -91,6 +91,10 @@ bool ModeValue(const std::string& a, const std::string& v, mmemu::ServerModes* m
   if (a == "--user-limit") {
     m->user_limit = std::stoi(v);
     return m->user_limit >= 0 || (*error = "--user-limit must be >= 0", false);
+  }
+  if (a == "--max-users-per-team") {
+    m->max_users_per_team = std::stoi(v);
+    return m->max_users_per_team > 0 || (*error = "--max-users-per-team must be > 0", false);
   }
   if (a == "--replica-lag-ms") {
     m->replica_lag_ms = std::stoi(v);

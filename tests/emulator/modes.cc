@@ -81,6 +81,7 @@ std::string ModesJsonMembers(const ServerModes& m) {
   w.Field("replica_lag_ms", m.replica_lag_ms).Field("rate_limit_per_ip", m.rate_limit_per_ip);
   w.Field("sanitize_unicode", m.sanitize_unicode);
   w.Field("replace_unsupported_locale", m.replace_unsupported_locale);
+  w.Field("max_users_per_team", m.max_users_per_team);
   w.EndObject();
   std::string json = w.Take();
   return json.substr(1, json.size() - 2);
@@ -131,6 +132,14 @@ bool ParseModes(const std::string& json, ServerModes* m, std::string* error) {
         return false;
       }
       *dst = v;
+    }
+    if (obj->has("max_users_per_team")) {
+      int v = obj->getValue<int>("max_users_per_team");
+      if (v < 1) {
+        *error = "max_users_per_team must be > 0";
+        return false;
+      }
+      m->max_users_per_team = v;
     }
     return ReadOwned(obj, "saml_owned", &m->saml_owned, error) &&
            ReadOwned(obj, "ldap_owned", &m->ldap_owned, error);

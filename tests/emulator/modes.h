@@ -1,7 +1,7 @@
 // ServerModes: the restrictive settings of a real Mattermost server that mm-emulator can
 // model (license, guest accounts, email verification, password policy, provider-owned
 // fields, user limit, listing skew, replica lag, per-IP rate limiting, name and locale
-// cleaning). Each has a flag (main.cc) and a key of PUT /__emu/faults. The defaults are the
+// cleaning, MaxUsersPerTeam). Each has a flag (main.cc) and a key of PUT /__emu/faults. The defaults are the
 // emulator's historical, forgiving behaviour. Modes is the thread-safe holder.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_MODES_H_
 #define ROSTERSYNC_TESTS_EMULATOR_MODES_H_
@@ -32,6 +32,7 @@ struct ServerModes {
   bool rate_limit_per_ip = false;  // one bucket per client address, shared by all tokens
   bool sanitize_unicode = false;  // SanitizeUnicode on username and names
   bool replace_unsupported_locale = false;  // create: unsupported locale -> "en"
+  int max_users_per_team = 50;    // TeamSettings.MaxUsersPerTeam (server default 50)
 };
 
 // The values --realistic turns on at once.

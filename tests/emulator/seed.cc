@@ -143,6 +143,7 @@ int LoadSeedJson(UserStore* store, const std::string& json, std::string* error) 
         ++added;
       }
     }
+    if (LoadSeedTeams(store, root, error) < 0) return -1;
   } catch (const std::exception& e) {
     *error = std::string("seed: ") + e.what();
     return -1;

@@ -132,6 +132,7 @@ void UserStore::Erase(const std::string& id) {
   by_email_.erase(u->email);
   if (!u->auth_data.empty()) by_auth_data_.erase(u->auth_data);
   SortedErase(u, u->username);
+  teams_.EraseUser(id);
   for (auto it = tokens_.begin(); it != tokens_.end();) {
     if (it->second.user_id == id) {
       token_ids_.erase(it->second.id);

@@ -1,7 +1,7 @@
 // In-memory user database of the emulator: users indexed by id, username, email and
 // auth_data, a username-sorted vector for paging, tokens, sessions and sent password
-// resets. Thread-safety: callers lock mu() (shared for reads, unique for writes) and
-// hold it across every call below; the store itself never locks.
+// resets, and the TeamStore. Thread-safety: callers lock mu() (shared for reads, unique
+// for writes) and hold it across every call below; the store itself never locks.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USER_STORE_H_
 #define ROSTERSYNC_TESTS_EMULATOR_USER_STORE_H_
 
@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tests/emulator/teams_store.h"
 #include "tests/emulator/user.h"
 
 namespace mmemu {
@@ -94,6 +95,10 @@ class UserStore {
     return sessions_;
   }
 
+  // Teams, channels and memberships (guarded by the same mutex).
+  TeamStore& teams() { return teams_; }
+  const TeamStore& teams() const { return teams_; }
+
   std::vector<std::string>& password_resets() { return password_resets_; }
   const std::vector<std::string>& password_resets() const { return password_resets_; }
 
@@ -113,6 +118,7 @@ class UserStore {
   std::unordered_map<std::string, std::string> token_ids_;                // token id -> token value
   std::unordered_map<std::string, std::vector<SessionRecord>> sessions_;  // by user id
   std::vector<std::string> password_resets_;
+  TeamStore teams_;
   int replica_lag_ms_ = 0;
   int64_t lag_until_ms_ = 0;  // the latest until_ms in lagged_
   std::unordered_map<std::string, Lagged> lagged_;  // by user id

@@ -89,7 +89,10 @@ void UsersRoutes::GetUsers(const ApiRequest& req, const Caller& caller, ApiRespo
     SkewBeforePage(page);
     std::shared_lock lock(store_->mu());
     const auto& sorted = store_->Sorted();
-    const bool filtered = active || inactive || !role.empty();
+    const std::string in_team = QueryOr(req, "in_team", "");
+    const std::string in_channel = QueryOr(req, "in_channel", "");
+    const bool filtered =
+        active || inactive || !role.empty() || !in_team.empty() || !in_channel.empty();
     long long skip = page * per_page;
     long long taken = 0;
     if (!filtered && !store_->AnyLag()) {
@@ -105,6 +108,8 @@ void UsersRoutes::GetUsers(const ApiRequest& req, const Caller& caller, ApiRespo
         if (active && !u->IsActive()) continue;
         if (inactive && u->IsActive()) continue;
         if (!role.empty() && u->roles.find(role) == std::string::npos) continue;
+        if (!in_team.empty() && !store_->teams().IsCurrentTeamMember(in_team, u->id)) continue;
+        if (!in_channel.empty() && !store_->teams().ChannelMember(in_channel, u->id)) continue;
         if (skip > 0) {
           --skip;
           continue;

@@ -53,6 +53,21 @@ UsersRoutes::UsersRoutes(UserStore* store, const Modes* modes) : store_(store), 
   Add("POST", "/api/v4/users/{id}/tokens", &UsersRoutes::CreateToken);
   Add("GET", "/api/v4/users/{id}/image", &UsersRoutes::GetImage);
   Add("GET", "/api/v4/users/{id}/image/default", &UsersRoutes::GetImage);
+  Add("GET", "/api/v4/teams", &UsersRoutes::GetTeams);
+  Add("GET", "/api/v4/teams/name/{name}", &UsersRoutes::GetTeamByName);
+  Add("GET", "/api/v4/teams/{team_id}/members", &UsersRoutes::GetTeamMembers);
+  Add("POST", "/api/v4/teams/{team_id}/members", &UsersRoutes::AddTeamMember);
+  Add("POST", "/api/v4/teams/{team_id}/members/batch", &UsersRoutes::AddTeamMembersBatch);
+  Add("POST", "/api/v4/teams/{team_id}/members/ids", &UsersRoutes::GetTeamMembersByIds);
+  Add("GET", "/api/v4/teams/{team_id}/members/{user_id}", &UsersRoutes::GetTeamMember);
+  Add("DELETE", "/api/v4/teams/{team_id}/members/{user_id}", &UsersRoutes::RemoveTeamMember);
+  Add("GET", "/api/v4/teams/{team_id}/channels/name/{channel_name}",
+      &UsersRoutes::GetChannelByName);
+  Add("POST", "/api/v4/channels/{channel_id}/members", &UsersRoutes::AddChannelMember);
+  Add("POST", "/api/v4/channels/{channel_id}/members/ids", &UsersRoutes::GetChannelMembersByIds);
+  Add("GET", "/api/v4/channels/{channel_id}/members/{user_id}", &UsersRoutes::GetChannelMember);
+  Add("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}",
+      &UsersRoutes::RemoveChannelMember);
   Add("GET", "/api/v4/config/client", &UsersRoutes::GetClientConfig);
   Add("GET", "/api/v4/license/client", &UsersRoutes::GetClientLicense);
 }

@@ -1,4 +1,5 @@
-// Handlers for the /api/v4 users endpoints with the real server's semantics (see
+// Handlers for the /api/v4 users endpoints, and the team/channel membership routes
+// (teams_routes.cc, channels_routes.cc), with the real server's semantics (see
 // docs/emulator.md). Owns nothing but the route table; the UserStore is
 // borrowed. Thread-safe: each handler locks the store itself.
 #ifndef ROSTERSYNC_TESTS_EMULATOR_USERS_ROUTES_H_
@@ -104,6 +105,23 @@ class UsersRoutes {
   void GetToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
   void RevokeToken(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
 
+  // teams_routes.cc
+  void GetTeams(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetTeamByName(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void AddTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void AddTeamMembersBatch(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void RemoveTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetTeamMembers(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetTeamMembersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetTeamMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+
+  // channels_routes.cc
+  void GetChannelByName(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void AddChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void RemoveChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetChannelMembersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+  void GetChannelMember(const ApiRequest& req, const Caller& caller, ApiResponse* resp);
+
   UserStore* store_;
   const Modes* modes_;
   std::string skew_user_id_;  // the bot the listing-skew fault renames (guarded by the store)
@@ -125,6 +143,16 @@ void SetUserNotFound(const ApiRequest& req, ApiResponse* resp);
 // The id in the path, with "me" resolved to the caller.
 std::string PathUserId(const ApiRequest& req, const Caller& caller);
 std::string TokenJson(const TokenRecord& token, bool with_secret);
+// Teams/channels helpers (teams_routes.cc).
+// A 26-char Mattermost id ([a-z0-9]).
+bool IsValidId(const std::string& id);
+// 400 api.context.invalid_url_param.app_error for a bad id or name in the URL.
+void SetInvalidUrlParam(const ApiRequest& req, ApiResponse* resp, const std::string& param);
+// Parses a JSON array of strings; false when the body is not one.
+bool ParseIdArray(const std::string& body, std::vector<std::string>* out);
+// Fills resp from a refused membership change.
+void SetMemberError(const ApiRequest& req, ApiResponse* resp, const MemberError& e);
+
 // Bumps update_at and re-indexes the user after a change from `before`.
 void BumpAndSave(UserStore* store, EmuUser* user, const EmuUser& before);
 

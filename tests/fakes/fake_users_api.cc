@@ -140,6 +140,26 @@ void FakeUsersApi::set_capabilities(const ServerCapabilities& capabilities) {
   capabilities_ = capabilities;
 }
 
+void FakeUsersApi::HideFromListing(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hidden_.insert(id);
+}
+
+std::string FakeUsersApi::PendingEmail(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(id);
+  return it == users_.end() ? "" : it->second.pending_email;
+}
+
+void FakeUsersApi::ConfirmPendingEmail(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = users_.find(id);
+  if (it == users_.end() || it->second.pending_email.empty()) return;
+  it->second.user.email = it->second.pending_email;
+  it->second.user.email_verified = true;
+  it->second.pending_email.clear();
+}
+
 int FakeUsersApi::Calls(const std::string& method) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = calls_.find(method);
@@ -209,6 +229,30 @@ User FakeUsersApi::Sanitized(const Stored& s, bool profile) const {
   User u = s.user;  // auth_data lives beside the User: never shown
   if (profile) u.email_verified.reset();  // SanitizeProfile drops it (lists, others)
   return u;
+}
+
+Status FakeUsersApi::ProviderOwned(const User& u, const UserPatch& p) const {
+  const std::set<std::string>& owned = capabilities_.OwnedFields(u.auth_service);
+  struct Field {
+    const char* name;
+    const std::optional<std::string>* asked;
+    const std::string* current;
+  };
+  const Field fields[] = {{"username", &p.username, &u.username},
+                          {"email", &p.email, &u.email},
+                          {"first_name", &p.first_name, &u.first_name},
+                          {"last_name", &p.last_name, &u.last_name},
+                          {"nickname", &p.nickname, &u.nickname},
+                          {"position", &p.position, &u.position}};
+  for (const auto& [name, asked, current_ptr] : fields) {
+    const std::string& current = *current_ptr;
+    if (!asked->has_value() || owned.count(name) == 0) continue;
+    bool folded = std::string(name) == "username" || std::string(name) == "email";
+    if ((folded ? Lower(**asked) : **asked) == current) continue;
+    return Http(Status::Conflict(std::string(name) + " is set by the login provider"), 409,
+                "api.user.patch_user.login_provider_attribute_set.app_error");
+  }
+  return Status::Ok();
 }
 
 Status FakeUsersApi::CheckUsernameEmail(const std::string& username, const std::string& email,

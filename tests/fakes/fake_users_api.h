@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,18 @@ class FakeUsersApi : public UsersApi {
   void set_now_ms(int64_t now_ms);
   // Servers with CheckProviderAttributes: a username change of an SSO user gives 409.
   void set_check_provider_attributes(bool on);
-  // What GetServerCapabilities answers (default: a value with known=false).
+  // What GetServerCapabilities answers (default: a value with known=false), and how the
+  // other methods behave under it: email verification keeps the old email pending, demote
+  // answers 501/403 when guests are unavailable, create checks the password policy, and a
+  // patch touching a provider-owned field of an ldap/saml user answers 409.
   void set_capabilities(const ServerCapabilities& capabilities);
+  // Listings (ListUsers, ListAllUsers) leave this user out, as a listing skewed by a rename
+  // between page reads would; GetUser and GetUsersByIds still find it.
+  void HideFromListing(const std::string& id);
+  // The email a patch left pending verification (RequireEmailVerification), "" if none.
+  std::string PendingEmail(const std::string& id) const;
+  // The person clicks the verification link: the pending email becomes the email.
+  void ConfirmPendingEmail(const std::string& id);
 
   // --- counters ---
   int Calls(const std::string& method) const;
@@ -83,12 +94,15 @@ class FakeUsersApi : public UsersApi {
     User user;
     std::string auth_data;
     std::string password;
+    std::string pending_email;  // RequireEmailVerification: stored until verified
   };
   // Counts the call and returns the injected failure, if any. Caller holds mu_.
   std::optional<Status> Enter(const std::string& method, const std::string& arg, bool write);
   bool TakeOutcomeUnknown(const std::string& method);
   Stored* Find(const std::string& id);
   User Sanitized(const Stored& s, bool profile) const;
+  // 409 when the patch changes a field the identity provider owns (capabilities_).
+  Status ProviderOwned(const User& user, const UserPatch& patch) const;
   Status CheckUsernameEmail(const std::string& username, const std::string& email,
                             const std::string& self_id) const;
 
@@ -102,6 +116,7 @@ class FakeUsersApi : public UsersApi {
   int64_t now_ms_ = 1700000000000;
   bool check_provider_attributes_ = false;
   ServerCapabilities capabilities_;
+  std::set<std::string> hidden_;  // ids listings leave out
   std::map<std::string, std::deque<Status>> fail_next_;
   std::map<std::string, int> outcome_unknown_;
   FaultPredicate fail_where_;

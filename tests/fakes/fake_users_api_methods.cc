@@ -10,6 +10,11 @@ namespace {
 
 using fake_internal::Http;
 
+bool IsOAuth(const std::string& service) {
+  return service == "gitlab" || service == "google" || service == "office365" ||
+         service == "openid";
+}
+
 Status NotFoundUser(const std::string& what) {
   return Http(Status::NotFound("user " + what + " not found"), 404,
               "app.user.missing_account.const");
@@ -37,6 +42,7 @@ Result<std::vector<User>> FakeUsersApi::ListUsers(const ListUsersQuery& query) {
   }
   std::vector<const Stored*> all;  // sorted by username, like the server
   for (const auto& [id, s] : users_) {
+    if (hidden_.count(id) > 0) continue;
     if (query.active_only && !s.user.active()) continue;
     if (query.inactive_only && s.user.active()) continue;
     if (!query.role.empty() && s.user.roles.find(query.role) == std::string::npos) continue;
@@ -72,7 +78,9 @@ Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::str
 Result<std::vector<User>> FakeUsersApi::ListAllUsers() {
   RS_FAULT("ListAllUsers", "", false);
   std::vector<User> out;
-  for (const auto& [id, s] : users_) out.push_back(Sanitized(s, true));
+  for (const auto& [id, s] : users_) {
+    if (hidden_.count(id) == 0) out.push_back(Sanitized(s, true));
+  }
   std::sort(out.begin(), out.end(),
             [](const User& a, const User& b) { return a.username < b.username; });
   return out;
@@ -119,6 +127,11 @@ Result<User> FakeUsersApi::CreateUser(const NewUser& in) {
     return Http(Status::Invalid("password must be 8 to 72 bytes"), 400,
                 "model.user.is_valid.pwd.app_error");
   }
+  if (in.auth_service.empty() && capabilities_.known) {
+    if (Status s = fake_internal::CheckPassword(in.password, capabilities_.password); !s.ok()) {
+      return s;
+    }
+  }
   if (!in.auth_data.empty()) {
     for (const auto& [id, s] : users_) {
       if (s.auth_data == in.auth_data && s.user.auth_service == in.auth_service) {
@@ -136,6 +149,12 @@ Result<User> FakeUsersApi::CreateUser(const NewUser& in) {
   u.nickname = in.nickname;
   u.position = in.position;
   u.locale = in.locale.empty() ? "en" : in.locale;
+  if (capabilities_.known) {  // a realistic server: names cleaned, unsupported locales replaced
+    u.locale = fake_internal::SupportedLocaleOr(u.locale, "en");
+    for (std::string* f : {&u.first_name, &u.last_name, &u.nickname}) {
+      *f = fake_internal::SanitizeUnicode(*f);
+    }
+  }
   u.auth_service = in.auth_service;
   u.email_verified = in.email_verified.value_or(false);
   u.roles = "system_user";  // roles in the body are not honoured
@@ -154,6 +173,7 @@ Result<User> FakeUsersApi::PatchUser(const std::string& user_id, const UserPatch
   Stored* s = Find(user_id);
   if (s == nullptr) return NotFoundUser(user_id);
   User u = s->user;
+  if (Status st = ProviderOwned(u, p); !st.ok()) return st;
   if (p.username) {
     if (check_provider_attributes_ && !u.auth_service.empty() && Lower(*p.username) != u.username) {
       return Http(Status::Conflict("username is set by the login provider"), 409,
@@ -166,7 +186,9 @@ Result<User> FakeUsersApi::PatchUser(const std::string& user_id, const UserPatch
       return Http(Status::Invalid("cannot change an LDAP user's email"), 400,
                   "app.user.update.find.app_error");
     }
-    if (u.auth_service.empty() || u.auth_service == "saml") {
+    if (!IsOAuth(u.auth_service) && capabilities_.require_email_verification) {
+      s->pending_email = Lower(*p.email);  // the old email stays; a link goes to the new one
+    } else if (!IsOAuth(u.auth_service)) {
       u.email = Lower(*p.email);
       u.email_verified = false;
     }  // OAuth: silently ignored
@@ -175,6 +197,11 @@ Result<User> FakeUsersApi::PatchUser(const std::string& user_id, const UserPatch
   if (p.first_name) u.first_name = *p.first_name;
   if (p.last_name) u.last_name = *p.last_name;
   if (p.nickname) u.nickname = *p.nickname;
+  if (capabilities_.known) {
+    for (std::string* f : {&u.first_name, &u.last_name, &u.nickname}) {
+      *f = fake_internal::SanitizeUnicode(*f);
+    }
+  }
   if (p.position) u.position = *p.position;
   if (p.locale) u.locale = *p.locale;
   if (p.props) u.props = *p.props;
@@ -200,6 +227,11 @@ Status FakeUsersApi::SetUserActive(const std::string& user_id, bool active) {
   RS_FAULT("SetUserActive", user_id, true);
   Stored* s = Find(user_id);
   if (s == nullptr) return NotFoundUser(user_id);
+  if (active && s->user.HasRole("system_guest") && capabilities_.known &&
+      !capabilities_.guest_accounts_enabled) {
+    return Http(Status::Unauthorized("guest accounts are disabled"), 401,
+                "api.user.update_active.cannot_enable_guest_when_guest_feature_is_disabled.app_error");
+  }
   s->user.delete_at = active ? 0 : now_ms_;
   s->user.update_at = now_ms_;
   if (TakeOutcomeUnknown("SetUserActive")) return Unknown("SetUserActive");
@@ -223,6 +255,7 @@ Status FakeUsersApi::DemoteUserToGuest(const std::string& user_id) {
   RS_FAULT("DemoteUserToGuest", user_id, true);
   Stored* s = Find(user_id);
   if (s == nullptr) return NotFoundUser(user_id);
+  if (auto refused = fake_internal::DemoteRefused(capabilities_)) return *refused;
   if (s->user.HasRole("system_guest")) {
     return Http(Status::NotImplemented("already a guest"), 501, "api.user.demote_user_to_guest");
   }

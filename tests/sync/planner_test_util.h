@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ struct World {
   PlannerOptions options;
   std::string self_id = "self";
   int64_t now = kNow;
+  std::optional<ServerCapabilities> capabilities;  // unset: the planner is not told
 
   PlannerInput Input() const {
     PlannerInput in;
@@ -71,6 +73,7 @@ struct World {
     in.ledger = &ledger;
     in.self_user_id = self_id;
     in.now_ms = now;
+    in.capabilities = capabilities ? &*capabilities : nullptr;
     return in;
   }
   Plan Run() const { return MakePlan(Input(), options); }

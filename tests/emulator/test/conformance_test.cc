@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <set>
 
 #include "tests/emulator/test/emu_client.h"
@@ -26,9 +28,20 @@ constexpr char kPatch409Gap[] =
     "Unable to match the returned status code with those defined in the document: "
     "200,400,401,403";
 
+// Known spec gap: POST/DELETE /channels/{channel_id}/members[/{user_id}] answer 404 (user not
+// in the team: app.team.get_member.missing.app_error; not a channel member:
+// app.channel.get_member.missing.app_error); the spec lists no 404 for either.
+constexpr char kStatusGap[] = "Unable to match the returned status code";
+
+bool IsChannelMemberWrite(const std::string& path) {
+  return path.rfind("/api/v4/channels/", 0) == 0 && path.find("/members") != std::string::npos &&
+         path.find("/members/ids") == std::string::npos;
+}
+
 // Violations Prism reported for this exchange, minus the allow-listed upstream flaws
 // (counted in *allowed and *gaps).
-std::vector<std::string> Violations(const HttpResult& r, int* allowed, int* gaps) {
+std::vector<std::string> Violations(const HttpResult& r, const std::string& path, int* allowed,
+                                    int* gaps) {
   std::vector<std::string> out;
   std::string header = r.Header("sl-violations");
   if (header.empty() && r.status == 500 &&
@@ -54,6 +67,10 @@ std::vector<std::string> Violations(const HttpResult& r, int* allowed, int* gaps
       ++*gaps;
       continue;
     }
+    if (r.status == 404 && IsChannelMemberWrite(path) && message.rfind(kStatusGap, 0) == 0) {
+      ++*gaps;
+      continue;
+    }
     std::ostringstream s;
     v->stringify(s);
     out.push_back(s.str());
@@ -67,7 +84,7 @@ class EmulatorConformanceTest : public ::testing::Test {
   HttpResult Check(const EmuClient& client, const std::string& method, const std::string& path,
                    const std::string& body = "") {
     HttpResult r = client.Do(method, path, body);
-    for (const auto& v : Violations(r, &allowed_flaws_, &allowed_gaps_)) {
+    for (const auto& v : Violations(r, path, &allowed_flaws_, &allowed_gaps_)) {
       ADD_FAILURE() << method << " " << path << " violates the spec: " << v;
     }
     bool flaw_only = r.status == 500 && r.body.find("VIOLATIONS") != std::string::npos;
@@ -210,6 +227,95 @@ TEST_F(EmulatorConformanceTest, ServerModeAnswersMatchTheOfficialSpec) {
   EXPECT_NE(limit.body.find("invalid json response body"), std::string::npos) << limit.body;
   EXPECT_NE(limit.body.find("position 15"), std::string::npos) << "right after the status object";
   EXPECT_EQ(allowed_gaps_, 1) << "the 409 spec gap no longer shows up: drop its allow-list entry";
+}
+
+// The teams/channels spec sits next to the users spec (tests/contract/spec).
+std::string TeamsSpecPath() {
+  std::string users = rostersync::testing::SpecPath();
+  return users.substr(0, users.find_last_of('/') + 1) + "teams-channels-openapi.yaml";
+}
+
+// Starts Prism on the teams/channels spec (Prism reads ROSTERSYNC_SPEC when it starts).
+std::unique_ptr<Prism> TeamsPrism(const std::string& upstream) {
+  const char* old = std::getenv("ROSTERSYNC_SPEC");
+  std::string saved = old ? old : "";
+  setenv("ROSTERSYNC_SPEC", TeamsSpecPath().c_str(), 1);
+  auto prism = std::make_unique<Prism>(upstream);
+  if (old) {
+    setenv("ROSTERSYNC_SPEC", saved.c_str(), 1);
+  } else {
+    unsetenv("ROSTERSYNC_SPEC");
+  }
+  return prism;
+}
+
+constexpr char kTeamsSeed[] = R"({
+  "users": [{"username": "ann", "email": "ann@example.com"},
+            {"username": "ben", "email": "ben@example.com"},
+            {"username": "cat", "email": "cat@example.com"}],
+  "teams": [{"name": "company", "display_name": "Company", "members": ["ann"],
+             "channels": [{"name": "eng", "members": ["ann"]},
+                          {"name": "old", "delete_at": 1700000000000}]},
+            {"name": "groups", "group_constrained": true}]
+})";
+
+TEST_F(EmulatorConformanceTest, TeamsAndChannelsMatchTheOfficialSpec) {
+  ASSERT_TRUE(std::ifstream(TeamsSpecPath()).good()) << "spec not found at " << TeamsSpecPath();
+  ASSERT_EQ(access(rostersync::testing::PrismBinary().c_str(), X_OK), 0);
+  Emulator emu({"--max-users-per-team", "2"});
+  ASSERT_TRUE(emu.ok());
+  emu_port_ = emu.port();
+  admin_token_ = emu.admin_token();
+  EmuClient direct(emu.port(), emu.admin_token());
+  ASSERT_EQ(direct.Post("/__emu/users", kTeamsSeed).status, 201);
+  auto prism = TeamsPrism(emu.url());
+  ASSERT_TRUE(prism->ok()) << "prism proxy did not start";
+  EmuClient admin(prism->port(), emu.admin_token());
+  std::string team = Obj(Check(admin, "GET", "/api/v4/teams/name/company").body)
+                         ->optValue<std::string>("id", "");
+  ASSERT_FALSE(team.empty());
+  std::string groups = Obj(direct.Get("/api/v4/teams/name/groups").body)
+                           ->optValue<std::string>("id", "");
+  std::string ann = DirectId("ann"), ben = DirectId("ben"), cat = DirectId("cat");
+  auto member = [&](const std::string& t, const std::string& u) {
+    return "{\"team_id\":\"" + t + "\",\"user_id\":\"" + u + "\"}";
+  };
+  const std::string members = "/api/v4/teams/" + team + "/members";
+  EXPECT_EQ(Check(admin, "GET", "/api/v4/teams?page=0&per_page=10").status, 200);
+  EXPECT_EQ(Check(admin, "GET", "/api/v4/teams/name/nosuchteam").status, 404);
+  EXPECT_EQ(Check(admin, "POST", members, member(team, ben)).status, 201);
+  EXPECT_EQ(Check(admin, "POST", members, member(team, cat)).status, 400);  // MaxUsersPerTeam
+  EXPECT_EQ(Check(admin, "POST", "/api/v4/teams/" + groups + "/members", member(groups, cat))
+                .status,
+            400);
+  EXPECT_EQ(Check(admin, "POST", members + "/batch", "[" + member(team, ann) + "]").status, 201);
+  EXPECT_EQ(Check(admin, "POST", members + "/batch?graceful=true",
+                  "[" + member(team, ann) + "," + member(team, cat) + "]")
+                .status,
+            201);
+  EXPECT_EQ(Check(admin, "GET", members + "?page=0&per_page=60").status, 200);
+  EXPECT_EQ(Check(admin, "POST", members + "/ids", "[\"" + ann + "\"]").status, 200);
+  auto eng = Check(admin, "GET", "/api/v4/teams/" + team + "/channels/name/eng");
+  ASSERT_EQ(eng.status, 200);
+  std::string channel = Obj(eng.body)->optValue<std::string>("id", "");
+  EXPECT_EQ(Check(admin, "GET", "/api/v4/teams/" + team + "/channels/name/old").status, 404);
+  EXPECT_EQ(
+      Check(admin, "GET", "/api/v4/teams/" + team + "/channels/name/old?include_deleted=true")
+          .status,
+      200);
+  const std::string cmembers = "/api/v4/channels/" + channel + "/members";
+  EXPECT_EQ(Check(admin, "POST", cmembers, "{\"user_id\":\"" + ben + "\"}").status, 201);
+  EXPECT_EQ(Check(admin, "POST", cmembers, "{\"user_id\":\"" + cat + "\"}").status, 404);
+  EXPECT_EQ(Check(admin, "POST", cmembers + "/ids", "[\"" + ben + "\"]").status, 200);
+  EXPECT_EQ(Check(admin, "GET", cmembers + "/" + ben).status, 200);
+  EXPECT_EQ(Check(admin, "GET", members + "/" + ben).status, 200);
+  EXPECT_EQ(Check(admin, "DELETE", cmembers + "/" + ben).status, 200);
+  EXPECT_EQ(Check(admin, "DELETE", cmembers + "/" + ben).status, 404);
+  EXPECT_EQ(Check(admin, "DELETE", members + "/" + ben).status, 200);
+  EXPECT_EQ(Check(admin, "DELETE", members + "/" + cat).status, 400);
+  EXPECT_EQ(Check(admin, "GET", members + "/" + ben).status, 200) << "a former member's row";
+  EXPECT_EQ(Check(admin, "GET", members + "/" + cat).status, 404);
+  EXPECT_EQ(allowed_gaps_, 2) << "the channel-member 404 gap no longer shows up: drop it";
 }
 
 }  // namespace

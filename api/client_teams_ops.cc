@@ -1,0 +1,181 @@
+// api::Client: teams, channels and memberships (the routes of issue 18; see api/README.md,
+// "Teams and channels").
+#include <algorithm>
+#include <unordered_set>
+
+#include "api/client_internal.h"
+
+namespace rostersync::api {
+
+namespace {
+
+constexpr int kPageSize = 200;     // the server clamps per_page to 200
+constexpr int kMaxPages = 100000;  // 20M rows: far past any real team
+
+const std::string kTeams = "/api/v4/teams";
+const std::string kChannels = "/api/v4/channels";
+
+std::string TeamPath(const std::string& team_id, const std::string& rest) {
+  return kTeams + "/" + Seg(team_id) + rest;
+}
+
+std::string ChannelPath(const std::string& channel_id, const std::string& rest) {
+  return kChannels + "/" + Seg(channel_id) + rest;
+}
+
+std::string MemberBody(const std::string& team_id, const std::string& user_id) {
+  return EncodeStringFields({{"team_id", team_id}, {"user_id", user_id}});
+}
+
+// Reads every page of an offset-paged list through `page_fn`, de-duplicated by `key`.
+// A full page without a new key means the server ignores ?page=: Invalid.
+template <typename T, typename PageFn, typename KeyFn>
+Result<std::vector<T>> AllPages(const std::string& what, PageFn page_fn, KeyFn key) {
+  std::vector<T> out;
+  std::unordered_set<std::string> seen;
+  for (int page = 0; page < kMaxPages; ++page) {
+    Result<std::vector<T>> part = page_fn(page);
+    if (!part.ok()) return part.status().Annotate(what + ", page " + std::to_string(page));
+    std::size_t fresh = 0;
+    for (T& item : *part) {
+      if (seen.insert(key(item)).second) {
+        out.push_back(std::move(item));
+        ++fresh;
+      }
+    }
+    if (static_cast<int>(part->size()) < kPageSize) return out;
+    if (fresh == 0) {
+      return Status::Invalid(what + ": page " + std::to_string(page) +
+                             " repeats rows already read; the server (or a proxy) ignores ?page=");
+    }
+  }
+  return Status::Invalid(what + ": more than " + std::to_string(kMaxPages) + " pages");
+}
+
+}  // namespace
+
+Result<Team> Client::GetTeamByName(const std::string& name) {
+  return CallJson<Team>("GET", kTeams + "/name/" + Seg(name), kTeams + "/name/{name}");
+}
+
+Result<std::vector<Team>> Client::GetTeams() {
+  return AllPages<Team>(
+      "listing all teams",
+      [&](int page) {
+        Query q;
+        q.Int("page", page).Int("per_page", kPageSize);
+        return CallJson<std::vector<Team>>("GET", kTeams + q.str(), kTeams);
+      },
+      [](const Team& t) { return t.id; });
+}
+
+Result<Channel> Client::GetChannelByName(const std::string& team_id, const std::string& name,
+                                         bool include_deleted) {
+  Query q;
+  if (include_deleted) q.Bool("include_deleted", true);
+  return CallJson<Channel>("GET", TeamPath(team_id, "/channels/name/" + Seg(name)) + q.str(),
+                           kTeams + "/{team_id}/channels/name/{channel_name}");
+}
+
+Result<TeamMember> Client::AddTeamMember(const std::string& team_id, const std::string& user_id) {
+  return CallJson<TeamMember>("POST", TeamPath(team_id, "/members"),
+                              kTeams + "/{team_id}/members", MemberBody(team_id, user_id),
+                              /*read_only_post=*/true);
+}
+
+Result<std::vector<TeamMemberWithError>> Client::AddTeamMembersBatch(
+    const std::string& team_id, const std::vector<std::string>& user_ids, bool graceful) {
+  if (user_ids.empty() || static_cast<int>(user_ids.size()) > kMaxTeamMembersBatch) {
+    return Status::Invalid("adding team members in a batch: " + std::to_string(user_ids.size()) +
+                           " users; the server takes 1 to " +
+                           std::to_string(kMaxTeamMembersBatch));
+  }
+  std::string body = "[";
+  for (std::size_t i = 0; i < user_ids.size(); ++i) {
+    if (i) body += ",";
+    body += MemberBody(team_id, user_ids[i]);
+  }
+  body += "]";
+  const std::string path = TeamPath(team_id, "/members/batch");
+  const std::string route = kTeams + "/{team_id}/members/batch";
+  if (graceful) {
+    return CallJson<std::vector<TeamMemberWithError>>("POST", path + "?graceful=true", route,
+                                                      body, true);
+  }
+  auto added = CallJson<std::vector<TeamMember>>("POST", path, route, body, true);
+  if (!added.ok()) return added.status();
+  std::vector<TeamMemberWithError> out;
+  out.reserve(added->size());
+  for (TeamMember& m : *added) {
+    TeamMemberWithError r;
+    r.user_id = m.user_id;
+    r.member = std::move(m);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status Client::RemoveTeamMember(const std::string& team_id, const std::string& user_id) {
+  return CallJson<StatusOK>("DELETE", TeamPath(team_id, "/members/" + Seg(user_id)),
+                            kTeams + "/{team_id}/members/{user_id}")
+      .status();
+}
+
+Result<std::vector<TeamMember>> Client::GetTeamMembers(const std::string& team_id) {
+  return AllPages<TeamMember>(
+      "listing the members of team " + team_id,
+      [&](int page) {
+        Query q;
+        q.Int("page", page).Int("per_page", kPageSize);
+        return CallJson<std::vector<TeamMember>>("GET", TeamPath(team_id, "/members") + q.str(),
+                                                 kTeams + "/{team_id}/members");
+      },
+      [](const TeamMember& m) { return m.user_id; });
+}
+
+Result<std::vector<TeamMember>> Client::GetTeamMembersByIds(
+    const std::string& team_id, const std::vector<std::string>& user_ids) {
+  std::vector<TeamMember> out;
+  for (std::size_t i = 0; i < user_ids.size(); i += kMembersByIdsChunk) {
+    std::vector<std::string> chunk(
+        user_ids.begin() + i,
+        user_ids.begin() + std::min(user_ids.size(), i + kMembersByIdsChunk));
+    auto part = CallJson<std::vector<TeamMember>>("POST", TeamPath(team_id, "/members/ids"),
+                                                  kTeams + "/{team_id}/members/ids",
+                                                  EncodeStringArray(chunk), true);
+    if (!part.ok()) return part.status();
+    for (TeamMember& m : *part) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<ChannelMember> Client::AddChannelMember(const std::string& channel_id,
+                                               const std::string& user_id) {
+  return CallJson<ChannelMember>("POST", ChannelPath(channel_id, "/members"),
+                                 kChannels + "/{channel_id}/members",
+                                 EncodeStringFields({{"user_id", user_id}}), true);
+}
+
+Status Client::RemoveChannelMember(const std::string& channel_id, const std::string& user_id) {
+  return CallJson<StatusOK>("DELETE", ChannelPath(channel_id, "/members/" + Seg(user_id)),
+                            kChannels + "/{channel_id}/members/{user_id}")
+      .status();
+}
+
+Result<std::vector<ChannelMember>> Client::GetChannelMembersByIds(
+    const std::string& channel_id, const std::vector<std::string>& user_ids) {
+  std::vector<ChannelMember> out;
+  for (std::size_t i = 0; i < user_ids.size(); i += kMembersByIdsChunk) {
+    std::vector<std::string> chunk(
+        user_ids.begin() + i,
+        user_ids.begin() + std::min(user_ids.size(), i + kMembersByIdsChunk));
+    auto part = CallJson<std::vector<ChannelMember>>("POST", ChannelPath(channel_id, "/members/ids"),
+                                                     kChannels + "/{channel_id}/members/ids",
+                                                     EncodeStringArray(chunk), true);
+    if (!part.ok()) return part.status();
+    for (ChannelMember& m : *part) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace rostersync::api

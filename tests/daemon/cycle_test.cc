@@ -1,0 +1,130 @@
+// CycleRunner against FakeUsersApi + MemoryStateStore: what the server allows is read every
+// cycle (and a failure to read it applies nothing), and an id the ledger knows but the
+// listing lacks is confirmed with POST /users/ids before the planner sees it as gone.
+#include "daemon/cycle.h"
+
+#include <gtest/gtest.h>
+
+#include "config/config_loader.h"
+#include "tests/fakes/fake_users_api.h"
+#include "tests/fakes/memory_state_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::daemon {
+namespace {
+
+using ::rostersync::testing::FakeUsersApi;
+using ::rostersync::testing::MemoryStateStore;
+using ::rostersync::testing::TempDir;
+
+constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
+
+class CycleTest : public ::testing::Test {
+ protected:
+  Config MakeConfig(const std::string& roster_csv) {
+    std::string roster = dir_.Write("roster.csv", roster_csv);
+    ConfigLoad load = ParseConfig(
+        "mattermost:\n"
+        "  url: http://127.0.0.1:1\n"
+        "  token_env: UNUSED_TOKEN\n"
+        "roster:\n"
+        "  source: csv\n"
+        "  csv: {path: " + roster + "}\n"
+        "  key: employee_id\n"
+        "fields:\n"
+        "  username: {column: username}\n"
+        "  email: {column: email}\n"
+        "  role: {column: role, map: {guest: system_guest, member: system_user}}\n"
+        "policy:\n"
+        "  max_deactivations: 100%\n"
+        "state:\n"
+        "  database: \"sqlite:" + dir_.File("state.db") + "\"\n",
+        "config.yaml");
+    EXPECT_TRUE(load.ok()) << load.Report();
+    return load.config;
+  }
+  CycleResult Run(const std::string& roster_csv, bool apply = true) {
+    CycleRunner runner(MakeConfig(roster_csv), &api_, &store_, nullptr, clock_);
+    CycleRequest request;
+    request.apply = apply;
+    return runner.Run(request);
+  }
+
+  TempDir dir_;
+  FakeUsersApi api_;
+  MemoryStateStore store_;
+  FakeClock clock_{kNow};
+};
+
+constexpr char kHeader[] = "employee_id,username,email,role\n";
+
+TEST_F(CycleTest, FailsAtServerAndAppliesNothingWhenTheCapabilitiesCannotBeRead) {
+  api_.FailNext("GetServerCapabilities", Status::Transient("HTTP 503 after retries"));
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.stage, "server");
+  EXPECT_NE(r.status.ToString().find("allows"), std::string::npos) << r.status.ToString();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(api_.Writes(), 0);
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 0);
+}
+
+TEST_F(CycleTest, PutsTheCapabilitiesInTheResultAndPlansWithinThem) {
+  ServerCapabilities caps;
+  caps.known = true;
+  caps.version = "10.2.0";
+  caps.require_email_verification = true;
+  api_.set_capabilities(caps);  // unlicensed, guests off
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n"
+                                              "E2,gina,gina@example.com,guest\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.capabilities, caps);
+  EXPECT_TRUE(api_.FindByUsername("alice").has_value());
+  EXPECT_FALSE(api_.FindByUsername("gina").has_value()) << "a guest row became a member";
+  EXPECT_EQ(r.report.held, 1);
+  EXPECT_EQ(r.exit_code, 4);
+}
+
+TEST_F(CycleTest, ConfirmsALedgerIdTheListingMissedInsteadOfDroppingIt) {
+  User leaver;
+  leaver.username = "leo";
+  leaver.email = "leo@example.com";
+  leaver = api_.AddUser(leaver);
+  LedgerEntry entry;
+  entry.key = "E9";
+  entry.user_id = leaver.id;
+  entry.set_values = {{"active", "true"}};
+  ASSERT_TRUE(store_.PutLedgerEntry(entry).ok());
+  api_.HideFromListing(leaver.id);  // a rename between page reads moved it across a page
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("GetUsersByIds"), 1);
+  ASSERT_EQ(store_.LoadLedger()->count("E9"), 1u) << "an unconfirmed absence dropped the entry";
+  EXPECT_FALSE(api_.FindUser(leaver.id)->active()) << "the leaver was not deactivated";
+}
+
+TEST_F(CycleTest, DropsALedgerEntryOnlyWhenTheServerConfirmsTheAccountIsGone) {
+  LedgerEntry entry;
+  entry.key = "E9";
+  entry.user_id = "deleted-id";
+  ASSERT_TRUE(store_.PutLedgerEntry(entry).ok());
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("GetUsersByIds"), 1);
+  EXPECT_EQ(store_.LoadLedger()->count("E9"), 0u);
+}
+
+TEST_F(CycleTest, AppliesNothingWhenConfirmingAbsencesFails) {
+  LedgerEntry entry;
+  entry.key = "E9";
+  entry.user_id = "missing-id";
+  ASSERT_TRUE(store_.PutLedgerEntry(entry).ok());
+  api_.FailNext("GetUsersByIds", Status::Transient("HTTP 503 after retries"));
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  EXPECT_EQ(r.stage, "server");
+  EXPECT_EQ(api_.Writes(), 0);
+  EXPECT_EQ(store_.LoadLedger()->count("E9"), 1u);
+}
+
+}  // namespace
+}  // namespace rostersync::daemon
