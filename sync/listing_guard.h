@@ -1,7 +1,8 @@
 // The listing plausibility guard: a user listing far smaller than the ledger knows (a proxy
 // that cuts pages, a server that ignores ?page=) is not trusted. The ledger ids missing from
 // the listing are confirmed with POST /users/ids; when fewer than half of the ledger's
-// existing managed users were listed, every deactivation and identity change is held.
+// existing managed users were listed (and at least 5 were not), every deactivation and identity
+// change is held.
 #ifndef ROSTERSYNC_SYNC_LISTING_GUARD_H_
 #define ROSTERSYNC_SYNC_LISTING_GUARD_H_
 
@@ -29,7 +30,11 @@ std::vector<std::string> LedgerIdsMissingFromListing(const Ledger& ledger,
                                                      const std::vector<User>& users,
                                                      ListingCheck* check);
 
-// True when fewer than half of the ledger's managed users that still exist were listed.
+// Fewer confirmed-but-unlisted accounts than this never trigger the guard.
+inline constexpr std::size_t kMinUnlistedForGuard = 5;
+
+// True when fewer than half of the ledger's managed users that still exist were listed,
+// and at least kMinUnlistedForGuard of them were missing.
 bool ListingImplausible(const ListingCheck& check);
 
 // Holds every deactivation, create, auth change and username/email change in `plan` with

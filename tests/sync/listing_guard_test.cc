@@ -53,6 +53,9 @@ TEST(ListingGuardTest, AListingWithFewerThanHalfOfTheExistingManagedUsersIsImpla
   EXPECT_FALSE(ListingImplausible({300, 299, 1}));   // one cut short: merged, trusted
   EXPECT_FALSE(ListingImplausible({300, 50, 0}));    // the rest are gone from the server
   EXPECT_FALSE(ListingImplausible({0, 0, 0}));
+  EXPECT_FALSE(ListingImplausible({1, 0, 1}));  // one moved across a page: merged, trusted
+  EXPECT_FALSE(ListingImplausible({4, 0, 4}));  // below kMinUnlistedForGuard
+  EXPECT_TRUE(ListingImplausible({5, 0, 5}));
 }
 
 TEST(ListingGuardTest, HoldsDeactivationsAndIdentityChangesWithOneHoldLine) {
