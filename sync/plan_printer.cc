@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <string_view>
 
 #include "sync/text.h"
 
@@ -126,6 +127,12 @@ std::string Printer::ActionLine(const Action& a) const {
   RTrim(&line);
   if (a.held) {
     std::string guard = a.held_reason.substr(0, a.held_reason.find(':'));
+    // A change held for a rejected row names that row (file:line) on its own line.
+    constexpr std::string_view kNamed = "is named in rejected row ";
+    if (size_t at = a.held_reason.find(kNamed); at != std::string::npos) {
+      at += kNamed.size();
+      guard += " " + E(a.held_reason.substr(at, a.held_reason.find(' ', at) - at));
+    }
     line += opt_.color ? std::string("  ") + kHeldColor + "[held: " + guard + "]" + kReset
                        : "  [held: " + guard + "]";
   }
