@@ -161,7 +161,8 @@ void Printer::Section(const std::string& title, const std::function<bool(const A
 void Printer::HeldSection() {
   size_t held = static_cast<size_t>(plan_.CountHeld());
   if (held == 0 && plan_.holds.empty()) return;
-  out_ += "\nHeld (" + std::to_string(held) + "):\n";
+  // A guard can hold with no action to show (an untrusted roster that plans nothing).
+  out_ += held == 0 ? std::string("\nHeld:\n") : "\nHeld (" + std::to_string(held) + "):\n";
   for (const Hold& h : plan_.holds) Marked("!", "held", E(h.message), kHeldColor);
   for (const Action& a : plan_.actions) {
     if (a.held && !IsCreateFollowUp(a)) out_ += ActionLine(a);

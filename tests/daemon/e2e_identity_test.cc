@@ -160,37 +160,55 @@ TEST_F(E2eIdentityTest, UsernameOnlyMatchWithAnotherEmailIsHeldAsAmbiguous) {
 }
 
 // Scenario 4: two rows carry the same SSO id: both are rejected and neither account is moved
-// to SAML, so Alice's SSO login can never land in Bob's account.
+// to SAML, so Alice's SSO login can never land in Bob's account. The rest of the roster is
+// trusted and carol and dave move to SAML as asked.
 TEST_F(E2eIdentityTest, SharedAuthDataRejectsBothRowsAndMigratesNoOne) {
-  Start(Seed({"alice", "bob"}, "example.com"), {"--licensed"});
+  Start(Seed({"alice", "bob", "carol", "dave"}, "example.com"), {"--licensed"});
+  SetMaxDeactivations(10);
   ASSERT_TRUE(EditFile(config_, "fields:\n",
                        "fields:\n  auth_service: {column: auth_service}\n"
                        "  auth_data: {column: auth_data}\n"));
-  auto csv = [](const std::string& alice_id, const std::string& bob_id) {
-    const std::string service = alice_id.empty() ? "" : "saml";
-    return "employee_id,username,email,first_name,last_name,status,auth_service,auth_data\n"
-           "E1,alice,alice@example.com,Alice,Archer,active," + service + "," + alice_id + "\n" +
-           "E2,bob,bob@example.com,Bob,Builder,active," + service + "," + bob_id + "\n";
+  auto csv = [](const std::string& service, const std::string& alice_id,
+                const std::string& bob_id) {
+    auto row = [&](const std::string& key, const std::string& name, const std::string& id) {
+      return key + "," + name + "," + name + "@example.com," + name + ",Lee,active," +
+             (id.empty() ? "" : service) + "," + id + "\n";
+    };
+    return "employee_id,username,email,first_name,last_name,status,auth_service,auth_data\n" +
+           row("E1", "alice", alice_id) + row("E2", "bob", bob_id) +
+           row("E3", "carol", service.empty() ? "" : "carol@corp.example") +
+           row("E4", "dave", service.empty() ? "" : "dave@corp.example");
   };
-  dir_.Write("roster.csv", csv("", ""));
+  dir_.Write("roster.csv", csv("", "", ""));
   CliRun first = Run({"sync"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
 
-  dir_.Write("roster.csv", csv("alice@corp.example", "alice@corp.example"));
+  dir_.Write("roster.csv", csv("saml", "alice@corp.example", "alice@corp.example"));
   CliRun plan = Run({"plan", "--detailed-exitcode"});
-  EXPECT_EQ(plan.out.find("# auth"), std::string::npos) << plan.out;
+  EXPECT_EQ(plan.exit_code, 2) << plan.out << plan.err;
+  EXPECT_EQ(plan.out.find("not trusted"), std::string::npos) << plan.out;
   EXPECT_NE(plan.out.find("Rejected rows (2)"), std::string::npos) << plan.out;
   EXPECT_NE(plan.out.find("auth_data 'alice@corp.example'"), std::string::npos) << plan.out;
+  std::vector<std::string> auth_lines;  // "# auth ..." lines: carol's and dave's only
+  for (size_t at = plan.out.find("\n# auth"); at != std::string::npos;
+       at = plan.out.find("\n# auth", at + 1)) {
+    auth_lines.push_back(plan.out.substr(at + 1, plan.out.find('\n', at + 1) - at - 1));
+  }
+  ASSERT_EQ(auth_lines.size(), 2u) << plan.out;
+  EXPECT_NE(auth_lines[0].find("carol"), std::string::npos) << auth_lines[0];
+  EXPECT_NE(auth_lines[1].find("dave"), std::string::npos) << auth_lines[1];
 
-  long writes = emu_->WritesTotal();
   CliRun sync = Run({"sync"});
-  EXPECT_NE(sync.exit_code, 0) << sync.out << sync.err;
-  EXPECT_EQ(emu_->WritesTotal(), writes) << sync.out;
+  EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
   auto users = ReadState(*emu_);
   for (const char* name : {"alice", "bob"}) {
     EXPECT_EQ(users[name].auth_service, "") << name;
     EXPECT_EQ(users[name].auth_data, "") << name;
+    EXPECT_EQ(users[name].delete_at, 0) << name;
   }
+  EXPECT_EQ(users["carol"].auth_service, "saml");
+  EXPECT_EQ(users["carol"].auth_data, "carol@corp.example");
+  EXPECT_EQ(users["dave"].auth_data, "dave@corp.example");
 }
 
 // Scenario 6: a first rollout finds accounts in scope that match no roster row and are in no
