@@ -159,14 +159,19 @@ void Printer::Section(const std::string& title, const std::function<bool(const A
 }
 
 void Printer::HeldSection() {
-  size_t held = static_cast<size_t>(plan_.CountHeld());
+  // The count is of the lines shown: a held create's follow-ups are on its line. A guard
+  // can hold with no action to show (an untrusted roster that plans nothing): no count then.
+  std::string lines;
+  size_t held = 0;
+  for (const Action& a : plan_.actions) {
+    if (!a.held || IsCreateFollowUp(a)) continue;
+    lines += ActionLine(a);
+    ++held;
+  }
   if (held == 0 && plan_.holds.empty()) return;
-  // A guard can hold with no action to show (an untrusted roster that plans nothing).
   out_ += held == 0 ? std::string("\nHeld:\n") : "\nHeld (" + std::to_string(held) + "):\n";
   for (const Hold& h : plan_.holds) Marked("!", "held", E(h.message), kHeldColor);
-  for (const Action& a : plan_.actions) {
-    if (a.held && !IsCreateFollowUp(a)) out_ += ActionLine(a);
-  }
+  out_ += lines;
 }
 
 void Printer::RejectedSection() {

@@ -4,10 +4,10 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <fstream>
+
 #include "tests/daemon/e2e_support.h"
 #include "tests/support/temp_dir.h"
-
-#include <fstream>
 
 namespace rostersync::testing {
 
@@ -53,10 +53,10 @@ bool EditFile(const std::string& path, const std::string& from, const std::strin
 
 std::string AsWindows1252(const std::string& utf8) {
   static const std::map<uint32_t, char> kExtras = {
-      {0x20AC, '\x80'}, {0x201E, '\x84'}, {0x2026, '\x85'}, {0x0160, '\x8A'}, {0x0152, '\x8C'},
-      {0x017D, '\x8E'}, {0x2018, '\x91'}, {0x2019, '\x92'}, {0x201C, '\x93'}, {0x201D, '\x94'},
-      {0x2013, '\x96'}, {0x2014, '\x97'}, {0x0161, '\x9A'}, {0x0153, '\x9C'}, {0x017E, '\x9E'},
-      {0x0178, '\x9F'}};
+      {0x20AC, '\x80'}, {0x201E, '\x84'}, {0x2026, '\x85'}, {0x0160, '\x8A'},
+      {0x0152, '\x8C'}, {0x017D, '\x8E'}, {0x2018, '\x91'}, {0x2019, '\x92'},
+      {0x201C, '\x93'}, {0x201D, '\x94'}, {0x2013, '\x96'}, {0x2014, '\x97'},
+      {0x0161, '\x9A'}, {0x0153, '\x9C'}, {0x017E, '\x9E'}, {0x0178, '\x9F'}};
   std::string out;
   for (size_t i = 0; i < utf8.size();) {
     auto c = static_cast<unsigned char>(utf8[i]);

@@ -68,7 +68,8 @@ TEST_F(E2eIdentityTest, FillDownKeySlipHoldsTheDeactivationsOfThePeopleInTheReje
   dir_.Write("roster.csv", RosterCsv(good));
   CliRun first = Run({"sync"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
-  for (const char* name : {"bob", "carol", "dave"}) OpenSession(*emu_, std::string(name) + "-token");
+  for (const char* name : {"bob", "carol", "dave"})
+    OpenSession(*emu_, std::string(name) + "-token");
 
   Rows slipped = good;
   for (int row : {1, 2, 3}) slipped[row][0] = "E5";
@@ -111,7 +112,7 @@ TEST_F(E2eIdentityTest, Windows1252ExportIsRefusedUntilTheEncodingIsConfigured) 
   CliRun first = Run({"sync"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
 
-  rows[0][4] = "Müller-Núñez";    // HR changed two names, then Excel saved the file
+  rows[0][4] = "Müller-Núñez";  // HR changed two names, then Excel saved the file
   rows[2][4] = "Cooper-Smith";
   dir_.Write("roster.csv", AsWindows1252(RosterCsv(rows)));
   long writes = emu_->WritesTotal();
