@@ -195,9 +195,11 @@ TEST_F(E2eIdentityTest, SharedAuthDataRejectsBothRowsAndMigratesNoOne) {
        at = plan.out.find("\n# auth", at + 1)) {
     auth_lines.push_back(plan.out.substr(at + 1, plan.out.find('\n', at + 1) - at - 1));
   }
-  ASSERT_EQ(auth_lines.size(), 2u) << plan.out;
-  EXPECT_NE(auth_lines[0].find("carol"), std::string::npos) << auth_lines[0];
-  EXPECT_NE(auth_lines[1].find("dave"), std::string::npos) << auth_lines[1];
+  EXPECT_EQ(auth_lines.size(), 2u) << plan.out;
+  if (auth_lines.size() == 2) {
+    EXPECT_NE(auth_lines[0].find("carol"), std::string::npos) << auth_lines[0];
+    EXPECT_NE(auth_lines[1].find("dave"), std::string::npos) << auth_lines[1];
+  }
 
   CliRun sync = Run({"sync"});
   EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
