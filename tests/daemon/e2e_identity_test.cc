@@ -139,6 +139,38 @@ TEST_F(E2eIdentityTest, Windows1252ExportIsRefusedUntilTheEncodingIsConfigured) 
   EXPECT_EQ(users.size(), 4u) << "admin and the three people, no one duplicated";
 }
 
+// Scenario 2 as reported: usernames made from the names, and a letter Windows-1252 cannot
+// hold (ł) saved by Excel as '?'. The file is refused whole, so Małgorzata is not renamed to
+// magorzata.miller nor her first name to "Ma?gorzata". (Her name cannot survive that save at
+// all, which is why the test above configures the encoding with names 1252 can hold.)
+TEST_F(E2eIdentityTest, Windows1252ResaveThatLostALetterRenamesNoOne) {
+  Start("{\"users\": []}");
+  ASSERT_TRUE(EditFile(config_, "  username: {column: username}\n",
+                       "  username: {template: \"{first_name}.{last_name}\", transform: [ascii, "
+                       "lower, mattermost_username]}\n"));
+  Rows rows = {{"E1", "", "malgorzata@example.com", "Małgorzata", "Miller", "active"},
+               {"E2", "", "jose@example.com", "José", "Müller", "active"}};
+  dir_.Write("roster.csv", RosterCsv(rows));
+  CliRun first = Run({"sync"});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  ASSERT_EQ(ReadState(*emu_).count("malgorzata.miller"), 1u) << first.out;
+
+  ASSERT_EQ(AsWindows1252("Małgorzata,José"), "Ma?gorzata,Jos\xE9");
+  dir_.Write("roster.csv", AsWindows1252(RosterCsv(rows)));
+  long writes = emu_->WritesTotal();
+  CliRun plan = Run({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 1) << plan.out << plan.err;
+  EXPECT_EQ(plan.out.find("magorzata"), std::string::npos) << plan.out;
+  CliRun sync = Run({"sync"});
+  EXPECT_EQ(sync.exit_code, 1) << sync.out << sync.err;
+  EXPECT_NE(sync.err.find("roster.csv is not UTF-8 (looks like Windows-1252"), std::string::npos)
+      << sync.err;
+  EXPECT_EQ(emu_->WritesTotal(), writes);
+  auto users = ReadState(*emu_);
+  EXPECT_EQ(users.count("magorzata.miller"), 0u);
+  EXPECT_EQ(users["malgorzata.miller"].first_name, "Małgorzata");
+}
+
 // Scenario 3: with match.order [email, username], a new hire maria.garcia@example.com finds
 // the outside consultant's account maria.garcia (another email) by username only: held as
 // ambiguous, the consultant's email unchanged, no account adopted or created, exit 4.
