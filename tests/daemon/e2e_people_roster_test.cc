@@ -165,6 +165,27 @@ TEST(E2ePeopleRosterTest, ThreeHundredPeoplePlanReadsSummaryFirstAndSectionsInOr
   ASSERT_TRUE(unmatched && unmatched->size() == 2) << json.out;
   EXPECT_EQ(doc->getObject("summary")->getValue<int>("create"), 253);
   EXPECT_EQ(emu.WritesTotal(), 0) << "plan must not write";
+
+  // Applied: the accented names arrive intact, contractors are guests, leavers are gone, and
+  // the next plan has nothing left but what needs a person.
+  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
+  EXPECT_EQ(sync.exit_code, 4) << sync.out << sync.err;
+  auto users = ReadState(emu);
+  EXPECT_EQ(users["jose.nguyen"].first_name, "José");
+  EXPECT_EQ(users["huong.smith"].first_name, "Hương");
+  EXPECT_EQ(users["lukasz.dvorak"].last_name, "Dvořák");
+  EXPECT_EQ(users["ines.smith"].roles, "system_guest");  // person 293, a new contractor
+  EXPECT_EQ(users["fatima.muller"].roles, "system_guest");
+  EXPECT_NE(users["soren.muller"].delete_at, 0);
+  EXPECT_EQ(users["goncalo.muller"].delete_at, 0) << "the admin is left to a person";
+  EXPECT_EQ(users["jose.pena"].email, "consultant@agency-partner.com");
+  CliRun again = RunRostersync(dir, {"--config", config, "plan", "--detailed-exitcode"});
+  EXPECT_EQ(again.exit_code, 4) << again.out;
+  EXPECT_EQ(again.out.rfind("Plan: 0 actions, 3 held, 1 attention item, 1 rejected row, 2 "
+                            "unmatched accounts",
+                            0),
+            0u)
+      << again.out;
 }
 
 }  // namespace
