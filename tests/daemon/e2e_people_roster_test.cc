@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,22 +102,36 @@ constexpr char kFields[] =
     "  active: {column: status, true: [active], false: [terminated]}\n"
     "policy:\n";
 
-TEST(E2ePeopleRosterTest, ThreeHundredPeoplePlanReadsSummaryFirstAndSectionsInOrder) {
-  TempDir dir;
-  std::vector<Person> people = People();
-  Emulator emu({"--licensed", "--seed", dir.Write("seed.json", Seed(people))});
-  ASSERT_TRUE(emu.ok()) << "mm-emulator did not start: " << EmulatorBinary();
-  dir.Write("roster.csv", Csv(people));
-  E2eConfig c;
-  c.url = emu.url();
-  std::string config = WriteConfig(dir, c);
-  std::string text = TempDir::Read(config);
-  size_t from = text.find("fields:\n"), to = text.find("policy:\n");
-  ASSERT_TRUE(from != std::string::npos && to != std::string::npos);
-  dir.Write("config.yaml", text.substr(0, from) + kFields + text.substr(to + 8));
-  ASSERT_TRUE(EditFile(config, "max_deactivations: 1\n", "max_deactivations: 10\n"));
+class E2ePeopleRosterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<Person> people = People();
+    emu_ = std::make_unique<Emulator>(
+        std::vector<std::string>{"--licensed", "--seed", dir_.Write("seed.json", Seed(people))});
+    ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start: " << EmulatorBinary();
+    dir_.Write("roster.csv", Csv(people));
+    E2eConfig c;
+    c.url = emu_->url();
+    config_ = WriteConfig(dir_, c);
+    std::string text = TempDir::Read(config_);
+    size_t from = text.find("fields:\n"), to = text.find("policy:\n");
+    ASSERT_TRUE(from != std::string::npos && to != std::string::npos);
+    dir_.Write("config.yaml", text.substr(0, from) + kFields + text.substr(to + 8));
+    ASSERT_TRUE(EditFile(config_, "max_deactivations: 1\n", "max_deactivations: 10\n"));
+  }
+  CliRun Run(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--config", config_};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunRostersync(dir_, all);
+  }
 
-  CliRun plan = RunRostersync(dir, {"--config", config, "plan", "--detailed-exitcode"});
+  TempDir dir_;
+  std::unique_ptr<Emulator> emu_;
+  std::string config_;
+};
+
+TEST_F(E2ePeopleRosterTest, PlanReadsSummaryFirstThenSectionsInTheDocumentedOrder) {
+  CliRun plan = Run({"plan", "--detailed-exitcode"});
   ASSERT_EQ(plan.exit_code, 4) << plan.out << plan.err;
   const std::string& out = plan.out;
   EXPECT_EQ(out.rfind("Plan: ", 0), 0u) << out;
@@ -145,8 +160,10 @@ TEST(E2ePeopleRosterTest, ThreeHundredPeoplePlanReadsSummaryFirstAndSectionsInOr
   EXPECT_NE(out.find("roster rows adopt an existing account (--verbose lists them)"),
             std::string::npos)
       << out;
+}
 
-  CliRun json = RunRostersync(dir, {"--config", config, "plan", "--json", "--detailed-exitcode"});
+TEST_F(E2ePeopleRosterTest, JsonPlanParsesAndCarriesAttentionRejectedRowsAndUnmatched) {
+  CliRun json = Run({"plan", "--json", "--detailed-exitcode"});
   ASSERT_EQ(json.exit_code, 4) << json.err;
   Poco::JSON::Object::Ptr root;
   ASSERT_NO_THROW(root = Poco::JSON::Parser().parse(json.out).extract<Poco::JSON::Object::Ptr>())
@@ -164,13 +181,15 @@ TEST(E2ePeopleRosterTest, ThreeHundredPeoplePlanReadsSummaryFirstAndSectionsInOr
   auto unmatched = doc->getArray("unmatched_accounts");
   ASSERT_TRUE(unmatched && unmatched->size() == 2) << json.out;
   EXPECT_EQ(doc->getObject("summary")->getValue<int>("create"), 253);
-  EXPECT_EQ(emu.WritesTotal(), 0) << "plan must not write";
+  EXPECT_EQ(emu_->WritesTotal(), 0) << "plan must not write";
+}
 
-  // Applied: the accented names arrive intact, contractors are guests, leavers are gone, and
-  // the next plan has nothing left but what needs a person.
-  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
+// Applied: the accented names arrive intact, contractors are guests, leavers are gone, and
+// the next plan has nothing left but what needs a person.
+TEST_F(E2ePeopleRosterTest, SyncAppliesNamesGuestsAndLeaversAndLeavesWhatNeedsAPerson) {
+  CliRun sync = Run({"sync"});
   EXPECT_EQ(sync.exit_code, 4) << sync.out << sync.err;
-  auto users = ReadState(emu);
+  auto users = ReadState(*emu_);
   EXPECT_EQ(users["jose.nguyen"].first_name, "José");
   EXPECT_EQ(users["huong.smith"].first_name, "Hương");
   EXPECT_EQ(users["lukasz.dvorak"].last_name, "Dvořák");
@@ -179,7 +198,7 @@ TEST(E2ePeopleRosterTest, ThreeHundredPeoplePlanReadsSummaryFirstAndSectionsInOr
   EXPECT_NE(users["soren.muller"].delete_at, 0);
   EXPECT_EQ(users["goncalo.muller"].delete_at, 0) << "the admin is left to a person";
   EXPECT_EQ(users["jose.pena"].email, "consultant@agency-partner.com");
-  CliRun again = RunRostersync(dir, {"--config", config, "plan", "--detailed-exitcode"});
+  CliRun again = Run({"plan", "--detailed-exitcode"});
   EXPECT_EQ(again.exit_code, 4) << again.out;
   EXPECT_EQ(again.out.rfind("Plan: 0 actions, 3 held, 1 attention item, 1 rejected row, 2 "
                             "unmatched accounts",
