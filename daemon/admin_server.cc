@@ -1,27 +1,18 @@
 #include "daemon/admin_server.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/URI.h>
-#include <spdlog/spdlog.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <chrono>
+#include <map>
 
+#include "daemon/http_server.h"
 #include "daemon/notifier.h"
 
 namespace rostersync::daemon {
 namespace {
-
-using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
   if (a.size() != b.size() || b.empty()) return false;
@@ -30,13 +21,17 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-void Send(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const std::string& body,
-          const std::string& type = "application/json") {
-  resp.setStatus(status);
-  resp.setContentType(type);
-  resp.setContentLength(static_cast<std::streamsize>(body.size()));
-  resp.set("Cache-Control", "no-store");
-  resp.send() << body;
+HttpResponse Json(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse Text(int status, std::string body, const std::string& type = "text/plain") {
+  HttpResponse r = Json(status, std::move(body));
+  r.content_type = type;
+  return r;
 }
 
 std::string ErrorJson(const std::string& message) {
@@ -45,139 +40,166 @@ std::string ErrorJson(const std::string& message) {
   return "{\"error\"" + text.substr(7);
 }
 
-void SendError(HTTPServerResponse& resp, const Status& status) {
-  HTTPResponse::HTTPStatus code = HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-  switch (status.code()) {
-    case Status::Code::kInvalid:
-      code = HTTPResponse::HTTP_BAD_REQUEST;
-      break;
-    case Status::Code::kNotFound:
-      code = HTTPResponse::HTTP_NOT_FOUND;
-      break;
-    case Status::Code::kConflict:
-      code = HTTPResponse::HTTP_CONFLICT;
-      break;
-    case Status::Code::kUnauthorized:
-    case Status::Code::kTransient:
-    case Status::Code::kIoError:
-      code = HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
-      break;
-    default:
-      break;
-  }
-  Send(resp, code, ErrorJson(status.ToString()));
+HttpResponse Error(int status, const std::string& message) {
+  return Json(status, ErrorJson(message));
 }
 
-class Handler : public Poco::Net::HTTPRequestHandler {
- public:
-  Handler(AdminBackend& backend, const std::string& token) : backend_(backend), token_(token) {}
+HttpResponse FromStatus(const Status& status) {
+  int code = 500;
+  switch (status.code()) {
+    case Status::Code::kInvalid: code = 400; break;
+    case Status::Code::kNotFound: code = 404; break;
+    case Status::Code::kConflict: code = 409; break;
+    case Status::Code::kUnauthorized:
+    case Status::Code::kTransient:
+    case Status::Code::kIoError: code = 503; break;
+    default: break;
+  }
+  return Error(code, status.ToString());
+}
 
-  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+HttpResponse Reply(const Result<std::string>& body) {
+  return body.ok() ? Json(200, *body) : FromStatus(body.status());
+}
+
+// The query's parameters, percent-decoded; Invalid on a bad escape.
+Result<std::map<std::string, std::string>> QueryParameters(const std::string& query) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  while (pos <= query.size() && !query.empty()) {
+    size_t amp = query.find('&', pos);
+    std::string pair = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    size_t eq = pair.find('=');
+    std::string k, v;
     try {
-      Route(req, resp);
-    } catch (const Poco::Exception& e) {
-      spdlog::warn("admin {} {}: {}", req.getMethod(), req.getURI(), e.displayText());
-    } catch (const std::exception& e) {
-      spdlog::warn("admin {} {}: {}", req.getMethod(), req.getURI(), e.what());
+      Poco::URI::decode(pair.substr(0, eq), k, true);
+      if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), v, true);
+    } catch (const Poco::Exception&) {
+      return Status::Invalid("bad percent-encoding in the query");
     }
+    if (!k.empty()) out[k] = v;
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return out;
+}
+
+bool Truthy(const std::map<std::string, std::string>& q, const std::string& key) {
+  auto it = q.find(key);
+  return it != q.end() && (it->second == "true" || it->second == "1");
+}
+
+// host[:port] of a Host header, brackets kept for IPv6 ("[::1]").
+std::string HostOnly(const std::string& header) {
+  if (!header.empty() && header[0] == '[') {
+    size_t close = header.find(']');
+    return close == std::string::npos ? header : header.substr(0, close + 1);
+  }
+  return header.substr(0, header.find(':'));
+}
+
+class Router {
+ public:
+  Router(AdminBackend& backend, std::string token, std::string listen_host)
+      : backend_(backend), token_(std::move(token)), listen_host_(std::move(listen_host)) {}
+
+  HttpResponse Handle(const HttpRequest& req) {
+    const std::string& path = req.path;
+    if (path == "/healthz" || path == "/readyz" || path == "/metrics") return Open(req);
+    if (path.rfind("/v1/", 0) != 0) return Error(404, "no such route: " + path);
+    if (!HostAllowed(req.Header("host"))) {
+      return Error(421, "the Host header must name this endpoint (" + listen_host_ +
+                            ", localhost or 127.0.0.1)");
+    }
+    if (!Authorized(req)) {
+      HttpResponse r = Error(401, "/v1/ routes need Authorization: Bearer <the token in "
+                                  "admin.token_file>");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    Result<std::map<std::string, std::string>> query = QueryParameters(req.query);
+    if (!query.ok()) return FromStatus(query.status());
+    return V1(req, *query);
   }
 
  private:
-  void Route(HTTPServerRequest& req, HTTPServerResponse& resp) {
-    Poco::URI uri(req.getURI());
-    const std::string path = uri.getPath();
-    const std::string& method = req.getMethod();
-    const bool get = method == "GET" || method == "HEAD";
-    const bool post = method == "POST";
+  HttpResponse Open(const HttpRequest& req) {
+    if (req.method != "GET" && req.method != "HEAD") {
+      HttpResponse r = Error(405, req.method + " is not allowed on " + req.path);
+      r.headers.emplace_back("Allow", "GET");
+      return r;
+    }
+    if (req.path == "/healthz") return Text(200, "ok\n");
+    if (req.path == "/metrics") {
+      return Text(200, backend_.MetricsText(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+    std::string why;
+    if (backend_.Ready(&why)) return Text(200, "ready\n");
+    return Text(503, "not ready: " + why + "\n");
+  }
+
+  HttpResponse V1(const HttpRequest& req, const std::map<std::string, std::string>& q) {
+    const std::string& path = req.path;
+    const bool get = req.method == "GET" || req.method == "HEAD";
     const bool user_sync = path.rfind("/v1/users/", 0) == 0 && path.size() > 15 &&
                            path.compare(path.size() - 5, 5, "/sync") == 0;
-    if (post && (path == "/v1/sync" || user_sync)) {
-      if (!Authorized(req)) {
-        resp.set("WWW-Authenticate", "Bearer");
-        Send(resp, HTTPResponse::HTTP_UNAUTHORIZED,
-             ErrorJson("POST routes need Authorization: Bearer <the token in admin.token_file>"));
-        return;
-      }
-      if (path == "/v1/sync") {
-        Send(resp, HTTPResponse::HTTP_ACCEPTED, backend_.TriggerSync());
-        return;
-      }
+    const bool post_route = path == "/v1/sync" || user_sync;
+    const bool get_route = path == "/v1/status" || path == "/v1/runs" || path == "/v1/plan" ||
+                           path == "/v1/audit";
+    if (!post_route && !get_route) return Error(404, "no such route: " + path);
+    if (post_route != (req.method == "POST") || (!post_route && !get)) {
+      HttpResponse r = Error(405, req.method + " is not allowed on " + path +
+                                      (post_route ? "; use POST" : "; use GET"));
+      r.headers.emplace_back("Allow", post_route ? "POST" : "GET");
+      return r;
+    }
+    const bool wait = Truthy(q, "wait"), force = Truthy(q, "force");
+    const bool json = q.count("output") && q.at("output") == "json";
+    if (path == "/v1/sync") {
+      if (wait) return Reply(backend_.SyncAndWait("", force, json));
+      return Json(202, backend_.TriggerSync());
+    }
+    if (user_sync) {
       std::string key;
-      Poco::URI::decode(path.substr(10, path.size() - 15), key);
+      try {
+        Poco::URI::decode(path.substr(10, path.size() - 15), key);
+      } catch (const Poco::Exception&) {
+        return Error(400, "bad percent-encoding in the key");
+      }
       if (key.empty() || key.find('/') != std::string::npos) {
-        Send(resp, HTTPResponse::HTTP_NOT_FOUND, ErrorJson("no such route: " + path));
-        return;
+        return Error(404, "no such route: " + path);
       }
-      Reply(resp, backend_.SyncUser(key));
-      return;
+      return Reply(wait ? backend_.SyncAndWait(key, force, json) : backend_.SyncUser(key));
     }
-    if (!get) {
-      bool known = path == "/healthz" || path == "/readyz" || path == "/metrics" ||
-                   path == "/v1/status" || path == "/v1/runs" || path == "/v1/plan" ||
-                   path == "/v1/audit" || path == "/v1/sync" || user_sync;
-      if (known) {
-        resp.set("Allow", (path == "/v1/sync" || user_sync) ? "POST" : "GET");
-        Send(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-             ErrorJson(method + " is not allowed on " + path));
-      } else {
-        Send(resp, HTTPResponse::HTTP_NOT_FOUND, ErrorJson("no such route: " + path));
-      }
-      return;
-    }
-    if (path == "/v1/sync" || user_sync) {
-      resp.set("Allow", "POST");
-      Send(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-           ErrorJson(method + " is not allowed on " + path + "; use POST"));
-    } else if (path == "/healthz") {
-      Send(resp, HTTPResponse::HTTP_OK, "ok\n", "text/plain");
-    } else if (path == "/readyz") {
-      std::string why;
-      if (backend_.Ready(&why)) {
-        Send(resp, HTTPResponse::HTTP_OK, "ready\n", "text/plain");
-      } else {
-        Send(resp, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "not ready: " + why + "\n",
-             "text/plain");
-      }
-    } else if (path == "/metrics") {
-      Send(resp, HTTPResponse::HTTP_OK, backend_.MetricsText(),
-           "text/plain; version=0.0.4; charset=utf-8");
-    } else if (path == "/v1/status") {
-      Send(resp, HTTPResponse::HTTP_OK, backend_.StatusJson());
-    } else if (path == "/v1/runs") {
-      Reply(resp, backend_.RunsJson());
-    } else if (path == "/v1/plan") {
-      Reply(resp, backend_.PlanJson());
-    } else if (path == "/v1/audit") {
-      std::string since;
-      for (const auto& [k, v] : uri.getQueryParameters()) {
-        if (k == "since") since = v;
-      }
-      auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-      Result<int64_t> since_ms = ParseSince(since, now);
-      if (!since_ms.ok()) {
-        SendError(resp, since_ms.status());
-        return;
-      }
-      Reply(resp, backend_.AuditJson(*since_ms));
-    } else {
-      Send(resp, HTTPResponse::HTTP_NOT_FOUND, ErrorJson("no such route: " + path));
-    }
+    if (path == "/v1/status") return Json(200, backend_.StatusJson());
+    if (path == "/v1/runs") return Reply(backend_.RunsJson());
+    if (path == "/v1/plan") return Reply(backend_.PlanJson(Truthy(q, "refresh")));
+    AuditQuery audit;
+    auto since = q.find("since");
+    auto user = q.find("user");
+    if (user != q.end()) audit.username = user->second;
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    Result<int64_t> since_ms = ParseSince(since == q.end() ? "" : since->second, now);
+    if (!since_ms.ok()) return FromStatus(since_ms.status());
+    audit.since_ms = *since_ms;
+    return Reply(backend_.AuditJson(audit));
   }
 
-  void Reply(HTTPServerResponse& resp, const Result<std::string>& body) {
-    if (body.ok()) {
-      Send(resp, HTTPResponse::HTTP_OK, *body);
-    } else {
-      SendError(resp, body.status());
+  // DNS rebinding: a page on another origin reaches us by name; its Host is that name.
+  bool HostAllowed(const std::string& header) const {
+    if (listen_host_ == "0.0.0.0" || listen_host_ == "::" || listen_host_ == "[::]") {
+      return true;  // beyond loopback the token is mandatory; it guards every /v1/ route
     }
+    const std::string host = HostOnly(header);
+    return host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
+           host == listen_host_ || ("[" + listen_host_ + "]") == host;
   }
 
-  bool Authorized(const HTTPServerRequest& req) const {
+  bool Authorized(const HttpRequest& req) const {
     if (token_.empty()) return true;
-    // By value: Poco returns a reference to the default, a temporary, when the header is absent.
-    const std::string auth = req.get("Authorization", "");
+    const std::string auth = req.Header("authorization");
     static const std::string kPrefix = "Bearer ";
     if (auth.size() <= kPrefix.size() || auth.compare(0, kPrefix.size(), kPrefix) != 0) {
       return false;
@@ -186,25 +208,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
   AdminBackend& backend_;
-  const std::string& token_;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  Factory(AdminBackend& backend, std::string token) : backend_(backend), token_(std::move(token)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new Handler(backend_, token_);
-  }
-
- private:
-  AdminBackend& backend_;
-  std::string token_;
+  const std::string token_;
+  const std::string listen_host_;
 };
 
 }  // namespace
 
 bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost") return true;
+  std::string h = host;
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;  // a name (127.0.0.1.nip.io) is not an address: it may resolve anywhere
 }
 
 Result<int64_t> ParseSince(const std::string& text, int64_t now_ms) {
@@ -229,6 +247,9 @@ Result<int64_t> ParseSince(const std::string& text, int64_t now_ms) {
     return Status::Invalid("since=\"" + text + "\": unknown unit \"" + unit +
                            "\"; use s, m, h or d");
   }
+  if (n > now_ms / mult) {  // checked before multiplying: no signed overflow
+    return Status::Invalid("since=\"" + text + "\" reaches back before 1970");
+  }
   return now_ms - n * mult;
 }
 
@@ -247,39 +268,39 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
                            " is beyond loopback but admin.token_file "
                            "is not set; set admin.token_file or listen on 127.0.0.1");
   }
-  try {
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    Poco::Net::SocketAddress address(host,
-                                     static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))));
-    // reuse_address (restart while old connections linger) but never SO_REUSEPORT: a second
-    // instance must fail to bind instead of silently sharing the port.
-    Poco::Net::ServerSocket socket;
-    socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
-    socket.listen(64);
-    auto params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(4);
-    params->setMaxQueued(32);
-    params->setKeepAlive(false);
-    params->setTimeout(Poco::Timespan(10, 0));
-    std::unique_ptr<AdminServer> server(new AdminServer);
-    server->port_ = socket.address().port();
-    server->server_ =
-        std::make_unique<Poco::Net::HTTPServer>(new Factory(backend, token), socket, params);
-    server->server_->start();
-    return server;
-  } catch (const Poco::Exception& e) {
-    return Status::IoError("cannot listen on admin.listen " + listen + ": " + e.displayText() +
-                           "; pick a free port or stop the other process");
-  } catch (const std::exception& e) {
-    return Status::Invalid("admin.listen \"" + listen + "\": bad port (" + e.what() + ")");
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535) {
+    return Status::Invalid("admin.listen \"" + listen + "\": bad port");
   }
+  std::string bind_host = host == "localhost" ? "127.0.0.1" : host;
+  if (bind_host.size() > 2 && bind_host.front() == '[') {
+    bind_host = bind_host.substr(1, bind_host.size() - 2);
+  }
+  auto router = std::make_shared<Router>(backend, token, host);
+  HttpServerOptions options;
+  options.is_slow = [](const HttpRequest& req) {
+    return req.method == "POST" || req.query.find("refresh=") != std::string::npos;
+  };
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
+      bind_host, std::stoi(port_text), options,
+      [router](const HttpRequest& req) { return router->Handle(req); });
+  if (!http.ok()) {
+    return Status(http.status().code(),
+                  "cannot listen on admin.listen " + listen + ": " + http.status().message() +
+                      "; pick a free port or stop the other process");
+  }
+  std::unique_ptr<AdminServer> server(new AdminServer);
+  server->port_ = (*http)->port();
+  server->server_ = std::move(http).value();
+  return server;
 }
 
 AdminServer::~AdminServer() { Stop(); }
 
 void AdminServer::Stop() {
   if (server_) {
-    server_->stopAll(true);
+    server_->Stop();
     server_.reset();
   }
 }

@@ -1,6 +1,8 @@
-// AdminServer: the admin HTTP endpoint of `rostersync run` (SPEC.md) on Poco's HTTPServer.
-// It only routes, checks the bearer token and formats errors; the answers come from an
-// AdminBackend. Owns its server threads; the backend must outlive it. Thread-safe.
+// AdminServer: the admin HTTP endpoint of `rostersync run` on HttpServer (slowloris-proof:
+// whole-request deadline, per-client cap). It routes, checks the Host header and the bearer
+// token (every /v1/ route when admin.token_file is set; /healthz, /readyz and /metrics stay
+// open) and formats errors; the answers come from an AdminBackend. Owns its threads; the
+// backend must outlive it. Thread-safe.
 #ifndef ROSTERSYNC_DAEMON_ADMIN_SERVER_H_
 #define ROSTERSYNC_DAEMON_ADMIN_SERVER_H_
 
@@ -8,13 +10,13 @@
 #include <memory>
 #include <string>
 
+#include "sync/state_store.h"
 #include "sync/status.h"
 
-namespace Poco::Net {
-class HTTPServer;
-}
 
 namespace rostersync::daemon {
+
+class HttpServer;
 
 // What the routes answer. Methods are called from server threads concurrently.
 class AdminBackend {
@@ -25,12 +27,17 @@ class AdminBackend {
   virtual std::string MetricsText() = 0;                        // /metrics
   virtual std::string StatusJson() = 0;                         // /v1/status
   virtual Result<std::string> RunsJson() = 0;                   // /v1/runs
-  virtual Result<std::string> PlanJson() = 0;                   // /v1/plan (changes nothing)
-  virtual Result<std::string> AuditJson(int64_t since_ms) = 0;  // /v1/audit?since=
+  // /v1/plan: the last plan computed (by any cycle; NotFound before the first); refresh:
+  // compute one now (changes nothing; at most one at a time, else Conflict).
+  virtual Result<std::string> PlanJson(bool refresh) = 0;
+  virtual Result<std::string> AuditJson(const AuditQuery& query) = 0;  // /v1/audit?since=&user=
   // POST /v1/sync: queue a cycle. Returns a JSON body (202).
   virtual std::string TriggerSync() = 0;
   // POST /v1/users/{key}/sync: plan and apply for one key, synchronously.
   virtual Result<std::string> SyncUser(const std::string& key) = 0;
+  // POST /v1/sync?wait=true and /v1/users/{key}/sync?wait=true (key "" = full sync): runs
+  // the cycle now and answers what the CLI would print, as CycleOutputToJson.
+  virtual Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) = 0;
 };
 
 // Parses "since" for /v1/audit: a duration ("24h") back from now_ms, or Unix ms; 0 if empty.
@@ -38,8 +45,8 @@ Result<int64_t> ParseSince(const std::string& text, int64_t now_ms);
 
 class AdminServer {
  public:
-  // Listens on "host:port" (port 0 = any free one). token: required for POST routes when
-  // not empty. Refuses (Invalid) a non-loopback listen without a token; IoError when the
+  // Listens on "host:port" (port 0 = any free one). token: required for every /v1/ route
+  // when not empty. Refuses (Invalid) a non-loopback listen without a token; IoError when the
   // address cannot be bound. Retry is safe.
   static Result<std::unique_ptr<AdminServer>> Start(const std::string& listen,
                                                     const std::string& token,
@@ -53,11 +60,12 @@ class AdminServer {
 
  private:
   AdminServer() = default;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost".
+// True for "localhost" and IP literals in 127.0.0.0/8 or ::1 (parsed as addresses: a name
+// such as 127.0.0.1.nip.io is not loopback).
 bool IsLoopbackHost(const std::string& host);
 
 }  // namespace rostersync::daemon

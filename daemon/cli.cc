@@ -66,8 +66,11 @@ const std::vector<CommandSpec>& Commands() {
        "POST /v1/sync; serves /healthz, /readyz, /metrics, /v1/* on admin.listen.\n"
        "SIGHUP reloads the config (an invalid one is refused and the old one kept) and reopens\n"
        "the audit file; SIGTERM/SIGINT stop it after the running cycle.",
-       {{"--daemon", nullptr, "detach from the terminal (not needed under systemd)"},
-        {"--pidfile", "FILE", "write the process id to FILE"}}},
+       {{"--daemon", nullptr,
+         "detach from the terminal (not needed under systemd); logs go to --logfile, else to "
+         "the journal, else to the stderr it was started with"},
+        {"--logfile", "FILE", "with --daemon: append the log to FILE (never a symlink)"},
+        {"--pidfile", "FILE", "write the process id to FILE (never a symlink)"}}},
       {"status",
        "",
        "the last runs and their outcomes, from the state store",

@@ -10,12 +10,16 @@
 #include "config/config_loader.h"
 #include "daemon/commands.h"
 #include "daemon/cycle.h"
+#include "daemon/cycle_output.h"
 #include "daemon/exit_codes.h"
+#include "daemon/handoff.h"
 #include "daemon/json_views.h"
+#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
 #include "state/audit_json.h"
+#include "state/open_store.h"
 #include "sync/plan_printer.h"
 #include "sync/text.h"
 
@@ -80,38 +84,61 @@ int CmdCheckConfig(const CommandLine& cl) {
 
 namespace {
 
+void Print(const CycleOutput& output) {
+  std::cout << output.out;
+  std::cout.flush();
+  std::cerr << output.err;
+  std::cerr.flush();
+}
+
+// plan: a reader beside a running service. sync / sync-user: the writer; when the service
+// holds the SQLite lock, the cycle is handed to it over the admin endpoint.
 int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   std::optional<Config> config = LoadConfigOrReport(cl);
   if (!config) return kExitError;
-  Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(*config, nullptr);
+  std::unique_ptr<StateStore> reader;
+  if (!request.apply) {
+    Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
+    if (!store.ok()) {
+      PrintError(cl.command, store.status());
+      return kExitError;
+    }
+    reader = std::move(store).value();
+  }
+  // PostgreSQL HA: a one-shot sync applies only while holding the leader lock.
+  LeaderLock leader(config->state.database);
+  if (request.apply && leader.needed() && !leader.TryAcquire()) {
+    std::fprintf(stderr,
+                 "rostersync %s: standby: another rostersync instance holds the leader lock "
+                 "on the state database and applies the changes; nothing was done here. Run "
+                 "it on the leader (its admin endpoint: POST /v1/sync, "
+                 "/v1/users/{key}/sync).\n",
+                 cl.command.c_str());
+    return request.only_key.empty() ? kExitOk : kExitError;
+  }
+  Result<std::unique_ptr<CycleRunner>> runner =
+      CycleRunner::Create(*config, nullptr, reader.get());
+  if (!runner.ok() && request.apply && runner.status().IsConflict()) {
+    std::fprintf(stderr, "rostersync %s: the service holds the state database; handing the %s "
+                         "to it at %s\n",
+                 cl.command.c_str(), cl.command.c_str(),
+                 AdminClientAddress(config->admin.listen).c_str());
+    Result<CycleOutput> output =
+        HandOffSync(config->admin, request.only_key, request.force, json);
+    if (!output.ok()) {
+      PrintError(cl.command, runner.status());
+      PrintError(cl.command, output.status());
+      return kExitError;
+    }
+    Print(*output);
+    return output->exit_code;
+  }
   if (!runner.ok()) {
     PrintError(cl.command, runner.status());
     return kExitError;
   }
   CycleResult result = (*runner)->Run(request);
-  if (json) {
-    std::cout << CycleResultToJson(result) << std::endl;
-  } else if (result.planned) {
-    PlanTextOptions text;
-    text.color = isatty(STDOUT_FILENO) == 1;
-    text.verbose = cl.Has("--verbose");
-    std::cout << FormatPlanText(result.plan, text);
-    std::cout.flush();
-  }
-  if (!result.status.ok()) {
-    PrintError(cl.command, result.status);
-  } else if (!json) {
-    if (result.applied) {
-      std::printf("Applied %d, failed %d, held %d (run %s).\n", result.report.ok,
-                  result.report.failed, result.report.held, result.run_id.c_str());
-      for (const ActionOutcome& o : result.report.outcomes) {
-        if (!o.action.held && !o.status.ok()) {
-          std::printf("failed %s %s: %s\n", ActionName(o.action.type), o.action.username.c_str(),
-                      o.status.ToString().c_str());
-        }
-      }
-    }
-  }
+  Print(RenderCycle(result, cl.command, json, isatty(STDOUT_FILENO) == 1, cl.Has("--verbose")));
   return result.exit_code;
 }
 
@@ -139,7 +166,7 @@ int CmdSync(const CommandLine& cl) {
 int CmdStatus(const CommandLine& cl) {
   std::optional<Config> config = LoadConfigOrReport(cl);
   if (!config) return kExitError;
-  Result<std::unique_ptr<StateStore>> store = OpenStore(*config);
+  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
   if (!store.ok()) {
     PrintError(cl.command, store.status());
     return kExitError;
@@ -154,7 +181,7 @@ int CmdStatus(const CommandLine& cl) {
     return kExitOk;
   }
   if (runs->empty()) {
-    std::printf("No runs recorded yet in %s.\n", RedactUrl(config->state.database).c_str());
+    std::printf("No runs recorded yet in %s.\n", RedactDatabaseUrl(config->state.database).c_str());
     return kExitOk;
   }
   std::printf("%-22s %-10s %-8s %4s %4s %4s  %s\n", "STARTED", "COMMAND", "RESULT", "OK", "FAIL",
@@ -194,7 +221,7 @@ int CmdAudit(const CommandLine& cl) {
     }
     query.limit = static_cast<int>(n);
   }
-  Result<std::unique_ptr<StateStore>> store = OpenStore(*config);
+  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
   if (!store.ok()) {
     PrintError(cl.command, store.status());
     return kExitError;

@@ -3,23 +3,44 @@
 // starts the Service and waits: SIGHUP reloads, SIGTERM/SIGINT/SIGQUIT stop.
 #include <Poco/Path.h>
 #include <Poco/Util/ServerApplication.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <syslog.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <thread>
 
 #include "config/config_loader.h"
 #include "daemon/commands.h"
 #include "daemon/exit_codes.h"
 #include "daemon/logging.h"
+#include "daemon/pidfile.h"
 #include "daemon/service.h"
 
 namespace rostersync::daemon {
 namespace {
 
+// How long SIGTERM waits for a running cycle before the process exits anyway (systemd's
+// TimeoutStopSec is far longer).
+constexpr int kStopGraceMs = 1500;
+
 class RunApplication : public Poco::Util::ServerApplication {
  public:
-  explicit RunApplication(std::string config_path) : config_path_(std::move(config_path)) {}
+  RunApplication(std::string config_path, std::string pidfile, std::string logfile,
+                 int saved_stderr)
+      : config_path_(std::move(config_path)),
+        pidfile_path_(std::move(pidfile)),
+        logfile_(std::move(logfile)),
+        saved_stderr_(saved_stderr) {}
 
  protected:
   void initialize(Poco::Util::Application& self) override {
@@ -38,6 +59,19 @@ class RunApplication : public Poco::Util::ServerApplication {
 
   int main(const std::vector<std::string>&) override {
     if (!config_) return kExitError;
+    if (Status s = RedirectDaemonLog(); !s.ok()) {
+      spdlog::error("rostersync run: {}", s.ToString());
+      return kExitError;
+    }
+    std::unique_ptr<PidFile> pidfile;
+    if (!pidfile_path_.empty()) {
+      Result<std::unique_ptr<PidFile>> written = PidFile::Write(pidfile_path_);
+      if (!written.ok()) {
+        spdlog::error("rostersync run: {}", written.status().ToString());
+        return kExitError;
+      }
+      pidfile = std::move(written).value();
+    }
     // Every thread inherits this mask, so the signals reach sigwait() below only.
     sigset_t signals;
     sigemptyset(&signals);
@@ -60,16 +94,61 @@ class RunApplication : public Poco::Util::ServerApplication {
         service.Reload(config_path_);
         continue;
       }
-      spdlog::info("{}: stopping after the running cycle", strsignal(sig));
+      spdlog::info("{}: stopping", strsignal(sig));
       break;
     }
-    service.Stop();
+    // A cycle against a slow server may run for minutes: wait for it briefly, then exit.
+    // Every action is journaled before it is sent and SQLite commits are atomic, so the
+    // next start resolves whatever was in flight (Executor::ResolvePending).
+    std::promise<void> done;
+    std::future<void> stopped = done.get_future();
+    std::thread stopper([&service, &done] {
+      service.Stop();
+      done.set_value();
+    });
+    if (stopped.wait_for(std::chrono::milliseconds(kStopGraceMs)) != std::future_status::ready) {
+      spdlog::warn("rostersync run: a cycle is still running after {} ms; exiting now (its "
+                   "journaled actions are resolved at the next start)",
+                   kStopGraceMs);
+      spdlog::default_logger()->flush();
+      pidfile.reset();
+      std::fflush(nullptr);
+      std::_Exit(kExitOk);
+    }
+    stopper.join();
     spdlog::info("rostersync run: stopped");
     return kExitOk;
   }
 
  private:
+  // After --daemon (Poco sent stdio to /dev/null): stderr, where the log goes, becomes the
+  // --logfile, else the journal, else the stderr the command was started with.
+  Status RedirectDaemonLog() {
+    if (saved_stderr_ < 0) return Status::Ok();
+    int fd = -1;
+    if (!logfile_.empty()) {
+      fd = ::open(logfile_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+      if (fd < 0) {
+        std::string why = std::strerror(errno);
+        ::dup2(saved_stderr_, STDERR_FILENO);  // say it where someone can read it
+        return Status::IoError("cannot open --logfile " + logfile_ + ": " + why +
+                               " (a symlink is refused)");
+      }
+    } else {
+      fd = sd_journal_stream_fd("rostersync", LOG_INFO, 1);
+      if (fd < 0) fd = ::dup(saved_stderr_);
+    }
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+    ::close(saved_stderr_);
+    saved_stderr_ = -1;
+    return Status::Ok();
+  }
+
   std::string config_path_;
+  std::string pidfile_path_;
+  std::string logfile_;
+  int saved_stderr_ = -1;
   std::optional<Config> config_;
 };
 
@@ -88,14 +167,20 @@ int CmdRun(const CommandLine& cl, int argc, char** argv) {
     }
   }
   std::vector<std::string> args{argc > 0 ? argv[0] : "rostersync"};
-  if (cl.Has("--daemon")) args.push_back("--daemon");
-  if (cl.Has("--pidfile")) {
-    args.push_back("--pidfile=" + Poco::Path(cl.Get("--pidfile")).absolute().toString());
+  int saved_stderr = -1;
+  if (cl.Has("--daemon")) {
+    args.push_back("--daemon");
+    saved_stderr = ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);  // survives Poco's /dev/null
   }
+  // The pid file is ours (O_NOFOLLOW), not Poco's, which follows a symlink.
+  std::string pidfile =
+      cl.Has("--pidfile") ? Poco::Path(cl.Get("--pidfile")).absolute().toString() : "";
+  std::string logfile =
+      cl.Has("--logfile") ? Poco::Path(cl.Get("--logfile")).absolute().toString() : "";
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
   cargs.push_back(nullptr);
-  RunApplication app(path);
+  RunApplication app(path, pidfile, logfile, saved_stderr);
   return app.run(static_cast<int>(args.size()), cargs.data());
 }
 

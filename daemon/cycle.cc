@@ -7,6 +7,8 @@
 
 #include "config/config_loader.h"
 #include "daemon/exit_codes.h"
+#include "daemon/guards.h"
+#include "daemon/wiring.h"
 #include "roster/roster_loader.h"
 #include "sync/planner.h"
 #include "sync/text.h"
@@ -84,7 +86,9 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   run.result = "running";
   bool run_begun = false;
 
-  auto fail = [&](const char* stage, const Status& status) {
+  auto fail = [&](const char* stage, const Status& raw) {
+    // A "user:password@" in mattermost.url never reaches a message.
+    const Status status(raw.code(), ScrubUrlPassword(raw.message(), config_.mattermost.url));
     r.stage = stage;
     r.status = status;
     r.unauthorized = status.IsUnauthorized();
@@ -150,18 +154,18 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   if (!me.ok()) {
     Status s = me.status();
     if (s.IsUnauthorized()) {
-      s = s.Annotate("the Mattermost token was refused by " + config_.mattermost.url +
+      s = s.Annotate("the Mattermost token was refused by " + UrlForDisplay(config_.mattermost.url) +
                      "; check mattermost.token_file / token_env holds a valid personal access "
                      "token of a system admin");
     } else {
-      s = s.Annotate("cannot reach Mattermost at " + config_.mattermost.url +
+      s = s.Annotate("cannot reach Mattermost at " + UrlForDisplay(config_.mattermost.url) +
                      "; check mattermost.url and that the server is up");
     }
     return fail("server", s);
   }
   Result<std::vector<User>> users = api_->ListAllUsers();
   if (!users.ok()) {
-    return fail("server", users.status().Annotate("listing the users of " + config_.mattermost.url +
+    return fail("server", users.status().Annotate("listing the users of " + UrlForDisplay(config_.mattermost.url) +
                                                   " failed (nothing was changed)"));
   }
   Result<Ledger> ledger = store_->LoadLedger();
@@ -177,6 +181,10 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.now_ms = clock_.NowMs();
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
+  // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
+  GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
+                     r.run_id, request.only_key, request.force};
+  ApplyWindowGuards(*store_, guard, &r.plan);
   r.planned = true;
   for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", EscapeControl(hold.message));
   for (const Attention& item : r.plan.attention) {

@@ -57,9 +57,12 @@ class CycleRunner {
  public:
   // Production wiring: reads the token, builds the HTTP client (observer may be null) and
   // opens the state store and the audit file. Invalid/IoError with a message saying what,
-  // where and what to do; nothing is sent to the server. Safe to retry.
+  // where and what to do; nothing is sent to the server. Safe to retry. `store`, when not
+  // null, is used instead of opening one (not owned; it must outlive the runner): the
+  // service keeps one store, and so one SQLite lock, for its whole life.
   static Result<std::unique_ptr<CycleRunner>> Create(const Config& config,
-                                                     api::ApiObserver* observer);
+                                                     api::ApiObserver* observer,
+                                                     StateStore* store = nullptr);
 
   // Test wiring: any UsersApi / StateStore (not owned if the unique_ptrs are null; the raw
   // pointers must then outlive the runner). audit may be null.

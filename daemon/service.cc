@@ -6,10 +6,12 @@
 #include <sstream>
 
 #include "config/config_loader.h"
+#include "daemon/cycle_output.h"
 #include "daemon/exit_codes.h"
 #include "daemon/json_views.h"
 #include "daemon/logging.h"
 #include "daemon/systemd_notify.h"
+#include "daemon/wiring.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -50,25 +52,13 @@ Service::Service(Config config, const Clock& clock) : clock_(clock), config_(std
 Service::~Service() { Stop(); }
 
 Status Service::Start() {
-  Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(config_, &observer_);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (runner.ok()) {
-      runner_ = std::move(runner).value();
-      runner_status_ = Status::Ok();
-    } else {
-      runner_status_ = runner.status();  // retried at every cycle; readyz says why
-      spdlog::error("not ready: {}", runner_status_.ToString());
-    }
+    std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+    Status s = RebuildRunner(config_);
+    if (!s.ok()) spdlog::error("not ready: {}", s.ToString());  // retried at every cycle
   }
-  Result<std::string> token = ReadAdminToken(config_.admin);
-  if (!token.ok()) return token.status();
-  Result<std::unique_ptr<AdminServer>> admin =
-      AdminServer::Start(config_.admin.listen, *token, *this);
-  if (!admin.ok()) return admin.status();
-  admin_ = std::move(admin).value();
-  spdlog::info("admin endpoint on {} (port {})", config_.admin.listen, admin_->port());
-
+  Status s = StartAdmin(config_.admin, nullptr);
+  if (!s.ok()) return s;
   scheduler_ = std::make_unique<Scheduler>(ToScheduleOptions(config_), clock_,
                                            [this](Trigger t) { return ScheduledCycle(t); });
   if (config_.schedule.watch_roster && config_.roster.source == "csv") {
@@ -117,12 +107,20 @@ bool Service::Reload(const std::string& config_path) {
   }
   Status s = SetupLogging(load.config.logging.level, load.config.logging.format);
   if (!s.ok()) spdlog::warn("{}", s.message());
+  AdminConfig old_admin;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (config_.admin.listen != load.config.admin.listen ||
-        config_.admin.token_file != load.config.admin.token_file) {
-      spdlog::warn("SIGHUP: admin.* changes take effect at the next restart");
-    }
+    old_admin = config_.admin;
+  }
+  // admin.*: the token file is re-read at every reload, the listen address rebound.
+  s = StartAdmin(load.config.admin, &old_admin);
+  if (!s.ok()) {
+    spdlog::error("SIGHUP: admin.* not applied, keeping the running config: {}", s.ToString());
+    NotifyReady();
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
     if (config_.notify.webhook_url != load.config.notify.webhook_url) {
       notifier_ = std::make_unique<Notifier>(
           MakeHttpWebhookSender(load.config.notify.webhook_url, 10'000), clock_);
@@ -134,6 +132,69 @@ bool Service::Reload(const std::string& config_path) {
   spdlog::info("SIGHUP: reloaded {}; the next cycle uses it", config_path);
   NotifyReady();
   return true;
+}
+
+Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous) {
+  Result<std::string> token = ReadAdminToken(admin);
+  if (!token.ok()) return token.status();
+  if (admin_ && previous != nullptr && previous->listen == admin.listen &&
+      *token == admin_token_) {
+    return Status::Ok();  // unchanged: keep serving without a gap
+  }
+  if (admin_) admin_->Stop();
+  admin_.reset();
+  Result<std::unique_ptr<AdminServer>> started = AdminServer::Start(admin.listen, *token, *this);
+  if (!started.ok()) {
+    if (previous != nullptr) {
+      Result<std::string> old_token = ReadAdminToken(*previous);
+      auto back = AdminServer::Start(previous->listen, old_token.ok() ? *old_token : "", *this);
+      if (back.ok()) admin_ = std::move(back).value();
+    }
+    return started.status();
+  }
+  admin_ = std::move(started).value();
+  admin_token_ = *token;
+  spdlog::info("admin endpoint on {} (port {}{})", admin.listen, admin_->port(),
+               token->empty() ? "" : ", token required");
+  return Status::Ok();
+}
+
+Status Service::RebuildRunner(const Config& config) {
+  std::shared_ptr<StateStore> store = Store();
+  if (!store || store_url_ != config.state.database) {
+    {
+      // Release before acquire: the old runner and store (and the SQLite lock) go first.
+      std::lock_guard<std::mutex> lock(mu_);
+      runner_.reset();
+      store_.reset();
+    }
+    store.reset();
+    Result<std::unique_ptr<StateStore>> opened = OpenStore(config);
+    if (!opened.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      runner_status_ = opened.status();
+      return opened.status();
+    }
+    store = std::shared_ptr<StateStore>(std::move(opened).value());
+    std::lock_guard<std::mutex> lock(mu_);
+    store_ = store;
+    store_url_ = config.state.database;
+  }
+  Result<std::unique_ptr<CycleRunner>> runner =
+      CycleRunner::Create(config, &observer_, store.get());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!runner.ok()) {
+    runner_status_ = runner.status();
+    return runner.status();
+  }
+  runner_ = std::move(runner).value();
+  runner_status_ = Status::Ok();
+  return Status::Ok();
+}
+
+std::shared_ptr<StateStore> Service::Store() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return store_;
 }
 
 std::shared_ptr<CycleRunner> Service::Runner() {
@@ -151,15 +212,12 @@ Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
     config_changed_ = false;
   }
   if (rebuild) {
-    Result<std::unique_ptr<CycleRunner>> runner = CycleRunner::Create(config, &observer_);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!runner.ok()) {
-      runner_status_ = runner.status();
+    Status s = RebuildRunner(config);
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
       config_changed_ = true;  // try again next time
-      return runner.status();
+      return s;
     }
-    runner_ = std::move(runner).value();
-    runner_status_ = Status::Ok();
   }
   bool leader = leader_->TryAcquire();
   {
@@ -179,10 +237,12 @@ Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
     cycle_started_ms_ = clock_.NowMs();
   }
   CycleResult result = runner->Run(request);
+  std::string plan_json = result.planned ? CycleResultToJson(result) : "";
   {
     std::lock_guard<std::mutex> lock(mu_);
     cycle_running_ = false;
     unauthorized_ = result.unauthorized;
+    if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
   }
   return result;
 }
@@ -288,71 +348,6 @@ bool Service::Ready(std::string* why) {
     return false;
   }
   return true;
-}
-
-std::string Service::StatusJson() {
-  std::string why;
-  bool ready = Ready(&why);
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string out =
-      "{\"ready\":" + std::string(ready ? "true" : "false") +
-      ",\"not_ready_reason\":" + JsonString(why) +
-      ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
-      ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
-      ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
-      ",\"consecutive_failures\":" +
-      std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
-      ",\"next_cycle\":" + JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
-      ",\"config\":" + JsonString(config_.path) +
-      ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
-  return out;
-}
-
-Result<std::string> Service::RunsJson() {
-  std::shared_ptr<CycleRunner> runner = Runner();
-  if (!runner) return runner_status_;
-  Result<std::vector<RunRecord>> runs = runner->store().RecentRuns(50);
-  if (!runs.ok()) return runs.status();
-  return RunsToJson(*runs);
-}
-
-Result<std::string> Service::AuditJson(int64_t since_ms) {
-  std::shared_ptr<CycleRunner> runner = Runner();
-  if (!runner) return runner_status_;
-  AuditQuery query;
-  query.since_ms = since_ms;
-  Result<std::vector<AuditRecord>> records = runner->store().QueryAudit(query);
-  if (!records.ok()) return records.status();
-  return AuditToJson(*records);
-}
-
-Result<std::string> Service::PlanJson() {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  CycleRequest request;
-  request.apply = false;
-  request.command = "plan";
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) return result.status();
-  if (!result->status.ok()) return result->status;
-  return CycleResultToJson(*result);
-}
-
-std::string Service::TriggerSync() {
-  if (scheduler_) scheduler_->RequestNow();
-  return "{\"queued\":true}";
-}
-
-Result<std::string> Service::SyncUser(const std::string& key) {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  CycleRequest request;
-  request.apply = true;
-  request.only_key = key;
-  request.command = "sync-user";
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) return result.status();
-  Record(*result);
-  if (!result->status.ok()) return result->status;
-  return CycleResultToJson(*result);
 }
 
 }  // namespace rostersync::daemon

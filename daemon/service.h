@@ -23,6 +23,7 @@
 #include "daemon/roster_watch.h"
 #include "daemon/scheduler.h"
 #include "sync/clock.h"
+#include "sync/state_store.h"
 
 namespace rostersync::daemon {
 
@@ -39,9 +40,10 @@ class Service : public AdminBackend {
   Status Start();
   void Stop();  // cancels waits, lets a running cycle finish, stops everything. Idempotent.
 
-  // SIGHUP: re-reads config_path. Valid: the next cycle uses it (logging and schedule at
-  // once). Invalid: every problem is logged and the running config is kept. Also reopens
-  // the audit file. Returns whether the new config was taken.
+  // SIGHUP: re-reads config_path. Valid: the next cycle uses it (logging, schedule and admin.*
+  // at once; the state store is kept unless state.database changed). Invalid: every problem
+  // is logged and the running config is kept. Also reopens the audit file. Returns whether
+  // the new config was taken.
   bool Reload(const std::string& config_path);
 
   int admin_port() const { return admin_ ? admin_->port() : 0; }
@@ -51,10 +53,11 @@ class Service : public AdminBackend {
   std::string MetricsText() override { return metrics_.Serialize(); }
   std::string StatusJson() override;
   Result<std::string> RunsJson() override;
-  Result<std::string> PlanJson() override;
-  Result<std::string> AuditJson(int64_t since_ms) override;
+  Result<std::string> PlanJson(bool refresh) override;
+  Result<std::string> AuditJson(const AuditQuery& query) override;
   std::string TriggerSync() override;
   Result<std::string> SyncUser(const std::string& key) override;
+  Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) override;
 
  private:
   bool ScheduledCycle(Trigger trigger);  // the scheduler's callback
@@ -62,6 +65,13 @@ class Service : public AdminBackend {
   Result<CycleResult> RunCycleLocked(const CycleRequest& request);
   void Record(const CycleResult& result);  // metrics, STATUS=, notifications
   std::shared_ptr<CycleRunner> Runner();
+  std::shared_ptr<StateStore> Store();
+  // Under cycle_mu_: (re)builds the runner for `config` on the one process-wide store, which
+  // is reopened only when state.database changed (the old one is released first).
+  Status RebuildRunner(const Config& config);
+  // Starts the admin endpoint for `admin` (stopping the running one first). On failure the
+  // previous endpoint, if any, is brought back.
+  Status StartAdmin(const AdminConfig& admin, const AdminConfig* previous);
   void WatchdogLoop();
   static ScheduleOptions ToScheduleOptions(const Config& config);
 
@@ -75,6 +85,8 @@ class Service : public AdminBackend {
   Config config_;
   bool config_changed_ = false;
   std::shared_ptr<CycleRunner> runner_;
+  std::shared_ptr<StateStore> store_;  // one handle (one SQLite lock) for the process life
+  std::string store_url_;
   Status runner_status_ = Status::Internal("not started");
   std::unique_ptr<LeaderLock> leader_;
   bool standby_ = false;
@@ -83,10 +95,13 @@ class Service : public AdminBackend {
   int64_t cycle_started_ms_ = 0;
   std::optional<RunRecord> last_run_;
   std::string last_summary_;
+  std::string last_plan_json_;  // of the last cycle that planned; served by GET /v1/plan
+  std::mutex plan_refresh_mu_;  // at most one ?refresh=true at a time
 
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<RosterWatch> watch_;
-  std::unique_ptr<AdminServer> admin_;
+  std::unique_ptr<AdminServer> admin_;  // main thread only (Start, Reload, Stop)
+  std::string admin_token_;             // the token admin_ was started with
   std::thread watchdog_;
   std::condition_variable watchdog_cv_;
   bool stopping_ = false;

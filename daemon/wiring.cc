@@ -12,18 +12,56 @@
 
 namespace rostersync::daemon {
 
+namespace {
+
+// The password in "scheme://user:password@host...", or "".
+std::string UrlPassword(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  auto host_start = scheme + 3;
+  auto at = url.find('@', host_start);
+  auto end = url.find_first_of("/?#", host_start);
+  if (at == std::string::npos || (end != std::string::npos && at > end)) return "";
+  auto colon = url.find(':', host_start);
+  if (colon == std::string::npos || colon > at) return "";
+  return url.substr(colon + 1, at - colon - 1);
+}
+
+}  // namespace
+
+std::string ScrubUrlPassword(std::string text, const std::string& url) {
+  const std::string secret = UrlPassword(url);
+  if (secret.empty()) return text;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
+std::string UrlForDisplay(const std::string& url) { return ScrubUrlPassword(url, url); }
+
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
   Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
   if (!store.ok()) {
     // The message of the store never holds the password; add where and what to do.
-    return store.status().Annotate("state.database " + RedactUrl(config.state.database) +
+    return store.status().Annotate("state.database " + RedactDatabaseUrl(config.state.database) +
                                    " (check that it exists and is writable)");
   }
   return store;
 }
 
+Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config) {
+  Result<std::unique_ptr<StateStore>> store = OpenStateStoreForReading(config.state.database);
+  if (!store.ok()) {
+    return store.status().Annotate("state.database " + RedactDatabaseUrl(config.state.database) +
+                                   " (check that it exists and is readable)");
+  }
+  return store;
+}
+
 Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
-                                                         api::ApiObserver* observer) {
+                                                         api::ApiObserver* observer,
+                                                         StateStore* shared_store) {
   Result<std::string> token = ReadMattermostToken(config.mattermost);
   if (!token.ok()) return token.status().Annotate("mattermost token");
   api::ClientOptions options;
@@ -41,11 +79,16 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   options.observer = observer;
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
-    return Status(client.status().code(), Scrub(client.status().message(), *token))
-        .Annotate("mattermost.url " + config.mattermost.url);
+    return Status(client.status().code(),
+                  ScrubUrlPassword(Scrub(client.status().message(), *token), config.mattermost.url))
+        .Annotate("mattermost.url " + UrlForDisplay(config.mattermost.url));
   }
-  Result<std::unique_ptr<StateStore>> store = OpenStore(config);
-  if (!store.ok()) return store.status();
+  std::unique_ptr<StateStore> owned_store;
+  if (shared_store == nullptr) {
+    Result<std::unique_ptr<StateStore>> store = OpenStore(config);
+    if (!store.ok()) return store.status();
+    owned_store = std::move(store).value();
+  }
   std::unique_ptr<AuditFile> audit;
   if (!config.audit.file.empty()) {
     Result<std::unique_ptr<AuditFile>> opened = AuditFile::Open(config.audit.file);
@@ -57,9 +100,9 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   static SystemClock clock;
   std::unique_ptr<CycleRunner> runner(new CycleRunner(config, clock));
   runner->owned_api_ = std::move(client).value();
-  runner->owned_store_ = std::move(store).value();
+  runner->owned_store_ = std::move(owned_store);
   runner->api_ = runner->owned_api_.get();
-  runner->store_ = runner->owned_store_.get();
+  runner->store_ = shared_store != nullptr ? shared_store : runner->owned_store_.get();
   if (audit) {
     AuditFile* file = audit.get();
     runner->reopen_audit_ = [file] {

@@ -15,6 +15,15 @@ namespace rostersync::daemon {
 // never includes a connection password. Safe to retry.
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config);
 
+// For status, audit and plan: an SQLite reader that takes no lock, so these work beside a
+// running service (see OpenStateStoreForReading). Never write through it.
+Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config);
+
+// The URL with any "user:password@" password shown as "***": "https://bob:***@host/x".
+std::string UrlForDisplay(const std::string& url);
+// `text` with the password of `url`'s user info (if any) replaced by "***".
+std::string ScrubUrlPassword(std::string text, const std::string& url);
+
 }  // namespace rostersync::daemon
 
 #endif  // ROSTERSYNC_DAEMON_WIRING_H_

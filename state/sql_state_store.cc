@@ -128,7 +128,7 @@ Status SqlStateStore::Transaction(const std::string& what, Fn fn) {
 Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
                                                            const std::string& connection,
                                                            const std::string& secret,
-                                                           int lock_fd) {
+                                                           int lock_fd, bool read_only) {
   std::unique_ptr<SqlStateStore> store;
   try {
     auto session = std::make_unique<Session>(
@@ -136,10 +136,12 @@ Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
     store.reset(new SqlStateStore(dialect, std::move(session), secret, lock_fd));
     if (dialect == SqlDialect::kSqlite) {
       // WAL + FULL: a committed journal/audit row survives power loss.
-      for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                                 "PRAGMA busy_timeout=5000"}) {
-        Select(*store->session_, pragma);
-      }
+      // A reader beside the service: WAL lets it read while the service writes.
+      const std::vector<const char*> pragmas =
+          read_only ? std::vector<const char*>{"PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"}
+                    : std::vector<const char*>{"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                                               "PRAGMA busy_timeout=5000"};
+      for (const char* pragma : pragmas) Select(*store->session_, pragma);
     }
   } catch (const Poco::Exception& e) {
     if (!store && lock_fd >= 0) ::close(lock_fd);
@@ -150,6 +152,16 @@ Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
       }
     }
     return Status::IoError(text + " (check state.database)");
+  }
+  if (read_only) {
+    Result<int> version = store->SchemaVersion();
+    if (!version.ok()) return Status::Invalid(version.status().message());
+    if (*version != StateMigrations().back().version) {
+      return Status::Invalid("the state database schema is version " +
+                             std::to_string(*version) + "; this rostersync needs " +
+                             std::to_string(StateMigrations().back().version));
+    }
+    return store;
   }
   if (Status s = store->Migrate(); !s.ok()) return s;
   return store;

@@ -24,10 +24,12 @@ class SqlStateStore : public StateStore {
  public:
   // Connects, then runs the migrations. `connection` is a file path (SQLite) or a libpq
   // conninfo (PostgreSQL); `secret` (a password, may be "") is scrubbed from every error.
-  // `lock_fd` (SQLite lock file, or -1) is closed by the store.
+  // `lock_fd` (SQLite lock file, or -1) is closed by the store. read_only (SQLite): no
+  // migration and PRAGMA query_only; Invalid when the schema is not the current one.
   static Result<std::unique_ptr<SqlStateStore>> Open(SqlDialect dialect,
                                                      const std::string& connection,
-                                                     const std::string& secret, int lock_fd);
+                                                     const std::string& secret, int lock_fd,
+                                                     bool read_only = false);
   ~SqlStateStore() override;
   SqlStateStore(const SqlStateStore&) = delete;
   SqlStateStore& operator=(const SqlStateStore&) = delete;

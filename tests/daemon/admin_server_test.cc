@@ -21,12 +21,14 @@ class FakeBackend : public AdminBackend {
   std::string MetricsText() override { return "rostersync_cycles_total{result=\"ok\"} 1\n"; }
   std::string StatusJson() override { return "{\"role\":\"leader\"}"; }
   Result<std::string> RunsJson() override { return std::string("{\"runs\":[]}"); }
-  Result<std::string> PlanJson() override {
+  Result<std::string> PlanJson(bool refresh) override {
+    last_refresh = refresh;
     if (!plan_ok) return Status::Transient("server down");
     return std::string("{\"plan\":{}}");
   }
-  Result<std::string> AuditJson(int64_t since_ms) override {
-    last_since = since_ms;
+  Result<std::string> AuditJson(const AuditQuery& query) override {
+    last_since = query.since_ms;
+    last_user = query.username;
     return std::string("{\"records\":[]}");
   }
   std::string TriggerSync() override {
@@ -39,6 +41,17 @@ class FakeBackend : public AdminBackend {
     return std::string("{\"key\":\"" + key + "\"}");
   }
 
+  Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) override {
+    last_key = key;
+    last_force = force;
+    last_json = json;
+    return std::string("{\"exit_code\":0,\"stdout\":\"\",\"stderr\":\"\"}");
+  }
+
+  std::string last_user;
+  bool last_refresh = false;
+  bool last_force = false;
+  bool last_json = false;
   bool ready = true;
   bool plan_ok = true;
   std::atomic<int> triggers{0};
@@ -110,6 +123,25 @@ TEST_F(AdminServerTest, AuditSinceTakesADurationBackFromNow) {
   EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?since=yesterday").status, 400);
 }
 
+TEST_F(AdminServerTest, AuditHonoursTheUserParameter) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/audit?user=alice").status, 200);
+  EXPECT_EQ(backend_.last_user, "alice");
+}
+
+TEST_F(AdminServerTest, SyncWithWaitRunsNowAndAnswersTheCliOutput) {
+  StartServer("");
+  Reply r = Call(server_->port(), "POST", "/v1/users/E7/sync?wait=true&force=true&output=json");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"exit_code\":0"), std::string::npos) << r.body;
+  EXPECT_EQ(backend_.last_key, "E7");
+  EXPECT_TRUE(backend_.last_force);
+  EXPECT_TRUE(backend_.last_json);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?wait=true").status, 200);
+  EXPECT_EQ(backend_.last_key, "");
+  EXPECT_EQ(backend_.triggers.load(), 0) << "a waited sync is run, not queued";
+}
+
 TEST_F(AdminServerTest, BackendErrorsBecomeJsonErrorsWithAMatchingStatus) {
   StartServer("");
   backend_.plan_ok = false;
@@ -144,10 +176,24 @@ TEST_F(AdminServerTest, PostRoutesRefuseAMissingOrWrongToken) {
   EXPECT_EQ(backend_.last_key, "E1");
 }
 
-TEST_F(AdminServerTest, GetRoutesNeedNoToken) {
+TEST_F(AdminServerTest, EveryV1RouteNeedsTheTokenButProbesStayOpen) {
   StartServer("s3cret-admin-token");
   EXPECT_EQ(Call(server_->port(), "GET", "/metrics").status, 200);
-  EXPECT_EQ(Call(server_->port(), "GET", "/v1/status").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(server_->port(), "GET", "/readyz").status, 200);
+  for (const char* path : {"/v1/status", "/v1/runs", "/v1/plan", "/v1/audit"}) {
+    EXPECT_EQ(Call(server_->port(), "GET", path).status, 401) << path;
+    EXPECT_EQ(Call(server_->port(), "GET", path, "wrong").status, 401) << path;
+    EXPECT_EQ(Call(server_->port(), "GET", path, "s3cret-admin-token").status, 200) << path;
+  }
+}
+
+TEST_F(AdminServerTest, PlanServesTheLastPlanAndRefreshesOnlyWhenAsked) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plan").status, 200);
+  EXPECT_FALSE(backend_.last_refresh);
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plan?refresh=true").status, 200);
+  EXPECT_TRUE(backend_.last_refresh);
 }
 
 TEST_F(AdminServerTest, UnknownRoutesAre404AndWrongMethods405) {

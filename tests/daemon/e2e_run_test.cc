@@ -111,7 +111,10 @@ TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
   ASSERT_TRUE(Eventually([&] {
     return TempDir::Read(log).find("keeping the running config") != std::string::npos;
   })) << TempDir::Read(log);
-  EXPECT_NE(TempDir::Read(log).find("bogus_section"), std::string::npos);
+  // The problems follow the "keeping" line: wait for them rather than race the writer.
+  EXPECT_TRUE(Eventually([&] {
+    return TempDir::Read(log).find("bogus_section") != std::string::npos;
+  })) << TempDir::Read(log);
   EXPECT_EQ(HttpGet(c.admin_port, "/healthz").first, 200);
 
   // SIGTERM: exits 0, promptly (the test's own timeout bounds "promptly").
@@ -240,6 +243,47 @@ TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
   EXPECT_TRUE(Eventually([&] {
     return HttpGet(port_b, "/v1/status").second.find("\"role\":\"leader\"") != std::string::npos;
   })) << TempDir::Read(dir.File("b.log"));
+}
+
+// HA for one-shots: beside a leader, `sync` stands by (exit 0, nothing applied) and
+// `sync-user` refuses (exit 1), each saying why.
+TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
+  const std::string pg = PostgresConnInfo();
+  if (pg.empty()) GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; see scripts/start-postgres";
+  ScratchDatabase db(pg);
+  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  std::string yaml = TempDir::Read(WriteConfig(dir, c));
+  auto from = "\"sqlite:" + dir.File("state.db") + "\"";
+  yaml.replace(yaml.find(from), from.size(), "\"postgresql:" + db.conninfo() + "\"");
+  std::string config = dir.Write("pg.yaml", yaml);
+  ChildProcess leader(RostersyncBinary(), {"--config", config, "run"}, dir.File("a.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir.File("a.log"));
+  ASSERT_TRUE(Eventually([&] {
+    return HttpGet(c.admin_port, "/v1/runs").second.find("\"result\":\"ok\"") !=
+           std::string::npos;
+  })) << TempDir::Read(dir.File("a.log"));
+  auto roster = kE2eRoster;
+  roster.push_back({"E4", "erin", "erin@example.com", "Erin", "Evans", "active"});
+  dir.Write("roster2.csv", RosterCsv(roster));
+  yaml.replace(yaml.find(dir.File("roster.csv")), dir.File("roster.csv").size(),
+               dir.File("roster2.csv"));
+  std::string other = dir.Write("other.yaml", yaml);  // the second node sees a new person
+  long writes = emu.WritesTotal();
+  CliRun sync = RunRostersync(dir, {"--config", other, "sync"});
+  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_NE(sync.err.find("standby"), std::string::npos) << sync.err;
+  CliRun one = RunRostersync(dir, {"--config", other, "sync-user", "E4"});
+  EXPECT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_NE(one.err.find("leader lock"), std::string::npos) << one.err;
+  EXPECT_EQ(emu.WritesTotal(), writes) << "a standby one-shot applied changes";
+  EXPECT_EQ(FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin"), nullptr);
 }
 
 }  // namespace

@@ -1,0 +1,105 @@
+// Service: the AdminBackend half (what the /v1/ routes answer), split from service.cc.
+#include <spdlog/spdlog.h>
+
+#include "daemon/cycle_output.h"
+#include "daemon/json_views.h"
+#include "daemon/service.h"
+
+namespace rostersync::daemon {
+
+std::string Service::StatusJson() {
+  std::string why;
+  bool ready = Ready(&why);
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out =
+      "{\"ready\":" + std::string(ready ? "true" : "false") +
+      ",\"not_ready_reason\":" + JsonString(why) +
+      ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
+      ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
+      ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
+      ",\"consecutive_failures\":" +
+      std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
+      ",\"next_cycle\":" + JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
+      ",\"config\":" + JsonString(config_.path) +
+      ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
+  return out;
+}
+
+Result<std::string> Service::RunsJson() {
+  std::shared_ptr<StateStore> store = Store();
+  if (!store) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runner_status_;
+  }
+  Result<std::vector<RunRecord>> runs = store->RecentRuns(50);
+  if (!runs.ok()) return runs.status();
+  return RunsToJson(*runs);
+}
+
+Result<std::string> Service::AuditJson(const AuditQuery& query) {
+  std::shared_ptr<StateStore> store = Store();
+  if (!store) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runner_status_;
+  }
+  Result<std::vector<AuditRecord>> records = store->QueryAudit(query);
+  if (!records.ok()) return records.status();
+  return AuditToJson(*records);
+}
+
+Result<std::string> Service::PlanJson(bool refresh) {
+  if (!refresh) {
+    // Never a cycle on a plain GET: it would hold a fast admin thread for a whole cycle.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_plan_json_.empty()) {
+      return Status::NotFound("no plan computed yet; GET /v1/plan?refresh=true computes one");
+    }
+    return last_plan_json_;
+  }
+  std::unique_lock<std::mutex> refreshing(plan_refresh_mu_, std::try_to_lock);
+  if (!refreshing.owns_lock()) {
+    return Status::Conflict("a plan is already being computed; try again in a moment");
+  }
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  CycleRequest request;
+  request.apply = false;
+  request.command = "plan";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) return result.status();
+  if (!result->status.ok()) return result->status;
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_plan_json_;
+}
+
+std::string Service::TriggerSync() {
+  if (scheduler_) scheduler_->RequestNow();
+  return "{\"queued\":true}";
+}
+
+Result<std::string> Service::SyncUser(const std::string& key) {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  CycleRequest request;
+  request.apply = true;
+  request.only_key = key;
+  request.command = "sync-user";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) return result.status();
+  Record(*result);
+  if (!result->status.ok()) return result->status;
+  return CycleResultToJson(*result);
+}
+
+Result<std::string> Service::SyncAndWait(const std::string& key, bool force, bool json) {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  CycleRequest request;
+  request.apply = true;
+  request.force = force;
+  request.only_key = key;
+  request.command = key.empty() ? "sync" : "sync-user";
+  Result<CycleResult> result = RunCycleLocked(request);
+  if (!result.ok()) return result.status();
+  Record(*result);
+  return CycleOutputToJson(RenderCycle(*result, request.command, json, /*color=*/false));
+}
+
+}  // namespace rostersync::daemon

@@ -1,0 +1,117 @@
+// End to end: the guards hold against per-key syncs. The deactivation budget is shared by
+// every cycle within schedule.interval, and POST /v1/users/{key}/sync does not count toward
+// the cycle-count grace policy.deactivate_after.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <thread>
+
+#include "tests/daemon/e2e_support.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::testing {
+namespace {
+
+bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
+  for (int waited = 0; waited < timeout_ms; waited += 100) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
+}
+
+class E2eGuardTest : public ::testing::Test {
+ protected:
+  // Starts `run` with five people (policy lines replaced by `policy`) and waits for them.
+  void StartWith(const std::string& policy) {
+    emu_ = std::make_unique<Emulator>(
+        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    ASSERT_TRUE(emu_->ok());
+    roster_ = kE2eRoster;
+    roster_.push_back({"E4", "dave", "dave@example.com", "Dave", "Dunn", "active"});
+    roster_.push_back({"E5", "erin", "erin@example.com", "Erin", "Evans", "active"});
+    dir_.Write("roster.csv", RosterCsv(roster_));
+    E2eConfig c;
+    c.url = emu_->url();
+    port_ = c.admin_port = FreePort();
+    c.extra = "logging:\n  level: info\n";
+    std::string config = WriteConfig(dir_, c);
+    dir_.Write("config.yaml",
+               Replace(TempDir::Read(config), "  max_deactivations: 1\n", policy));
+    run_ = std::make_unique<ChildProcess>(
+        RostersyncBinary(), std::vector<std::string>{"--config", config, "run"}, Log());
+    ASSERT_TRUE(WaitForPort(port_, 30'000)) << TempDir::Read(Log());
+    ASSERT_TRUE(Eventually([&] { return Count(TempDir::Read(Log()), "sync ok") >= 1; }))
+        << TempDir::Read(Log());
+  }
+  void TearDown() override {
+    if (run_) run_->Signal(SIGTERM, true);
+  }
+  std::string Log() const { return dir_.File("run.log"); }
+  // Bob, carol and dave leave: dropped from the roster, or (terminate) kept with status
+  // terminated (a trusted roster: same size). Atomic rewrite; waits for that cycle.
+  void DropThree(bool terminate) {
+    int cycles = Count(TempDir::Read(Log()), "cycle 2");
+    auto rows = roster_;
+    if (terminate) {
+      for (int i = 1; i <= 3; ++i) rows[i][5] = "terminated";
+    } else {
+      rows.erase(rows.begin() + 1, rows.begin() + 4);
+    }
+    dir_.Write("roster.csv.tmp", RosterCsv(rows));
+    ASSERT_EQ(std::rename(dir_.File("roster.csv.tmp").c_str(), dir_.File("roster.csv").c_str()),
+              0);
+    ASSERT_TRUE(Eventually([&] { return Count(TempDir::Read(Log()), "cycle 2") > cycles; }))
+        << TempDir::Read(Log());
+  }
+  int Deactivated() {
+    int n = 0;
+    for (const EmuUser& u : ParseEmuUsers(emu_->Get("/__emu/state"))) n += u.delete_at > 0;
+    return n;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Emulator> emu_;
+  std::unique_ptr<ChildProcess> run_;
+  std::vector<std::vector<std::string>> roster_;
+  int port_ = 0;
+};
+
+TEST_F(E2eGuardTest, PerKeySyncsShareTheDeactivationBudgetOfTheWindow) {
+  StartWith("  max_deactivations: 1\n");
+  DropThree(/*terminate=*/true);  // 3 deactivations > 1: the full cycle holds them
+  EXPECT_EQ(Deactivated(), 0) << TempDir::Read(Log());
+  for (const std::string key : {"E2", "E3", "E4"}) {
+    EXPECT_EQ(HttpPost(port_, "/v1/users/" + key + "/sync"), 200);
+  }
+  EXPECT_LE(Deactivated(), 1) << "one key at a time bypassed max_deactivations\n"
+                              << TempDir::Read(Log());
+}
+
+TEST_F(E2eGuardTest, PerKeySyncsDoNotBurnTheCycleCountGrace) {
+  StartWith("  max_deactivations: 10\n  deactivate_after: 2\n");
+  DropThree(/*terminate=*/false);  // scheduled sighting 1 of the 3 needed
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(HttpPost(port_, "/v1/users/E2/sync"), 200);
+  const EmuUser* bob = FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), "bob");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->delete_at, 0) << "on-demand syncs counted as grace cycles\n"
+                               << TempDir::Read(Log());
+}
+
+}  // namespace
+}  // namespace rostersync::testing
