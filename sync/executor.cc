@@ -240,6 +240,13 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     AuditRecord rec = MakeAudit(a, user_id, s, s.ok() ? "ok" : "failed");
     rec.changes.insert(rec.changes.end(), extra.begin(), extra.end());
     if (s.ok() && !note.empty()) rec.error = note;
+    if (a.type == ActionType::kDeactivate) {  // a failure is loud next cycle (planner)
+      if (s.ok()) {
+        entry->set_values.erase(kDeactivateFailed);
+      } else {
+        entry->set_values[kDeactivateFailed] = s.message().substr(0, 200);
+      }
+    }
     std::optional<LedgerEntry> ledger;
     if (s.ok()) {
       RecordAppliedAction(a, user_id, entry);

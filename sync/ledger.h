@@ -11,13 +11,18 @@
 
 namespace rostersync {
 
+// set_values key: why the last deactivation of this person failed (the executor sets it and
+// clears it on success; the planner clears it when the roster wants the person active). While
+// set, a planned deactivation is also an attention item.
+inline constexpr char kDeactivateFailed[] = "deactivate_failed";
+
 struct LedgerEntry {
   std::string key;
   std::string user_id;
   // field -> value rostersync last set. Keys used: username, email, first_name, last_name,
   // nickname, position, locale, roles, auth_service, auth_data, email_verified ("true";
   // "false" after an email change), active ("true"/"false"), password_reset_sent ("true").
-  // What each action records: ActionSetValues (sync/plan.h).
+  // What each action records: ActionSetValues (sync/plan.h). Also kDeactivateFailed.
   std::map<std::string, std::string> set_values;
   int64_t absent_since_ms = 0;  // 0 = present in the last roster
   int absent_cycles = 0;        // consecutive cycles absent
