@@ -86,7 +86,12 @@ TEST_F(ExecutorResolveTest, AbandonsACreateThatNeverReachedTheServer) {
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
   EXPECT_EQ(store_.Journal()[0].state, "abandoned");
-  EXPECT_TRUE(store_.Audit().empty());
+  // Not applied: one failed record (in the run that sent it), in the store and the file.
+  ASSERT_EQ(store_.Audit().size(), 1u);
+  EXPECT_EQ(store_.Audit()[0].result, "failed");
+  EXPECT_EQ(store_.Audit()[0].run_id, "run-1");
+  EXPECT_NE(store_.Audit()[0].error.find("not applied"), std::string::npos);
+  EXPECT_EQ(sink_.records().size(), 1u);
   EXPECT_EQ(store_.LoadLedger()->count("E1"), 0u);
   EXPECT_EQ(api_.Writes(), 0);
 }
@@ -117,9 +122,91 @@ TEST_F(ExecutorResolveTest, RecordsADeactivationThatHappenedAndAbandonsOneThatDi
   auto journal = store_.Journal();
   EXPECT_EQ(journal[0].state, "done");
   EXPECT_EQ(journal[1].state, "abandoned");
-  ASSERT_EQ(store_.Audit().size(), 1u);
+  ASSERT_EQ(store_.Audit().size(), 2u);
   EXPECT_EQ(store_.Audit()[0].key, "E1");
+  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[1].key, "E2");
+  EXPECT_EQ(store_.Audit()[1].result, "failed");
   EXPECT_EQ(store_.LoadLedger()->at("E1").set_values.at("active"), "false");
+}
+
+// kill -9 while position changes were in flight: the ones the server shows get exactly one
+// ok audit record (store and file, noting the interrupted run), the others one failed
+// record; a second start adds nothing.
+TEST_F(ExecutorResolveTest, AuditsEveryInFlightUpdateOnceInStoreAndFile) {
+  std::vector<User> users;
+  for (int i = 0; i < 4; ++i) {
+    User u;
+    u.username = "user" + std::to_string(i);
+    u.email = u.username + "@example.com";
+    u.position = "Engineer";
+    users.push_back(api_.AddUser(u));
+  }
+  for (int i = 0; i < 4; ++i) {
+    Action a = UserAction(ActionType::kUpdate, "E" + std::to_string(i), users[i].id,
+                          users[i].username);
+    a.patch.position = "Manager";
+    a.changes = {{"position", "Engineer", "Manager"}};
+    ASSERT_TRUE(store_.JournalBegin(Pending(a)).ok());
+    if (i < 3) {  // the server applied three before the kill; the fourth never arrived
+      UserPatch patch;
+      patch.position = "Manager";
+      ASSERT_TRUE(api_.PatchUser(users[i].id, patch).ok());
+    }
+  }
+  Executor executor = MakeExecutor(&sink_);
+  ASSERT_TRUE(executor.ResolvePending().ok());
+  ASSERT_TRUE(executor.ResolvePending().ok());
+  EXPECT_TRUE(store_.PendingJournal()->empty());
+  EXPECT_EQ(CountAudit(store_.Audit(), "update", "ok"), 3);
+  EXPECT_EQ(CountAudit(store_.Audit(), "update", "failed"), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), "update", "ok"), 3);
+  EXPECT_EQ(CountAudit(sink_.records(), "update", "failed"), 1);
+  for (const AuditRecord& r : store_.Audit()) {
+    EXPECT_EQ(r.run_id, "run-1");
+    EXPECT_NE(r.error.find("interrupted run"), std::string::npos) << r.error;
+    EXPECT_EQ(r.result, r.key == "E3" ? "failed" : "ok") << r.key;
+  }
+}
+
+TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
+  RunRecord killed;
+  killed.run_id = "run-1";
+  killed.command = "sync";
+  killed.started_ms = clock_.NowMs() - 5000;
+  killed.result = "running";
+  ASSERT_TRUE(store_.BeginRun(killed).ok());
+  RunRecord current = killed;
+  current.run_id = "run-2";
+  current.started_ms = clock_.NowMs();
+  ASSERT_TRUE(store_.BeginRun(current).ok());
+  ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
+  auto runs = store_.RecentRuns(10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  for (const RunRecord& r : *runs) {
+    if (r.run_id == "run-1") {
+      EXPECT_EQ(r.result, "interrupted");
+      EXPECT_NE(r.finished_ms, 0);
+      EXPECT_NE(r.message.find("run-2"), std::string::npos) << r.message;
+    } else {
+      EXPECT_EQ(r.result, "running");  // the run doing the resolving is left alone
+      EXPECT_EQ(r.finished_ms, 0);
+    }
+  }
+}
+
+TEST_F(ExecutorResolveTest, KeepsTheRunRunningWhileAnEntryStaysUnresolved) {
+  RunRecord killed;
+  killed.run_id = "run-1";
+  killed.command = "sync";
+  killed.started_ms = clock_.NowMs() - 5000;
+  killed.result = "running";
+  ASSERT_TRUE(store_.BeginRun(killed).ok());
+  ASSERT_TRUE(store_.JournalBegin(Pending(CreateAction("E1", "jdoe"))).ok());
+  api_.FailNext("GetUserByUsername", Status::Transient("HTTP 502"));
+  EXPECT_FALSE(MakeExecutor(&sink_).ResolvePending().ok());
+  EXPECT_EQ(store_.RecentRuns(10)->at(0).result, "running");
 }
 
 TEST_F(ExecutorResolveTest, CopiesRecordsTheFileMissedBeforeTheCrashOnce) {
