@@ -1,5 +1,6 @@
 // Executor::ResolvePending: finishes the work a crash interrupted, without duplicates.
 #include <algorithm>
+#include <chrono>
 
 #include "sync/executor.h"
 #include "sync/planner.h"
@@ -18,6 +19,11 @@ bool Unreadable(ActionType type) {
   return type == ActionType::kAuth || type == ActionType::kVerifyEmail ||
          type == ActionType::kPasswordReset;
 }
+
+// How long after an entry was journaled its request may still land: the killed process's
+// last requests can sit in the server's queue. Resolution waits this out (bounded) before
+// reading the server back, so a late landing is not judged "not applied".
+constexpr int64_t kSettleMs = 2000;
 
 constexpr char kResolvedNote[] = "resolved after an interrupted run: the server shows the change";
 constexpr char kNotAppliedNote[] =
@@ -127,6 +133,15 @@ Status Executor::ResolvePending() {
   if (!pending.ok()) return pending.status();
   Status first;
   if (!pending->empty()) {
+    int64_t youngest = 0;
+    for (const auto& e : *pending) youngest = std::max(youngest, e.created_ms);
+    const int64_t wait_ms = std::min(youngest + kSettleMs - clock_.NowMs(), kSettleMs);
+    if (wait_ms > 0 &&
+        SleepUnlessStopped(options_.stop, std::chrono::steady_clock::now() +
+                                              std::chrono::milliseconds(wait_ms))) {
+      return Status::Transient("stopping before the interrupted run's actions were resolved "
+                               "(they stay journaled for the next start)");
+    }
     auto loaded = store_.LoadLedger();
     if (!loaded.ok()) return loaded.status();
     Ledger ledger = std::move(*loaded);

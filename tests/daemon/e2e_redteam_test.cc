@@ -71,7 +71,7 @@ TEST(E2eRedteamTest, KillNineMidApplyLeavesEveryAppliedChangeAuditedOnce) {
     sync.Signal(SIGKILL, true);
   }
   emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 0}");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // requests in flight land
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a restart takes a moment
   CliRun second = RunRostersync(dir, {"--config", config, "sync"});
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
 

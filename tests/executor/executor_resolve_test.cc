@@ -2,7 +2,9 @@
 // (fake API, SQLite store, audit file).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "state/audit_file.h"
 #include "state/audit_json.h"
@@ -41,7 +43,7 @@ class ExecutorResolveTest : public ::testing::Test {
     j.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
     j.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
     j.payload = ActionJournalPayload(a);
-    j.created_ms = clock_.NowMs();
+    j.created_ms = clock_.NowMs() - 60'000;  // long settled: no wait before the check
     return j;
   }
 
@@ -63,6 +65,7 @@ TEST_F(ExecutorResolveTest, AdoptsACreateThatHappenedBeforeTheCrashExactlyOnce) 
     EXPECT_EQ(report.failed, 1);
   }
   store_.FailCompleteAction(false);
+  clock_.Advance(60'000);  // the restart comes after the settle time
   ASSERT_EQ(store_.PendingJournal()->size(), 1u);
   EXPECT_TRUE(store_.Audit().empty());
 
@@ -167,6 +170,30 @@ TEST_F(ExecutorResolveTest, AuditsEveryInFlightUpdateOnceInStoreAndFile) {
     EXPECT_NE(r.error.find("interrupted run"), std::string::npos) << r.error;
     EXPECT_EQ(r.result, r.key == "E3" ? "failed" : "ok") << r.key;
   }
+}
+
+// A request the killed process sent may land after the restart: resolution waits the settle
+// time from the youngest entry (real time), then sees it applied.
+TEST_F(ExecutorResolveTest, WaitsForALateRequestToSettleBeforeJudgingIt) {
+  User u;
+  u.username = "late";
+  u.email = "late@example.com";
+  u = api_.AddUser(u);
+  Action a = UserAction(ActionType::kDeactivate, "E1", u.id, "late");
+  JournalEntry young = Pending(a);
+  young.created_ms = clock_.NowMs() - 1500;  // sent 1.5 s before the restart
+  ASSERT_TRUE(store_.JournalBegin(young).ok());
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    api_.DeactivateUser(u.id);  // the queued request lands at the server
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = MakeExecutor(&sink_).ResolvePending();
+  late.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(400));
+  ASSERT_EQ(store_.Audit().size(), 1u);
+  EXPECT_EQ(store_.Audit()[0].result, "ok");
 }
 
 TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
