@@ -67,10 +67,12 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Resolves journal entries left pending by a crash: a create is looked up by username then
-  // email and adopted if found (ledger + one audit record), other actions are checked by
-  // reading the user back. What did not happen is marked abandoned (the next plan redoes
-  // it). Then re-appends to the audit sink records committed but not copied before the crash.
+  // Resolves journal entries left pending by a crash (after waiting up to 2 s for requests
+  // still queued at the server): a create is looked up by username then email and adopted if
+  // found (ledger + one ok audit record), other actions are checked by reading the user back.
+  // What did not happen is marked abandoned with one failed audit record (the next plan
+  // redoes it). Then re-appends to the audit sink records committed but not copied before the
+  // crash, and marks runs left "running" by a dead process "interrupted".
   // Returns the first error that left an entry pending (do not plan then: a create could
   // be duplicated); safe to retry.
   Status ResolvePending();

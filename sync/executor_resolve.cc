@@ -1,6 +1,7 @@
 // Executor::ResolvePending: finishes the work a crash interrupted, without duplicates.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "sync/executor.h"
 #include "sync/planner.h"
@@ -61,19 +62,20 @@ Status CatchUpSink(StateStore& store, AuditSink& sink, const std::vector<RunReco
   return Status::Ok();
 }
 
-}  // namespace
-
-Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
+// The journaled action: its payload decoded, else what the journal's columns say.
+Action JournaledAction(const JournalEntry& e,
+                       const std::function<Result<Action>(const std::string&)>& decode,
+                       bool* decoded) {
   Action a;
-  bool decoded = false;
-  if (options_.decode_action) {
-    auto r = options_.decode_action(e.payload);
+  *decoded = false;
+  if (decode) {
+    auto r = decode(e.payload);
     if (r.ok()) {
       a = std::move(*r);
-      decoded = true;
+      *decoded = true;
     }
   }
-  if (!decoded) {
+  if (!*decoded) {
     a.type = e.type;
     a.key = e.key;
     a.username = e.username;
@@ -82,6 +84,14 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
     a.new_user.email = e.email;
   }
   a.user_id = e.user_id;
+  return a;
+}
+
+}  // namespace
+
+Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
+  bool decoded = false;
+  Action a = JournaledAction(e, options_.decode_action, &decoded);
   LedgerEntry entry;
   entry.key = e.key;
   if (auto it = ledger->find(e.key); it != ledger->end()) entry = it->second;
