@@ -36,8 +36,9 @@
 //   A match by a later key of match.order whose earlier key conflicts (same username,
 //   another email) is ambiguous, never adopted. Users with a remote_id are never matched.
 // - Attention (plan.attention): a leaver whose account is out of scope (system admin,
-//   protected, another auth service), and an account deactivated outside rostersync while
-//   the ledger says rostersync left it active (not reactivated without options.force).
+//   protected, another auth service), and a managed account (in the ledger, created or
+//   adopted) deactivated outside rostersync: the ledger does not record rostersync's own
+//   deactivation (set_values active "false"), so it is not reactivated without options.force.
 // - policy.unmatched_accounts: in-scope active accounts that no row names and no ledger entry
 //   holds are listed (report) or deactivated under the key "unmatched:<user id>" (deactivate;
 //   then they count as managed for max_deactivations). Full plans only.

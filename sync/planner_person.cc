@@ -222,6 +222,9 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
                               bool desired_active, const std::string& inactive_why) {
   const std::string& key = row.key;
   if (!desired_active) {
+    // A leaver row naming another email or username (a shifted row?) counts as an identity
+    // change for the mass_identity_change guard, which then holds the deactivation too.
+    if (user.active() && RowRenames(row, user)) identity_keys_.insert(key);
     if (user.active()) PlanDeactivate(key, user, inactive_why);
     return;
   }
@@ -276,8 +279,15 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
     bool ours_unverified = rec != set.end() && rec->second == "false";
     if ((email_changed && !server_verifies) ||
         (ours_unverified && !user.email_verified.value_or(false))) {
+      const Action* update = email_changed ? &actions_.back() : nullptr;
+      const bool update_held = update != nullptr && update->held;
+      const std::string held_reason = update_held ? update->held_reason : "";
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
       if (email_changed) verify.email = row.email;
+      if (update_held) {  // waits with the held email change (identity_conflict)
+        verify.held = true;
+        verify.held_reason = held_reason;
+      }
     }
   }
 }
