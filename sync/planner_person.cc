@@ -146,7 +146,10 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
     if (!value->empty()) create.changes.push_back(FieldChange{name, "", *value});
   }
   Role role = mapped_role_ ? row.role : Role::kUser;
-  create.detail = std::string("role=") + RoleName(role);
+  const bool admin_granted = opt_.policy.roles && opt_.scope.manage_system_admins;
+  // The role the account will actually get: an admin row without the grant is a member.
+  create.detail = std::string("role=") +
+                  RoleName(role == Role::kAdmin && !admin_granted ? Role::kUser : role);
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
   // Create-then-demote would leave a full member where the server cannot demote: the
   // create is held instead (never more access than the roster gives).
@@ -177,7 +180,7 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
       Notice(key, key + ": roster role guest not applied (policy.guests=false)");
     }
   } else if (role == Role::kAdmin) {
-    if (opt_.policy.roles && opt_.scope.manage_system_admins) {
+    if (admin_granted) {
       Action& admin = Add(ActionType::kRole, key, nullptr);
       admin.username = row.username;
       admin.email = row.email;
