@@ -1,6 +1,7 @@
 // Planner, part 7: guards against a roster whose rows slipped (a fill-down or sort error that
 // gives each key its neighbour's values). Too many email/username changes in one cycle hold
-// every identity change of those people (mass_identity_change, released by --force); an
+// every change of those people and every (re)activation (mass_identity_change, released by
+// --force); an
 // email or username that another managed account keeps is held for the person who would take
 // it (identity_conflict, never released: the server refuses a duplicate).
 #include <cmath>
@@ -88,8 +89,11 @@ PlanBuilder::GuardOutcome PlanBuilder::HoldMassIdentityChange() {
                      FormatLimit(limit);
   out.message = what + ": rows shifted? check the export";
   out.forced = what + " not held";
-  for (Action& action : actions_) {  // all of those people's changes, deactivations included
-    if (action.held || identity_keys_.count(action.key) == 0) continue;
+  // All of those people's changes; and every deactivation or reactivation, since a shifted
+  // key column also leaves a key absent (its person would be deactivated).
+  for (Action& action : actions_) {
+    bool on_off = action.type == ActionType::kDeactivate || action.type == ActionType::kReactivate;
+    if (action.held || (!on_off && identity_keys_.count(action.key) == 0)) continue;
     ++out.count;
     if (!opt_.force) Hold(&action, kGuardMassIdentity, what + ": rows shifted?");
   }

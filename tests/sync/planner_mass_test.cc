@@ -79,6 +79,17 @@ TEST(PlannerMassTest, ShiftedKeysHoldEveryIdentityChange) {
   }
   EXPECT_TRUE(found);
   EXPECT_GT(CountHeldBy(plan, "mass_identity_change"), 190);
+  // A key that left in the same export is not deactivated while the guard holds.
+  World gone = Company();
+  ShiftKeysFrom(&gone, 101);
+  gone.roster.entries.erase(gone.roster.entries.begin());  // K001 absent
+  gone.options.policy.max_deactivations = Threshold{false, 5};
+  Plan with_leaver = gone.Run();
+  bool leaver_held = false;
+  for (const Action& a : with_leaver.actions) {
+    if (a.key == "K001" && a.type == ActionType::kDeactivate) leaver_held = a.held;
+  }
+  EXPECT_TRUE(leaver_held);
 
   w.options.force = true;
   Plan forced = w.Run();
