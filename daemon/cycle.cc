@@ -12,6 +12,7 @@
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
 #include "sync/listing_guard.h"
+#include "sync/plan_acceptance.h"
 #include "sync/planner.h"
 #include "sync/text.h"
 
@@ -264,7 +265,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
                               "actions were applied but the ledger could not be saved"));
   }
   bool whole_roster = request.only_key.empty();
-  if (whole_roster && r.roster.trusted && (r.plan.holds.empty() || request.force)) {
+  if (whole_roster && AcceptRosterAsBaseline(r.roster, r.plan, &r.report)) {
     Status s = store_->SaveAcceptedRoster(AcceptedFingerprint(r.roster, clock_.NowMs()));
     if (!s.ok()) spdlog::error("cannot save the accepted roster fingerprint: {}", s.ToString());
   }
