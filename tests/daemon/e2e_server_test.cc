@@ -43,7 +43,7 @@ std::string Config(const TempDir& dir, const std::string& url) {
       "mattermost:\n  url: " + url + "\n  token_file: " + dir.File("mm-token") +
           "\n  retries: {max_attempts: 4, base_delay: 50ms, max_delay: 2s}\n  timeout: 10s\n"
           "roster:\n  source: csv\n  csv: {path: " + dir.File("roster.csv") +
-          "}\n  key: employee_id\n"
+          ", settle: 0s}\n  key: employee_id\n"
           "fields:\n  username: {column: username}\n  email: {column: email}\n"
           "  first_name: {column: first_name}\n  last_name: {column: last_name}\n"
           "  role: {column: role, map: {guest: system_guest, member: system_user}}\n"

@@ -85,7 +85,7 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
       "  source: csv\n"
       "  csv: {path: " +
       roster +
-      "}\n"
+      ", settle: 0s}\n"  // tests write the roster just before a cycle
       "  key: employee_id\n"
       "fields:\n"
       "  username: {column: username}\n"
