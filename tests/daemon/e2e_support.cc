@@ -85,7 +85,7 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
       "  source: csv\n"
       "  csv: {path: " +
       roster +
-      ", settle: 0s}\n"  // tests write the roster just before a cycle
+      ", settle: " + c.settle + "}\n"
       "  key: employee_id\n"
       "fields:\n"
       "  username: {column: username}\n"

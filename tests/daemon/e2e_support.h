@@ -37,6 +37,7 @@ struct E2eConfig {
   std::string roster_path;  // default: dir/roster.csv
   int admin_port = 0;
   std::string extra;  // appended YAML
+  std::string settle = "0s";  // roster.csv.settle (tests write the roster just before a cycle)
 };
 // Writes token + config.yaml into dir; returns the config path.
 std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
