@@ -69,22 +69,8 @@ class E2eServerTest : public ::testing::Test {
     return RunRostersync(dir_, {"--config", config_, "sync"});
   }
   std::vector<EmuUser> Users() { return ParseEmuUsers(emu_->Get("/__emu/state")); }
-  // Requests that change something: every non-GET request but POST /users/ids (a read
-  // sent as POST, which the emulator's writes_total counts too).
-  long Writes() {
-    try {
-      Poco::JSON::Parser parser;
-      auto stats = parser.parse(emu_->Get("/__emu/stats")).extract<Poco::JSON::Object::Ptr>();
-      long writes = stats->getValue<long>("writes_total");
-      auto routes = stats->getObject("by_route");
-      if (routes && routes->has("POST /api/v4/users/ids")) {
-        writes -= routes->getValue<long>("POST /api/v4/users/ids");
-      }
-      return writes;
-    } catch (const std::exception&) {
-      return -1;
-    }
-  }
+  // Requests that change something: every non-GET request but the reads sent as POST.
+  long Writes() { return ChangingRequests(*emu_); }
   // Another cycle sends no write.
   CliRun ExpectNoWrite(const std::string& when) {
     long before = Writes();

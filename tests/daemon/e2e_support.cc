@@ -177,4 +177,19 @@ int HttpPost(int port, const std::string& path, const std::string& bearer) {
   }
 }
 
+long ChangingRequests(const Emulator& emu) {
+  try {
+    Poco::JSON::Parser parser;
+    auto stats = parser.parse(emu.Get("/__emu/stats")).extract<Poco::JSON::Object::Ptr>();
+    long writes = stats->getValue<long>("writes_total");
+    auto routes = stats->getObject("by_route");
+    for (const char* read : {"POST /api/v4/users/ids", "POST /api/v4/users/usernames"}) {
+      if (routes && routes->has(read)) writes -= routes->getValue<long>(read);
+    }
+    return writes;
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 }  // namespace rostersync::testing
