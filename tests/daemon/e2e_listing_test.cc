@@ -10,12 +10,9 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
-#include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "tests/api/test_server.h"
 #include "tests/daemon/e2e_support.h"
@@ -116,39 +113,6 @@ TEST(E2eListingTest, ASkewedListingNeverTurnsAnExistingAccountIntoACreate) {
   EXPECT_NE(sync.err.find("the listing missed 1 account(s) the roster would have created"),
             std::string::npos)
       << sync.err;
-}
-
-// A roster exported in place (truncated, then written slowly) is waited for by `sync`
-// (roster.csv.settle 1s), never read half-written.
-TEST(E2eListingTest, SyncWaitsForARosterStillBeingWritten) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok()) << "mm-emulator did not start: " << EmulatorBinary();
-  std::vector<std::vector<std::string>> head, tail;
-  for (int i = 0; i < 6; ++i) {
-    const std::string n = std::to_string(i);
-    (i < 3 ? head : tail).push_back({"E" + n, "slow" + n, "slow" + n + "@example.com", "P", "N",
-                                     "active"});
-  }
-  dir.Write("roster.csv", RosterCsv(head));
-  std::string rest = RosterCsv(tail);
-  rest = rest.substr(rest.find('\n') + 1);  // no second header
-  E2eConfig c;
-  c.url = emu.url();
-  c.settle = "1s";
-  const std::string config = WriteConfig(dir, c);
-  std::thread writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    std::ofstream(dir.File("roster.csv"), std::ios::app) << rest;
-  });
-  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
-  writer.join();
-  EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
-  std::vector<EmuUser> users = ParseEmuUsers(emu.Get("/__emu/state"));
-  for (int i = 0; i < 6; ++i) {
-    EXPECT_NE(FindUser(users, "slow" + std::to_string(i)), nullptr)
-        << "slow" << i << " was not created: the half-written roster was read\n" << sync.err;
-  }
 }
 
 }  // namespace
