@@ -1,6 +1,8 @@
 // CycleRunner against FakeUsersApi + MemoryStateStore: what the server allows is read every
 // cycle (and a failure to read it applies nothing), and an id the ledger knows but the
-// listing lacks is confirmed with POST /users/ids before the planner sees it as gone.
+// listing lacks is confirmed with POST /users/ids before the planner sees it as gone, a
+// planned create's absence is confirmed (POST /users/usernames, then by email) before it is
+// applied, and a roster file still being written is waited for (roster.csv.settle).
 #include "daemon/cycle.h"
 
 #include <gtest/gtest.h>
