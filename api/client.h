@@ -46,6 +46,9 @@ class Client : public rostersync::UsersApi {
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override {
     return GetUsersByIds(ids, std::nullopt);
   }
+  // POST /users/usernames (a read: retried like one).
+  Result<std::vector<User>> GetUsersByUsernames(
+      const std::vector<std::string>& usernames) override;
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
   // pages in flight, de-duplicated by id. Any failed page fails the whole call, and so
@@ -80,7 +83,6 @@ class Client : public rostersync::UsersApi {
   Result<std::vector<std::string>> GetKnownUsers();
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids,
                                           std::optional<int64_t> since);
-  Result<std::vector<User>> GetUsersByUsernames(const std::vector<std::string>& usernames);
   Result<std::map<std::string, std::vector<User>>> GetUsersByGroupChannelIds(
       const std::vector<std::string>& group_channel_ids);
   Result<std::vector<User>> SearchUsers(const SearchUsersRequest& request);

@@ -34,6 +34,9 @@ struct CsvConfig {
   char delimiter = ',';
   bool header = true;
   std::string encoding = "utf-8";  // utf-8 | windows-1252 | iso-8859-1
+  // A cycle reads the file only once its mtime is this old (a writer may still be at it);
+  // it waits up to twice this long. 0 = no wait.
+  int64_t settle_ms = 5'000;
 };
 
 // Bounds on what a roster read may hold; past one, a clear error (file) or a rejected row.

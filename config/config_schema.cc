@@ -87,6 +87,10 @@ std::vector<KeySpec> BuildSchema() {
        "in it is refused whole",
        RS_AT(roster.csv.encoding),
        {"utf-8", "windows-1252", "iso-8859-1"}},
+      {"roster.csv.settle", K::kDuration, "5s",
+       "A cycle reads the file only once it is this long unmodified, waiting up to twice as "
+       "long (a half-written export is never read); 0 turns the wait off",
+       RS_AT(roster.csv.settle_ms)},
       {"roster.sql.connector",
        K::kEnum,
        "sqlite",

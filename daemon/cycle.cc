@@ -7,9 +7,11 @@
 #include <random>
 
 #include "config/config_loader.h"
+#include "daemon/create_confirm.h"
 #include "daemon/exit_codes.h"
 #include "daemon/guards.h"
 #include "daemon/wiring.h"
+#include "roster/csv_settle.h"
 #include "roster/roster_loader.h"
 #include "sync/listing_guard.h"
 #include "sync/plan_acceptance.h"
@@ -149,6 +151,10 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     }
   }
 
+  // A CSV export still being written is waited for, never read half-written (csv_settle.h).
+  if (Status settled = WaitForRosterToSettle(config_.roster, stop_); !settled.ok()) {
+    return fail("roster", settled);
+  }
   Result<std::optional<RosterFingerprint>> last = store_->LastAcceptedRoster();
   if (!last.ok()) return fail("state", last.status());
   Result<std::unique_ptr<RosterSource>> source = MakeRosterSource(config_.roster);
@@ -222,8 +228,20 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.self_user_id = me->id;
   input.now_ms = clock_.NowMs();
   input.capabilities = &r.capabilities;
-  r.plan = request.only_key.empty() ? MakePlan(input, options)
+  auto make_plan = [&] {
+    return request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
+  };
+  r.plan = make_plan();
+  // A create acts on an absence from the listing: confirm it, and plan again (once) with any
+  // account the listing missed, so its row adopts or matches it (create_confirm.h).
+  Result<int> missed = FindAccountsForCreates(*api_, r.plan, &*users);
+  if (!missed.ok()) return fail("server", missed.status().Annotate("nothing was changed"));
+  if (*missed > 0) {
+    spdlog::warn("the listing missed {} account(s) the roster would have created; planning "
+                 "again with them", *missed);
+    r.plan = make_plan();
+  }
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
   GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
                      r.run_id, request.only_key, request.force};

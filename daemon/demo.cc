@@ -66,7 +66,7 @@ std::string ConfigText(const std::string& dir, int port) {
          "  source: csv\n"
          "  csv: {path: " +
          dir +
-         "/roster.csv}\n"
+         "/roster.csv, settle: 0s}\n"  // the demo writes it just before the plan
          "  key: employee_id\n"
          "fields:\n"
          "  username: {column: username}\n"

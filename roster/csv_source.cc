@@ -59,6 +59,23 @@ Status CheckRegularFile(int fd, const std::string& path, const struct stat& st, 
   return Status::Ok();
 }
 
+// A file whose size or mtime moved while it was read was being written: the rows read may
+// be half of an export. Nothing of it is used; the next cycle reads it again.
+Status CheckUnchanged(int fd, const std::string& path, const struct stat& before) {
+  struct stat after {};
+  if (::fstat(fd, &after) != 0) {
+    return Status::IoError("cannot stat roster file " + path + ": " + std::strerror(errno));
+  }
+  if (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+      after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+    return Status::IoError("roster.csv " + path +
+                           " changed while it was read; nothing was applied (the next cycle "
+                           "reads it again; export to a temporary file and rename it into "
+                           "place)");
+  }
+  return Status::Ok();
+}
+
 // Single-byte encodings to UTF-8 through glibc iconv; chunk boundaries cannot split a
 // character. Empty `from` = the file is UTF-8 already.
 class Recoder {
@@ -154,7 +171,9 @@ Result<RawTable> CsvSource::Read() {
       chunk = converted;
     }
     builder.Feed(chunk);
+    if (after_chunk_) after_chunk_();
   }
+  if (Status s = CheckUnchanged(fd.get(), path, st); !s.ok()) return s;
   Result<RawTable> table = builder.Finish();
   if (!table.ok()) return table;
   table->modified_ms = modified_ms;

@@ -47,6 +47,12 @@ class UsersApi {
   // missing from the answer. Confirms an absence from a listing before anything acts on it.
   virtual Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) = 0;
 
+  // POST /users/usernames: the users among `usernames` that exist (active or not); absent
+  // names are simply missing from the answer. Confirms that a planned create's account is
+  // really absent (a listing may miss it) before anything creates it.
+  virtual Result<std::vector<User>> GetUsersByUsernames(
+      const std::vector<std::string>& usernames) = 0;
+
   // GET /users/{id}, /users/username/{u}, /users/email/{e}. NotFound when absent.
   virtual Result<User> GetUser(const std::string& user_id) = 0;
   virtual Result<User> GetUserByUsername(const std::string& username) = 0;

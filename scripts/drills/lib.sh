@@ -146,7 +146,7 @@ ${CFG_TOKEN_LINE:-  token_file: $WORK/mm-token}
 ${CFG_MM:-}
 roster:
   source: csv
-  csv: {path: $ROSTER}
+  csv: {path: $ROSTER, settle: 0s}
   key: employee_id
 ${CFG_ROSTER:-}
 fields:

@@ -1,9 +1,15 @@
 // CycleRunner against FakeUsersApi + MemoryStateStore: what the server allows is read every
 // cycle (and a failure to read it applies nothing), and an id the ledger knows but the
-// listing lacks is confirmed with POST /users/ids before the planner sees it as gone.
+// listing lacks is confirmed with POST /users/ids before the planner sees it as gone, a
+// planned create's absence is confirmed (POST /users/usernames, then by email) before it is
+// applied, and a roster file still being written is waited for (roster.csv.settle).
 #include "daemon/cycle.h"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
 
 #include "config/config_loader.h"
 #include "tests/fakes/fake_users_api.h"
@@ -21,7 +27,7 @@ constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
 
 class CycleTest : public ::testing::Test {
  protected:
-  Config MakeConfig(const std::string& roster_csv) {
+  Config MakeConfig(const std::string& roster_csv, const std::string& settle = "0s") {
     std::string roster = dir_.Write("roster.csv", roster_csv);
     ConfigLoad load = ParseConfig(
         "mattermost:\n"
@@ -29,7 +35,7 @@ class CycleTest : public ::testing::Test {
         "  token_env: UNUSED_TOKEN\n"
         "roster:\n"
         "  source: csv\n"
-        "  csv: {path: " + roster + "}\n"
+        "  csv: {path: " + roster + ", settle: " + settle + "}\n"
         "  key: employee_id\n"
         "fields:\n"
         "  username: {column: username}\n"
@@ -124,6 +130,91 @@ TEST_F(CycleTest, AppliesNothingWhenConfirmingAbsencesFails) {
   EXPECT_EQ(r.stage, "server");
   EXPECT_EQ(api_.Writes(), 0);
   EXPECT_EQ(store_.LoadLedger()->count("E9"), 1u);
+}
+
+// A scheduled cycle must not read an export that is still being written (truncated, then
+// written slowly): it waits until the file is roster.csv.settle old. Real time, settle 1 s.
+TEST_F(CycleTest, WaitsForARosterStillBeingWrittenInsteadOfReadingHalfOfIt) {
+  std::string head = kHeader, tail;
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = "p" + std::to_string(i);
+    (i < 10 ? head : tail) += "E" + std::to_string(i) + "," + n + "," + n + "@example.com,member\n";
+  }
+  ASSERT_TRUE(Run(head + tail).status.ok());
+  ASSERT_EQ(api_.Calls("CreateUser"), 40);
+  // The exporter truncates the file and writes its first rows; the rest comes 300 ms later.
+  CycleRunner runner(MakeConfig(head, "1s"), &api_, &store_, nullptr, clock_);
+  const std::string path = dir_.File("roster.csv");
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::ofstream(path, std::ios::app) << tail;
+  });
+  CycleRequest request;
+  request.apply = true;
+  const auto start = std::chrono::steady_clock::now();
+  CycleResult r = runner.Run(request);
+  writer.join();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("DeactivateUser"), 0) << "the half-written roster was read";
+  EXPECT_EQ(r.plan.roster_rows, 40);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1'000));
+}
+
+// The listing skew of a busy server (a rename moving rows across a page boundary) can hide
+// an account the roster already has: creating it would fail "email exists" (exit 3).
+TEST_F(CycleTest, AdoptsAnAccountTheListingMissedInsteadOfCreatingIt) {
+  User alice;
+  alice.username = "alice";
+  alice.email = "alice@example.com";
+  alice = api_.AddUser(alice);
+  api_.HideFromListing(alice.id);
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("CreateUser"), 0) << "a create acted on an unconfirmed absence";
+  EXPECT_EQ(api_.Calls("GetUsersByUsernames"), 1);
+  EXPECT_EQ(r.report.failed, 0);
+  EXPECT_NE(r.exit_code, 3);
+  Result<Ledger> ledger = store_.LoadLedger();
+  ASSERT_TRUE(ledger.ok());
+  ASSERT_EQ(ledger->count("E1"), 1u);
+  EXPECT_EQ(ledger->at("E1").user_id, alice.id);
+}
+
+TEST_F(CycleTest, FindsAMissedAccountByEmailWhenItsUsernameDiffers) {
+  User old;
+  old.username = "alice.old";
+  old.email = "alice@example.com";
+  old = api_.AddUser(old);
+  api_.HideFromListing(old.id);
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("GetUserByEmail"), 1);
+  EXPECT_EQ(api_.Calls("CreateUser"), 0) << "a create acted on an unconfirmed absence";
+  EXPECT_EQ(r.report.failed, 0);
+  EXPECT_FALSE(api_.FindByUsername("alice").has_value() &&
+               api_.FindByUsername("alice")->id != old.id);
+}
+
+TEST_F(CycleTest, CreatesAfterConfirmingAbsenceInBatchesAndBoundsEmailLookups) {
+  std::string roster = kHeader;
+  for (int i = 0; i < 120; ++i) {
+    const std::string n = "p" + std::to_string(i);
+    roster += "E" + std::to_string(i) + "," + n + "," + n + "@example.com,member\n";
+  }
+  CycleResult r = Run(roster);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("GetUsersByUsernames"), 2) << "120 usernames in chunks of 100";
+  EXPECT_EQ(api_.Calls("GetUserByEmail"), 50) << "at most 50 email lookups a cycle";
+  EXPECT_EQ(api_.Calls("CreateUser"), 120);
+  EXPECT_EQ(r.report.failed, 0);
+}
+
+TEST_F(CycleTest, AppliesNothingWhenConfirmingACreateFails) {
+  api_.FailNext("GetUsersByUsernames", Status::Transient("HTTP 503 after retries"));
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n");
+  EXPECT_EQ(r.stage, "server");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(api_.Writes(), 0);
 }
 
 }  // namespace

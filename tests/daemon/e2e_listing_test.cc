@@ -1,4 +1,5 @@
-// End to end: a user listing cut short by a proxy in front of mm-emulator (every page after
+// End to end: a listing skewed by a rename between page reads hides an account the roster
+// already has; a user listing cut short by a proxy in front of mm-emulator (every page after
 // the first empty, the first page 10 users) is not trusted. The ledger's missing users are
 // confirmed with POST /users/ids, and the cycle holds every deactivation and identity
 // change with an "implausible_listing" hold (exit 4), changing nothing on the server.
@@ -9,6 +10,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <cstdio>
 #include <sstream>
 #include <string>
 
@@ -85,6 +87,32 @@ TEST(E2eListingTest, AListingCutShortHoldsDeactivationsAndIdentityChanges) {
   ASSERT_NE(leaver, nullptr);
   EXPECT_EQ(leaver->delete_at, 0) << "the leaver is held, not deactivated: " << sync.out;
   EXPECT_EQ(FindUser(users, "person40"), nullptr) << "the joiner is held, not created";
+}
+
+// mm-emulator --listing-skew: the first user of page 1 is in neither page of the first
+// listing. Its row must adopt the account (confirmed by POST /users/usernames), not create it
+// (400 email_exists, exit 3).
+TEST(E2eListingTest, ASkewedListingNeverTurnsAnExistingAccountIntoACreate) {
+  TempDir dir;
+  Emulator emu({"--generate", "260", "--listing-skew"});
+  ASSERT_TRUE(emu.ok()) << "mm-emulator did not start: " << EmulatorBinary();
+  std::vector<std::vector<std::string>> roster;
+  for (int k = 1; k <= 260; ++k) {
+    char name[32];
+    std::snprintf(name, sizeof name, "user%06d", k);
+    roster.push_back({"E" + std::to_string(k), name, std::string(name) + "@example.com", "P",
+                      "N", "active"});
+  }
+  dir.Write("roster.csv", RosterCsv(roster));
+  E2eConfig c;
+  c.url = emu.url();
+  const std::string config = WriteConfig(dir, c);
+  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
+  EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  EXPECT_EQ((sync.out + sync.err).find("exists"), std::string::npos) << sync.out << sync.err;
+  EXPECT_NE(sync.err.find("the listing missed 1 account(s) the roster would have created"),
+            std::string::npos)
+      << sync.err;
 }
 
 }  // namespace

@@ -113,7 +113,7 @@ TEST(E2eRosterSourcesTest, CheckConfigNamesAMappedColumnTheHeaderLacks) {
   const std::string roster =
       dir.Write("roster.csv", "employee_id,username,email,first_name,status\nE1,ann,ann@x.io,Ann,active\n");
   CliRun run = RunRostersync(dir, {"check-config", "--config",
-                                   Config(dir, "  csv: {path: " + roster + "}\n")});
+                                   Config(dir, "  csv: {path: " + roster + ", settle: 0s}\n")});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_NE(run.out.find("roster: " + roster + ": column 'last_name'"), std::string::npos) << run.out;
 }
@@ -125,7 +125,7 @@ TEST(E2eRosterSourcesTest, ControlCharactersInRosterValuesAreEscapedInLogs) {
       "employee_id,username,email,first_name,last_name,status\n"
       "E1,ann,ann@x.io,Ann,Lee,some\x1b[2Ktimes\n"
       "E2,bob,bob@x.io,Bob,Ek,\"x\n2026-01-01T00:00:00.000Z info  forged\"\n");
-  CliRun run = RunRostersync(dir, {"plan", "--config", Config(dir, "  csv: {path: " + roster + "}\n")});
+  CliRun run = RunRostersync(dir, {"plan", "--config", Config(dir, "  csv: {path: " + roster + ", settle: 0s}\n")});
   EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("\n2026-01-01T00:00:00.000Z info  forged"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("some\\x1b[2Ktimes"), std::string::npos) << run.err;

@@ -85,7 +85,7 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& c) {
       "  source: csv\n"
       "  csv: {path: " +
       roster +
-      "}\n"
+      ", settle: " + c.settle + "}\n"
       "  key: employee_id\n"
       "fields:\n"
       "  username: {column: username}\n"
@@ -172,6 +172,21 @@ int HttpPost(int port, const std::string& path, const std::string& bearer) {
     std::ostringstream out;
     Poco::StreamCopier::copyStream(in, out);
     return static_cast<int>(resp.getStatus());
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+long ChangingRequests(const Emulator& emu) {
+  try {
+    Poco::JSON::Parser parser;
+    auto stats = parser.parse(emu.Get("/__emu/stats")).extract<Poco::JSON::Object::Ptr>();
+    long writes = stats->getValue<long>("writes_total");
+    auto routes = stats->getObject("by_route");
+    for (const char* read : {"POST /api/v4/users/ids", "POST /api/v4/users/usernames"}) {
+      if (routes && routes->has(read)) writes -= routes->getValue<long>(read);
+    }
+    return writes;
   } catch (const std::exception&) {
     return -1;
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace rostersync::testing {
@@ -37,6 +38,7 @@ struct E2eConfig {
   std::string roster_path;  // default: dir/roster.csv
   int admin_port = 0;
   std::string extra;  // appended YAML
+  std::string settle = "0s";  // roster.csv.settle (tests write the roster just before a cycle)
 };
 // Writes token + config.yaml into dir; returns the config path.
 std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
@@ -50,6 +52,10 @@ struct EmuUser {
 };
 std::vector<EmuUser> ParseEmuUsers(const std::string& state_json);
 const EmuUser* FindUser(const std::vector<EmuUser>& users, const std::string& username);
+
+// The emulator's writes_total less the reads sent as POST (POST /users/ids and
+// /users/usernames, which confirm absences before anything acts on them); -1 on failure.
+long ChangingRequests(const Emulator& emu);
 
 // GET http://127.0.0.1:port/path: {status, body}; status -1 when unreachable.
 std::pair<int, std::string> HttpGet(int port, const std::string& path);

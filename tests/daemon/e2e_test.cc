@@ -39,7 +39,7 @@ TEST_F(E2eTest, SyncMakesTheServerHoldExactlyTheRosterThenPlanAndSyncAreNoOps) {
   CliRun plan = RunRostersync(dir_, {"--config", config, "plan", "--detailed-exitcode"});
   EXPECT_EQ(plan.exit_code, 2) << plan.out << plan.err;
   EXPECT_NE(plan.out.find("alice"), std::string::npos) << plan.out;
-  EXPECT_EQ(emu_->WritesTotal(), 0) << "plan must not write";
+  EXPECT_EQ(ChangingRequests(*emu_), 0) << "plan must not write";
 
   CliRun sync = RunRostersync(dir_, {"--config", config, "sync"});
   ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
@@ -66,11 +66,11 @@ TEST_F(E2eTest, SyncMakesTheServerHoldExactlyTheRosterThenPlanAndSyncAreNoOps) {
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_NE(again.out.find("No changes."), std::string::npos) << again.out;
 
-  long writes = emu_->WritesTotal();
+  long writes = ChangingRequests(*emu_);
   ASSERT_GE(writes, 0);
   CliRun second = RunRostersync(dir_, {"--config", config, "sync"});
   EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
-  EXPECT_EQ(emu_->WritesTotal(), writes) << "an idempotent second sync must send no write";
+  EXPECT_EQ(ChangingRequests(*emu_), writes) << "an idempotent second sync must send no write";
 
   CliRun status = RunRostersync(dir_, {"--config", config, "status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
@@ -112,7 +112,7 @@ TEST_F(E2eTest, MalformedConfigExitsOneWithLineNumbers) {
   CliRun run = RunRostersync(dir_, {"--config", config, "sync"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("config.yaml:3"), std::string::npos) << run.err;
-  EXPECT_EQ(emu_->WritesTotal(), 0);
+  EXPECT_EQ(ChangingRequests(*emu_), 0);
   CliRun check = RunRostersync(dir_, {"--config", config, "check-config"});
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_NE(check.out.find("config.yaml:3"), std::string::npos) << check.out;
@@ -149,7 +149,7 @@ TEST_F(E2eTest, RefusedTokenExitsOneWritesNothingAndNeverPrintsTheToken) {
   EXPECT_NE(run.err.find("token"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("zz9plural"), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("zz9plural"), std::string::npos);
-  EXPECT_EQ(emu_->WritesTotal(), 0);
+  EXPECT_EQ(ChangingRequests(*emu_), 0);
 }
 
 TEST_F(E2eTest, UnreadableRosterExitsOneAndAppliesNothing) {
@@ -159,7 +159,7 @@ TEST_F(E2eTest, UnreadableRosterExitsOneAndAppliesNothing) {
   CliRun run = RunRostersync(dir_, {"--config", WriteConfig(dir_, c), "sync", "--force"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_NE(run.err.find("missing.csv"), std::string::npos) << run.err;
-  EXPECT_EQ(emu_->WritesTotal(), 0);
+  EXPECT_EQ(ChangingRequests(*emu_), 0);
 }
 
 TEST(E2eCliTest, HelpAndVersionExitZero) {

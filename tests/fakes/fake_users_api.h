@@ -70,6 +70,8 @@ class FakeUsersApi : public UsersApi {
   Result<User> GetMe() override;
   Result<ServerCapabilities> GetServerCapabilities() override;
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override;
+  Result<std::vector<User>> GetUsersByUsernames(
+      const std::vector<std::string>& usernames) override;
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   Result<std::vector<User>> ListAllUsers() override;
   Result<User> GetUser(const std::string& user_id) override;

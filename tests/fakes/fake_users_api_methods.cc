@@ -75,6 +75,21 @@ Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::str
   return out;
 }
 
+Result<std::vector<User>> FakeUsersApi::GetUsersByUsernames(
+    const std::vector<std::string>& usernames) {
+  RS_FAULT("GetUsersByUsernames", "", false);
+  if (usernames.empty()) {
+    return Http(Status::Invalid("no usernames"), 400, "api.context.invalid_body_param");
+  }
+  std::vector<User> out;
+  for (const std::string& name : usernames) {
+    for (const auto& [id, s] : users_) {
+      if (s.user.username == Lower(name)) out.push_back(Sanitized(s, id != "me"));
+    }
+  }
+  return out;
+}
+
 Result<std::vector<User>> FakeUsersApi::ListAllUsers() {
   RS_FAULT("ListAllUsers", "", false);
   std::vector<User> out;
