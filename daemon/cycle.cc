@@ -10,6 +10,7 @@
 #include "daemon/guards.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
+#include "sync/membership_planner.h"
 #include "sync/planner.h"
 #include "sync/text.h"
 
@@ -198,6 +199,13 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   input.capabilities = &r.capabilities;
   r.plan = request.only_key.empty() ? MakePlan(input, options)
                                     : MakePlanForKey(input, options, request.only_key);
+  // Memberships (membership.*; off unless configured; whole-roster cycles only).
+  MembershipApi* membership = dynamic_cast<MembershipApi*>(api_);
+  MembershipOptions membership_options = ToMembershipOptions(config_);
+  membership_options.force = request.force;
+  if (membership != nullptr && !membership_options.rules.empty() && request.only_key.empty()) {
+    AddMembershipPlan(*membership, membership_options, r.roster, *users, *ledger, &r.plan);
+  }
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
   GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
                      r.run_id, request.only_key, request.force};
@@ -218,6 +226,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
   exec_options.capabilities = r.capabilities;
+  exec_options.membership = membership;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
       std::fprintf(stderr, "\rapplying %d/%d", done, total);

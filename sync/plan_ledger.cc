@@ -64,6 +64,10 @@ std::map<std::string, std::string> ActionSetValues(const Action& a) {
     case ActionType::kReactivate:
       v["active"] = "true";
       break;
+    case ActionType::kJoinTeam: v["member:team:" + a.team_id] = "true"; break;
+    case ActionType::kLeaveTeam: v["member:team:" + a.team_id] = "false"; break;
+    case ActionType::kJoinChannel: v["member:channel:" + a.channel_id] = "true"; break;
+    case ActionType::kLeaveChannel: v["member:channel:" + a.channel_id] = "false"; break;
   }
   return v;
 }
