@@ -68,7 +68,7 @@ std::string StateProblem(const Target& t) {
 bool AddedByUs(const LedgerEntry* entry, const std::string& kind, const std::string& id) {
   if (entry == nullptr) return false;
   auto it = entry->set_values.find("member:" + kind + ":" + id);
-  return it != entry->set_values.end() && it->second == "true";
+  return it != entry->set_values.end() && IsAddedValue(it->second);
 }
 
 class Builder {
@@ -178,7 +178,7 @@ class Builder {
     if (in_.ledger != nullptr) {
       for (const auto& [key, entry] : *in_.ledger) {
         for (const auto& [field, value] : entry.set_values) {
-          base += value == "true" && field.compare(0, 7, "member:") == 0;
+          base += IsAddedValue(value) && field.compare(0, 7, "member:") == 0;
         }
       }
     }
@@ -223,6 +223,8 @@ class Builder {
 };
 
 }  // namespace
+
+bool IsAddedValue(const std::string& value) { return !value.empty() && value != "false"; }
 
 std::vector<std::string> MembershipColumns(const std::vector<MembershipRule>& rules) {
   std::set<std::string> out;

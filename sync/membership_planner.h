@@ -8,8 +8,9 @@
 //   memberships; a leaver's memberships are left as the server leaves them.
 // - A channel rule implies its team. Joins come before leaves (a mover joins the new first).
 // - policy.membership sync removes only memberships the ledger says rostersync added
-//   ("member:team:<id>" / "member:channel:<id>" = "true") and only of teams and channels the
-//   config still names; never town-square; a channel of a team being left is not left
+//   ("member:team:<id>" / "member:channel:<id>", IsAddedValue) and only of teams and channels
+//   the config names (a channel a template no longer produces is found by the name the ledger
+//   recorded); never town-square; a channel of a team being left is not left
 //   separately (the server removes it with the team).
 // - More removals than max_removals (a count or % of the memberships rostersync added) are
 //   held under the guard "max_membership_removals" (released by force).
@@ -52,6 +53,9 @@ struct MembershipOptions {
   Threshold max_removals;  // default 5%
   bool force = false;      // releases the max_membership_removals guard
 };
+
+// A ledger "member:..." value that says rostersync added the membership (sync/plan.h).
+bool IsAddedValue(const std::string& value);
 
 // The roster columns the rules read (when columns and template placeholders).
 std::vector<std::string> MembershipColumns(const std::vector<MembershipRule>& rules);

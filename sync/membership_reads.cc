@@ -85,6 +85,22 @@ void AddMembershipPlan(MembershipApi& api, const MembershipOptions& options, con
       if (!rule.channel.empty()) names.insert({rule.team, rule.channel});
     }
   }
+  // What rostersync added earlier is found again by the name the ledger recorded ("team" or
+  // "team/channel"), even when no template produces it any more (a renamed department); only
+  // in teams the rules still name (a team dropped from the config is left alone).
+  std::set<std::string> configured;
+  for (const MembershipRule& rule : options.rules) configured.insert(rule.team);
+  for (const MembershipPerson& p : input.people) {
+    auto entry = ledger.find(p.entry->key);
+    if (entry == ledger.end()) continue;
+    for (const auto& [field, value] : entry->second.set_values) {
+      if (!IsAddedValue(value) || value == "true" || field.compare(0, 7, "member:") != 0) continue;
+      const size_t slash = value.find('/');
+      if (configured.count(value.substr(0, slash)) == 0) continue;
+      names.insert({value.substr(0, slash), ""});
+      if (slash != std::string::npos) names.insert({value.substr(0, slash), value.substr(slash + 1)});
+    }
+  }
   auto fail = [&](const Status& s) {
     plan->attention.push_back({"membership", "", "membership not planned this cycle: " +
                                                      s.ToString()});
@@ -109,7 +125,7 @@ void AddMembershipPlan(MembershipApi& api, const MembershipOptions& options, con
     auto entry = ledger.find(p.entry->key);
     if (entry == ledger.end()) continue;
     for (const auto& [field, value] : entry->second.set_values) {
-      if (value != "true" || field.compare(0, 7, "member:") != 0) continue;
+      if (!IsAddedValue(value) || field.compare(0, 7, "member:") != 0) continue;
       const std::string id = field.substr(field.find(':', 7) + 1);
       if (by_id.count(id)) readers[id].insert(p.user_id);
     }

@@ -138,9 +138,10 @@ struct Plan {
 // [email_verified]; update -> each patched field, and an email change sets email_verified
 // "false" (the server clears it); auth -> auth_service auth_data; role/guest/promote -> roles;
 // verify_email -> email_verified "true"; password_reset -> password_reset_sent "true";
-// deactivate/reactivate -> active "false"/"true"; join_team/leave_team -> "member:team:<id>"
-// "true"/"false", join_channel/leave_channel -> "member:channel:<id>" "true"/"false" ("true":
-// rostersync added that membership and may remove it under policy.membership sync).
+// deactivate/reactivate -> active "false"/"true"; join_team -> "member:team:<id>" = the team's
+// name, join_channel -> "member:channel:<id>" = "team/channel"; leave_team / leave_channel ->
+// "false". Any value but "" and "false": rostersync added that membership and may remove it
+// under policy.membership sync.
 std::map<std::string, std::string> ActionSetValues(const Action& action);
 
 // `ledger` (the planner's input) with plan.ledger_after and plan.ledger_removed applied: the

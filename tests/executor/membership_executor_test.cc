@@ -89,8 +89,9 @@ TEST_F(MembershipExecutorTest, BatchesTeamJoinsRecordsThemAndTheNextPlanIsEmpty)
   EXPECT_EQ(CountAudit(sink_.records(), "join_team", "ok"), 300);
   EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "ok"), 300);
   Ledger ledger = *store_.LoadLedger();
-  EXPECT_EQ(ledger.at("E7").set_values.at("member:team:team-company"), "true");
-  EXPECT_EQ(ledger.at("E7").set_values.at("member:channel:chan-company-dept-eng"), "true");
+  EXPECT_EQ(ledger.at("E7").set_values.at("member:team:team-company"), "company");
+  EXPECT_EQ(ledger.at("E7").set_values.at("member:channel:chan-company-dept-eng"),
+            "company/dept-eng");
   const int writes = members_.writes();
   EXPECT_TRUE(PlanNow().actions.empty()) << "apply then plan is empty";
   EXPECT_EQ(members_.writes(), writes);
@@ -135,6 +136,21 @@ TEST_F(MembershipExecutorTest, MoverChangesChannelsInOneCycleAndHandAddedStays) 
   EXPECT_TRUE(members_.IsChannelMember("chan-company-random", users_[0].id));
   EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-eng", users_[1].id));
   EXPECT_TRUE(PlanNow().actions.empty());
+}
+
+TEST_F(MembershipExecutorTest, AChannelNoTemplateProducesAnyMoreIsFoundByItsLedgerName) {
+  People(5, "Eng");
+  Apply(PlanNow());
+  members_.AddChannel("company", "dept-engineering");
+  for (RosterEntry& e : roster_.entries) e.attributes["department"] = "Engineering";
+  options_.mode = MembershipMode::kSync;
+  int leaves = 0;
+  for (const Action& a : PlanNow().actions) {
+    leaves += a.type == ActionType::kLeaveChannel && a.channel == "dept-eng";
+  }
+  EXPECT_EQ(leaves, 5);
+  options_.rules = {{"other", "", "", std::nullopt}};  // the company team is no longer named
+  EXPECT_TRUE(PlanNow().actions.empty()) << "a team the config dropped is left alone";
 }
 
 TEST_F(MembershipExecutorTest, LeavesTrustTheServersAnswer) {
