@@ -113,6 +113,10 @@ class Builder {
       a.channel_id = t.id;
       a.channel = t.channel;
     }
+    // What the audit record shows: the team or "team/channel" joined or left.
+    const bool join = type == ActionType::kJoinTeam || type == ActionType::kJoinChannel;
+    const std::string what = t.channel.empty() ? t.team : t.team + "/" + t.channel;
+    a.changes.push_back({t.channel.empty() ? "team" : "channel", join ? "" : what, join ? what : ""});
     return a;
   }
 
