@@ -91,6 +91,7 @@ class Builder {
                      [](const Attention& a, const Attention& b) { return a.key < b.key; });
     Guard();
     if (opt_.mode == MembershipMode::kReport) Report();
+    ForgetChannelsOfLeftTeams();
     plan_->actions.insert(plan_->actions.end(), actions_.begin(), actions_.end());
   }
 
@@ -201,6 +202,26 @@ class Builder {
       a.held_reason = std::string(kGuard) + ": " + why;
     }
     plan_->holds.push_back({kGuard, removals, why});
+  }
+
+  // Leaving a team removes its channels on the server: the ledger stops claiming them, so a
+  // later hand-made membership of those channels is never taken for rostersync's.
+  void ForgetChannelsOfLeftTeams() {
+    if (in_.ledger == nullptr) return;
+    for (const Action& a : actions_) {
+      if (a.type != ActionType::kLeaveTeam || a.held) continue;
+      auto stored = in_.ledger->find(a.key);
+      if (stored == in_.ledger->end()) continue;
+      auto it = plan_->ledger_after.find(a.key);
+      LedgerEntry& entry =
+          it != plan_->ledger_after.end() ? it->second : (plan_->ledger_after[a.key] = stored->second);
+      const std::string prefix = a.team + "/";
+      for (auto& [field, value] : entry.set_values) {
+        if (field.compare(0, 15, "member:channel:") == 0 && value.compare(0, prefix.size(), prefix) == 0) {
+          value = "false";
+        }
+      }
+    }
   }
 
   // policy.membership report: nothing is applied; the counts are a notice.

@@ -142,7 +142,12 @@ TEST(MembershipPlannerTest, LeavingATeamDoesNotLeaveItsChannelsSeparately) {
   f.Member("chan-standup", "1");
   f.Added("1", "team", "team-eng");
   f.Added("1", "channel", "chan-standup");
-  EXPECT_EQ(Lines(f.Run()), (std::vector<std::string>{"leave_team 1 eng"}));
+  f.ledger["1"].set_values["member:channel:chan-standup"] = "eng/standup";
+  Plan plan = f.Run();
+  EXPECT_EQ(Lines(plan), (std::vector<std::string>{"leave_team 1 eng"}));
+  // The server removes the team's channels with it: the ledger stops claiming them.
+  ASSERT_EQ(plan.ledger_after.count("1"), 1u);
+  EXPECT_EQ(plan.ledger_after.at("1").set_values.at("member:channel:chan-standup"), "false");
 }
 
 TEST(MembershipPlannerTest, RemovalsAboveTheThresholdAreHeldWithTheirOwnGuard) {
