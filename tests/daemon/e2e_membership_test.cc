@@ -37,6 +37,7 @@ constexpr char kMembership[] =
 
 struct Person {
   std::string key, username, department, location;
+  std::string status = "active";
 };
 
 // username -> the team's current members and each channel's members, from /__emu/state.
@@ -116,7 +117,7 @@ class E2eMembershipTest : public ::testing::Test {
     std::string csv = "employee_id,username,email,first_name,last_name,status,department,location\n";
     for (const Person& p : people_) {
       csv += p.key + "," + p.username + "," + p.username + "@example.com,F" + p.username + ",L" +
-             p.username + ",active," + p.department + "," + p.location + "\n";
+             p.username + "," + p.status + "," + p.department + "," + p.location + "\n";
     }
     dir_.Write("roster.csv", csv);
   }
@@ -155,6 +156,15 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
   EXPECT_EQ(m.channels["dept-eng"].count("p1"), 0u);
   EXPECT_EQ(m.channels["dept-sales"].count("carol"), 1u) << "added by hand: never removed";
   EXPECT_EQ(m.channels["random"].count("carol"), 1u);
+
+  // A leaver is deactivated and nothing else: the memberships stay as the server leaves them.
+  people_[19].status = "terminated";
+  WriteRoster();
+  emu_->Send("POST", "/__emu/stats/reset", "");
+  CliRun left = Sync();
+  ASSERT_EQ(left.exit_code, 0) << left.out << left.err;
+  EXPECT_EQ(Writes(*emu_), 1) << emu_->Get("/__emu/requests");
+  EXPECT_EQ(Read(*emu_).channels["dept-sales"].count("p20"), 1u);
 
   // Eng renamed to Engineering for everyone: the joins go ahead, the removals are held.
   for (Person& p : people_) {
