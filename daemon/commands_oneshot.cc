@@ -75,6 +75,15 @@ int CmdCheckConfig(const CommandLine& cl) {
     }
   }
   if (ok) {
+    // What the server allows, when it can be reached now; not a config error if not.
+    Result<ServerCapabilities> server = ReadServerCapabilities(load.config);
+    if (server.ok()) {
+      std::printf("%s: server: %s\n", cl.config_path.c_str(),
+                  EscapeControl(server->Summary()).c_str());
+    } else {
+      std::printf("%s: server: not checked (%s)\n", cl.config_path.c_str(),
+                  EscapeControl(server.status().ToString()).c_str());
+    }
     std::printf("%s: OK\n", cl.config_path.c_str());
     return kExitOk;
   }
@@ -184,12 +193,18 @@ int CmdStatus(const CommandLine& cl) {
     std::printf("No runs recorded yet in %s.\n", RedactDatabaseUrl(config->state.database).c_str());
     return kExitOk;
   }
+  for (const RunRecord& r : *runs) {  // the newest run that read the server
+    if (r.server.empty()) continue;
+    std::printf("Server (as of %s): %s\n\n", UtcTimestamp(r.started_ms).c_str(),
+                EscapeControl(r.server).c_str());
+    break;
+  }
   std::printf("%-22s %-10s %-8s %4s %4s %4s  %s\n", "STARTED", "COMMAND", "RESULT", "OK", "FAIL",
               "HELD", "MESSAGE");
   for (const RunRecord& r : *runs) {
     std::printf("%-22s %-10s %-8s %4d %4d %4d  %s\n", UtcTimestamp(r.started_ms).c_str(),
                 r.command.c_str(), r.result.c_str(), r.actions_ok, r.actions_failed, r.actions_held,
-                r.message.c_str());
+                EscapeControl(r.message).c_str());
   }
   return kExitOk;
 }

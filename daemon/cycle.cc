@@ -100,6 +100,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
       run.result = r.result;
       run.exit_code = r.exit_code;
       run.message = std::string(stage) + ": " + status.ToString();
+      if (r.capabilities.known) run.server = r.capabilities.Summary();
       Status s = store_->FinishRun(run);
       if (!s.ok()) spdlog::error("cannot record run {}: {}", r.run_id, s.ToString());
     }
@@ -257,6 +258,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   run.roster_rows = r.plan.roster_rows;
   run.rejected_rows = r.plan.rejected_rows;
   run.message = CycleSummary(r);
+  if (r.capabilities.known) run.server = r.capabilities.Summary();
   Status s = store_->FinishRun(run);
   if (!s.ok()) spdlog::error("cannot record run {}: {}", r.run_id, s.ToString());
   return r;

@@ -20,6 +20,11 @@ CycleOutput RenderCycle(const CycleResult& result, const std::string& command, b
     text.color = color;
     text.verbose = verbose;
     o.out = FormatPlanText(result.plan, text);
+    if (result.capabilities.known) {  // the header's second line, after the summary
+      size_t eol = o.out.find('\n');
+      eol = eol == std::string::npos ? o.out.size() : eol + 1;
+      o.out.insert(eol, "Server: " + EscapeControl(result.capabilities.Summary()) + "\n");
+    }
   }
   if (!result.status.ok()) {
     o.err = "rostersync " + command + ": " + EscapeControl(result.status.ToString()) + "\n";

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <set>
 #include <sstream>
 
 #include "state/audit_json.h"
@@ -35,6 +36,35 @@ Object::Ptr RunObject(const RunRecord& run) {
   o->set("roster_rows", run.roster_rows);
   o->set("rejected_rows", run.rejected_rows);
   o->set("message", run.message);
+  o->set("server", run.server);
+  return o;
+}
+
+Array::Ptr StringArray(const std::set<std::string>& values) {
+  Array::Ptr a = new Array;
+  for (const std::string& v : values) a->add(v);
+  return a;
+}
+
+// What the server allowed this cycle (docs/server-compatibility.md).
+Object::Ptr ServerObject(const ServerCapabilities& c) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("summary", c.Summary());
+  o->set("version", c.version);
+  o->set("licensed", c.licensed);
+  o->set("guest_accounts", c.GuestsAvailable());
+  o->set("require_email_verification", c.require_email_verification);
+  Object::Ptr password = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  password->set("min_length", c.password.min_length);
+  password->set("lowercase", c.password.lowercase);
+  password->set("uppercase", c.password.uppercase);
+  password->set("number", c.password.number);
+  password->set("symbol", c.password.symbol);
+  o->set("password", password);
+  Object::Ptr owned = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  owned->set("saml", StringArray(c.saml_owned));
+  owned->set("ldap", StringArray(c.ldap_owned));
+  o->set("provider_owned", owned);
   return o;
 }
 
@@ -91,11 +121,13 @@ std::string CycleResultToJson(const CycleResult& r) {
     rejected->add(x);
   }
   // The plan is already a JSON document (plan_json.h): spliced in as is.
+  const std::string server = r.capabilities.known ? Stringify(ServerObject(r.capabilities)) : "null";
   std::string out =
       "{\"run_id\":" + JsonString(r.run_id) + ",\"exit_code\":" + std::to_string(r.exit_code) +
       ",\"result\":" + JsonString(r.result) +
       ",\"error\":" + JsonString(r.status.ok() ? "" : r.status.ToString()) +
-      ",\"stage\":" + JsonString(r.stage) + ",\"rejected_rows\":" + Stringify(rejected) +
+      ",\"stage\":" + JsonString(r.stage) + ",\"server\":" + server +
+      ",\"rejected_rows\":" + Stringify(rejected) +
       ",\"plan\":" + (r.planned ? PlanToJson(r.plan) : std::string("null"));
   if (r.applied) out += ",\"report\":" + Stringify(report);
   return out + "}";

@@ -59,9 +59,9 @@ Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config) {
   return store;
 }
 
-Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
-                                                         api::ApiObserver* observer,
-                                                         StateStore* shared_store) {
+namespace {
+
+Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiObserver* observer) {
   Result<std::string> token = ReadMattermostToken(config.mattermost);
   if (!token.ok()) return token.status().Annotate("mattermost token");
   api::ClientOptions options;
@@ -83,6 +83,30 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
                   ScrubUrlPassword(Scrub(client.status().message(), *token), config.mattermost.url))
         .Annotate("mattermost.url " + UrlForDisplay(config.mattermost.url));
   }
+  return client;
+}
+
+}  // namespace
+
+Result<ServerCapabilities> ReadServerCapabilities(const Config& config) {
+  Config quick = config;
+  quick.mattermost.retry_max_attempts = 1;
+  quick.mattermost.timeout_ms = std::min<int64_t>(quick.mattermost.timeout_ms, 10000);
+  Result<std::unique_ptr<api::Client>> client = MakeClient(quick, nullptr);
+  if (!client.ok()) return client.status();
+  Result<ServerCapabilities> capabilities = (*client)->GetServerCapabilities();
+  if (!capabilities.ok()) {
+    return Status(capabilities.status().code(),
+                  ScrubUrlPassword(capabilities.status().message(), config.mattermost.url));
+  }
+  return capabilities;
+}
+
+Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
+                                                         api::ApiObserver* observer,
+                                                         StateStore* shared_store) {
+  Result<std::unique_ptr<api::Client>> client = MakeClient(config, observer);
+  if (!client.ok()) return client.status();
   std::unique_ptr<StateStore> owned_store;
   if (shared_store == nullptr) {
     Result<std::unique_ptr<StateStore>> store = OpenStore(config);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "config/config.h"
+#include "sync/server_capabilities.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
 
@@ -18,6 +19,10 @@ Result<std::unique_ptr<StateStore>> OpenStore(const Config& config);
 // For status, audit and plan: an SQLite reader that takes no lock, so these work beside a
 // running service (see OpenStateStoreForReading). Never write through it.
 Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config);
+
+// GET /config/client and /license/client once (one attempt, at most 10 s), for check-config.
+// The token's errors and the URL's password never reach the message.
+Result<ServerCapabilities> ReadServerCapabilities(const Config& config);
 
 // The URL with any "user:password@" password shown as "***": "https://bob:***@host/x".
 std::string UrlForDisplay(const std::string& url);

@@ -60,7 +60,7 @@ void ProtectRow(const FieldMapper& mapper, const RawRow& row, Roster* roster) {
   std::string email, username, why;
   if (!mapper.Eval(kEmail, row, &email, &why)) email.clear();
   if (!mapper.Eval(kUsername, row, &username, &why)) username.clear();
-  ProtectNames(roster, text::Trim(email), text::Trim(username));
+  ProtectNames(roster, text::Trim(email), text::Trim(username), row.where);
 }
 
 // The server strips some invisible characters from these on save (SanitizeUnicode); clean

@@ -71,7 +71,7 @@ void Drop(Roster* roster, std::vector<char>* dropped, size_t i, const std::strin
   const RosterEntry& e = roster->entries[i];
   roster->rejected.push_back({e.where, e.key, column, reason});
   roster->rejected_keys.insert(e.key);
-  ProtectNames(roster, e.email, e.username);
+  ProtectNames(roster, e.email, e.username, e.where);
 }
 
 // Rejects every member of each group. `value_of(first index)` words the shared value
@@ -159,9 +159,14 @@ void RejectSharedAuthData(Roster* roster, std::vector<char>* dropped, const std:
       "sign-in identity (auth_data)", column);
 }
 
-void ProtectNames(Roster* roster, const std::string& email, const std::string& username) {
-  if (!email.empty()) roster->rejected_emails.insert(Lower(email));
-  if (!username.empty()) roster->rejected_usernames.insert(Lower(username));
+void ProtectNames(Roster* roster, const std::string& email, const std::string& username,
+                  const std::string& where) {
+  for (const std::string* name : {&email, &username}) {
+    if (name->empty()) continue;
+    std::string lower = Lower(*name);
+    (name == &email ? roster->rejected_emails : roster->rejected_usernames).insert(lower);
+    if (!where.empty()) roster->rejected_where.emplace(std::move(lower), where);  // first row wins
+  }
 }
 
 void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped) {

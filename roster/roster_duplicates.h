@@ -29,8 +29,11 @@ void RejectSharedValues(Roster* roster, std::vector<char>* dropped, std::string 
 void RejectSharedAuthData(Roster* roster, std::vector<char>* dropped, const std::string& column);
 
 // Records `email` and `username` (lower-cased, when not empty) as named by a rejected row,
-// so that the planner neither deactivates nor renames that person this cycle.
-void ProtectNames(Roster* roster, const std::string& email, const std::string& username);
+// so that the planner neither deactivates nor renames that person this cycle, and `where`
+// (the row's file:line) in rejected_where so that the held action names the row; when two
+// rejected rows name the same value, the first keeps it.
+void ProtectNames(Roster* roster, const std::string& email, const std::string& username,
+                  const std::string& where);
 
 // Template usernames shared by several people: the lowest key keeps the name, the others
 // get the first free suffix 2, 3… in key order; one notice per shared name.

@@ -31,6 +31,11 @@ const std::vector<Migration>& StateMigrations() {
            "CREATE TABLE roster_fingerprint (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL,"
            " row_count {BIGINT} NOT NULL, accepted_ms {BIGINT} NOT NULL)",
        }},
+      {2,
+       {
+           // What the server allowed in that run (docs/server-compatibility.md).
+           "ALTER TABLE runs ADD COLUMN server TEXT NOT NULL DEFAULT ''",
+       }},
   };
   return kMigrations;
 }

@@ -66,7 +66,7 @@ const char kAuditColumns[] =
     " request_id, error";
 const char kRunColumns[] =
     "run_id, command, started_ms, finished_ms, result, exit_code, actions_ok, actions_failed,"
-    " actions_held, roster_rows, rejected_rows, message";
+    " actions_held, roster_rows, rejected_rows, message, server";
 
 }  // namespace
 
@@ -266,10 +266,10 @@ Status SqlStateStore::BeginRun(const RunRecord& r) {
   return Transaction("recording run " + r.run_id, [&] {
     Exec(*session_,
          Sql(std::string("INSERT INTO runs (") + kRunColumns +
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
          r.run_id, r.command, static_cast<Poco::Int64>(r.started_ms),
          static_cast<Poco::Int64>(r.finished_ms), r.result, r.exit_code, r.actions_ok,
-         r.actions_failed, r.actions_held, r.roster_rows, r.rejected_rows, r.message);
+         r.actions_failed, r.actions_held, r.roster_rows, r.rejected_rows, r.message, r.server);
   });
 }
 
@@ -278,10 +278,10 @@ Status SqlStateStore::FinishRun(const RunRecord& r) {
     Exec(*session_,
          Sql("UPDATE runs SET command = ?, started_ms = ?, finished_ms = ?, result = ?,"
              " exit_code = ?, actions_ok = ?, actions_failed = ?, actions_held = ?,"
-             " roster_rows = ?, rejected_rows = ?, message = ? WHERE run_id = ?"),
+             " roster_rows = ?, rejected_rows = ?, message = ?, server = ? WHERE run_id = ?"),
          r.command, static_cast<Poco::Int64>(r.started_ms), static_cast<Poco::Int64>(r.finished_ms),
          r.result, r.exit_code, r.actions_ok, r.actions_failed, r.actions_held, r.roster_rows,
-         r.rejected_rows, r.message, r.run_id);
+         r.rejected_rows, r.message, r.server, r.run_id);
   });
 }
 
@@ -306,6 +306,7 @@ Result<std::vector<RunRecord>> SqlStateStore::RecentRuns(int limit) {
       r.roster_rows = static_cast<int>(I(rs, 9, row));
       r.rejected_rows = static_cast<int>(I(rs, 10, row));
       r.message = S(rs, 11, row);
+      r.server = S(rs, 12, row);
       runs.push_back(r);
     }
   });

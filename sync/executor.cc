@@ -201,6 +201,13 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   AddDrift(sent->drift);
   AuditRecord rec = MakeAudit(a, sent->user_id, s, s.ok() ? "ok" : "failed");
   rec.changes.insert(rec.changes.end(), sent->extra.begin(), sent->extra.end());
+  if (a.type == ActionType::kDeactivate) {  // a failure is loud next cycle (planner)
+    if (s.ok()) {
+      entry->set_values.erase(kDeactivateFailed);
+    } else {
+      entry->set_values[kDeactivateFailed] = s.message().substr(0, 200);
+    }
+  }
   std::optional<LedgerEntry> ledger;
   Action as_stored = a;
   if (s.ok()) {

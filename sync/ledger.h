@@ -11,6 +11,11 @@
 
 namespace rostersync {
 
+// set_values key: why the last deactivation of this person failed (the executor sets it and
+// clears it on success; the planner clears it when the roster wants the person active). While
+// set, a planned deactivation is also an attention item.
+inline constexpr char kDeactivateFailed[] = "deactivate_failed";
+
 struct LedgerEntry {
   std::string key;
   std::string user_id;
@@ -21,7 +26,7 @@ struct LedgerEntry {
   // when a listing shows it), requested:<field> (what rostersync asked when the server
   // stored <field> in its own form, e.g. a cleaned name or a replaced locale: not re-sent).
   // What each action records: ActionSetValues (sync/plan.h), corrected by the server's
-  // answer (RecordServerAnswer, sync/executor.h).
+  // answer (RecordServerAnswer, sync/executor.h). Also kDeactivateFailed.
   std::map<std::string, std::string> set_values;
   int64_t absent_since_ms = 0;  // 0 = present in the last roster
   int absent_cycles = 0;        // consecutive cycles absent

@@ -81,7 +81,7 @@ bool RunRecord::operator==(const RunRecord& o) const {
   auto tie = [](const RunRecord& r) {
     return std::tie(r.run_id, r.command, r.started_ms, r.finished_ms, r.result, r.exit_code,
                     r.actions_ok, r.actions_failed, r.actions_held, r.roster_rows,
-                    r.rejected_rows, r.message);
+                    r.rejected_rows, r.message, r.server);
   };
   return tie(*this) == tie(o);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <string_view>
 
 #include "sync/text.h"
 
@@ -132,6 +133,12 @@ std::string Printer::ActionLine(const Action& a) const {
   RTrim(&line);
   if (a.held) {
     std::string guard = a.held_reason.substr(0, a.held_reason.find(':'));
+    // A change held for a rejected row names that row (file:line) on its own line.
+    constexpr std::string_view kNamed = "is named in rejected row ";
+    if (size_t at = a.held_reason.find(kNamed); at != std::string::npos) {
+      at += kNamed.size();
+      guard += " " + E(a.held_reason.substr(at, a.held_reason.find(' ', at) - at));
+    }
     line += opt_.color ? std::string("  ") + kHeldColor + "[held: " + guard + "]" + kReset
                        : "  [held: " + guard + "]";
   }
@@ -158,13 +165,19 @@ void Printer::Section(const std::string& title, const std::function<bool(const A
 }
 
 void Printer::HeldSection() {
-  size_t held = static_cast<size_t>(plan_.CountHeld());
-  if (held == 0 && plan_.holds.empty()) return;
-  out_ += "\nHeld (" + std::to_string(held) + "):\n";
-  for (const Hold& h : plan_.holds) Marked("!", "held", E(h.message), kHeldColor);
+  // The count is of the lines shown: a held create's follow-ups are on its line. A guard
+  // can hold with no action to show (an untrusted roster that plans nothing): no count then.
+  std::string lines;
+  size_t held = 0;
   for (const Action& a : plan_.actions) {
-    if (a.held && !IsCreateFollowUp(a)) out_ += ActionLine(a);
+    if (!a.held || IsCreateFollowUp(a)) continue;
+    lines += ActionLine(a);
+    ++held;
   }
+  if (held == 0 && plan_.holds.empty()) return;
+  out_ += held == 0 ? std::string("\nHeld:\n") : "\nHeld (" + std::to_string(held) + "):\n";
+  for (const Hold& h : plan_.holds) Marked("!", "held", E(h.message), kHeldColor);
+  out_ += lines;
 }
 
 void Printer::RejectedSection() {

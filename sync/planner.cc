@@ -71,6 +71,7 @@ Plan PlanBuilder::Build(const std::string* only_key) {
     const LedgerEntry* known = identities_[i].known;
     draft_.Start(known);
     PlanRow(*rows_[i], identities_[i], &draft_);
+    ForgetFailedDeactivation(*rows_[i], &draft_);
     RecordLedger(rows_[i]->key, known, draft_);
   }
 

@@ -63,6 +63,25 @@ void PlanBuilder::FindLeaverAttention() {
   }
 }
 
+void PlanBuilder::FailedDeactivationAttention() {
+  for (const Action& action : actions_) {
+    if (action.type != ActionType::kDeactivate || action.held) continue;
+    auto entry = ledger_.find(action.key);
+    if (entry == ledger_.end()) continue;
+    auto failed = entry->second.set_values.find(kDeactivateFailed);
+    if (failed == entry->second.set_values.end()) continue;
+    attention_.push_back(Attention{
+        action.key, action.username,
+        action.key + " " + action.username + " is a leaver but could not be deactivated (" + failed->second + "); retried every cycle: fix the cause or deactivate by hand"});
+  }
+}
+
+void PlanBuilder::ForgetFailedDeactivation(const RosterEntry& row, EntryDraft* draft) const {
+  if (!draft->exists() || draft->get().set_values.count(kDeactivateFailed) == 0) return;
+  std::string why;
+  if (DesiredActive(row, &why)) draft->edit()->set_values.erase(kDeactivateFailed);
+}
+
 void PlanBuilder::FindUnmatched() {
   if (opt_.policy.unmatched_accounts == UnmatchedMode::kLeave || users_.empty()) return;
   // Claimed: held by a ledger entry, resolved to a row, or named (email or username) by a

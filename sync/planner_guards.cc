@@ -108,6 +108,7 @@ void PlanBuilder::ApplyGuards() {
       holds_.push_back(rostersync::Hold{g->guard, g->count, g->message});
     }
   }
+  FailedDeactivationAttention();
 }
 
 // A known key leaving while a look-alike key appears: both held (see DetectRenames).

@@ -175,6 +175,8 @@ class PlanBuilder {
   // planner_attention.cc: loud leavers and policy.unmatched_accounts
   void FindLeaverAttention();
   void LeaverAttention(const std::string& key, const User& user);
+  void FailedDeactivationAttention();  // after the guards: unheld retries only
+  void ForgetFailedDeactivation(const RosterEntry& row, EntryDraft* draft) const;
   void FindUnmatched();
   void DeactivateUnmatched();  // policy.unmatched_accounts=deactivate
   void FinishPlan(Plan* plan);  // moves attention, rejected rows and unmatched into the plan

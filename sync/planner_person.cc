@@ -150,8 +150,11 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
   // Create-then-demote would leave a full member where the server cannot demote: the
   // create is held instead (never more access than the roster gives).
-  const std::string no_guests = GuestsUnavailable(in_);
-  if (role == Role::kGuest && opt_.policy.guests && !no_guests.empty()) {
+  // With policy.guests=false nothing would demote the new account: held the same way.
+  const std::string no_guests =
+      opt_.policy.guests ? GuestsUnavailable(in_)
+                         : "policy.guests is false, so rostersync would leave a full member";
+  if (role == Role::kGuest && !no_guests.empty()) {
     HoldForGuests(&create, no_guests);
     return;
   }

@@ -29,6 +29,7 @@ struct RunRecord {
   int roster_rows = 0;
   int rejected_rows = 0;
   std::string message;  // one line for status
+  std::string server;   // what the server allowed (ServerCapabilities::Summary()), "" if unread
   bool operator==(const RunRecord& o) const;
 };
 

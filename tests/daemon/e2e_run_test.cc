@@ -198,7 +198,7 @@ class ScratchDatabase {
 
 TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
   const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; see scripts/start-postgres";
+  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
   ScratchDatabase db(pg);
   ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
   TempDir dir;
@@ -249,7 +249,7 @@ TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
 // `sync-user` refuses (exit 1), each saying why.
 TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
   const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; see scripts/start-postgres";
+  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
   ScratchDatabase db(pg);
   ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
   TempDir dir;

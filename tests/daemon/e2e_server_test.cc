@@ -162,3 +162,38 @@ TEST_F(E2eServerTest, ConvergesOnARealisticServerAndThenSendsNothing) {
 
 }  // namespace
 }  // namespace rostersync::testing
+
+namespace rostersync::testing {
+namespace {
+
+// What the server allows is shown where an administrator looks: the plan header,
+// `check-config`, `status` (from the last sync's run record) and `--json`.
+TEST_F(E2eServerTest, ShowsWhatTheServerAllowsInPlanCheckConfigStatusAndJson) {
+  dir_.Write("roster.csv", Roster({{"E1", "alice", "alice@example.com", "Alice", "Adams",
+                                    "member", "active"}}));
+  CliRun plan = RunRostersync(dir_, {"--config", config_, "plan"});
+  EXPECT_NE(plan.out.find("Server: server "), std::string::npos) << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("guests off"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("email verification on"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("passwords >= 40"), std::string::npos) << plan.out;
+
+  CliRun check = RunRostersync(dir_, {"--config", config_, "check-config"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("server: server "), std::string::npos) << check.out;
+
+  CliRun json = RunRostersync(dir_, {"--config", config_, "plan", "--json"});
+  EXPECT_NE(json.out.find("\"server\":{\"summary\":"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"guest_accounts\":false"), std::string::npos) << json.out;
+
+  CliRun sync = Sync();
+  EXPECT_NE(sync.exit_code, 1) << sync.out << sync.err;
+  CliRun status = RunRostersync(dir_, {"--config", config_, "status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("Server (as of "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("licensed, guests off"), std::string::npos) << status.out;
+  CliRun status_json = RunRostersync(dir_, {"--config", config_, "status", "--json"});
+  EXPECT_NE(status_json.out.find("\"server\":\"server "), std::string::npos) << status_json.out;
+}
+
+}  // namespace
+}  // namespace rostersync::testing

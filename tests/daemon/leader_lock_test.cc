@@ -18,7 +18,7 @@ TEST(LeaderLockTest, SqliteNeedsNoLockAndAlwaysLeads) {
 TEST(LeaderLockTest, OnlyOneInstanceHoldsThePostgresLockAndTheOtherTakesOver) {
   const char* pg = std::getenv("ROSTERSYNC_TEST_PG");
   if (pg == nullptr || *pg == '\0') {
-    GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; run scripts/start-postgres and export it";
+    GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); run scripts/start-postgres and export it";
   }
   const std::string database = std::string("postgresql:") + pg;
   auto first = std::make_unique<LeaderLock>(database);

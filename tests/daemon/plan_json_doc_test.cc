@@ -101,6 +101,8 @@ CycleResult SampleCycle() {
   r.result = "held";
   r.exit_code = 4;
   r.planned = r.applied = true;
+  r.capabilities = CapabilitiesFromMaps({{"Version", "10.2.0"}, {"EnableGuestAccounts", "true"}},
+                                        {{"IsLicensed", "true"}, {"GuestAccounts", "true"}});
   Plan& p = r.plan;
   for (ActionType t : {ActionType::kReactivate, ActionType::kCreate, ActionType::kUpdate,
                        ActionType::kAuth, ActionType::kRole, ActionType::kGuest,

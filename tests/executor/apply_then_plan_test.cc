@@ -190,6 +190,41 @@ TEST_F(ApplyThenPlanTest, VerifiesANewEmailAgainWhenItsVerificationFailed) {
   EXPECT_TRUE(PlanNow().actions.empty());
 }
 
+// A leaver whose deactivation failed is an attention item while it is retried, and quiet
+// again once it went through; a person the roster wants back forgets the failure.
+TEST_F(ApplyThenPlanTest, ALeaverWhoseDeactivationFailedIsAnAttentionItemUntilItWorks) {
+  roster_.entries.push_back(Row("E1", "stays"));
+  Link("E1", Seed("stays"));
+  Link("E2", Seed("leaver"));  // absent from the roster
+  api_.FailNext("DeactivateUser", Status::Forbidden("missing permission").WithHttp(403, "r", "x"));
+  Plan first = PlanNow();
+  EXPECT_TRUE(first.attention.empty());
+  EXPECT_EQ(Apply(first).failed, 1);
+
+  Plan second = PlanNow();
+  ASSERT_EQ(second.attention.size(), 1u) << Describe(second);
+  EXPECT_EQ(second.attention[0].key, "E2");
+  EXPECT_NE(second.attention[0].message.find("E2 leaver is a leaver but could not be "
+                                             "deactivated (missing permission"),
+            std::string::npos)
+      << second.attention[0].message;
+  ASSERT_EQ(Apply(second).failed, 0);  // retried, and it works this time
+  Plan third = PlanNow();
+  EXPECT_TRUE(third.attention.empty());
+  EXPECT_EQ(store_.LoadLedger()->at("E2").set_values.count(kDeactivateFailed), 0u);
+
+  roster_.entries.push_back(Row("E3", "wobbly"));  // fails, then the roster wants them back
+  Link("E3", Seed("wobbly"));
+  roster_.entries.back().active = false;
+  api_.FailNext("DeactivateUser", Status::Transient("HTTP 503 after retries"));
+  Apply(PlanNow());
+  EXPECT_EQ(store_.LoadLedger()->at("E3").set_values.count(kDeactivateFailed), 1u);
+  roster_.entries.back().active = true;
+  Apply(PlanNow());
+  EXPECT_EQ(store_.LoadLedger()->at("E3").set_values.count(kDeactivateFailed), 0u);
+  EXPECT_TRUE(PlanNow().attention.empty());
+}
+
 TEST_F(ApplyThenPlanTest, DeletesLedgerEntriesThePlanDrops) {
   LedgerEntry gone;  // its account was deleted on the server and its key left the roster
   gone.key = "E9";

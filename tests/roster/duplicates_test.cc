@@ -3,6 +3,7 @@
 // protected (rejected_keys / rejected_emails / rejected_usernames).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "roster/roster_loader.h"
@@ -158,4 +159,23 @@ TEST(RejectedRowNamesTest, FillDownKeySlipProtectsThePeopleBehindTheRows) {
 }
 
 }  // namespace
+TEST(RejectedRowNamesTest, RejectedWhereNamesTheRowOfEachEmailAndUsername) {
+  // The planner names the row when it holds a change: each protected email and username maps
+  // to the file:line it was read from, both for an invalid row and for a duplicate group.
+  FieldsConfig f = TypicalFields();
+  f.specs["role"].default_value.reset();
+  Roster r = MapCsv(std::string(kHeader) + "E1,Jane,Doe,Jane@Example.com,intern,active\n"
+                    "E4,Bob,Ek,bob@example.com,staff,active\n"
+                    "E4,Cid,Moe,cid@example.com,staff,active\n",
+                    f);
+  EXPECT_EQ(r.rejected_where, (std::map<std::string, std::string>{
+                                  {"jane@example.com", "roster.csv:2"},
+                                  {"jane.doe", "roster.csv:2"},
+                                  {"bob@example.com", "roster.csv:3"},
+                                  {"bob.ek", "roster.csv:3"},
+                                  {"cid@example.com", "roster.csv:4"},
+                                  {"cid.moe", "roster.csv:4"},
+                              }));
+}
+
 }  // namespace rostersync

@@ -124,7 +124,7 @@ class PostgresReadOnlyTest : public ::testing::Test {
   void SetUp() override {
     const char* pg = std::getenv("ROSTERSYNC_TEST_PG");
     if (pg == nullptr || *pg == '\0') {
-      GTEST_SKIP() << "ROSTERSYNC_TEST_PG is not set; start a server with "
+      GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is not set (scripts/test starts a server); start a server with "
                       "eval \"$(scripts/start-postgres)\"";
     }
     pg_ = pg;

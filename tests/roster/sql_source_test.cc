@@ -123,7 +123,7 @@ TEST(SqlSourceTest, NeverPutsThePasswordInAnError) {
 TEST(SqlSourceTest, ReadsAPostgresqlQuery) {
   const char* pg = std::getenv("ROSTERSYNC_TEST_PG");
   if (pg == nullptr || *pg == '\0') {
-    GTEST_SKIP() << "ROSTERSYNC_TEST_PG is not set; start a server with "
+    GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is not set (scripts/test starts a server); start a server with "
                     "eval \"$(scripts/start-postgres)\"";
   }
   RegisterSqlConnectors();

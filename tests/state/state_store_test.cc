@@ -29,7 +29,7 @@ class StateStoreTest : public ::testing::TestWithParam<std::string> {
     } else {
       std::string conninfo = PostgresConnInfo();
       if (conninfo.empty()) {
-        GTEST_SKIP() << "ROSTERSYNC_TEST_PG is unset; run eval \"$(scripts/start-postgres)\"";
+        GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); run eval \"$(scripts/start-postgres)\"";
       }
       static std::atomic<int> counter{0};
       schema_ = "rs_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);

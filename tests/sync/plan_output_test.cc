@@ -1,4 +1,4 @@
-// PlanPrinterTest and PlanJsonTest: the SPEC.md table and the stable JSON document.
+// PlanPrinterTest and PlanJsonTest: the documented text plan and the stable JSON document.
 #include <gtest/gtest.h>
 
 #include "sync/plan_json.h"
@@ -69,6 +69,40 @@ TEST(PlanPrinterTest, PrintsHeldActionsAndHoldLines) {
   EXPECT_NE(text.find("! held        1 deactivation (26% of managed users) exceed x\n"),
             std::string::npos);
   EXPECT_NE(text.find("Plan: 0 actions, 1 held."), std::string::npos);
+}
+
+// The Held heading counts the lines shown (a held create's follow-ups are on its line), and a
+// change held for a rejected row names that row on its own line.
+TEST(PlanPrinterTest, HeldSectionCountsItsLinesAndNamesTheRejectedRow) {
+  Plan plan;
+  Action create;
+  create.type = ActionType::kCreate;
+  create.key = "E77";
+  create.username = "maria";
+  create.held = true;
+  create.held_reason = "ambiguous_match: E77 matches maria by username";
+  Action verify = create;
+  verify.type = ActionType::kVerifyEmail;
+  Action deactivate;
+  deactivate.type = ActionType::kDeactivate;
+  deactivate.key = "E2";
+  deactivate.username = "bob";
+  deactivate.user_id = "u2";
+  deactivate.held = true;
+  deactivate.held_reason =
+      "rejected_row: bob@example.com is named in rejected row roster.csv:3 (key 'E5' appears "
+      "on 4 rows); fix the row first";
+  plan.actions = {create, verify, deactivate};
+  plan.holds = {Hold{"ambiguous_match", 2, "2 ambiguous"}, Hold{"rejected_row", 1, "1 held"}};
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_NE(text.find("\nHeld (2):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("key=E2  [held: rejected_row roster.csv:3]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[held: ambiguous_match]\n"), std::string::npos) << text;
+
+  plan.actions.clear();  // an untrusted roster that plans nothing still says why
+  plan.holds = {Hold{"untrusted_roster", 0, "roster not trusted"}};
+  text = FormatPlanText(plan, false);
+  EXPECT_NE(text.find("\nHeld:\n! held        roster not trusted\n"), std::string::npos) << text;
 }
 
 // An admin reads the top first: the summary, then what needs a person, then what is held, and

@@ -91,6 +91,22 @@ TEST(PlannerTest, CreatesGuestThenDemotes) {
                                                       ActionType::kVerifyEmail}));
 }
 
+// With policy.guests=false nothing would demote a new guest: it would stay a full member.
+TEST(PlannerTest, GuestRowIsNotCreatedAsAFullMemberWhenPolicyGuestsIsOff) {
+  World w;
+  RosterEntry row = MakeRow("E1", "g");
+  row.role = Role::kGuest;
+  w.roster.entries = {row};
+  w.options.policy.guests = false;
+  Plan plan = w.Run();
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_EQ(plan.actions[0].type, ActionType::kCreate);
+  EXPECT_TRUE(plan.actions[0].held);
+  EXPECT_NE(plan.actions[0].held_reason.find("policy.guests is false"), std::string::npos)
+      << plan.actions[0].held_reason;
+  EXPECT_EQ(plan.CountActive(), 0);
+}
+
 TEST(PlannerTest, MigratesAuthMethodAndComparesAuthDataWithLedger) {
   World w;
   User u = MakeUser("u1", "fgordon");
