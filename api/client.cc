@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "api/client_internal.h"
+#include "api/http_errors.h"
 
 namespace rostersync::api {
 
@@ -109,7 +110,26 @@ Result<User> Client::GetUserCached(const std::string& path, const std::string& r
   return user;
 }
 
-Result<User> Client::GetMe() { return CallJson<User>("GET", "/api/v4/users/me", "/api/v4/users/me"); }
+Result<User> Client::GetMe() {
+  const std::string route = "/api/v4/users/me";
+  auto response = Call("GET", route, route, "", false);
+  if (!response.ok()) return response.status();
+  // A proxy or a failing server can answer 200 with an AppError body ({"id":
+  // "api.context.session_expired.app_error", ..., "status_code": 401}). It has an "id", so
+  // it would decode as a user: it is an error, never the self user.
+  const AppError error = ParseAppError(response->body);
+  if (error.status_code != 0 || error.id.find(".app_error") != std::string::npos) {
+    const int code = error.status_code >= 400 && error.status_code < 600 ? error.status_code : 500;
+    return MapHttpError(code, response->body, response->request_id, "GET " + route,
+                        transport_->options().token)
+        .Annotate("HTTP " + std::to_string(response->status) + " with an error as the answer");
+  }
+  auto me = CallJsonDecode<User>(*response, "GET " + route);
+  if (me.ok() && (me->id.empty() || me->username.empty())) {
+    return Status::Invalid("GET " + route + ": the answer is not a user (no id or username)");
+  }
+  return me;
+}
 
 Result<ServerCapabilities> Client::GetServerCapabilities() {
   // Both routes answer any valid token; without format=old they answer 400/501.

@@ -234,6 +234,9 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
   Result<T> CallJson(const std::string& method, const std::string& path,
                      const std::string& route, const std::string& json_body = "",
                      bool read_only_post = false);
+  // The JSON content-type check + Decode<T> of an answer already received.
+  template <typename T>
+  Result<T> CallJsonDecode(const HttpResponse& response, const std::string& what);
   Result<User> GetUserCached(const std::string& path, const std::string& route);
   // How many users ListAllUsers may collect (see ClientOptions::max_listed_users).
   int64_t ListingCap();

@@ -23,17 +23,21 @@ Result<T> Client::CallJson(const std::string& method, const std::string& path,
                            bool read_only_post) {
   auto response = Call(method, path, route, json_body, read_only_post);
   if (!response.ok()) return response.status();
-  const std::string what = method + " " + route;
-  if (!IsJsonContentType(response->content_type)) {
+  return CallJsonDecode<T>(*response, method + " " + route);
+}
+
+template <typename T>
+Result<T> Client::CallJsonDecode(const HttpResponse& response, const std::string& what) {
+  if (!IsJsonContentType(response.content_type)) {
     Status s = Status::Invalid(what + ": expected a JSON answer, got content type '" +
-                               response->content_type.substr(0, 80) + "'");
-    s.WithHttp(response->status, response->request_id, "");
+                               response.content_type.substr(0, 80) + "'");
+    s.WithHttp(response.status, response.request_id, "");
     return s;
   }
-  auto decoded = Decode<T>(response->body);
+  auto decoded = Decode<T>(response.body);
   if (!decoded.ok()) {
     Status s = decoded.status().Annotate(what);
-    s.WithHttp(response->status, response->request_id, "");
+    s.WithHttp(response.status, response.request_id, "");
     return s;
   }
   return std::move(decoded).value();

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <string>
 
+namespace rostersync {
+class StopToken;
+}  // namespace rostersync
+
 namespace rostersync::api {
 
 class ApiObserver;
@@ -15,7 +19,7 @@ struct ClientOptions {
   std::string url;
   // Personal access token, sent as "Authorization: Bearer ...". Secret.
   std::string token;
-  // PEM CA bundle to trust instead of the system store ("" = system CAs).
+  // PEM CA bundle trusted in addition to the system store ("" = the system CAs only).
   std::string ca_file;
   // Disables certificate and host name checks. For tests only.
   bool insecure_skip_verify = false;
@@ -33,6 +37,9 @@ struct ClientOptions {
   int64_t max_delay_ms = 30000;
   // Not owned; may be null.
   ApiObserver* observer = nullptr;
+  // Not owned; may be null. Once stop is requested no new request is sent, and the retry
+  // and pacing sleeps wake at once (the request fails Transient "rostersync is stopping").
+  const StopToken* stop = nullptr;
   // Larger answers fail with Invalid instead of exhausting memory.
   int64_t max_response_bytes = 64ll << 20;
   // ListAllUsers fails instead of growing past this many users. The effective cap is the

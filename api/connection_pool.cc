@@ -97,8 +97,10 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(const ClientOptio
     InitSslOnce();
     try {
       Poco::Net::Context::Params params;
+      // ca_file ADDS to the system CAs (OpenSSL's default paths, SSL_CERT_FILE/SSL_CERT_DIR):
+      // a private CA for the server does not stop a publicly signed proxy from verifying.
       params.caLocation = options.ca_file;
-      params.loadDefaultCAs = options.ca_file.empty();
+      params.loadDefaultCAs = true;
       // STRICT, not RELAXED: Poco skips the host name check for loopback hosts unless strict.
       params.verificationMode = options.insecure_skip_verify ? Poco::Net::Context::VERIFY_NONE
                                                              : Poco::Net::Context::VERIFY_STRICT;

@@ -26,6 +26,14 @@ bool IsUniquenessError(const std::string& id) {
 
 }  // namespace
 
+std::string RedactSecret(std::string text, const std::string& secret) {
+  if (secret.size() < 4) return text;  // nothing meaningful to hide
+  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "[redacted]");
+  }
+  return text;
+}
+
 bool TrailingAppError(const std::string& body, std::string* error_json) {
   std::size_t i = body.find_first_not_of(" \t\r\n");
   if (i == std::string::npos || (body[i] != '{' && body[i] != '[')) return false;
@@ -79,8 +87,8 @@ AppError ParseAppError(const std::string& body) {
 }
 
 Status MapHttpError(int http_status, const std::string& body, const std::string& header_request_id,
-                    const std::string& what) {
-  AppError error = ParseAppError(body);
+                    const std::string& what, const std::string& secret) {
+  AppError error = ParseAppError(RedactSecret(body, secret));
   std::string request_id = error.request_id.empty() ? header_request_id : error.request_id;
   std::string message = what + ": HTTP " + std::to_string(http_status);
   if (!error.message.empty()) message += ": " + error.message;

@@ -35,8 +35,8 @@ milliseconds RateLimiter::Acquire() {
     start = ReserveLocked(now);
   }
   if (start <= now) return milliseconds(0);
-  std::this_thread::sleep_until(start);
-  return duration_cast<milliseconds>(start - now);
+  SleepUnlessStopped(stop_, start);
+  return duration_cast<milliseconds>(std::min(start, Clock::now()) - now);
 }
 
 RateLimiter::Clock::time_point RateLimiter::NextStart() const {

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "sync/stop_token.h"
+
 namespace rostersync::api {
 
 class RateLimiter {
@@ -21,8 +23,11 @@ class RateLimiter {
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 
-  // Reserves a start slot and sleeps until it. Returns how long it slept.
+  // Reserves a start slot and sleeps until it (waking at once on a stop, see set_stop).
+  // Returns how long it slept.
   std::chrono::milliseconds Acquire();
+  // Not owned; may be null. Set before the first Acquire().
+  void set_stop(const StopToken* stop) { stop_ = stop; }
   // The start time the next Acquire() would get, without reserving it (for tests).
   Clock::time_point NextStart() const;
 
@@ -43,6 +48,7 @@ class RateLimiter {
   Clock::time_point ReserveLocked(Clock::time_point now);
 
   mutable std::mutex mu_;
+  const StopToken* stop_ = nullptr;
   const double rate_;
   const int burst_;
   const int low_water_;

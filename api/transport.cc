@@ -83,17 +83,14 @@ Transport::Transport(const ClientOptions& options, std::unique_ptr<ConnectionPoo
       pool_(std::move(pool)),
       limiter_(std::make_unique<RateLimiter>(options.rate_per_second, options.rate_burst,
                                              options.concurrency + 2)),
-      base_path_(std::move(base_path)) {}
+      base_path_(std::move(base_path)) {
+  limiter_->set_stop(options_.stop);
+}
 
 Transport::~Transport() = default;
 
 std::string Transport::Scrub(std::string text) const {
-  if (options_.token.size() < 4) return text;  // nothing meaningful to hide
-  for (std::size_t pos = text.find(options_.token); pos != std::string::npos;
-       pos = text.find(options_.token, pos)) {
-    text.replace(pos, options_.token.size(), "[redacted]");
-  }
-  return text;
+  return RedactSecret(std::move(text), options_.token);
 }
 
 Status Transport::ScrubStatus(Status s) const {
@@ -208,8 +205,12 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     return a;
   };
 
+  // Once stop is requested nothing more is sent; the sleeps below wake at once.
+  auto stopping = [&] { return options_.stop != nullptr && options_.stop->stop_requested(); };
+  const Status stopped = Status::Transient(what + ": not sent: rostersync is stopping");
   for (;;) {
     limiter_->Acquire();
+    if (stopping()) return stopped;
     Attempt a = once();
     if (a.kind == Attempt::kAnswered) {
       limiter_->Observe(a.limit, a.remaining, a.reset);
@@ -220,12 +221,12 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
         // real answer. Not retried; the error's own status code decides its kind.
         const int code = ParseAppError(trailing).status_code;
         Status err = MapHttpError(code >= 400 && code < 600 ? code : 500, trailing,
-                                  a.response.request_id, what);
+                                  a.response.request_id, what, options_.token);
         return ScrubStatus(err.Annotate("HTTP " + std::to_string(s) +
                                         " with an error appended to the answer"));
       }
       if ((s >= 200 && s < 300) || s == 304) return std::move(a.response);
-      Status err = MapHttpError(s, a.response.body, a.response.request_id, what);
+      Status err = MapHttpError(s, a.response.body, a.response.request_id, what, options_.token);
       if (s == 429) {
         // The server refused before acting, so any method may be repeated.
         if (options_.observer != nullptr) options_.observer->OnRateLimited();
@@ -254,7 +255,9 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
         if (++failures >= options_.max_attempts) {
           return ScrubStatus(err.Annotate("after " + std::to_string(failures) + " attempts"));
         }
-        std::this_thread::sleep_for(Backoff(options_, failures));
+        if (SleepUnlessStopped(options_.stop, SteadyClock::now() + Backoff(options_, failures))) {
+          return ScrubStatus(err.Annotate("not retried: rostersync is stopping"));
+        }
         continue;
       }
       return ScrubStatus(err);
@@ -268,7 +271,9 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     if (++failures >= options_.max_attempts) {
       return ScrubStatus(a.error.Annotate("after " + std::to_string(failures) + " attempts"));
     }
-    std::this_thread::sleep_for(Backoff(options_, failures));
+    if (SleepUnlessStopped(options_.stop, SteadyClock::now() + Backoff(options_, failures))) {
+      return ScrubStatus(a.error.Annotate("not retried: rostersync is stopping"));
+    }
   }
 }
 

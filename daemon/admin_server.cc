@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <cctype>
 #include <chrono>
 #include <map>
 
@@ -12,6 +13,12 @@
 #include "daemon/notifier.h"
 
 namespace rostersync::daemon {
+
+const char kForceNeedsToken[] =
+    "force needs admin.token_file: releasing a held mass change over the admin endpoint "
+    "requires a configured admin token (Authorization: Bearer <token>); set admin.token_file "
+    "and restart the service, or stop the service and run `rostersync sync --force`";
+
 namespace {
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
@@ -119,6 +126,10 @@ class Router {
     }
     Result<std::map<std::string, std::string>> query = QueryParameters(req.query);
     if (!query.ok()) return FromStatus(query.status());
+    if (Truthy(*query, "force") && token_.empty()) {
+      // force releases a held mass change: without a token any local user could send it.
+      return Error(403, kForceNeedsToken);
+    }
     return V1(req, *query);
   }
 
@@ -200,11 +211,16 @@ class Router {
   bool Authorized(const HttpRequest& req) const {
     if (token_.empty()) return true;
     const std::string auth = req.Header("authorization");
-    static const std::string kPrefix = "Bearer ";
-    if (auth.size() <= kPrefix.size() || auth.compare(0, kPrefix.size(), kPrefix) != 0) {
-      return false;
+    // The scheme is case-insensitive (RFC 9110 section 11.1): "bearer x" is "Bearer x".
+    static const std::string kScheme = "bearer";
+    if (auth.size() <= kScheme.size() + 1) return false;
+    for (size_t i = 0; i < kScheme.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(auth[i])) != kScheme[i]) return false;
     }
-    return ConstantTimeEquals(auth.substr(kPrefix.size()), token_);
+    size_t start = kScheme.size();
+    if (auth[start] != ' ') return false;
+    while (start < auth.size() && auth[start] == ' ') ++start;
+    return ConstantTimeEquals(auth.substr(start), token_);
   }
 
   AdminBackend& backend_;

@@ -40,6 +40,10 @@ class AdminBackend {
   virtual Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) = 0;
 };
 
+// The 403 error text for ?force=true when no admin token is configured (also printed by the
+// CLI's `sync --force` beside a running service without admin.token_file).
+extern const char kForceNeedsToken[];
+
 // Parses "since" for /v1/audit: a duration ("24h") back from now_ms, or Unix ms; 0 if empty.
 Result<int64_t> ParseSince(const std::string& text, int64_t now_ms);
 

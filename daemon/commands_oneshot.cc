@@ -1,4 +1,5 @@
 // check-config, plan, sync, sync-user, status, audit, version.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <limits>
 
 #include "config/config_loader.h"
+#include "daemon/admin_server.h"
 #include "daemon/commands.h"
 #include "daemon/cycle.h"
 #include "daemon/cycle_output.h"
@@ -53,6 +55,45 @@ std::optional<Config> LoadConfigOrReport(const CommandLine& cl) {
   return std::move(load.config);
 }
 
+namespace {
+
+// The CSV roster as a cycle would open it (roster/csv_source: a FIFO, a directory, a /proc
+// file or an oversized file is refused). A missing file is left to the loader's warning.
+bool CheckRosterFile(const std::string& config_path, const Config& config) {
+  if (config.roster.source != "csv" || config.roster.csv.path.empty()) return true;
+  struct stat st {};
+  if (::stat(config.roster.csv.path.c_str(), &st) != 0) return true;
+  Result<std::unique_ptr<RosterSource>> source = MakeRosterSource(config.roster);
+  if (!source.ok()) return true;
+  Result<RawTable> table = (*source)->Read();
+  if (table.ok() || table.status().code() != Status::Code::kIoError) return true;
+  std::printf("%s: roster: %s\n", config_path.c_str(),
+              EscapeControl(table.status().message()).c_str());
+  return false;
+}
+
+// What the server allows, when it can be reached now. Unreachable is a note; a server that
+// refuses the token (401/403) is an error: every cycle would fail the same way.
+bool CheckServer(const std::string& config_path, const Config& config) {
+  Result<ServerCapabilities> server = ReadServerCapabilities(config);
+  if (server.ok()) {
+    std::printf("%s: server: %s\n", config_path.c_str(), EscapeControl(server->Summary()).c_str());
+    return true;
+  }
+  const Status::Code code = server.status().code();
+  if (code == Status::Code::kUnauthorized || code == Status::Code::kForbidden) {
+    std::printf("%s: server: the token in mattermost.token_file is refused (%s); check the "
+                "token and that its account is a system admin\n",
+                config_path.c_str(), EscapeControl(server.status().ToString()).c_str());
+    return false;
+  }
+  std::printf("%s: server: not checked (%s)\n", config_path.c_str(),
+              EscapeControl(server.status().ToString()).c_str());
+  return true;
+}
+
+}  // namespace
+
 int CmdCheckConfig(const CommandLine& cl) {
   ConfigLoad load = LoadConfigFile(cl.config_path);
   std::string report = load.Report();
@@ -68,22 +109,15 @@ int CmdCheckConfig(const CommandLine& cl) {
       ok = false;
     }
   }
-  if (load.ok()) {  // the roster header, when the file is readable now
+  if (load.ok()) {  // the roster file and header, when the file is readable now
+    ok = CheckRosterFile(cl.config_path, load.config) && ok;
     for (const std::string& problem : CheckRosterHeader(load.config)) {
       std::printf("%s: roster: %s\n", cl.config_path.c_str(), EscapeControl(problem).c_str());
       ok = false;
     }
   }
+  if (ok) ok = CheckServer(cl.config_path, load.config);
   if (ok) {
-    // What the server allows, when it can be reached now; not a config error if not.
-    Result<ServerCapabilities> server = ReadServerCapabilities(load.config);
-    if (server.ok()) {
-      std::printf("%s: server: %s\n", cl.config_path.c_str(),
-                  EscapeControl(server->Summary()).c_str());
-    } else {
-      std::printf("%s: server: not checked (%s)\n", cl.config_path.c_str(),
-                  EscapeControl(server.status().ToString()).c_str());
-    }
     std::printf("%s: OK\n", cl.config_path.c_str());
     return kExitOk;
   }
@@ -128,6 +162,12 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   Result<std::unique_ptr<CycleRunner>> runner =
       CycleRunner::Create(*config, nullptr, reader.get());
   if (!runner.ok() && request.apply && runner.status().IsConflict()) {
+    if (request.force && config->admin.token_file.empty()) {
+      // The service refuses force without a token (403); say so instead of dropping --force.
+      std::fprintf(stderr, "rostersync %s: the service holds the state database and %s\n",
+                   cl.command.c_str(), kForceNeedsToken);
+      return kExitError;
+    }
     std::fprintf(stderr, "rostersync %s: the service holds the state database; handing the %s "
                          "to it at %s\n",
                  cl.command.c_str(), cl.command.c_str(),
@@ -203,7 +243,7 @@ int CmdStatus(const CommandLine& cl) {
               "HELD", "MESSAGE");
   for (const RunRecord& r : *runs) {
     std::printf("%-22s %-10s %-8s %4d %4d %4d  %s\n", UtcTimestamp(r.started_ms).c_str(),
-                r.command.c_str(), r.result.c_str(), r.actions_ok, r.actions_failed, r.actions_held,
+                EscapeControl(r.command).c_str(), EscapeControl(r.result).c_str(), r.actions_ok, r.actions_failed, r.actions_held,
                 EscapeControl(r.message).c_str());
   }
   return kExitOk;
@@ -251,13 +291,17 @@ int CmdAudit(const CommandLine& cl) {
       std::cout << ::rostersync::AuditRecordToJson(r) << "\n";
       continue;
     }
+    // Roster and server strings are escaped: a cell cannot forge a line or move the cursor.
     std::string changes;
     for (const FieldChange& c : r.changes) {
-      changes += " " + c.field + ": \"" + c.from + "\" -> \"" + c.to + "\"";
+      changes += " " + EscapeControl(c.field) + ": \"" + EscapeControl(c.from) + "\" -> \"" +
+                 EscapeControl(c.to) + "\"";
     }
-    std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(), r.result.c_str(),
-                r.action.c_str(), r.username.c_str(), r.key.c_str(), changes.c_str(),
-                r.error.empty() ? "" : ("  error: " + r.error).c_str());
+    const std::string error = r.error.empty() ? "" : "  error: " + EscapeControl(r.error);
+    std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(),
+                EscapeControl(r.result).c_str(), EscapeControl(r.action).c_str(),
+                EscapeControl(r.username).c_str(), EscapeControl(r.key).c_str(), changes.c_str(),
+                error.c_str());
   }
   std::cout.flush();
   return kExitOk;

@@ -18,6 +18,7 @@
 #include <future>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "config/config_loader.h"
 #include "daemon/commands.h"
@@ -177,6 +178,16 @@ int CmdRun(const CommandLine& cl, int argc, char** argv) {
       cl.Has("--pidfile") ? Poco::Path(cl.Get("--pidfile")).absolute().toString() : "";
   std::string logfile =
       cl.Has("--logfile") ? Poco::Path(cl.Get("--logfile")).absolute().toString() : "";
+  // Checked here, before --daemon forks: the detached child's refusal reaches nobody.
+  for (const auto& [what, file] : {std::make_pair("--pidfile", pidfile),
+                                   std::make_pair("--logfile", logfile)}) {
+    if (file.empty()) continue;
+    if (Status s = CheckWritableFile(what, file); !s.ok()) {
+      std::fprintf(stderr, "rostersync run: %s; not starting\n", s.message().c_str());
+      if (saved_stderr >= 0) ::close(saved_stderr);
+      return kExitError;
+    }
+  }
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
   cargs.push_back(nullptr);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <unordered_set>
 #include <random>
 
 #include "config/config_loader.h"
@@ -10,7 +11,9 @@
 #include "daemon/guards.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
+#include "sync/listing_guard.h"
 #include "sync/membership_planner.h"
+#include "sync/plan_acceptance.h"
 #include "sync/planner.h"
 #include "sync/text.h"
 
@@ -27,6 +30,20 @@ std::string NewRunId(int64_t now_ms) {
   std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(rng() & 0xffff));
   return compact + "-" + suffix;
 }
+
+namespace {
+
+// How many of `ids` are among users[from..] (the accounts POST /users/ids added).
+std::size_t CountConfirmed(const std::vector<std::string>& ids, const std::vector<User>& users,
+                           std::size_t from) {
+  std::unordered_set<std::string> added;
+  for (std::size_t i = from; i < users.size(); ++i) added.insert(users[i].id);
+  std::size_t n = 0;
+  for (const std::string& id : ids) n += added.count(id);
+  return n;
+}
+
+}  // namespace
 
 std::string CycleSummary(const CycleResult& r) {
   std::string out = (r.applied ? "sync " : "plan ") + r.result;
@@ -124,6 +141,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     resolve_options.concurrency = 1;
     resolve_options.run_id = r.run_id;
     resolve_options.decode_action = decode_action_;
+    resolve_options.stop = stop_;
     Executor resolver(*api_, *store_, audit_, clock_, resolve_options);
     s = resolver.ResolvePending();
     if (!s.ok()) {
@@ -181,9 +199,16 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   }
   Result<Ledger> ledger = store_->LoadLedger();
   if (!ledger.ok()) return fail("state", ledger.status());
+  // The plausibility guard counts the ledger's active managed users the listing lacks and,
+  // of those, the ones POST /users/ids confirms exist (sync/listing_guard.h).
+  ListingCheck listing;
+  const std::vector<std::string> unlisted_active =
+      LedgerIdsMissingFromListing(*ledger, *users, &listing);
+  const std::size_t listed_count = users->size();
   int confirmed = 0;
   Status unlisted = ConfirmUnlisted(*api_, *ledger, &*users, &confirmed);
   if (!unlisted.ok()) return fail("server", unlisted.Annotate("nothing was changed"));
+  listing.confirmed = CountConfirmed(unlisted_active, *users, listed_count);
   if (confirmed > 0) {
     spdlog::warn("the listing missed {} account(s) the ledger knows; POST /users/ids found them",
                  confirmed);
@@ -211,6 +236,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
                      r.run_id, request.only_key, request.force};
   ApplyWindowGuards(*store_, guard, &r.plan);
+  HoldForImplausibleListing(listing, request.force, &r.plan);
   r.planned = true;
   for (const Hold& hold : r.plan.holds) spdlog::warn("held: {}", EscapeControl(hold.message));
   for (const Attention& item : r.plan.attention) {
@@ -221,6 +247,9 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
     Finish(&r, request);
     return r;
   }
+  if (stop_ != nullptr && stop_->stop_requested()) {
+    return fail("apply", Status::Transient("rostersync is stopping: nothing was applied"));
+  }
 
   ExecutorOptions exec_options;
   exec_options.concurrency = config_.mattermost.concurrency;
@@ -228,6 +257,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.decode_action = decode_action_;
   exec_options.capabilities = r.capabilities;
   exec_options.membership = membership;
+  exec_options.stop = stop_;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
       std::fprintf(stderr, "\rapplying %d/%d", done, total);
@@ -244,7 +274,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
                               "actions were applied but the ledger could not be saved"));
   }
   bool whole_roster = request.only_key.empty();
-  if (whole_roster && r.roster.trusted && (r.plan.holds.empty() || request.force)) {
+  if (whole_roster && AcceptRosterAsBaseline(r.roster, r.plan, &r.report)) {
     Status s = store_->SaveAcceptedRoster(AcceptedFingerprint(r.roster, clock_.NowMs()));
     if (!s.ok()) spdlog::error("cannot save the accepted roster fingerprint: {}", s.ToString());
   }

@@ -20,6 +20,7 @@
 #include "sync/plan.h"
 #include "sync/roster.h"
 #include "sync/state_store.h"
+#include "sync/stop_token.h"
 #include "sync/status.h"
 #include "sync/users_api.h"
 
@@ -62,9 +63,12 @@ class CycleRunner {
   // where and what to do; nothing is sent to the server. Safe to retry. `store`, when not
   // null, is used instead of opening one (not owned; it must outlive the runner): the
   // service keeps one store, and so one SQLite lock, for its whole life.
+  // `stop` (not owned, may be null; it must outlive the runner): once requested, no new
+  // request or action starts and the retry and pacing sleeps wake at once.
   static Result<std::unique_ptr<CycleRunner>> Create(const Config& config,
                                                      api::ApiObserver* observer,
-                                                     StateStore* store = nullptr);
+                                                     StateStore* store = nullptr,
+                                                     const StopToken* stop = nullptr);
 
   // Test wiring: any UsersApi / StateStore (not owned if the unique_ptrs are null; the raw
   // pointers must then outlive the runner). audit may be null.
@@ -83,6 +87,8 @@ class CycleRunner {
   const Config& config() const { return config_; }
   // Reopens the audit file (after logrotate / SIGHUP). No-op for other sinks.
   void ReopenAudit();
+  // Not owned; may be null. Test wiring sets it here (Create takes it as an argument).
+  void set_stop(const StopToken* stop) { stop_ = stop; }
 
  private:
   CycleRunner(Config config, const Clock& clock);
@@ -98,6 +104,7 @@ class CycleRunner {
   AuditSink* audit_ = nullptr;
   std::function<void()> reopen_audit_;
   std::function<Result<Action>(const std::string&)> decode_action_;
+  const StopToken* stop_ = nullptr;
 };
 
 // "20261129T130223Z-3f9a": sortable, unique enough for one installation.

@@ -56,7 +56,10 @@ Result<int> DeactivationsInWindow(StateStore& store, const GuardContext& ctx,
   Result<std::vector<RunRecord>> runs = store.RecentRuns(50);
   if (!runs.ok()) return runs.status();
   for (const RunRecord& run : *runs) {  // newest first: the last full cycle opens the window
-    if (run.run_id == ctx.run_id || run.result == "running") continue;
+    // A run killed mid-way ("interrupted") never finished: it does not open a new window.
+    if (run.run_id == ctx.run_id || run.result == "running" || run.result == "interrupted") {
+      continue;
+    }
     if (run.command != "run" && run.command != "sync") continue;
     if (ctx.only_key.empty()) {
       start = std::max(start, run.finished_ms);  // a full cycle: what came after the last one

@@ -1,12 +1,40 @@
 #include "daemon/pidfile.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace rostersync::daemon {
+
+Status CheckWritableFile(const std::string& what, const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) {
+      return Status::IoError("cannot write " + what + " " + path +
+                             ": it is a symlink (never followed); remove it");
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return Status::IoError("cannot write " + what + " " + path + ": not a regular file");
+    }
+    if (::access(path.c_str(), W_OK) != 0) {
+      return Status::IoError("cannot write " + what + " " + path + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+  if (errno != ENOENT) {
+    return Status::IoError("cannot write " + what + " " + path + ": " + std::strerror(errno));
+  }
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Status::IoError("cannot create " + what + " " + path + ": its directory " + dir +
+                           ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<PidFile>> PidFile::Write(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);

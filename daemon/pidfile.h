@@ -10,6 +10,10 @@
 
 namespace rostersync::daemon {
 
+// Before `run --daemon` forks: IoError naming `what` ("--pidfile", "--logfile") and the path
+// when it is a symlink or not a regular file, or cannot be written or created (the directory).
+Status CheckWritableFile(const std::string& what, const std::string& path);
+
 class PidFile {
  public:
   // IoError naming the path when it cannot be written (or is a symlink).

@@ -87,6 +87,7 @@ void Service::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  stop_token_.RequestStop();
   NotifyStopping();
   watchdog_cv_.notify_all();
   if (watch_) watch_->Stop();
@@ -181,7 +182,7 @@ Status Service::RebuildRunner(const Config& config) {
     store_url_ = config.state.database;
   }
   Result<std::unique_ptr<CycleRunner>> runner =
-      CycleRunner::Create(config, &observer_, store.get());
+      CycleRunner::Create(config, &observer_, store.get(), &stop_token_);
   std::lock_guard<std::mutex> lock(mu_);
   if (!runner.ok()) {
     runner_status_ = runner.status();

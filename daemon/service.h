@@ -24,6 +24,7 @@
 #include "daemon/scheduler.h"
 #include "sync/clock.h"
 #include "sync/state_store.h"
+#include "sync/stop_token.h"
 
 namespace rostersync::daemon {
 
@@ -76,6 +77,8 @@ class Service : public AdminBackend {
   static ScheduleOptions ToScheduleOptions(const Config& config);
 
   const Clock& clock_;
+  // Requested first thing in Stop(): the running cycle starts nothing new and its sleeps end.
+  StopToken stop_token_;
   Metrics metrics_;
   MetricsApiObserver observer_{metrics_};
   std::unique_ptr<Notifier> notifier_;

@@ -61,7 +61,8 @@ Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config) {
 
 namespace {
 
-Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiObserver* observer) {
+Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiObserver* observer,
+                                                const StopToken* stop = nullptr) {
   Result<std::string> token = ReadMattermostToken(config.mattermost);
   if (!token.ok()) return token.status().Annotate("mattermost token");
   api::ClientOptions options;
@@ -77,6 +78,7 @@ Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiOb
   options.base_delay_ms = config.mattermost.retry_base_delay_ms;
   options.max_delay_ms = config.mattermost.retry_max_delay_ms;
   options.observer = observer;
+  options.stop = stop;
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
     return Status(client.status().code(),
@@ -104,8 +106,9 @@ Result<ServerCapabilities> ReadServerCapabilities(const Config& config) {
 
 Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
                                                          api::ApiObserver* observer,
-                                                         StateStore* shared_store) {
-  Result<std::unique_ptr<api::Client>> client = MakeClient(config, observer);
+                                                         StateStore* shared_store,
+                                                         const StopToken* stop) {
+  Result<std::unique_ptr<api::Client>> client = MakeClient(config, observer, stop);
   if (!client.ok()) return client.status();
   std::unique_ptr<StateStore> owned_store;
   if (shared_store == nullptr) {
@@ -126,6 +129,7 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   runner->owned_api_ = std::move(client).value();
   runner->owned_store_ = std::move(owned_store);
   runner->api_ = runner->owned_api_.get();
+  runner->stop_ = stop;
   runner->store_ = shared_store != nullptr ? shared_store : runner->owned_store_.get();
   if (audit) {
     AuditFile* file = audit.get();

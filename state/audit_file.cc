@@ -26,9 +26,16 @@ AuditFile::~AuditFile() {
 }
 
 Status AuditFile::OpenLocked() {
-  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  // O_NOFOLLOW: a symlink planted at audit.file is refused, never followed.
+  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (fd < 0) {
-    return Status::IoError("cannot open audit file " + path_ + ": " + std::strerror(errno) +
+    const int err = errno;
+    if (err == ELOOP) {
+      return Status::IoError("cannot open audit file " + path_ +
+                             ": it is a symlink, which is never followed; point audit.file at "
+                             "the real file or remove the link");
+    }
+    return Status::IoError("cannot open audit file " + path_ + ": " + std::strerror(err) +
                            " (check audit.file and the directory's permissions)");
   }
   if (fd_ >= 0) ::close(fd_);
@@ -65,7 +72,7 @@ void AuditFile::CatchUp(const std::vector<AuditRecord>& committed) {
   std::lock_guard<std::mutex> lock(mu_);
   std::set<std::string> present;
   bool tail_ends_clean = true;
-  int rfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  int rfd = ::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (rfd >= 0) {
     struct stat st {};
     if (::fstat(rfd, &st) == 0) {

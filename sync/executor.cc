@@ -139,6 +139,16 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     Action a = plan.actions[index];
     if (a.user_id.empty() && a.type != ActionType::kCreate) a.user_id = entry->user_id;
     out.user_id = a.user_id;
+    if (options_.stop != nullptr && options_.stop->stop_requested()) {
+      // Stopping: no new action starts (nothing journaled, the ledger entry reverted).
+      out.status = Status::Transient("not started: rostersync is stopping");
+      AuditRecord rec = MakeAudit(a, a.user_id, out.status, "failed");
+      if (store_.AppendAudit(rec).ok()) WriteSink(rec);
+      revert(a);
+      failed.emplace_back(a, out.status.code());
+      Progress();
+      continue;
+    }
     auto blocker = std::find_if(failed.begin(), failed.end(),
                                 [&](const auto& f) { return DependsOn(a, f.first); });
     if (blocker != failed.end() || (email_pending && a.type == ActionType::kVerifyEmail)) {
@@ -177,7 +187,8 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     out.status = s;
     Progress();
   }
-  if (options_.verify_after) VerifyPerson(applied);
+  const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
+  if (options_.verify_after && !stopping) VerifyPerson(applied);
 }
 
 Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,

@@ -20,6 +20,7 @@
 #include "sync/plan.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
+#include "sync/stop_token.h"
 #include "sync/users_api.h"
 
 namespace rostersync {
@@ -42,6 +43,9 @@ struct ExecutorOptions {
   ServerCapabilities capabilities;
   // Applies join/leave actions (membership.*); without it they fail as "not configured".
   MembershipApi* membership = nullptr;
+  // Not owned; may be null. Once stop is requested no new action starts: the rest fail
+  // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
+  const StopToken* stop = nullptr;
 };
 
 struct ActionOutcome {
@@ -66,10 +70,12 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Resolves journal entries left pending by a crash: a create is looked up by username then
-  // email and adopted if found (ledger + one audit record), other actions are checked by
-  // reading the user back. What did not happen is marked abandoned (the next plan redoes
-  // it). Then re-appends to the audit sink records committed but not copied before the crash.
+  // Resolves journal entries left pending by a crash (after waiting up to 2 s for requests
+  // still queued at the server): a create is looked up by username then email and adopted if
+  // found (ledger + one ok audit record), other actions are checked by reading the user back.
+  // What did not happen is marked abandoned with one failed audit record (the next plan
+  // redoes it). Then re-appends to the audit sink records committed but not copied before the
+  // crash, and marks runs left "running" by a dead process "interrupted".
   // Returns the first error that left an entry pending (do not plan then: a create could
   // be duplicated); safe to retry.
   Status ResolvePending();

@@ -28,16 +28,22 @@
 //   first/last name: OAuth) are not patched; each kind is reported once (ledger "reported").
 // - Roles: system_admin is granted or removed only with scope.manage_system_admins and
 //   policy.roles. Roles other than system_user/system_admin/system_guest are kept as they are.
-// - Guards: ambiguous_match and rejected_row (never released), deactivated_outside,
-//   suspected_rename, untrusted_roster and max_deactivations (released by options.force).
+// - Guards: ambiguous_match, rejected_row and identity_conflict (never released),
+//   deactivated_outside, mass_identity_change, suspected_rename, untrusted_roster and
+//   max_deactivations (released by options.force). identity_conflict: an email or username
+//   another managed account keeps this cycle (the update is held, not trimmed).
+//   mass_identity_change: more managed accounts changing email/username than the
+//   policy.max_deactivations budget (a percentage needs at least 3) holds those people's
+//   actions and every (re)activation: a fill-down slip gives keys their neighbours' values.
 //   Held actions stay in plan.actions with held=true and held_reason "<guard>: <why>".
 //   rejected_row: a person whose key, email or username is in a rejected row is not
 //   deactivated, renamed, re-keyed (created under another key) or re-authenticated. untrusted_roster: only creates go ahead.
 //   A match by a later key of match.order whose earlier key conflicts (same username,
 //   another email) is ambiguous, never adopted. Users with a remote_id are never matched.
 // - Attention (plan.attention): a leaver whose account is out of scope (system admin,
-//   protected, another auth service), and an account deactivated outside rostersync while
-//   the ledger says rostersync left it active (not reactivated without options.force).
+//   protected, another auth service), and a managed account (in the ledger, created or
+//   adopted) deactivated outside rostersync: the ledger does not record rostersync's own
+//   deactivation (set_values active "false"), so it is not reactivated without options.force.
 // - policy.unmatched_accounts: in-scope active accounts that no row names and no ledger entry
 //   holds are listed (report) or deactivated under the key "unmatched:<user id>" (deactivate;
 //   then they count as managed for max_deactivations). Full plans only.

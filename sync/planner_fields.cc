@@ -50,6 +50,7 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
   const std::string service(ServiceOf(user.auth_service));
   UserPatch patch;
   std::vector<FieldChange> changes;
+  std::string conflict;  // why the update is held (identity_conflict), "" when it is not
   // In PatchField order.
   const std::string* const want[kPatchFieldCount] = {
       &row.username, &row.email,    &row.first_name, &row.last_name,
@@ -104,9 +105,16 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
       }
     }
     if (folded) {
+      identity_keys_.insert(key);  // counted by the mass_identity_change guard
       const auto& index = field == kEmail ? ByEmail() : ByUsername();
       const User* const* other = index.Find(Lower(wanted));
-      if (other != nullptr && *other != &user) {
+      if (other != nullptr && *other != &user && KeptByManaged(**other, field)) {
+        // Another managed account keeps it (a shifted row?): the update is held, not trimmed.
+        if (conflict.empty()) {
+          conflict = std::string(name) + " " + wanted + " belongs to managed account " +
+                     (*other)->username + ", which keeps it; fix the roster row";
+        }
+      } else if (other != nullptr && *other != &user) {
         Notice(key, "cannot change " + std::string(name) + " of " + user.username +
                         " (key=" + key + ") to " + wanted + ": account " + (*other)->username +
                         " already uses it");
@@ -122,6 +130,7 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
   if (patch.email) update.email = *patch.email;
   update.patch = std::move(patch);
   update.changes = std::move(changes);
+  if (!conflict.empty()) Hold(&update, kGuardConflict, conflict);
 }
 
 bool PlanBuilder::ProviderOwns(const std::string& service, const char* field) {

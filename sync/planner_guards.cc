@@ -86,6 +86,8 @@ void PlanBuilder::ApplyGuards() {
   FindLeaverAttention();
   ProtectRejected();            // never released: named in a rejected row
   HoldOutsideDeactivations();   // released by --force
+  AddConflictHold();            // never released: the server refuses a duplicate
+  GuardOutcome mass = HoldMassIdentityChange();  // before the deactivations are counted
   int deactivations = 0;
   GuardOutcome rename = HoldRenames(&deactivations);
   GuardOutcome untrusted = HoldUntrusted();
@@ -100,7 +102,7 @@ void PlanBuilder::ApplyGuards() {
             " for roster rows that match existing accounts ambiguously (see notices); "
             "resolve by hand, --force does not release these"});
   }
-  for (GuardOutcome* g : {&rename, &untrusted, &max}) {
+  for (GuardOutcome* g : {&mass, &rename, &untrusted, &max}) {
     if (!g->applies) continue;
     if (opt_.force) {
       Notice("", "--force: " + g->forced);

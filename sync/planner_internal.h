@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -41,6 +42,10 @@ inline constexpr const char* kGuardUntrusted = "untrusted_roster";
 inline constexpr const char* kGuardMaxDeactivations = "max_deactivations";
 inline constexpr const char* kGuardRejectedRow = "rejected_row";
 inline constexpr const char* kGuardOutside = "deactivated_outside";
+inline constexpr const char* kGuardMassIdentity = "mass_identity_change";
+inline constexpr const char* kGuardConflict = "identity_conflict";
+// With a percentage budget, mass_identity_change needs at least this many accounts changing.
+inline constexpr int kMinMassChanges = 3;
 
 // One person's ledger entry while it is planned. Reads see the input entry until the first
 // edit copies it; most people change nothing, so most entries are never copied. The copy
@@ -172,6 +177,15 @@ class PlanBuilder {
   void ProtectRejected();
   std::string RejectedRowNaming(const Action& action) const;  // "" when none names it
   void HoldOutsideDeactivations();
+  // planner_mass.cc: a shifted roster (email/username changes beyond the budget, an email
+  // or username another managed account keeps)
+  void IndexManaged();  // managed_rows_, on first need
+  // Whether the row names another email or username (synced fields) than the account has.
+  bool RowRenames(const RosterEntry& row, const User& user) const;
+  // Whether `holder`, a managed account, keeps its `field` (kEmail or kUsername) this cycle.
+  bool KeptByManaged(const User& holder, int field);
+  void AddConflictHold();  // one "! held" line for the updates held by kGuardConflict
+  GuardOutcome HoldMassIdentityChange();
   // planner_attention.cc: loud leavers and policy.unmatched_accounts
   void FindLeaverAttention();
   void LeaverAttention(const std::string& key, const User& user);
@@ -221,6 +235,11 @@ class PlanBuilder {
   std::vector<Identity> identities_;      // parallel to rows_
   std::unordered_set<std::string> rename_leavers_;  // absent keys in a suspected rename
   std::vector<std::string> rename_pairs_;           // "E0042 -> E1234 (same email)"
+
+  // Managed account id -> its row in rows_ (-1: in the ledger, absent from the roster).
+  FlatIndex<int> managed_rows_;
+  bool managed_built_ = false;
+  std::set<std::string> identity_keys_;  // keys whose email or username would change
 
   std::vector<Action> actions_;
   std::vector<rostersync::Hold> holds_;

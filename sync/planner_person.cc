@@ -146,7 +146,10 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
     if (!value->empty()) create.changes.push_back(FieldChange{name, "", *value});
   }
   Role role = mapped_role_ ? row.role : Role::kUser;
-  create.detail = std::string("role=") + RoleName(role);
+  const bool admin_granted = opt_.policy.roles && opt_.scope.manage_system_admins;
+  // The role the account will actually get: an admin row without the grant is a member.
+  create.detail = std::string("role=") +
+                  RoleName(role == Role::kAdmin && !admin_granted ? Role::kUser : role);
   if (id.suspected_rename) create.detail += "  (resembles leaving key " + id.rename_partner + ")";
   // Create-then-demote would leave a full member where the server cannot demote: the
   // create is held instead (never more access than the roster gives).
@@ -177,7 +180,7 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
       Notice(key, key + ": roster role guest not applied (policy.guests=false)");
     }
   } else if (role == Role::kAdmin) {
-    if (opt_.policy.roles && opt_.scope.manage_system_admins) {
+    if (admin_granted) {
       Action& admin = Add(ActionType::kRole, key, nullptr);
       admin.username = row.username;
       admin.email = row.email;
@@ -222,6 +225,9 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
                               bool desired_active, const std::string& inactive_why) {
   const std::string& key = row.key;
   if (!desired_active) {
+    // A leaver row naming another email or username (a shifted row?) counts as an identity
+    // change for the mass_identity_change guard, which then holds the deactivation too.
+    if (user.active() && RowRenames(row, user)) identity_keys_.insert(key);
     if (user.active()) PlanDeactivate(key, user, inactive_why);
     return;
   }
@@ -276,8 +282,15 @@ void PlanBuilder::PlanAccount(const RosterEntry& row, const User& user, EntryDra
     bool ours_unverified = rec != set.end() && rec->second == "false";
     if ((email_changed && !server_verifies) ||
         (ours_unverified && !user.email_verified.value_or(false))) {
+      const Action* update = email_changed ? &actions_.back() : nullptr;
+      const bool update_held = update != nullptr && update->held;
+      const std::string held_reason = update_held ? update->held_reason : "";
       Action& verify = Add(ActionType::kVerifyEmail, key, &user);
       if (email_changed) verify.email = row.email;
+      if (update_held) {  // waits with the held email change (identity_conflict)
+        verify.held = true;
+        verify.held_reason = held_reason;
+      }
     }
   }
 }

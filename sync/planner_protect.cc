@@ -125,9 +125,10 @@ void PlanBuilder::HoldOutsideDeactivations() {
     auto it = ledger_.find(action.key);
     if (it == ledger_.end()) continue;
     auto active = it->second.set_values.find("active");
-    // Only when rostersync last left it active: not after its own deactivation, nor for an
-    // account whose activation it never set.
-    if (active == it->second.set_values.end() || active->second != "true") continue;
+    // A managed account (in the ledger) that rostersync did not deactivate itself: someone
+    // else did, whether rostersync created it (active "true") or adopted it (no record).
+    // A returner (rostersync's own deactivation, active "false") is reactivated normally.
+    if (active != it->second.set_values.end() && active->second == "false") continue;
     ++count;
     attention_.push_back(Attention{
         action.key, action.username,

@@ -41,6 +41,50 @@ TEST(ClientAnswersTest, TrailingErrorDetectionLeavesOrdinaryBodiesAlone) {
   EXPECT_EQ(ParseAppError(error).id, "app.user.update_active.user_limit.exceeded");
 }
 
+// The message is cut at 300 characters; a token reflected across the cut must not leak in
+// part: it is redacted before the cut.
+TEST(ClientAnswersTest, AReflectedTokenIsRedactedBeforeTheMessageIsCut) {
+  const std::string token = kToken;
+  const std::string padding(290, 'x');
+  ScriptedServer server([&](const Request&) {
+    return Json(400, R"({"id":"api.context.invalid_param.app_error","message":")" + padding +
+                         token + R"(","status_code":400})");
+  });
+  auto client = MakeClient(Options(server));
+  auto me = client->GetUser("u1");
+  ASSERT_FALSE(me.ok());
+  const std::string text = me.status().ToString();
+  EXPECT_EQ(text.find(token.substr(0, 6)), std::string::npos) << text;
+  EXPECT_NE(text.find("[redacted]"), std::string::npos) << text;
+
+  Status direct = MapHttpError(400, R"({"message":")" + padding + token + R"("})", "", "GET /x",
+                               token);
+  EXPECT_EQ(direct.message().find(token.substr(0, 6)), std::string::npos) << direct.message();
+}
+
+// A 200 answer to GET /users/me whose body is an AppError (a proxy, a failing server) is
+// an error, never the self user (its "id" would otherwise decode as a user id).
+TEST(ClientAnswersTest, A200AppErrorFromUsersMeIsAnError) {
+  ScriptedServer server([&](const Request&) {
+    return Json(200, R"({"id":"api.context.session_expired.app_error","message":"Invalid )"
+                     R"(or expired session, please login again.","detailed_error":"",)"
+                     R"("request_id":"rq9","status_code":401})");
+  });
+  auto client = MakeClient(Options(server));
+  auto me = client->GetMe();
+  ASSERT_FALSE(me.ok()) << "taken as the self user: id=" << me->id;
+  EXPECT_EQ(me.status().code(), Status::Code::kUnauthorized) << me.status().ToString();
+  EXPECT_EQ(me.status().error_id(), "api.context.session_expired.app_error");
+}
+
+TEST(ClientAnswersTest, UsersMeWithoutAUsernameIsNotTheSelfUser) {
+  ScriptedServer server([&](const Request&) { return Json(200, R"({"id":"abc","status":"OK"})"); });
+  auto client = MakeClient(Options(server));
+  auto me = client->GetMe();
+  ASSERT_FALSE(me.ok());
+  EXPECT_EQ(me.status().code(), Status::Code::kInvalid) << me.status().ToString();
+}
+
 TEST(ClientAnswersTest, ReadsCapabilitiesFromClientConfigAndLicense) {
   ScriptedServer server([&](const Request& req) {
     if (req.query.count("format") == 0 || req.query.at("format") != "old") {

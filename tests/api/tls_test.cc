@@ -37,7 +37,14 @@ class TlsTest : public ::testing::Test {
         "mk wronghost other.example 'DNS:other.example' '-days 2';"
         "mk expired 127.0.0.1 'IP:127.0.0.1' '-days -1';"  // notAfter lies in the past
         "openssl req -x509 -newkey rsa:2048 -nodes -keyout untrusted.key -out untrusted.pem"
-        " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null;";
+        " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null;"
+        // A second CA standing in for the system store (SSL_CERT_FILE), and its leaf.
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout sysca.key -out sysca.pem -days 2"
+        " -subj /CN=system-ca 2>/dev/null;"
+        "openssl req -newkey rsa:2048 -nodes -keyout sysleaf.key -out sysleaf.csr"
+        " -subj /CN=127.0.0.1 2>/dev/null; printf 'subjectAltName=IP:127.0.0.1\\n' > sysleaf.ext;"
+        " openssl x509 -req -in sysleaf.csr -CA sysca.pem -CAkey sysca.key -CAcreateserial"
+        " -out sysleaf.pem -extfile sysleaf.ext -days 2 2>/dev/null;";
     ok_ = std::system(("bash -c \"" + Escape(script) + "\"").c_str()) == 0;
   }
   static void TearDownTestSuite() {
@@ -121,6 +128,18 @@ TEST_F(TlsTest, RefusesOurCaSignedCertificateWithoutTheCaFile) {
   auto me = GetMeVia("good", false, /*trust_ca=*/false);
   ASSERT_FALSE(me.ok());
   EXPECT_EQ(me.status().code(), Status::Code::kInvalid) << me.status().ToString();
+}
+
+// ca_file adds to the system CAs: with ca_file set, a certificate signed by a CA of the
+// system store (here SSL_CERT_FILE, which OpenSSL reads as its default store) still verifies.
+TEST_F(TlsTest, CaFileAddsToTheSystemCasInsteadOfReplacingThem) {
+  ASSERT_TRUE(ok_);
+  ::setenv("SSL_CERT_FILE", dir_->File("sysca.pem").c_str(), 1);
+  auto via_system = GetMeVia("sysleaf", false, /*trust_ca=*/true);
+  auto via_ca_file = GetMeVia("good", false, /*trust_ca=*/true);
+  ::unsetenv("SSL_CERT_FILE");
+  EXPECT_TRUE(via_system.ok()) << via_system.status().ToString();
+  EXPECT_TRUE(via_ca_file.ok()) << via_ca_file.status().ToString();
 }
 
 TEST_F(TlsTest, InsecureModeAcceptsAnUntrustedCertificate) {

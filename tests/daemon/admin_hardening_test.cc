@@ -150,6 +150,49 @@ TEST_F(AdminHardeningTest, MalformedRequestsGet400WithCorrectReasonPhrases) {
   EXPECT_EQ(Get("/v1/audit?since=%zz", "127.0.0.1").rfind("HTTP/1.1 401", 0), 0u);
 }
 
+std::string Post(int port, const std::string& path, const std::string& auth = "") {
+  return Exchange(port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n" +
+                            (auth.empty() ? "" : "Authorization: " + auth + "\r\n") + "\r\n");
+}
+
+// Without admin.token_file any local user reaches the loopback endpoint: force (which
+// releases a held mass deactivation) is refused on every route; a plain sync still works.
+TEST_F(AdminHardeningTest, ForceWithoutATokenIs403OnEveryRoute) {
+  Start();
+  for (const std::string path :
+       {"/v1/sync?wait=true&force=true", "/v1/sync?force=1", "/v1/users/E1/sync?wait=true&force=true",
+        "/v1/status?force=true"}) {
+    std::string answer = path.rfind("/v1/status", 0) == 0 ? Get(path) : Post(server_->port(), path);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 403 ", 0), 0u) << path << answer;
+    EXPECT_NE(answer.find("force needs admin.token_file"), std::string::npos) << answer;
+  }
+  EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true").rfind("HTTP/1.1 200 ", 0), 0u);
+  EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true&force=false").rfind("HTTP/1.1 200 ", 0), 0u);
+}
+
+TEST_F(AdminHardeningTest, ForceWithTheTokenIsAllowed) {
+  Start("tok");
+  EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true&force=true", "Bearer tok")
+                .rfind("HTTP/1.1 200 ", 0),
+            0u);
+  EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true&force=true").rfind("HTTP/1.1 401 ", 0), 0u);
+}
+
+// RFC 9110: the authentication scheme is case-insensitive.
+TEST_F(AdminHardeningTest, TheBearerSchemeIsCaseInsensitive) {
+  Start("tok");
+  for (const std::string auth : {"Bearer tok", "bearer tok", "BEARER tok", "bEaReR  tok"}) {
+    std::string answer = Exchange(server_->port(), "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                   "Authorization: " + auth + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 ", 0), 0u) << auth << answer;
+  }
+  for (const std::string auth : {"bearer wrong", "Basic tok", "bearertok", "Bearer"}) {
+    std::string answer = Exchange(server_->port(), "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                   "Authorization: " + auth + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 401 ", 0), 0u) << auth << answer;
+  }
+}
+
 TEST_F(AdminHardeningTest, AnOverflowingSinceIs400) {
   Start();
   EXPECT_EQ(Get("/v1/audit?since=999999999999999d").rfind("HTTP/1.1 400 Bad Request", 0), 0u);

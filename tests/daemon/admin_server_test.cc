@@ -130,14 +130,15 @@ TEST_F(AdminServerTest, AuditHonoursTheUserParameter) {
 }
 
 TEST_F(AdminServerTest, SyncWithWaitRunsNowAndAnswersTheCliOutput) {
-  StartServer("");
-  Reply r = Call(server_->port(), "POST", "/v1/users/E7/sync?wait=true&force=true&output=json");
+  StartServer("tok");  // force needs the admin token
+  Reply r = Call(server_->port(), "POST", "/v1/users/E7/sync?wait=true&force=true&output=json",
+                 "tok");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"exit_code\":0"), std::string::npos) << r.body;
   EXPECT_EQ(backend_.last_key, "E7");
   EXPECT_TRUE(backend_.last_force);
   EXPECT_TRUE(backend_.last_json);
-  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?wait=true").status, 200);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?wait=true", "tok").status, 200);
   EXPECT_EQ(backend_.last_key, "");
   EXPECT_EQ(backend_.triggers.load(), 0) << "a waited sync is run, not queued";
 }

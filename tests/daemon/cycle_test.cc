@@ -128,3 +128,27 @@ TEST_F(CycleTest, AppliesNothingWhenConfirmingAbsencesFails) {
 
 }  // namespace
 }  // namespace rostersync::daemon
+
+namespace rostersync::daemon {
+namespace {
+
+// A server where guests are unavailable holds the guest row's create on every cycle: the
+// roster still becomes the accepted baseline, so the "roster shrank" check arms.
+TEST_F(CycleTest, APermanentGuestsHoldStillAcceptsTheRosterAsBaseline) {
+  ServerCapabilities caps;
+  caps.known = true;
+  caps.version = "10.2.0";
+  api_.set_capabilities(caps);  // unlicensed, guests off
+  CycleResult r = Run(std::string(kHeader) + "E1,alice,alice@example.com,member\n"
+                                              "E2,gina,gina@example.com,guest\n");
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_FALSE(r.plan.holds.empty());
+  EXPECT_EQ(r.plan.holds[0].guard, "guests_unavailable");
+  Result<std::optional<RosterFingerprint>> last = store_.LastAcceptedRoster();
+  ASSERT_TRUE(last.ok());
+  ASSERT_TRUE(last->has_value());
+  EXPECT_EQ((*last)->rows, 2);
+}
+
+}  // namespace
+}  // namespace rostersync::daemon

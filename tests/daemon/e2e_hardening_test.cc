@@ -1,6 +1,8 @@
 // End to end, issue 14 point 14 items of the service: --pidfile never follows a symlink,
 // run --daemon keeps its log (--logfile), and a password in mattermost.url is never printed.
 #include <gtest/gtest.h>
+
+#include <iostream>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -135,8 +137,50 @@ TEST(E2eHardeningTest, SigtermDuringASlowCycleExitsPromptlyAndTheNextRunIsClean)
                 std::chrono::steady_clock::now() - t0)
                 .count();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::cout << "SIGTERM to exit, request in flight (5 s latency): " << ms << " ms\n";
   EXPECT_LT(ms, 2500) << TempDir::Read(dir.File("run.log"));
   emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 0}");
+  CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
+  EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+}
+
+// The cycle waits out 429s (Retry-After) when SIGTERM arrives: the stop token wakes the
+// pacing sleep, nothing more is sent, and the cycle ends by itself (no 1.5 s grace, no
+// "exiting now"); the next sync is clean.
+TEST(E2eHardeningTest, SigtermWakesARateLimitedCycleWhichEndsByItself) {
+  TempDir dir;
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  dir.Write("roster.csv", RosterCsv(kE2eRoster));
+  E2eConfig c;
+  c.url = emu.url();
+  c.admin_port = FreePort();
+  c.extra = "logging:\n  level: info\n";
+  std::string config = WriteConfig(dir, c);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000));
+  ASSERT_TRUE(Eventually([&] {
+    return TempDir::Read(dir.File("run.log")).find("sync ok") != std::string::npos;
+  })) << TempDir::Read(dir.File("run.log"));
+  emu.Send("PUT", "/__emu/rate_limit", "{\"per_second\": 0.1, \"burst\": 1}");
+  EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 202);
+  ASSERT_TRUE(Eventually([&] {
+    return TempDir::Read(dir.File("run.log")).find("cycle starting (requested)") !=
+           std::string::npos;
+  })) << TempDir::Read(dir.File("run.log"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // into the Retry-After wait
+  auto t0 = std::chrono::steady_clock::now();
+  int status = run.Signal(SIGTERM, true);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - t0)
+                .count();
+  const std::string log = TempDir::Read(dir.File("run.log"));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::cout << "SIGTERM to exit, cycle waiting on a 429: " << ms << " ms\n";
+  EXPECT_LT(ms, 1400) << log;
+  EXPECT_NE(log.find("rostersync run: stopped"), std::string::npos) << log;
+  EXPECT_EQ(log.find("exiting now"), std::string::npos) << log;
+  emu.Send("PUT", "/__emu/rate_limit", "{\"per_second\": 0, \"burst\": 100}");
   CliRun sync = RunRostersync(dir, {"--config", config, "sync"});
   EXPECT_EQ(sync.exit_code, 0) << sync.out << sync.err;
 }

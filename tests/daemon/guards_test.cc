@@ -95,5 +95,31 @@ TEST_F(GuardsTest, APerKeySyncIsNotAGraceSighting) {
   EXPECT_NE(plan.notices[0].find("scheduled"), std::string::npos);
 }
 
+// A run killed mid-way (marked "interrupted" at the next start) did not finish: its
+// deactivations stay in the window opened by the last run that did.
+TEST_F(GuardsTest, AnInterruptedRunDoesNotOpenANewWindow) {
+  RunRecord done;
+  done.run_id = "done";
+  done.command = "sync";
+  done.started_ms = kNow - 30 * 60'000;
+  done.finished_ms = kNow - 29 * 60'000;
+  done.result = "ok";
+  ASSERT_TRUE(store_->BeginRun(done).ok());
+  ASSERT_TRUE(store_->FinishRun(done).ok());
+  RunRecord killed = done;
+  killed.run_id = "killed";
+  killed.started_ms = kNow - 10 * 60'000;
+  killed.finished_ms = kNow - 60'000;  // when the next start marked it
+  killed.result = "interrupted";
+  ASSERT_TRUE(store_->BeginRun(killed).ok());
+  ASSERT_TRUE(store_->FinishRun(killed).ok());
+  Deactivated(kNow - 5 * 60'000);  // by the killed run
+  int64_t start = 0;
+  Result<int> n = DeactivationsInWindow(*store_, ctx_, &start);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(start, done.finished_ms);
+}
+
 }  // namespace
 }  // namespace rostersync::daemon

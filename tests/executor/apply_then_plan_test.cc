@@ -241,3 +241,38 @@ TEST_F(ApplyThenPlanTest, DeletesLedgerEntriesThePlanDrops) {
 
 }  // namespace
 }  // namespace rostersync
+
+namespace rostersync {
+namespace {
+
+// The ledger the executor leaves for an adopted account tells a hand deactivation (attention,
+// held) from rostersync's own (a returner, reactivated).
+TEST_F(ApplyThenPlanTest, AnAdoptedAccountDeactivatedByHandIsHeldAReturnerIsNot) {
+  roster_.entries.push_back(Row("E1", "adoptee"));
+  roster_.entries.push_back(Row("E2", "returner"));
+  User adoptee = Seed("adoptee");
+  Seed("returner");
+  ASSERT_EQ(Apply(PlanNow()).failed, 0);  // adopts both
+  roster_.entries[1].active = false;
+  ASSERT_EQ(Apply(PlanNow()).failed, 0);  // rostersync deactivates the returner
+  api_.SetUserActive(adoptee.id, false);  // an admin deactivates the adoptee by hand
+  roster_.entries[1].active = true;
+
+  Plan plan = PlanNow();
+  std::string described = Describe(plan);
+  ASSERT_EQ(plan.attention.size(), 1u) << described;
+  EXPECT_EQ(plan.attention[0].key, "E1");
+  int reactivations = 0;
+  for (const Action& a : plan.actions) {
+    if (a.type != ActionType::kReactivate) continue;
+    ++reactivations;
+    EXPECT_EQ(a.held, a.key == "E1") << described;
+  }
+  EXPECT_EQ(reactivations, 2) << described;
+  ASSERT_EQ(Apply(plan).failed, 0);
+  EXPECT_FALSE(api_.FindByUsername("adoptee")->active());
+  EXPECT_TRUE(api_.FindByUsername("returner")->active());
+}
+
+}  // namespace
+}  // namespace rostersync

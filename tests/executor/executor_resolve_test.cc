@@ -2,7 +2,9 @@
 // (fake API, SQLite store, audit file).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "state/audit_file.h"
 #include "state/audit_json.h"
@@ -41,7 +43,7 @@ class ExecutorResolveTest : public ::testing::Test {
     j.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
     j.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
     j.payload = ActionJournalPayload(a);
-    j.created_ms = clock_.NowMs();
+    j.created_ms = clock_.NowMs() - 60'000;  // long settled: no wait before the check
     return j;
   }
 
@@ -63,6 +65,7 @@ TEST_F(ExecutorResolveTest, AdoptsACreateThatHappenedBeforeTheCrashExactlyOnce) 
     EXPECT_EQ(report.failed, 1);
   }
   store_.FailCompleteAction(false);
+  clock_.Advance(60'000);  // the restart comes after the settle time
   ASSERT_EQ(store_.PendingJournal()->size(), 1u);
   EXPECT_TRUE(store_.Audit().empty());
 
@@ -86,7 +89,12 @@ TEST_F(ExecutorResolveTest, AbandonsACreateThatNeverReachedTheServer) {
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
   EXPECT_EQ(store_.Journal()[0].state, "abandoned");
-  EXPECT_TRUE(store_.Audit().empty());
+  // Not applied: one failed record (in the run that sent it), in the store and the file.
+  ASSERT_EQ(store_.Audit().size(), 1u);
+  EXPECT_EQ(store_.Audit()[0].result, "failed");
+  EXPECT_EQ(store_.Audit()[0].run_id, "run-1");
+  EXPECT_NE(store_.Audit()[0].error.find("not applied"), std::string::npos);
+  EXPECT_EQ(sink_.records().size(), 1u);
   EXPECT_EQ(store_.LoadLedger()->count("E1"), 0u);
   EXPECT_EQ(api_.Writes(), 0);
 }
@@ -117,9 +125,115 @@ TEST_F(ExecutorResolveTest, RecordsADeactivationThatHappenedAndAbandonsOneThatDi
   auto journal = store_.Journal();
   EXPECT_EQ(journal[0].state, "done");
   EXPECT_EQ(journal[1].state, "abandoned");
-  ASSERT_EQ(store_.Audit().size(), 1u);
+  ASSERT_EQ(store_.Audit().size(), 2u);
   EXPECT_EQ(store_.Audit()[0].key, "E1");
+  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[1].key, "E2");
+  EXPECT_EQ(store_.Audit()[1].result, "failed");
   EXPECT_EQ(store_.LoadLedger()->at("E1").set_values.at("active"), "false");
+}
+
+// kill -9 while position changes were in flight: the ones the server shows get exactly one
+// ok audit record (store and file, noting the interrupted run), the others one failed
+// record; a second start adds nothing.
+TEST_F(ExecutorResolveTest, AuditsEveryInFlightUpdateOnceInStoreAndFile) {
+  std::vector<User> users;
+  for (int i = 0; i < 4; ++i) {
+    User u;
+    u.username = "user" + std::to_string(i);
+    u.email = u.username + "@example.com";
+    u.position = "Engineer";
+    users.push_back(api_.AddUser(u));
+  }
+  for (int i = 0; i < 4; ++i) {
+    Action a = UserAction(ActionType::kUpdate, "E" + std::to_string(i), users[i].id,
+                          users[i].username);
+    a.patch.position = "Manager";
+    a.changes = {{"position", "Engineer", "Manager"}};
+    ASSERT_TRUE(store_.JournalBegin(Pending(a)).ok());
+    if (i < 3) {  // the server applied three before the kill; the fourth never arrived
+      UserPatch patch;
+      patch.position = "Manager";
+      ASSERT_TRUE(api_.PatchUser(users[i].id, patch).ok());
+    }
+  }
+  Executor executor = MakeExecutor(&sink_);
+  ASSERT_TRUE(executor.ResolvePending().ok());
+  ASSERT_TRUE(executor.ResolvePending().ok());
+  EXPECT_TRUE(store_.PendingJournal()->empty());
+  EXPECT_EQ(CountAudit(store_.Audit(), "update", "ok"), 3);
+  EXPECT_EQ(CountAudit(store_.Audit(), "update", "failed"), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), "update", "ok"), 3);
+  EXPECT_EQ(CountAudit(sink_.records(), "update", "failed"), 1);
+  for (const AuditRecord& r : store_.Audit()) {
+    EXPECT_EQ(r.run_id, "run-1");
+    EXPECT_NE(r.error.find("interrupted run"), std::string::npos) << r.error;
+    EXPECT_EQ(r.result, r.key == "E3" ? "failed" : "ok") << r.key;
+  }
+}
+
+// A request the killed process sent may land after the restart: resolution waits the settle
+// time from the youngest entry (real time), then sees it applied.
+TEST_F(ExecutorResolveTest, WaitsForALateRequestToSettleBeforeJudgingIt) {
+  User u;
+  u.username = "late";
+  u.email = "late@example.com";
+  u = api_.AddUser(u);
+  Action a = UserAction(ActionType::kDeactivate, "E1", u.id, "late");
+  JournalEntry young = Pending(a);
+  young.created_ms = clock_.NowMs() - 1500;  // sent 1.5 s before the restart
+  ASSERT_TRUE(store_.JournalBegin(young).ok());
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    api_.DeactivateUser(u.id);  // the queued request lands at the server
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = MakeExecutor(&sink_).ResolvePending();
+  late.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(400));
+  ASSERT_EQ(store_.Audit().size(), 1u);
+  EXPECT_EQ(store_.Audit()[0].result, "ok");
+}
+
+TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
+  RunRecord killed;
+  killed.run_id = "run-1";
+  killed.command = "sync";
+  killed.started_ms = clock_.NowMs() - 5000;
+  killed.result = "running";
+  ASSERT_TRUE(store_.BeginRun(killed).ok());
+  RunRecord current = killed;
+  current.run_id = "run-2";
+  current.started_ms = clock_.NowMs();
+  ASSERT_TRUE(store_.BeginRun(current).ok());
+  ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
+  auto runs = store_.RecentRuns(10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  for (const RunRecord& r : *runs) {
+    if (r.run_id == "run-1") {
+      EXPECT_EQ(r.result, "interrupted");
+      EXPECT_NE(r.finished_ms, 0);
+      EXPECT_NE(r.message.find("run-2"), std::string::npos) << r.message;
+    } else {
+      EXPECT_EQ(r.result, "running");  // the run doing the resolving is left alone
+      EXPECT_EQ(r.finished_ms, 0);
+    }
+  }
+}
+
+TEST_F(ExecutorResolveTest, KeepsTheRunRunningWhileAnEntryStaysUnresolved) {
+  RunRecord killed;
+  killed.run_id = "run-1";
+  killed.command = "sync";
+  killed.started_ms = clock_.NowMs() - 5000;
+  killed.result = "running";
+  ASSERT_TRUE(store_.BeginRun(killed).ok());
+  ASSERT_TRUE(store_.JournalBegin(Pending(CreateAction("E1", "jdoe"))).ok());
+  api_.FailNext("GetUserByUsername", Status::Transient("HTTP 502"));
+  EXPECT_FALSE(MakeExecutor(&sink_).ResolvePending().ok());
+  EXPECT_EQ(store_.RecentRuns(10)->at(0).result, "running");
 }
 
 TEST_F(ExecutorResolveTest, CopiesRecordsTheFileMissedBeforeTheCrashOnce) {

@@ -2,6 +2,7 @@
 #include "state/audit_file.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -113,6 +114,29 @@ TEST(AuditFileTest, OpenFailsWithThePathWhenTheDirectoryIsMissing) {
   ASSERT_FALSE(file.ok());
   EXPECT_EQ(file.status().code(), Status::Code::kIoError);
   EXPECT_NE(file.status().message().find("missing/audit.jsonl"), std::string::npos);
+}
+
+TEST(AuditFileTest, RefusesASymlinkAndLeavesItsTargetAlone) {
+  TempDir dir;
+  const std::string precious = dir.Write("precious", "keep me\n");
+  ASSERT_EQ(::symlink(precious.c_str(), dir.File("audit.jsonl").c_str()), 0);
+  auto file = AuditFile::Open(dir.File("audit.jsonl"));
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), Status::Code::kIoError);
+  EXPECT_NE(file.status().message().find("symlink"), std::string::npos)
+      << file.status().ToString();
+  EXPECT_EQ(TempDir::Read(precious), "keep me\n");
+}
+
+TEST(AuditFileTest, CreatesTheFileWithoutWorldAccess) {
+  TempDir dir;
+  const mode_t old = ::umask(0);
+  auto file = AuditFile::Open(dir.File("audit.jsonl"));
+  ::umask(old);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.File("audit.jsonl").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
 }
 
 }  // namespace

@@ -116,6 +116,56 @@ TEST(PlannerAttentionTest, DeactivatedOutsideRostersyncIsNotReactivatedSilently)
   EXPECT_FALSE(Find(forced, "E1", ActionType::kReactivate)->held);
 }
 
+// An adopted account (matched by email on the first sync: its ledger entry records no
+// "active") that an admin deactivated by hand is not reactivated silently either.
+TEST(PlannerAttentionTest, AdoptedAccountDeactivatedByHandIsNotReactivatedSilently) {
+  World w;
+  User u = MakeUser("u1", "jdoe");
+  w.users = {u};
+  w.roster.entries = {MakeRow("E1", "jdoe")};
+  Plan first = w.Run();  // adopts
+  ASSERT_EQ(first.ledger_after.count("E1"), 1u);
+  w.ledger = testing_util::LedgerAfter(w.ledger, first);
+  ASSERT_EQ(w.ledger["E1"].set_values.count("active"), 0u);
+  w.users[0].delete_at = testing_util::kNow - 1000;  // DELETE /users/u1 by an admin
+  Plan plan = w.Run();
+  EXPECT_EQ(plan.CountActive(), 0);
+  const Action* re = Find(plan, "E1", ActionType::kReactivate);
+  ASSERT_NE(re, nullptr);
+  EXPECT_TRUE(re->held);
+  ASSERT_EQ(plan.attention.size(), 1u);
+  EXPECT_EQ(plan.attention[0].message,
+            "E1 jdoe was deactivated outside rostersync; reactivate with sync --force");
+  w.options.force = true;
+  Plan forced = w.Run();
+  EXPECT_TRUE(forced.attention.empty());
+  ASSERT_NE(Find(forced, "E1", ActionType::kReactivate), nullptr);
+  EXPECT_FALSE(Find(forced, "E1", ActionType::kReactivate)->held);
+}
+
+// A returner: the roster made the person inactive, rostersync deactivated them, the roster
+// makes them active again: reactivated without attention.
+TEST(PlannerAttentionTest, AdoptedReturnerIsReactivated) {
+  World w;
+  User u = MakeUser("u1", "jdoe");
+  w.users = {u};
+  RosterEntry row = MakeRow("E1", "jdoe");
+  row.active = false;
+  w.roster.entries = {row};
+  w.options.policy.max_deactivations = Threshold{false, 10};
+  int next_id = 1;
+  for (int cycle = 0; cycle < 2; ++cycle) {  // adopt, then deactivate
+    Plan plan = w.Run();
+    w.ledger = testing_util::ApplyPlan(w.ledger, plan, &w.users, w.now, &next_id);
+  }
+  ASSERT_FALSE(w.users[0].active());
+  w.roster.entries[0].active = true;
+  Plan plan = w.Run();
+  EXPECT_TRUE(plan.attention.empty());
+  ASSERT_NE(Find(plan, "E1", ActionType::kReactivate), nullptr);
+  EXPECT_FALSE(Find(plan, "E1", ActionType::kReactivate)->held);
+}
+
 TEST(PlannerAttentionTest, RostersyncsOwnDeactivationIsReactivated) {
   World w;
   User u = MakeUser("u1", "jdoe");

@@ -42,6 +42,26 @@ TEST(PlannerTest, SystemAdminsAreManagedOnlyWhenAllowed) {
   EXPECT_EQ(plan.actions[0].roles, "system_user");
 }
 
+// The first plan shows the role the new account will get: without manage_system_admins an
+// admin row is created as a member, and the same plan says the admin role is not granted.
+TEST(PlannerTest, CreateShowsTheRoleTheAccountWillGet) {
+  World w;
+  RosterEntry row = MakeRow("E1", "dprince");
+  row.role = Role::kAdmin;
+  w.roster.entries = {row};
+  Plan plan = w.Run();
+  ASSERT_FALSE(plan.actions.empty());
+  EXPECT_EQ(plan.actions[0].type, ActionType::kCreate);
+  EXPECT_EQ(plan.actions[0].detail, "role=system_user");
+  EXPECT_TRUE(HasNotice(plan, "E1: roster role system_admin not granted"));
+  std::string text = FormatPlanText(plan, false);
+  EXPECT_EQ(text.find("role=system_admin"), std::string::npos) << text;
+  w.options.scope.manage_system_admins = true;
+  Plan granted = w.Run();
+  EXPECT_EQ(granted.actions[0].detail, "role=system_admin");
+  EXPECT_FALSE(HasNotice(granted, "not granted"));
+}
+
 TEST(PlannerTest, GrantsSystemAdminKeepingOtherRoles) {
   World w;
   User u = MakeUser("u1", "dprince");
