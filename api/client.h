@@ -21,6 +21,7 @@
 #include "api/client_options.h"
 #include "api/models.h"
 #include "api/teams_models.h"
+#include "sync/membership_api.h"
 #include "sync/status.h"
 #include "sync/user.h"
 #include "sync/users_api.h"
@@ -31,7 +32,7 @@ class Transport;
 struct HttpRequest;
 struct HttpResponse;
 
-class Client : public rostersync::UsersApi {
+class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
  public:
   // Invalid on a bad URL, an unreadable ca_file or unusable options. Does not contact
   // the server (call GetMe() to check the token).
@@ -184,7 +185,7 @@ class Client : public rostersync::UsersApi {
   Result<Channel> GetChannelByName(const std::string& team_id, const std::string& name,
                                    bool include_deleted = false);
   // POST /teams/{team_id}/members: 201 also for a current member; reactivates a former one.
-  Result<TeamMember> AddTeamMember(const std::string& team_id, const std::string& user_id);
+  Result<TeamMember> AddTeamMemberRow(const std::string& team_id, const std::string& user_id);
   // POST /teams/{team_id}/members/batch, at most kMaxTeamMembersBatch ids (else Invalid,
   // nothing sent). graceful: one entry per user with member or error. Not graceful: the
   // first failure is the Status, but users before it in the list stay added.
@@ -192,7 +193,7 @@ class Client : public rostersync::UsersApi {
       const std::string& team_id, const std::vector<std::string>& user_ids, bool graceful);
   // DELETE /teams/{team_id}/members/{user_id}: also removes the user from every channel of
   // the team. Never a member: Invalid (api.team.remove_user_from_team.missing.app_error).
-  Status RemoveTeamMember(const std::string& team_id, const std::string& user_id);
+  Status RemoveTeamMember(const std::string& team_id, const std::string& user_id) override;
   // Every page of GET /teams/{team_id}/members (current members, ORDER BY user id).
   Result<std::vector<TeamMember>> GetTeamMembers(const std::string& team_id);
   // POST /teams/{team_id}/members/ids in chunks: the current members among `user_ids`.
@@ -201,14 +202,26 @@ class Client : public rostersync::UsersApi {
   // POST /channels/{channel_id}/members: needs a current team membership (NotFound
   // app.team.get_member.missing.app_error; Invalid ...failed.deleted.app_error for a former
   // team member). 201 also for an existing member.
-  Result<ChannelMember> AddChannelMember(const std::string& channel_id,
-                                         const std::string& user_id);
+  Result<ChannelMember> AddChannelMemberRow(const std::string& channel_id,
+                                            const std::string& user_id);
   // DELETE /channels/{channel_id}/members/{user_id}: town-square is Invalid
   // (api.channel.remove.default.app_error); a non-member is NotFound.
-  Status RemoveChannelMember(const std::string& channel_id, const std::string& user_id);
+  Status RemoveChannelMember(const std::string& channel_id, const std::string& user_id) override;
   // POST /channels/{channel_id}/members/ids in chunks: the members among `user_ids`.
   Result<std::vector<ChannelMember>> GetChannelMembersByIds(
       const std::string& channel_id, const std::vector<std::string>& user_ids);
+
+  // ---- rostersync::MembershipApi (client_membership.cc): the typed methods above ----
+  Result<TeamRef> FindTeam(const std::string& name) override;
+  Result<ChannelRef> FindChannel(const std::string& team_id, const std::string& name) override;
+  Result<std::vector<std::string>> TeamMembersAmong(
+      const std::string& team_id, const std::vector<std::string>& user_ids) override;
+  Result<std::vector<std::string>> ChannelMembersAmong(
+      const std::string& channel_id, const std::vector<std::string>& user_ids) override;
+  Result<std::vector<MemberAddResult>> AddTeamMembers(
+      const std::string& team_id, const std::vector<std::string>& user_ids) override;
+  Status AddTeamMember(const std::string& team_id, const std::string& user_id) override;
+  Status AddChannelMember(const std::string& channel_id, const std::string& user_id) override;
 
  private:
   explicit Client(std::unique_ptr<Transport> transport);

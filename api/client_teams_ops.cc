@@ -77,7 +77,7 @@ Result<Channel> Client::GetChannelByName(const std::string& team_id, const std::
                            kTeams + "/{team_id}/channels/name/{channel_name}");
 }
 
-Result<TeamMember> Client::AddTeamMember(const std::string& team_id, const std::string& user_id) {
+Result<TeamMember> Client::AddTeamMemberRow(const std::string& team_id, const std::string& user_id) {
   return CallJson<TeamMember>("POST", TeamPath(team_id, "/members"),
                               kTeams + "/{team_id}/members", MemberBody(team_id, user_id),
                               /*read_only_post=*/true);
@@ -149,7 +149,7 @@ Result<std::vector<TeamMember>> Client::GetTeamMembersByIds(
   return out;
 }
 
-Result<ChannelMember> Client::AddChannelMember(const std::string& channel_id,
+Result<ChannelMember> Client::AddChannelMemberRow(const std::string& channel_id,
                                                const std::string& user_id) {
   return CallJson<ChannelMember>("POST", ChannelPath(channel_id, "/members"),
                                  kChannels + "/{channel_id}/members",

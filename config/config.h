@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sync/membership_planner.h"
 #include "sync/options.h"
 
 namespace rostersync {
@@ -80,11 +81,22 @@ struct FieldSpec {
   int line = 0;                             // where it was written, for messages
 };
 
+// membership.* and policy.membership / policy.max_membership_removals (issue 18). Off while
+// both lists are empty.
+struct MembershipConfig {
+  std::vector<MembershipRule> teams;     // {team, when?}
+  std::vector<MembershipRule> channels;  // {team, channel (template), when?}
+  std::string policy = "add";            // add | sync | report
+  Threshold max_removals;                // 5%
+};
+
 struct FieldsConfig {
   // Keys: username email first_name last_name nickname position locale auth_service
   // auth_data role active start_date end_date.
   std::map<std::string, FieldSpec> specs;
   std::vector<std::string> update{"first_name", "last_name", "nickname", "position", "email", "username"};
+  // Roster columns carried into RosterEntry::attributes: those membership.* reads.
+  std::vector<std::string> attribute_columns;
 };
 
 struct ScheduleConfig {
@@ -130,6 +142,7 @@ struct Config {
     p.send_password_reset = true;
     return p;
   }();
+  MembershipConfig membership;
   ScheduleConfig schedule;
   StateConfig state;
   AuditConfig audit;

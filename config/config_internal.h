@@ -62,6 +62,10 @@ std::string Describe(const YAML::Node& node);
 // config_fields.cc: one `fields.<name>` spec (map or null) into fields.specs[name].
 void ParseFieldSpec(const std::string& name, const YAML::Node& key, const YAML::Node& node,
                     LoadContext& ctx, FieldsConfig& fields);
+// config_membership.cc: membership.teams / membership.channels (a list of maps).
+void ParseMembershipList(const std::string& path, const YAML::Node& node, const YAML::Mark& at,
+                         LoadContext& ctx, Config& config);
+
 // config_fields.cc: defaults when nothing is mapped, required fields, fields.update entries.
 void CheckFields(LoadContext& ctx, Config& config);
 // config_checks.cc: required keys, tokens and other referenced files, cross-key rules.

@@ -255,6 +255,8 @@ void WalkMap(const YAML::Node& map, const std::string& prefix, LoadContext& ctx,
       ctx.Remember(path, at);
       if (spec->kind == KeyKind::kField) {
         config_internal::ParseFieldSpec(name, key, value, ctx, config.fields);
+      } else if (spec->kind == KeyKind::kMembership) {
+        config_internal::ParseMembershipList(path, value, at, ctx, config);
       } else if (spec->kind == KeyKind::kStringList) {
         ParseListLeaf(*spec, value, at, ctx, config);
       } else if (!value.IsScalar() && !value.IsNull()) {

@@ -50,6 +50,8 @@ Result<std::string> ReadMattermostToken(const MattermostConfig& mm);
 
 // The planner's view of the config: scope, match, policy, fields.update, mapped fields.
 PlannerOptions ToPlannerOptions(const Config& config);
+// membership.* and policy.membership as the membership planner's options (rules empty: off).
+MembershipOptions ToMembershipOptions(const Config& config);
 
 // "90s", "15m", "2h", "3d", "200ms", "1h30m", "0" -> milliseconds. Anything else (a bare
 // number other than 0, "15x", negative, overflow) -> Invalid saying what is accepted.

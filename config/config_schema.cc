@@ -231,6 +231,26 @@ std::vector<KeySpec> BuildSchema() {
        "Email new email/password users a reset link (without one they cannot sign in); SSO "
        "users never get one",
        RS_AT(policy.send_password_reset)},
+      {"policy.membership",
+       K::kEnum,
+       "add",
+       "Team/channel memberships from membership.*: add (only add) | sync (also remove those "
+       "rostersync added that the roster no longer gives) | report (shown, never applied)",
+       RS_AT(membership.policy),
+       {"add", "sync", "report"}},
+      {"policy.max_membership_removals", K::kThreshold, "5%",
+       "A count or a percentage of the memberships rostersync added; above it, removals are held "
+       "(exit 4)",
+       RS_AT(membership.max_removals)},
+      // membership (issue 18): off while both lists are empty
+      {"membership.teams", K::kMembership, "[]",
+       "Teams every active person joins: [{team: NAME, when: {column: C, equals: V}}]; `when` "
+       "optional (without equals: the column is not empty)",
+       RS_AT(membership)},
+      {"membership.channels", K::kMembership, "[]",
+       "Channels: [{team: NAME, channel: \"office-{location}\", when: {column: C}}]; the name is "
+       "lower-cased, spaces become -, an empty column skips it; implies the team",
+       RS_AT(membership)},
       // schedule
       {"schedule.interval", K::kDuration, "15m", "Time between cycles in `run`",
        RS_AT(schedule.interval_ms)},

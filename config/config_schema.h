@@ -27,6 +27,7 @@ enum class KeyKind {
   kThreshold,   // "5%" or a count
   kGrace,       // a count of cycles or a duration
   kField,       // a field spec map, or null for "unmapped"
+  kMembership,  // a list of {team, channel?, when?} maps (membership.teams / .channels)
 };
 
 // Where a key's value lands. The alternative must match the kind (see the loader).
@@ -35,7 +36,7 @@ using KeyTarget =
                  int64_t* (*)(Config&), double* (*)(Config&), char* (*)(Config&),
                  std::vector<std::string>* (*)(Config&), DeactivateMode* (*)(Config&),
                  Threshold* (*)(Config&), PolicyOptions* (*)(Config&), FieldsConfig* (*)(Config&),
-                 UnmatchedMode* (*)(Config&)>;
+                 UnmatchedMode* (*)(Config&), MembershipConfig* (*)(Config&)>;
 
 struct KeySpec {
   const char* path;  // "mattermost.timeout"

@@ -14,6 +14,7 @@
 #include "roster/csv_settle.h"
 #include "roster/roster_loader.h"
 #include "sync/listing_guard.h"
+#include "sync/membership_planner.h"
 #include "sync/plan_acceptance.h"
 #include "sync/planner.h"
 #include "sync/text.h"
@@ -242,6 +243,13 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
                  "again with them", *missed);
     r.plan = make_plan();
   }
+  // Memberships (membership.*; off unless configured; whole-roster cycles only).
+  MembershipApi* membership = dynamic_cast<MembershipApi*>(api_);
+  MembershipOptions membership_options = ToMembershipOptions(config_);
+  membership_options.force = request.force;
+  if (membership != nullptr && !membership_options.rules.empty() && request.only_key.empty()) {
+    AddMembershipPlan(*membership, membership_options, r.roster, *users, *ledger, &r.plan);
+  }
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
   GuardContext guard{&*ledger, options.policy, config_.schedule.interval_ms, input.now_ms,
                      r.run_id, request.only_key, request.force};
@@ -266,6 +274,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
   exec_options.capabilities = r.capabilities;
+  exec_options.membership = membership;
   exec_options.stop = stop_;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {

@@ -148,6 +148,20 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   std::string role, active, start_date, end_date, reason;
   RowNotices row_notices;
   size_t blank_status = 0;
+  // Columns membership.* reads (fields.attribute_columns): carried as they are, trimmed.
+  std::vector<std::pair<const std::string*, int>> attribute_columns;
+  for (const std::string& name : fields.attribute_columns) {
+    int index = -1;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (text::EqualsIgnoreCase(table.columns[i], text::Trim(name))) index = static_cast<int>(i);
+    }
+    if (index < 0) {
+      roster.notices.push_back("column '" + name + "' (membership) is not in the roster header: "
+                               "the membership rules that read it match nobody");
+      continue;
+    }
+    attribute_columns.emplace_back(&name, index);
+  }
   roster.entries.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const RawRow& row = table.rows[r];
@@ -195,6 +209,9 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
     if (!ok) {
       roster.entries.pop_back();
       continue;
+    }
+    for (const auto& [name, index] : attribute_columns) {
+      e.attributes[*name] = text::Trim(row.cells[index]);
     }
     e.key = std::move(key);
     if (owned != nullptr) {

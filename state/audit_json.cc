@@ -138,7 +138,7 @@ Result<Action> ActionFromJson(const std::string& json) {
     // "action" (ActionToJson); "type" in payloads journaled before the two encoders merged.
     std::string type = o->has("action") ? Str(o, "action") : Str(o, "type");
     bool known = false;
-    for (int t = 0; t <= static_cast<int>(ActionType::kDeactivate); ++t) {
+    for (int t = 0; t < kActionTypeCount; ++t) {
       if (type == ActionName(static_cast<ActionType>(t))) {
         a.type = static_cast<ActionType>(t);
         known = true;
@@ -152,6 +152,10 @@ Result<Action> ActionFromJson(const std::string& json) {
     a.detail = Str(o, "detail");
     a.held = o->optValue<bool>("held", false);
     a.held_reason = Str(o, "held_reason");
+    a.team_id = Str(o, "team_id");
+    a.team = Str(o, "team");
+    a.channel_id = Str(o, "channel_id");
+    a.channel = Str(o, "channel");
     if (auto changes = o->getArray("changes")) {
       for (size_t i = 0; i < changes->size(); ++i) {
         auto c = changes->getObject(static_cast<unsigned>(i));

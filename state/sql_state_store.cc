@@ -55,7 +55,7 @@ T Value(Result<T> r) {  // a corrupt JSON column is a database failure, not a bu
 }
 
 ActionType ActionTypeFromName(const std::string& name) {
-  for (int t = 0; t <= static_cast<int>(ActionType::kDeactivate); ++t) {
+  for (int t = 0; t < kActionTypeCount; ++t) {
     if (name == ActionName(static_cast<ActionType>(t))) return static_cast<ActionType>(t);
   }
   throw Poco::DataException("journal: unknown action " + name);

@@ -276,7 +276,7 @@ void Executor::VerifyPerson(const std::vector<Verified>& done) {
   // would only add a replica's stale view of it.
   auto unreadable = [](const Verified& o) {
     return o.answered || o.action.type == ActionType::kPasswordReset ||
-           o.action.type == ActionType::kVerifyEmail;
+           o.action.type == ActionType::kVerifyEmail || IsMembershipAction(o.action.type);
   };
   bool only_unreadable = std::all_of(done.begin(), done.end(), unreadable);
   if (only_unreadable) return;
@@ -338,6 +338,7 @@ ExecutionReport Executor::Apply(const Plan& plan) {
   // Per person: keep the stored ledger entry as it is (a create answered "exists").
   std::map<std::string, bool> keep;
   for (const auto& key : keys) keep[key] = false;
+  PrejoinTeams(plan);  // membership team joins in batches (executor_membership.cc)
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t k = next++; k < keys.size(); k = next++) {

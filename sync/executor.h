@@ -16,6 +16,7 @@
 
 #include "sync/audit_sink.h"
 #include "sync/clock.h"
+#include "sync/membership_api.h"
 #include "sync/plan.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
@@ -40,6 +41,8 @@ struct ExecutorOptions {
   // What the server allows, as read at the start of the cycle: the password policy for
   // generated passwords, email verification (a patched email stays pending).
   ServerCapabilities capabilities;
+  // Applies join/leave actions (membership.*); without it they fail as "not configured".
+  MembershipApi* membership = nullptr;
   // Not owned; may be null. Once stop is requested no new action starts: the rest fail
   // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
   const StopToken* stop = nullptr;
@@ -127,6 +130,10 @@ class Executor {
   Result<User> FindCreated(const std::string& username, const std::string& email,
                            bool* nobody_holds_it = nullptr);
   Status ResolveOne(const JournalEntry& entry, Ledger* ledger);
+  // executor_membership.cc: batch team joins before the per-person pass, and one membership
+  // action (using the batch's answer for a join when it has one).
+  void PrejoinTeams(const Plan& plan);
+  Status SendMembership(const Action& action, std::string* note);
   void VerifyPerson(const std::vector<Verified>& done);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
@@ -142,6 +149,8 @@ class Executor {
   std::vector<std::string> drift_;
   int done_ = 0;
   int total_ = 0;
+  // "team_id/user_id" -> the batch add's answer (PrejoinTeams); read-only while workers run.
+  std::map<std::string, Status> batch_joined_;
 };
 
 // A password for a new email/password account that the server's policy accepts: at least

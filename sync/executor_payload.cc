@@ -53,6 +53,10 @@ std::vector<std::string> ActionDrift(const Action& a, const User& u) {
       break;
     case ActionType::kVerifyEmail:     // not readable in other users' profiles
     case ActionType::kPasswordReset:   // nothing to read back
+    case ActionType::kJoinTeam:        // memberships: the next cycle's reads show them
+    case ActionType::kJoinChannel:
+    case ActionType::kLeaveChannel:
+    case ActionType::kLeaveTeam:
       break;
   }
   return drift;

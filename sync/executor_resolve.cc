@@ -17,8 +17,10 @@ bool CheckableWithoutPayload(ActionType type) {
 
 // Actions whose effect the API never shows: redo them (idempotent) rather than guess.
 bool Unreadable(ActionType type) {
+  // A membership's journal entry is abandoned: the next cycle reads the memberships, and a
+  // join it cannot prove is not recorded as rostersync's (so it is never removed).
   return type == ActionType::kAuth || type == ActionType::kVerifyEmail ||
-         type == ActionType::kPasswordReset;
+         type == ActionType::kPasswordReset || IsMembershipAction(type);
 }
 
 // How long after an entry was journaled its request may still land: the killed process's

@@ -162,6 +162,10 @@ Status Executor::Send(Action* action, Sent* sent) {
     case ActionType::kAuth: return api_.UpdateUserAuth(id, a.auth_service, a.auth_data);
     case ActionType::kVerifyEmail: return api_.VerifyUserEmail(id);
     case ActionType::kPasswordReset: return api_.SendPasswordResetEmail(a.email);
+    case ActionType::kJoinTeam:
+    case ActionType::kJoinChannel:
+    case ActionType::kLeaveChannel:
+    case ActionType::kLeaveTeam: return SendMembership(a, note);
   }
   return Status::Internal("unknown action type");
 }

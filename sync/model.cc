@@ -22,7 +22,7 @@ bool RosterEntry::operator==(const RosterEntry& o) const {
   auto tie = [](const RosterEntry& e) {
     return std::tie(e.key, e.username, e.email, e.first_name, e.last_name, e.nickname,
                     e.position, e.locale, e.auth_service, e.auth_data, e.role, e.active,
-                    e.start_date, e.end_date, e.where);
+                    e.start_date, e.end_date, e.where, e.attributes);
   };
   return tie(*this) == tie(o);
 }
@@ -39,15 +39,24 @@ const char* ActionName(ActionType type) {
     case ActionType::kVerifyEmail: return "verify_email";
     case ActionType::kPasswordReset: return "password_reset";
     case ActionType::kDeactivate: return "deactivate";
+    case ActionType::kJoinTeam: return "join_team";
+    case ActionType::kJoinChannel: return "join_channel";
+    case ActionType::kLeaveChannel: return "leave_channel";
+    case ActionType::kLeaveTeam: return "leave_team";
   }
   return "unknown";
+}
+
+bool IsMembershipAction(ActionType type) {
+  return type == ActionType::kJoinTeam || type == ActionType::kJoinChannel ||
+         type == ActionType::kLeaveChannel || type == ActionType::kLeaveTeam;
 }
 
 bool Action::operator==(const Action& o) const {
   auto tie = [](const Action& a) {
     return std::tie(a.type, a.key, a.user_id, a.username, a.email, a.changes, a.detail,
                     a.new_user, a.patch, a.roles, a.auth_service, a.auth_data, a.held,
-                    a.held_reason);
+                    a.held_reason, a.team_id, a.team, a.channel_id, a.channel);
   };
   return tie(*this) == tie(o);
 }

@@ -26,7 +26,15 @@ enum class ActionType {
   kVerifyEmail,    // POST /users/{id}/email/verify/member
   kPasswordReset,  // POST /users/password/reset/send
   kDeactivate,     // DELETE /users/{id} (+ revoke personal access tokens)
+  // Memberships (membership.*; sync/membership_planner.h), after the account exists; a mover
+  // joins the new before leaving the old.
+  kJoinTeam,      // POST /teams/{id}/members (batched per team by the executor)
+  kJoinChannel,   // POST /channels/{id}/members
+  kLeaveChannel,  // DELETE /channels/{id}/members/{user_id}
+  kLeaveTeam,     // DELETE /teams/{id}/members/{user_id}
 };
+constexpr int kActionTypeCount = static_cast<int>(ActionType::kLeaveTeam) + 1;
+bool IsMembershipAction(ActionType type);
 const char* ActionName(ActionType type);  // "create", "update", ..., "verify_email"
 
 struct FieldChange {
@@ -52,6 +60,11 @@ struct Action {
   std::string roles;   // kRole: the full new roles string
   std::string auth_service;  // kAuth
   std::string auth_data;     // kAuth (an identifier, not a secret)
+  // Membership actions: the team (always) and the channel (channel actions), ids and names.
+  std::string team_id;
+  std::string team;
+  std::string channel_id;
+  std::string channel;
 
   bool held = false;         // shown, counted, not applied unless forced
   std::string held_reason;
@@ -125,7 +138,10 @@ struct Plan {
 // [email_verified]; update -> each patched field, and an email change sets email_verified
 // "false" (the server clears it); auth -> auth_service auth_data; role/guest/promote -> roles;
 // verify_email -> email_verified "true"; password_reset -> password_reset_sent "true";
-// deactivate/reactivate -> active "false"/"true".
+// deactivate/reactivate -> active "false"/"true"; join_team -> "member:team:<id>" = the team's
+// name, join_channel -> "member:channel:<id>" = "team/channel"; leave_team / leave_channel ->
+// "false". Any value but "" and "false": rostersync added that membership and may remove it
+// under policy.membership sync.
 std::map<std::string, std::string> ActionSetValues(const Action& action);
 
 // `ledger` (the planner's input) with plan.ledger_after and plan.ledger_removed applied: the

@@ -8,7 +8,7 @@ namespace rostersync {
 
 namespace {
 
-constexpr int kTypeCount = static_cast<int>(ActionType::kDeactivate) + 1;
+constexpr int kTypeCount = kActionTypeCount;
 
 // Appends "name":value pairs, minding commas.
 class Obj {
@@ -174,6 +174,18 @@ std::string ActionToJson(const Action& a) {
       o.Str("auth_service", a.auth_service);
       o.Str("auth_data", a.auth_data);
       break;
+    case ActionType::kJoinTeam:
+    case ActionType::kLeaveTeam:
+      o.Str("team_id", a.team_id);
+      o.Str("team", a.team);
+      break;
+    case ActionType::kJoinChannel:
+    case ActionType::kLeaveChannel:
+      o.Str("team_id", a.team_id);
+      o.Str("team", a.team);
+      o.Str("channel_id", a.channel_id);
+      o.Str("channel", a.channel);
+      break;
     default: break;
   }
   o.Close();
@@ -192,7 +204,11 @@ std::string PlanToJson(const Plan& plan) {
       if (!a.held) ++counts[static_cast<int>(a.type)];
     }
     Obj s(&summary);
-    for (int t = 0; t < kTypeCount; ++t) s.Int(ActionName(static_cast<ActionType>(t)), counts[t]);
+    for (int t = 0; t < kTypeCount; ++t) {
+      // Membership counts only when there are some: plans without membership keep their shape.
+      if (IsMembershipAction(static_cast<ActionType>(t)) && counts[t] == 0) continue;
+      s.Int(ActionName(static_cast<ActionType>(t)), counts[t]);
+    }
     s.Int("total", plan.CountActive());
     s.Int("held", plan.CountHeld());
     s.Int("notices", static_cast<long long>(plan.notices.size()));

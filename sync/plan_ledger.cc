@@ -64,6 +64,16 @@ std::map<std::string, std::string> ActionSetValues(const Action& a) {
     case ActionType::kReactivate:
       v["active"] = "true";
       break;
+    // A join records the name ("company", "company/dept-eng"): a channel nobody is given any
+    // more (a renamed department) is found again by it, to remove what rostersync added.
+    case ActionType::kJoinTeam:
+      v["member:team:" + a.team_id] = a.team.empty() ? "true" : a.team;
+      break;
+    case ActionType::kLeaveTeam: v["member:team:" + a.team_id] = "false"; break;
+    case ActionType::kJoinChannel:
+      v["member:channel:" + a.channel_id] = a.team.empty() ? "true" : a.team + "/" + a.channel;
+      break;
+    case ActionType::kLeaveChannel: v["member:channel:" + a.channel_id] = "false"; break;
   }
   return v;
 }

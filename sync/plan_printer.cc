@@ -13,7 +13,7 @@ namespace rostersync {
 
 namespace {
 
-constexpr int kTypeCount = static_cast<int>(ActionType::kDeactivate) + 1;
+constexpr int kTypeCount = kActionTypeCount;
 constexpr size_t kListed = 10;  // rows of a long list shown when not verbose
 
 const char* Color(ActionType type) {
@@ -78,6 +78,12 @@ std::string Rest(const Action& a, const Widths& w) {
     case ActionType::kVerifyEmail:
     case ActionType::kPasswordReset:
       return E(a.email);
+    case ActionType::kJoinTeam:
+    case ActionType::kLeaveTeam:
+      return "team " + E(a.team) + detail;
+    case ActionType::kJoinChannel:
+    case ActionType::kLeaveChannel:
+      return "channel " + E(a.team) + "/" + E(a.channel) + detail;
     default:
       return E(a.detail);
   }
@@ -278,6 +284,7 @@ std::string Printer::Run() {
     return a.type == T::kRole || a.type == T::kGuest || a.type == T::kPromote ||
            a.type == T::kAuth;
   });
+  Section("Memberships", [](const Action& a) { return IsMembershipAction(a.type); });
   RejectedSection();
   UnmatchedSection();
   Notes();
@@ -298,6 +305,10 @@ char ActionSymbol(ActionType type) {
     case ActionType::kAuth: return '#';
     case ActionType::kVerifyEmail: return '~';
     case ActionType::kPasswordReset: return '~';
+    case ActionType::kJoinTeam:
+    case ActionType::kJoinChannel: return '+';
+    case ActionType::kLeaveChannel:
+    case ActionType::kLeaveTeam: return '-';
   }
   return '?';
 }

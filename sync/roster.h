@@ -30,6 +30,9 @@ struct RosterEntry {
   std::string start_date;  // "YYYY-MM-DD" or "" (effective dating)
   std::string end_date;    // "YYYY-MM-DD" or ""
   std::string where;       // "roster.csv:12" or "row 12" for messages
+  // Cells of the columns membership.* reads (column name as configured -> trimmed cell);
+  // empty when membership is not configured.
+  std::map<std::string, std::string> attributes;
 
   bool operator==(const RosterEntry& o) const;
 };

@@ -92,11 +92,11 @@ TEST_F(TeamsClientTest, ReadsTeamsAndChannelsByNameWithArchivedOnes) {
 }
 
 TEST_F(TeamsClientTest, AddsReadsAndRemovesTeamMembers) {
-  auto added = client_->AddTeamMember(team_, ids_["ben"]);
+  auto added = client_->AddTeamMemberRow(team_, ids_["ben"]);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_TRUE(added->IsCurrent());
   EXPECT_TRUE(added->scheme_user);
-  EXPECT_TRUE(client_->AddTeamMember(team_, ids_["ben"]).ok()) << "idempotent";
+  EXPECT_TRUE(client_->AddTeamMemberRow(team_, ids_["ben"]).ok()) << "idempotent";
   auto members = client_->GetTeamMembers(team_);
   ASSERT_TRUE(members.ok());
   ASSERT_EQ(members->size(), 2u);
@@ -111,23 +111,23 @@ TEST_F(TeamsClientTest, AddsReadsAndRemovesTeamMembers) {
   Status never = client_->RemoveTeamMember(team_, ids_["dan"]);
   EXPECT_EQ(never.code(), Status::Code::kInvalid);
   EXPECT_EQ(never.error_id(), "api.team.remove_user_from_team.missing.app_error");
-  auto no_team = client_->AddTeamMember(std::string(26, 'q'), ids_["dan"]);
+  auto no_team = client_->AddTeamMemberRow(std::string(26, 'q'), ids_["dan"]);
   EXPECT_EQ(no_team.status().code(), Status::Code::kNotFound);
   EXPECT_EQ(no_team.status().error_id(), "app.team.get.find.app_error");
-  auto no_user = client_->AddTeamMember(team_, std::string(26, 'z'));
+  auto no_user = client_->AddTeamMemberRow(team_, std::string(26, 'z'));
   EXPECT_EQ(no_user.status().error_id(), "app.user.missing_account.const");
 }
 
 TEST_F(TeamsClientTest, MaxUsersPerTeamAndTheBatchShapes) {
-  ASSERT_TRUE(client_->AddTeamMember(team_, ids_["ben"]).ok());  // ann, ben
+  ASSERT_TRUE(client_->AddTeamMemberRow(team_, ids_["ben"]).ok());  // ann, ben
   auto plain = client_->AddTeamMembersBatch(team_, {ids_["ann"], ids_["dan"]}, false);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();  // ann, ben, dan = 3
   ASSERT_EQ(plain->size(), 2u);
   EXPECT_EQ(plain->at(1).member->user_id, ids_["dan"]);
-  auto former = client_->AddTeamMember(team_, ids_["cat"]);
+  auto former = client_->AddTeamMemberRow(team_, ids_["cat"]);
   EXPECT_EQ(former.status().error_id(), "app.team.join_user_to_team.max_accounts.app_error");
   ASSERT_TRUE(client_->RemoveTeamMember(team_, ids_["dan"]).ok());
-  ASSERT_TRUE(client_->AddTeamMember(team_, ids_["cat"]).ok());  // ann, ben, cat
+  ASSERT_TRUE(client_->AddTeamMemberRow(team_, ids_["cat"]).ok());  // ann, ben, cat
   auto graceful = client_->AddTeamMembersBatch(team_, {ids_["ann"], ids_["dan"]}, true);
   ASSERT_TRUE(graceful.ok()) << graceful.status().ToString();
   ASSERT_EQ(graceful->size(), 2u);
@@ -148,11 +148,11 @@ TEST_F(TeamsClientTest, MaxUsersPerTeamAndTheBatchShapes) {
 
 TEST_F(TeamsClientTest, NewMemberOverTheLimitAndGroupConstrainedTeams) {
   ASSERT_TRUE(client_->AddTeamMembersBatch(team_, {ids_["ben"], ids_["dan"]}, false).ok());
-  auto full = client_->AddTeamMember(team_, ids_["cat"]);
+  auto full = client_->AddTeamMemberRow(team_, ids_["cat"]);
   EXPECT_EQ(full.status().error_id(), "app.team.join_user_to_team.max_accounts.app_error");
   auto groups = client_->GetTeamByName("groups");
   ASSERT_TRUE(groups.ok());
-  auto denied = client_->AddTeamMember(groups->id, ids_["dan"]);
+  auto denied = client_->AddTeamMemberRow(groups->id, ids_["dan"]);
   EXPECT_EQ(denied.status().code(), Status::Code::kInvalid);
   EXPECT_EQ(denied.status().error_id(), "api.team.add_members.user_denied");
   EXPECT_EQ(client_->AddTeamMembersBatch(groups->id, {ids_["dan"]}, true).status().error_id(),
@@ -167,7 +167,7 @@ class TeamsClientLimitTest : public TeamsClientTest {
 };
 
 TEST_F(TeamsClientLimitTest, ANewMemberOverTheLimitHasItsOwnErrorId) {
-  auto full = client_->AddTeamMember(team_, ids_["dan"]);
+  auto full = client_->AddTeamMemberRow(team_, ids_["dan"]);
   EXPECT_EQ(full.status().code(), Status::Code::kInvalid);
   EXPECT_EQ(full.status().error_id(),
             "app.team.join_user_to_team.save_member.max_accounts.app_error");
@@ -176,17 +176,17 @@ TEST_F(TeamsClientLimitTest, ANewMemberOverTheLimitHasItsOwnErrorId) {
 TEST_F(TeamsClientTest, ChannelMembershipsFollowTheServerRules) {
   std::string eng = ChannelId("eng");
   ASSERT_FALSE(eng.empty());
-  auto never = client_->AddChannelMember(eng, ids_["dan"]);
+  auto never = client_->AddChannelMemberRow(eng, ids_["dan"]);
   EXPECT_EQ(never.status().code(), Status::Code::kNotFound);
   EXPECT_EQ(never.status().error_id(), "app.team.get_member.missing.app_error");
-  auto former = client_->AddChannelMember(eng, ids_["cat"]);
+  auto former = client_->AddChannelMemberRow(eng, ids_["cat"]);
   EXPECT_EQ(former.status().code(), Status::Code::kInvalid);
   EXPECT_EQ(former.status().error_id(), "api.channel.add_user.to.channel.failed.deleted.app_error");
-  ASSERT_TRUE(client_->AddTeamMember(team_, ids_["dan"]).ok());
-  auto added = client_->AddChannelMember(eng, ids_["dan"]);
+  ASSERT_TRUE(client_->AddTeamMemberRow(team_, ids_["dan"]).ok());
+  auto added = client_->AddChannelMemberRow(eng, ids_["dan"]);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ(added->channel_id, eng);
-  EXPECT_TRUE(client_->AddChannelMember(eng, ids_["dan"]).ok()) << "idempotent";
+  EXPECT_TRUE(client_->AddChannelMemberRow(eng, ids_["dan"]).ok()) << "idempotent";
   auto in_eng = client_->GetChannelMembersByIds(eng, {ids_["ann"], ids_["ben"], ids_["dan"]});
   ASSERT_TRUE(in_eng.ok());
   std::set<std::string> got;
@@ -200,7 +200,7 @@ TEST_F(TeamsClientTest, ChannelMembershipsFollowTheServerRules) {
   Status again = client_->RemoveChannelMember(eng, ids_["dan"]);
   EXPECT_EQ(again.code(), Status::Code::kNotFound);
   EXPECT_EQ(again.error_id(), "app.channel.get_member.missing.app_error");
-  auto synced = client_->AddChannelMember(ChannelId("synced"), ids_["dan"]);
+  auto synced = client_->AddChannelMemberRow(ChannelId("synced"), ids_["dan"]);
   EXPECT_EQ(synced.status().error_id(), "api.channel.add_members.user_denied");
   EXPECT_EQ(client_->RemoveChannelMember(ChannelId("synced"), ids_["ann"]).error_id(),
             "api.channel.remove_member.group_constrained.app_error");

@@ -39,6 +39,20 @@ TEST(MapRosterTest, MapsColumnsTemplatesConstantsMapsAndStatus) {
   EXPECT_EQ(r.row_count, 2);
 }
 
+TEST(MapRosterTest, CarriesTheColumnsMembershipReadsTrimmed) {
+  FieldsConfig f = TypicalFields();
+  f.attribute_columns = {"STATUS", "department"};
+  Roster r = MapCsv(std::string(kHeader) + "E1,Jane,Doe,jane@example.com,,active \n", f);
+  ASSERT_EQ(r.entries.size(), 1u);
+  EXPECT_EQ(r.entries[0].attributes,
+            (std::map<std::string, std::string>{{"STATUS", "active"}}));
+  ASSERT_EQ(r.notices.size(), 1u);
+  EXPECT_NE(r.notices[0].find("column 'department' (membership) is not in the roster header"),
+            std::string::npos);
+  EXPECT_TRUE(MapCsv(std::string(kHeader) + "E1,Jane,Doe,jane@example.com,,active\n",
+                     TypicalFields()).entries[0].attributes.empty());
+}
+
 TEST(MapRosterTest, RejectsUnmappedRoleWithoutDefaultNamingTheAllowedValues) {
   FieldsConfig f = TypicalFields();
   f.specs["role"].default_value.reset();

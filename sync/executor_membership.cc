@@ -1,0 +1,105 @@
+// Executor, memberships: team joins are sent in batches of at most MembershipApi::kMaxBatch
+// before the per-person pass (a person's join_team then uses the batch's answer, or falls
+// back to a single add); channel joins and leaves go one by one. The server's answer is
+// trusted: a channel removal that finds no membership is done, a team removal first
+// confirms the membership is current (leaving a team twice is an error on the server).
+#include <algorithm>
+
+#include "sync/executor.h"
+
+namespace rostersync {
+namespace {
+
+std::string BatchKey(const std::string& team_id, const std::string& user_id) {
+  return team_id + "/" + user_id;
+}
+
+bool IsMaxAccounts(const std::string& error_id) {
+  return error_id.find("max_accounts") != std::string::npos;
+}
+
+Status FullTeam(const std::string& team, Status from) {
+  Status s = Status::Invalid("team " + team +
+                             " is full: raise TeamSettings.MaxUsersPerTeam (the server's "
+                             "limit on members per team) or remove members by hand");
+  return s.WithHttp(from.http_status(), from.request_id(), from.error_id());
+}
+
+}  // namespace
+
+void Executor::PrejoinTeams(const Plan& plan) {
+  batch_joined_.clear();
+  if (options_.membership == nullptr) return;
+  std::map<std::string, std::vector<std::string>> by_team;  // team id -> user ids
+  std::map<std::string, std::string> team_names;
+  for (const Action& a : plan.actions) {
+    if (a.held || a.type != ActionType::kJoinTeam || a.user_id.empty()) continue;
+    auto& ids = by_team[a.team_id];
+    if (std::find(ids.begin(), ids.end(), a.user_id) == ids.end()) ids.push_back(a.user_id);
+    team_names[a.team_id] = a.team;
+  }
+  MembershipApi& api = *options_.membership;
+  for (const auto& [team_id, ids] : by_team) {
+    for (size_t at = 0; at < ids.size(); at += MembershipApi::kMaxBatch) {
+      const size_t end = std::min(ids.size(), at + MembershipApi::kMaxBatch);
+      std::vector<std::string> chunk(ids.begin() + at, ids.begin() + end);
+      auto added = api.AddTeamMembers(team_id, chunk);
+      if (added.ok()) {
+        for (const MemberAddResult& r : *added) {
+          Status s;
+          if (!r.ok) {
+            s = Status::Invalid(r.message.empty() ? r.error_id : r.message);
+            s.WithHttp(0, "", r.error_id);
+            if (IsMaxAccounts(r.error_id)) s = FullTeam(team_names[team_id], s);
+          }
+          batch_joined_[BatchKey(team_id, r.user_id)] = s;
+        }
+        continue;
+      }
+      // The batch failed: some may have been added. Those the read-back shows are done; the
+      // rest get a single add in their own turn.
+      auto members = api.TeamMembersAmong(team_id, chunk);
+      if (!members.ok()) continue;
+      for (const std::string& id : *members) batch_joined_[BatchKey(team_id, id)] = Status::Ok();
+    }
+  }
+}
+
+Status Executor::SendMembership(const Action& a, std::string* note) {
+  if (options_.membership == nullptr) {
+    return Status::Internal(std::string(ActionName(a.type)) + " of " + a.key +
+                            ": membership is not configured in this executor");
+  }
+  MembershipApi& api = *options_.membership;
+  const std::string& id = a.user_id;
+  switch (a.type) {
+    case ActionType::kJoinTeam: {
+      auto it = batch_joined_.find(BatchKey(a.team_id, id));
+      if (it != batch_joined_.end()) return it->second;
+      Status s = api.AddTeamMember(a.team_id, id);
+      if (!s.ok() && IsMaxAccounts(s.error_id())) return FullTeam(a.team, s);
+      return s;
+    }
+    case ActionType::kJoinChannel: return api.AddChannelMember(a.channel_id, id);
+    case ActionType::kLeaveChannel: {
+      Status s = api.RemoveChannelMember(a.channel_id, id);
+      if (s.IsNotFound()) {
+        *note = "not a member of the channel any more";
+        return Status::Ok();
+      }
+      return s;
+    }
+    case ActionType::kLeaveTeam: {
+      auto current = api.TeamMembersAmong(a.team_id, {id});
+      if (!current.ok()) return current.status().Annotate("confirming the team membership");
+      if (current->empty()) {
+        *note = "not a member of the team any more";
+        return Status::Ok();
+      }
+      return api.RemoveTeamMember(a.team_id, id);
+    }
+    default: return Status::Internal("not a membership action");
+  }
+}
+
+}  // namespace rostersync

@@ -1,0 +1,184 @@
+// End to end with the real binary and mm-emulator: team and channel memberships from the
+// roster (membership.*, policy.membership sync). One company team; channels per department
+// and office.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "sync/text.h"
+#include "tests/daemon/e2e_support.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::testing {
+namespace {
+
+constexpr char kSeed[] = R"({
+  "users": [
+    {"username": "carol", "email": "carol@example.com", "first_name": "Carol",
+     "last_name": "Old", "roles": "system_user", "password": "Seed-passw0rd!"}
+  ],
+  "teams": [{"name": "company", "display_name": "Company", "members": ["carol"],
+             "channels": [{"name": "dept-eng"}, {"name": "dept-sales", "members": ["carol"]},
+                          {"name": "dept-engineering"}, {"name": "office-paris"},
+                          {"name": "office-berlin"}, {"name": "random", "members": ["carol"]}]}]
+})";
+
+constexpr char kMembership[] =
+    "membership:\n"
+    "  teams: [{team: company}]\n"
+    "  channels:\n"
+    "    - {team: company, channel: \"dept-{department}\"}\n"
+    "    - {team: company, channel: \"office-{location}\"}\n";
+
+struct Person {
+  std::string key, username, department, location;
+  std::string status = "active";
+};
+
+// username -> the team's current members and each channel's members, from /__emu/state.
+struct Memberships {
+  std::set<std::string> team;                              // usernames
+  std::map<std::string, std::set<std::string>> channels;  // channel -> usernames
+};
+
+Memberships Read(const Emulator& emu) {
+  const std::string state = emu.Get("/__emu/state");
+  std::map<std::string, std::string> names;
+  for (const EmuUser& u : ParseEmuUsers(state)) names[u.id] = u.username;
+  Memberships out;
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(state).extract<Poco::JSON::Object::Ptr>();
+  auto teams = root->getArray("teams");
+  for (size_t i = 0; teams && i < teams->size(); ++i) {
+    auto team = teams->getObject(static_cast<unsigned>(i));
+    if (team->getValue<std::string>("name") != "company") continue;
+    auto members = team->getArray("members");
+    for (size_t m = 0; m < members->size(); ++m) {
+      auto row = members->getObject(static_cast<unsigned>(m));
+      if (row->optValue<int64_t>("delete_at", 0) == 0) {
+        out.team.insert(names[row->getValue<std::string>("user_id")]);
+      }
+    }
+    auto channels = team->getArray("channels");
+    for (size_t c = 0; c < channels->size(); ++c) {
+      auto channel = channels->getObject(static_cast<unsigned>(c));
+      auto& set = out.channels[channel->getValue<std::string>("name")];
+      auto ids = channel->getArray("member_ids");
+      for (size_t m = 0; m < ids->size(); ++m) {
+        set.insert(names[ids->getElement<std::string>(static_cast<unsigned>(m))]);
+      }
+    }
+  }
+  return out;
+}
+
+// Requests since the last stats reset that change something (POST .../ids are reads).
+int Writes(const Emulator& emu) {
+  Poco::JSON::Parser parser;
+  auto log = parser.parse(emu.Get("/__emu/requests")).extract<Poco::JSON::Array::Ptr>();
+  int n = 0;
+  for (size_t i = 0; i < log->size(); ++i) {
+    auto r = log->getObject(static_cast<unsigned>(i));
+    const std::string method = r->getValue<std::string>("method");
+    const std::string path = r->getValue<std::string>("path");
+    const bool read = method == "GET" || (path.size() > 4 && path.substr(path.size() - 4) == "/ids");
+    if (!read && path.rfind("/__emu", 0) != 0) ++n;
+  }
+  return n;
+}
+
+class E2eMembershipTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    emu_ = std::make_unique<Emulator>(std::vector<std::string>{
+        "--seed", dir_.Write("seed.json", kSeed), "--max-users-per-team", "100"});
+    ASSERT_TRUE(emu_->ok());
+    for (int i = 1; i <= 20; ++i) {
+      people_.push_back({"E" + std::to_string(i), "p" + std::to_string(i), i <= 10 ? "Eng" : "Sales",
+                         i % 2 ? "Paris" : "Berlin"});
+    }
+    people_.push_back({"E21", "carol", "Eng", "Paris"});
+    WriteRoster();
+    E2eConfig c;
+    c.url = emu_->url();
+    c.admin_port = FreePort();
+    c.extra = kMembership;
+    std::string text = TempDir::Read(WriteConfig(dir_, c));
+    const std::string policy = "  max_deactivations: 1\n";
+    text.replace(text.find(policy), policy.size(), policy + "  membership: sync\n");
+    config_ = dir_.Write("config.yaml", text);
+  }
+  void WriteRoster() {
+    std::string csv = "employee_id,username,email,first_name,last_name,status,department,location\n";
+    for (const Person& p : people_) {
+      csv += p.key + "," + p.username + "," + p.username + "@example.com,F" + p.username + ",L" +
+             p.username + "," + p.status + "," + p.department + "," + p.location + "\n";
+    }
+    dir_.Write("roster.csv", csv);
+  }
+  CliRun Sync() { return RunRostersync(dir_, {"--config", config_, "sync"}); }
+
+  TempDir dir_;
+  std::unique_ptr<Emulator> emu_;
+  std::vector<Person> people_;
+  std::string config_;
+};
+
+TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedDepartment) {
+  CliRun first = Sync();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  Memberships m = Read(*emu_);
+  for (const Person& p : people_) {
+    EXPECT_EQ(m.team.count(p.username), 1u) << p.username;
+    EXPECT_EQ(m.channels["dept-" + Lower(p.department)].count(p.username), 1u) << p.username;
+    EXPECT_EQ(m.channels["office-" + Lower(p.location)].count(p.username), 1u) << p.username;
+  }
+  EXPECT_EQ(m.channels["dept-eng"].size(), 11u);
+
+  // A second cycle sends no writes.
+  emu_->Send("POST", "/__emu/stats/reset", "");
+  CliRun second = Sync();
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(Writes(*emu_), 0) << emu_->Get("/__emu/requests");
+
+  // A mover changes channels in one cycle; carol's hand-added memberships stay.
+  people_[0].department = "Sales";
+  WriteRoster();
+  CliRun moved = Sync();
+  ASSERT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+  m = Read(*emu_);
+  EXPECT_EQ(m.channels["dept-sales"].count("p1"), 1u);
+  EXPECT_EQ(m.channels["dept-eng"].count("p1"), 0u);
+  EXPECT_EQ(m.channels["dept-sales"].count("carol"), 1u) << "added by hand: never removed";
+  EXPECT_EQ(m.channels["random"].count("carol"), 1u);
+
+  // A leaver is deactivated and nothing else: the memberships stay as the server leaves them.
+  people_[19].status = "terminated";
+  WriteRoster();
+  emu_->Send("POST", "/__emu/stats/reset", "");
+  CliRun left = Sync();
+  ASSERT_EQ(left.exit_code, 0) << left.out << left.err;
+  EXPECT_EQ(Writes(*emu_), 1) << emu_->Get("/__emu/requests");
+  EXPECT_EQ(Read(*emu_).channels["dept-sales"].count("p20"), 1u);
+
+  // Eng renamed to Engineering for everyone: the joins go ahead, the removals are held.
+  for (Person& p : people_) {
+    if (p.department == "Eng") p.department = "Engineering";
+  }
+  WriteRoster();
+  CliRun renamed = Sync();
+  EXPECT_EQ(renamed.exit_code, 4) << renamed.out << renamed.err;
+  m = Read(*emu_);
+  EXPECT_EQ(m.channels["dept-engineering"].size(), 10u);
+  EXPECT_EQ(m.channels["dept-eng"].size(), 10u) << "removals held by max_membership_removals";
+  CliRun plan = RunRostersync(dir_, {"--config", config_, "plan"});
+  EXPECT_NE(plan.out.find("max_membership_removals"), std::string::npos) << plan.out;
+}
+
+}  // namespace
+}  // namespace rostersync::testing

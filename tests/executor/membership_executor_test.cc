@@ -1,0 +1,193 @@
+// Memberships end to end in memory: AddMembershipPlan reads FakeMembershipApi, the executor
+// applies the joins and leaves through it, the ledger records what rostersync added.
+#include <gtest/gtest.h>
+
+#include "sync/executor.h"
+#include "sync/membership_planner.h"
+#include "tests/executor/executor_test_util.h"
+#include "tests/fakes/fake_membership_api.h"
+#include "tests/fakes/fake_users_api.h"
+#include "tests/fakes/memory_state_store.h"
+
+namespace rostersync {
+namespace {
+
+using ::rostersync::testing::CapturingSink;
+using ::rostersync::testing::CountAudit;
+using ::rostersync::testing::CreateAction;
+using ::rostersync::testing::FakeMembershipApi;
+using ::rostersync::testing::FakeUsersApi;
+using ::rostersync::testing::MemoryStateStore;
+
+class MembershipExecutorTest : public ::testing::Test {
+ protected:
+  MembershipExecutorTest() {
+    options_.rules = {{"company", "", "", std::nullopt},
+                      {"company", "dept-{department}", "", std::nullopt}};
+    options_.max_removals = {false, 1000};
+    members_.AddTeam("company");
+    members_.AddChannel("company", "dept-eng");
+    members_.AddChannel("company", "dept-sales");
+    members_.set_max_users_per_team(100000);
+  }
+
+  // n people with accounts and ledger entries, all in `dept`.
+  void People(int n, const std::string& dept) {
+    Ledger ledger;
+    for (int i = 0; i < n; ++i) {
+      const std::string key = "E" + std::to_string(i);
+      User u;
+      u.username = "user" + std::to_string(i);
+      u.email = u.username + "@example.com";
+      u = api_.AddUser(u);
+      users_.push_back(u);
+      RosterEntry e;
+      e.key = key;
+      e.username = u.username;
+      e.email = u.email;
+      e.attributes["department"] = dept;
+      roster_.entries.push_back(e);
+      ledger[key] = {key, u.id};
+    }
+    ASSERT_TRUE(store_.PutLedger(ledger).ok());
+  }
+
+  Plan PlanNow(Plan plan = {}) {
+    Ledger ledger = *store_.LoadLedger();
+    AddMembershipPlan(members_, options_, roster_, users_, ledger, &plan);
+    return plan;
+  }
+
+  ExecutionReport Apply(const Plan& plan) {
+    ExecutorOptions options;
+    options.concurrency = 4;
+    options.run_id = "run-1";
+    options.membership = &members_;
+    Executor executor(api_, store_, &sink_, clock_, options);
+    return executor.Apply(plan);
+  }
+
+  FakeUsersApi api_;
+  FakeMembershipApi members_;
+  MemoryStateStore store_;
+  CapturingSink sink_;
+  FakeClock clock_{1'790'000'000'000};
+  MembershipOptions options_;
+  Roster roster_;
+  std::vector<User> users_;
+};
+
+TEST_F(MembershipExecutorTest, BatchesTeamJoinsRecordsThemAndTheNextPlanIsEmpty) {
+  People(300, "Eng");
+  Plan plan = PlanNow();
+  ASSERT_EQ(plan.actions.size(), 600u);
+  auto report = Apply(plan);
+  EXPECT_EQ(report.ok, 600);
+  EXPECT_EQ(members_.batch_calls(), 2) << "300 joins in batches of at most 256";
+  EXPECT_EQ(members_.single_team_adds(), 0);
+  EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 300);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "ok"), 300);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "ok"), 300);
+  Ledger ledger = *store_.LoadLedger();
+  EXPECT_EQ(ledger.at("E7").set_values.at("member:team:team-company"), "company");
+  EXPECT_EQ(ledger.at("E7").set_values.at("member:channel:chan-company-dept-eng"),
+            "company/dept-eng");
+  const int writes = members_.writes();
+  EXPECT_TRUE(PlanNow().actions.empty()) << "apply then plan is empty";
+  EXPECT_EQ(members_.writes(), writes);
+}
+
+TEST_F(MembershipExecutorTest, AFullTeamFailsNamingTheSettingAndSkipsThatPersonsChannels) {
+  members_.set_max_users_per_team(50);
+  People(60, "Eng");
+  auto report = Apply(PlanNow());
+  EXPECT_EQ(report.ok, 100);
+  EXPECT_EQ(report.failed, 20);  // 10 joins refused, 10 channel joins skipped after them
+  bool named = false;
+  for (const ActionOutcome& o : report.outcomes) {
+    named = named || o.status.message().find("MaxUsersPerTeam") != std::string::npos;
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST_F(MembershipExecutorTest, AFailedBatchIsReadBackNotRepeated) {
+  People(10, "Eng");
+  members_.FailNextBatchAfterApplying();
+  auto report = Apply(PlanNow());
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(members_.single_team_adds(), 0) << "the read-back showed them all added";
+}
+
+TEST_F(MembershipExecutorTest, MoverChangesChannelsInOneCycleAndHandAddedStays) {
+  People(2, "Eng");
+  Apply(PlanNow());
+  members_.AddChannel("company", "random");
+  members_.SeedChannelMember("chan-company-random", users_[0].id);  // by hand
+  options_.rules.push_back({"company", "random", "department", std::string("nobody")});
+  roster_.entries[0].attributes["department"] = "Sales";
+  options_.mode = MembershipMode::kSync;
+  Plan plan = PlanNow();
+  ASSERT_EQ(plan.actions.size(), 2u);
+  EXPECT_EQ(plan.actions[0].type, ActionType::kJoinChannel);
+  EXPECT_EQ(plan.actions[1].type, ActionType::kLeaveChannel);
+  EXPECT_EQ(Apply(plan).ok, 2);
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-sales", users_[0].id));
+  EXPECT_FALSE(members_.IsChannelMember("chan-company-dept-eng", users_[0].id));
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-random", users_[0].id));
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-eng", users_[1].id));
+  EXPECT_TRUE(PlanNow().actions.empty());
+}
+
+TEST_F(MembershipExecutorTest, AChannelNoTemplateProducesAnyMoreIsFoundByItsLedgerName) {
+  People(5, "Eng");
+  Apply(PlanNow());
+  members_.AddChannel("company", "dept-engineering");
+  for (RosterEntry& e : roster_.entries) e.attributes["department"] = "Engineering";
+  options_.mode = MembershipMode::kSync;
+  int leaves = 0;
+  for (const Action& a : PlanNow().actions) {
+    leaves += a.type == ActionType::kLeaveChannel && a.channel == "dept-eng";
+  }
+  EXPECT_EQ(leaves, 5);
+  options_.rules = {{"other", "", "", std::nullopt}};  // the company team is no longer named
+  EXPECT_TRUE(PlanNow().actions.empty()) << "a team the config dropped is left alone";
+}
+
+TEST_F(MembershipExecutorTest, LeavesTrustTheServersAnswer) {
+  People(1, "Eng");
+  Plan plan;
+  Action leave_channel;
+  leave_channel.type = ActionType::kLeaveChannel;
+  leave_channel.key = "E0";
+  leave_channel.user_id = users_[0].id;
+  leave_channel.team_id = "team-company";
+  leave_channel.channel_id = "chan-company-dept-eng";
+  Action leave_team = leave_channel;
+  leave_team.type = ActionType::kLeaveTeam;
+  plan.actions = {leave_channel, leave_team};
+  auto report = Apply(plan);
+  EXPECT_EQ(report.ok, 2) << "a channel removal that finds no membership is done";
+  EXPECT_EQ(members_.writes(), 1) << "the team membership was confirmed first: no DELETE";
+  EXPECT_EQ(store_.LoadLedger()->at("E0").set_values.at("member:team:team-company"), "false");
+}
+
+TEST_F(MembershipExecutorTest, APersonCreatedThisCycleJoinsInTheSameCycle) {
+  RosterEntry e;
+  e.key = "N1";
+  e.username = "newbie";
+  e.email = "newbie@example.com";
+  e.attributes["department"] = "Sales";
+  roster_.entries.push_back(e);
+  Plan plan;
+  plan.actions.push_back(CreateAction("N1", "newbie"));
+  plan = PlanNow(plan);
+  ASSERT_EQ(plan.actions.size(), 3u);
+  EXPECT_EQ(Apply(plan).ok, 3);
+  auto created = api_.FindByUsername("newbie");
+  ASSERT_TRUE(created.has_value());
+  EXPECT_TRUE(members_.IsTeamMember("team-company", created->id));
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-sales", created->id));
+}
+
+}  // namespace
+}  // namespace rostersync
