@@ -1,6 +1,6 @@
-// Config: the whole YAML configuration of SPEC.md as plain values, with SPEC.md's defaults.
-// Filled by config_loader.h; read-only afterwards (copy it to change it). No secrets inside:
-// the token is read from token_file / token_env only when needed (ReadMattermostToken).
+// Config: the whole YAML configuration of docs/contract.md as plain values, with docs/contract.md's
+// defaults. Filled by config_loader.h; read-only afterwards (copy it to change it). No secrets
+// inside: the token is read from token_file / token_env only when needed (ReadMattermostToken).
 #ifndef ROSTERSYNC_CONFIG_CONFIG_H_
 #define ROSTERSYNC_CONFIG_CONFIG_H_
 
@@ -68,7 +68,7 @@ struct RosterConfig {
   int64_t max_age_ms = int64_t{7} * 24 * 3600 * 1000;
 };
 
-// One Mattermost field <- roster column, template, constant or map (SPEC.md `fields`).
+// One Mattermost field <- roster column, template, constant or map (docs/contract.md `fields`).
 struct FieldSpec {
   std::string column;                       // {column: email}
   std::string templ;                        // {template: "{first_name}.{last_name}"}

@@ -201,10 +201,10 @@ void ParseListLeaf(const KeySpec& spec, const YAML::Node& value, const YAML::Mar
     }
     const std::string text = item.IsNull() ? "" : item.Scalar();
     if (path == "match.order" && text == "auth_data") {
-      ctx.Error(
-          at, path,
-          "auth_data cannot be a match key: the API blanks auth_data in every user it "
-          "returns (FACTS.md), so no existing account could ever match; use email or username");
+      ctx.Error(at, path,
+                "auth_data cannot be a match key: the API blanks auth_data in every user it "
+                "returns (docs/server-facts.md), so no existing account could ever match; use "
+                "email or username");
       all_ok = false;
       continue;
     }

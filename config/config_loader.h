@@ -30,7 +30,7 @@ struct ConfigProblem {
 };
 
 struct ConfigLoad {
-  Config config;  // filled as far as the file allowed; SPEC.md defaults elsewhere
+  Config config;  // filled as far as the file allowed; docs/contract.md defaults elsewhere
   std::vector<ConfigProblem> problems;  // sorted by position; placeless ones last
   bool ok() const;                      // no errors (warnings allowed)
   std::string Report() const;           // every problem, one per line ("" when none)

@@ -1,4 +1,5 @@
-// The schema table. Order and defaults follow SPEC.md; meanings say what follows from a value.
+// The schema table. Order and defaults follow docs/contract.md; meanings say what follows from a
+// value.
 #include "config/config_schema.h"
 
 namespace rostersync {

@@ -1,5 +1,5 @@
-// The configuration schema: one row per key of SPEC.md (dotted path, type, default, meaning,
-// where it lands in Config). The loader, config/example.yaml's test and the generated
+// The configuration schema: one row per key of docs/contract.md (dotted path, type, default,
+// meaning, where it lands in Config). The loader, config/example.yaml's test and the generated
 // reference (docs/config-reference.md) all read this one table. Immutable; thread-safe.
 #ifndef ROSTERSYNC_CONFIG_CONFIG_SCHEMA_H_
 #define ROSTERSYNC_CONFIG_CONFIG_SCHEMA_H_
@@ -50,11 +50,12 @@ struct KeySpec {
   int64_t min = 0;                   // kInt lower bound
 };
 
-// Every key, in SPEC.md order.
+// Every key, in docs/contract.md order.
 const std::vector<KeySpec>& ConfigSchema();
 // The schema row for a dotted path, or nullptr.
 const KeySpec* FindKeySpec(const std::string& path);
-// Dotted paths of every known key ("mattermost.url", ..., "logging.format"), SPEC.md order.
+// Dotted paths of every known key ("mattermost.url", ..., "logging.format"), docs/contract.md
+// order.
 const std::vector<std::string>& KnownConfigKeys();
 // docs/config-reference.md: a Markdown table (key, default, meaning) generated from the schema.
 std::string ConfigReferenceMarkdown();

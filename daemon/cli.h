@@ -1,4 +1,4 @@
-// The rostersync command line (SPEC.md "Command line"): global options, one command, its
+// The rostersync command line (docs/contract.md "Command line"): global options, one command, its
 // options. Parsing is pure (ParseCommandLine) so tests can check it; RunCli dispatches.
 // Not thread-safe (runs once, on the main thread, before any thread exists).
 #ifndef ROSTERSYNC_DAEMON_CLI_H_

@@ -41,7 +41,7 @@ struct CycleRequest {
 
 struct CycleResult {
   Status status;       // OK, or why the cycle stopped (then exit_code is 1)
-  int exit_code = 0;   // SPEC.md exit codes (exit_codes.h)
+  int exit_code = 0;   // docs/contract.md exit codes (exit_codes.h)
   std::string result;  // ok | partial | held | failed
   std::string run_id;
   bool planned = false;  // plan holds a plan

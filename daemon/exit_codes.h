@@ -1,4 +1,4 @@
-// The exit codes of SPEC.md and the one place that maps a cycle's outcome to them.
+// The exit codes of docs/contract.md and the one place that maps a cycle's outcome to them.
 // Pure functions; thread-safe.
 #ifndef ROSTERSYNC_DAEMON_EXIT_CODES_H_
 #define ROSTERSYNC_DAEMON_EXIT_CODES_H_

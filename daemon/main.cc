@@ -1,4 +1,4 @@
-// rostersync: keeps Mattermost user accounts in step with an HR roster. See SPEC.md.
+// rostersync: keeps Mattermost user accounts in step with an HR roster. See docs/contract.md.
 #include "daemon/cli.h"
 
 int main(int argc, char** argv) { return rostersync::daemon::RunCli(argc, argv); }

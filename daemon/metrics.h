@@ -1,4 +1,4 @@
-// Metrics: the Prometheus metrics of SPEC.md on one prometheus-cpp registry, served by the
+// Metrics: the Prometheus metrics of docs/contract.md on one prometheus-cpp registry, served by the
 // admin endpoint as text. Owns its registry. Thread-safe (prometheus-cpp metrics are atomic;
 // the family maps are guarded here).
 #ifndef ROSTERSYNC_DAEMON_METRICS_H_

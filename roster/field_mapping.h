@@ -1,7 +1,7 @@
-// FieldMapper: fields.* (SPEC.md) compiled against one roster header. Evaluates a field for
-// a row: a column, a template "{first_name}.{last_name}", a constant value, then the
-// transforms in order, then the value map and default. Pure; immutable after construction,
-// so const methods are thread-safe.
+// FieldMapper: fields.* (docs/contract.md) compiled against one roster header. Evaluates a field
+// for a row: a column, a template "{first_name}.{last_name}", a constant value, then the transforms
+// in order, then the value map and default. Pure; immutable after construction, so const methods
+// are thread-safe.
 #ifndef ROSTERSYNC_ROSTER_FIELD_MAPPING_H_
 #define ROSTERSYNC_ROSTER_FIELD_MAPPING_H_
 

@@ -1,6 +1,6 @@
 // The roster: sources (CSV file, SQL query), mapping of raw rows to RosterEntry values
-// (SPEC.md `fields`), validation against the server's rules (FACTS.md) and the integrity
-// gate that decides whether the roster may drive deactivations. Functions are stateless
+// (docs/contract.md `fields`), validation against the server's rules (docs/server-facts.md) and the
+// integrity gate that decides whether the roster may drive deactivations. Functions are stateless
 // and thread-safe; a RosterSource is used by one thread at a time.
 #ifndef ROSTERSYNC_ROSTER_ROSTER_LOADER_H_
 #define ROSTERSYNC_ROSTER_ROSTER_LOADER_H_

@@ -1,4 +1,4 @@
-// Validation of a mapped RosterEntry against the Mattermost server's rules (FACTS.md
+// Validation of a mapped RosterEntry against the Mattermost server's rules (docs/server-facts.md
 // "Validation rules" and its corrections), before anything is planned. Pure; thread-safe.
 #ifndef ROSTERSYNC_ROSTER_VALIDATION_H_
 #define ROSTERSYNC_ROSTER_VALIDATION_H_

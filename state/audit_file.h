@@ -1,4 +1,4 @@
-// AuditFile: the JSONL audit trail (SPEC.md "Files"): one JSON object per line, appended
+// AuditFile: the JSONL audit trail (docs/contract.md "Files"): one JSON object per line, appended
 // with O_APPEND and fdatasync'd after every record, so a line the executor wrote survives
 // a crash or power loss. Owns its file descriptor. Thread-safe (one mutex).
 // Reopen() after logrotate moved the file (SIGHUP). Exactly-once: see state/README.md.

@@ -1,4 +1,4 @@
-// JSON for the state layer (Poco JSON): audit records as SPEC.md defines them, journal
+// JSON for the state layer (Poco JSON): audit records as docs/contract.md defines them, journal
 // payloads back into Actions, and the JSON text columns of the store. Pure functions,
 // thread-safe. Decoders return Invalid (with what was wrong) on malformed input.
 #ifndef ROSTERSYNC_STATE_AUDIT_JSON_H_

@@ -1,5 +1,5 @@
 // Planner options: the scope, match and policy sections of the config as plain values.
-// Defaults are SPEC.md's; config/ fills these from YAML.
+// Defaults are docs/contract.md's; config/ fills these from YAML.
 #ifndef ROSTERSYNC_SYNC_OPTIONS_H_
 #define ROSTERSYNC_SYNC_OPTIONS_H_
 

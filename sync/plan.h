@@ -14,7 +14,7 @@
 
 namespace rostersync {
 
-// The audit names of SPEC.md, in the order a person's actions are applied.
+// The audit names of docs/contract.md, in the order a person's actions are applied.
 enum class ActionType {
   kReactivate,     // PUT /users/{id}/active true (first: the rest needs an active user)
   kCreate,         // POST /users

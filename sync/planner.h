@@ -2,7 +2,7 @@
 // No I/O, no clock (now_ms is an input), deterministic: the same input gives the same plan,
 // actions ordered by roster key, then by ActionType. Thread-safe (no shared state).
 //
-// Start reading here. Decisions the planner makes, beyond SPEC.md:
+// Start reading here. Decisions the planner makes, beyond docs/contract.md:
 // - An empty roster cell means "don't manage this field for this row": it is never compared
 //   and never sent (so an empty nickname never blanks one set by hand).
 // - PlannerOptions::mapped_fields empty means "every field is mapped" (tests, simple configs).
@@ -37,9 +37,10 @@
 //   actions and every (re)activation: a fill-down slip gives keys their neighbours' values.
 //   Held actions stay in plan.actions with held=true and held_reason "<guard>: <why>".
 //   rejected_row: a person whose key, email or username is in a rejected row is not
-//   deactivated, renamed, re-keyed (created under another key) or re-authenticated. untrusted_roster: only creates go ahead.
-//   A match by a later key of match.order whose earlier key conflicts (same username,
-//   another email) is ambiguous, never adopted. Users with a remote_id are never matched.
+//   deactivated, renamed, re-keyed (created under another key) or re-authenticated.
+//   untrusted_roster: only creates go ahead. A match by a later key of match.order whose earlier
+//   key conflicts (same username, another email) is ambiguous, never adopted. Users with a
+//   remote_id are never matched.
 // - Attention (plan.attention): a leaver whose account is out of scope (system admin,
 //   protected, another auth service), and a managed account (in the ledger, created or
 //   adopted) deactivated outside rostersync: the ledger does not record rostersync's own

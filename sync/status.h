@@ -1,4 +1,4 @@
-// Status and Result<T>: errors as values, used by every layer (STYLE.md 5).
+// Status and Result<T>: errors as values, used by every layer (docs/design.md).
 // A Status is cheap to copy; Ok() carries no message. Thread-compatible value types.
 // Exceptions from Poco or yaml-cpp are caught at the edge and turned into a Status.
 #ifndef ROSTERSYNC_SYNC_STATUS_H_

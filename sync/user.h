@@ -1,6 +1,6 @@
-// Plain value types for Mattermost users as the API shows them (FACTS.md "User object").
-// No Poco or JSON types: the api/ target converts them to and from JSON.
-// Absent optional fields are std::nullopt, which a patch never sends.
+// Plain value types for Mattermost users as the API shows them (docs/server-facts.md "User
+// object"). No Poco or JSON types: the api/ target converts them to and from JSON. Absent optional
+// fields are std::nullopt, which a patch never sends.
 #ifndef ROSTERSYNC_SYNC_USER_H_
 #define ROSTERSYNC_SYNC_USER_H_
 

@@ -66,7 +66,7 @@ bool SameYaml(const YAML::Node& a, const YAML::Node& b) {
 TEST(ConfigExampleTest, ExampleKeysAreExactlyTheParsersKnownKeysInOrder) {
   std::vector<std::string> keys;
   CollectKeys(YAML::LoadFile(kExample), "", &keys);
-  EXPECT_EQ(keys, KnownConfigKeys());  // same keys, same (SPEC.md) order
+  EXPECT_EQ(keys, KnownConfigKeys());  // same keys, same (docs/contract.md) order
 }
 
 TEST(ConfigExampleTest, ExampleShowsEveryKeyAtItsDefault) {

@@ -53,7 +53,7 @@ TEST(E2eAuditTest, AuditPrintsEveryRecordByDefaultAndAtMostLimitWithLimit) {
   EXPECT_NE(help.out.find("--limit N"), std::string::npos) << help.out;
 }
 
-// SPEC.md: bad input holds deactivations back and says so in the plan and the exit code,
+// docs/contract.md: bad input holds deactivations back and says so in the plan and the exit code,
 // even when (every row rejected, so everyone protected) no deactivation was planned.
 TEST(E2eAuditTest, RenamedEmailColumnHoldsAndExitsFourInsteadOfNoChanges) {
   TempDir dir;

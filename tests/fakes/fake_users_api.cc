@@ -1,4 +1,4 @@
-// FakeUsersApi: server rules from FACTS.md (see the header), enforced in memory.
+// FakeUsersApi: server rules from docs/server-facts.md (see the header), enforced in memory.
 #include "tests/fakes/fake_users_api.h"
 #include "tests/fakes/fake_users_api_internal.h"
 

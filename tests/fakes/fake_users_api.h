@@ -1,6 +1,6 @@
 // FakeUsersApi: an in-memory Mattermost users API with the server rules rostersync depends on
-// (FACTS.md: validation, lower-casing, uniqueness, write-only auth_data, sanitized lists,
-// demote/promote 501, tokens), per-method call counters, and fault injection per call.
+// (docs/server-facts.md: validation, lower-casing, uniqueness, write-only auth_data, sanitized
+// lists, demote/promote 501, tokens), per-method call counters, and fault injection per call.
 // Thread-safe: one mutex guards everything. The contract suite keeps it honest.
 #ifndef ROSTERSYNC_TESTS_FAKES_FAKE_USERS_API_H_
 #define ROSTERSYNC_TESTS_FAKES_FAKE_USERS_API_H_

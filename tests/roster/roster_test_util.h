@@ -17,7 +17,7 @@ inline FieldSpec Column(const std::string& column, std::vector<std::string> tran
   return spec;
 }
 
-// SPEC.md's example, reduced to the columns of kHeader.
+// docs/contract.md's example, reduced to the columns of kHeader.
 inline FieldsConfig TypicalFields() {
   FieldsConfig f;
   FieldSpec username;

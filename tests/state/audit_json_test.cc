@@ -1,4 +1,4 @@
-// State JSON: the SPEC.md audit record shape and journal payload round trips.
+// State JSON: the docs/contract.md audit record shape and journal payload round trips.
 #include "state/audit_json.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // PlannerPropertyTest: thousands of generated cases (seeded, reproducible) checking the
-// promises of SPEC.md "What must always hold": idempotence, leave others alone, the
+// promises of docs/contract.md "What must always hold": idempotence, leave others alone, the
 // max_deactivations bound, and "a rename is never create + deactivate".
 #include <gtest/gtest.h>
 
