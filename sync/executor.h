@@ -132,6 +132,9 @@ class Executor {
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
                         const Status& status, const std::string& result) const;
   void WriteSink(const AuditRecord& record);
+  // True when the newest audit record of this person's action is this same hold (same
+  // reason and changes): a hold is audited when it starts and when its reason changes.
+  bool HeldAlreadyAudited(const AuditRecord& held);
 
   UsersApi& api_;
   StateStore& store_;
