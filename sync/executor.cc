@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -47,21 +48,6 @@ AuditRecord Executor::MakeAudit(const Action& action, const std::string& user_id
     r.error = status.ToString();
   }
   return r;
-}
-
-bool Executor::HeldAlreadyAudited(const AuditRecord& held) {
-  AuditQuery q;
-  q.key = held.key;
-  q.limit = 200;  // the person's newest records; older history does not decide
-  auto records = store_.QueryAudit(q);
-  if (!records.ok()) return false;  // audit again rather than lose a hold
-  for (auto it = records->rbegin(); it != records->rend(); ++it) {
-    if (it->action != held.action) continue;
-    // The newest record of this person's action: the same hold is not audited again.
-    return it->result == "held" && it->error == held.error && it->changes == held.changes &&
-           it->user_id == held.user_id;
-  }
-  return false;
 }
 
 void Executor::WriteSink(const AuditRecord& record) {
@@ -325,7 +311,7 @@ ExecutionReport Executor::Apply(const Plan& plan) {
       ++report.held;
       AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
       rec.error = a.held_reason;
-      if (!HeldAlreadyAudited(rec) && store_.AppendAudit(rec).ok()) WriteSink(rec);
+      if (!HeldAlreadyAudited(rec, stored) && store_.AppendAudit(rec).ok()) WriteSink(rec);
       continue;
     }
     if (!groups.count(a.key)) keys.push_back(a.key);
@@ -388,6 +374,7 @@ ExecutionReport Executor::Apply(const Plan& plan) {
       changed[key] = std::move(entry);
     }
   }
+  MarkHolds(plan, stored, removed, &changed);
   report.ledger_status = changed.empty() ? Status::Ok() : store_.PutLedger(changed);
   for (const std::string& key : removed) {
     Status s = store_.DeleteLedgerEntry(key);

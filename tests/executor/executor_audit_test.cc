@@ -22,6 +22,7 @@ class ExecutorAuditTest : public ::testing::Test {
     ExecutorOptions options;
     options.concurrency = 2;
     options.run_id = "run-" + std::to_string(++runs_);
+    options.only_key = only_key_;
     Executor executor(api_, store_, &sink_, clock_, options);
     return executor.Apply(plan);
   }
@@ -51,6 +52,7 @@ class ExecutorAuditTest : public ::testing::Test {
   CapturingSink sink_;
   FakeClock clock_{1'790'000'000'000};
   int runs_ = 0;
+  std::string only_key_;
 };
 
 TEST_F(ExecutorAuditTest, AuditsAHoldOnceWhileItsReasonStaysTheSame) {
@@ -87,6 +89,38 @@ TEST_F(ExecutorAuditTest, AuditsAHoldAgainWhenItReturnsAfterTheActionWasApplied)
   ASSERT_EQ(Apply(back).ok, 1);
   Apply(HeldDeactivation(u, reason));
   EXPECT_EQ(HeldRecords(), 2u);
+}
+
+TEST_F(ExecutorAuditTest, AuditsAHoldAgainWhenItLapsedAndCameBack) {
+  User u = Seed("bwayne");
+  LedgerEntry entry;
+  entry.key = "E42";
+  entry.user_id = u.id;
+  ASSERT_TRUE(store_.PutLedgerEntry(entry).ok());
+  const std::string reason = "13 deactivations exceed policy.max_deactivations=5%";
+  Apply(HeldDeactivation(u, reason));
+  Apply(HeldDeactivation(u, reason));
+  EXPECT_EQ(store_.LoadLedger()->at("E42").reported.count("held:deactivate"), 1u);
+  Apply(Plan{});  // the roster wants the person again: nothing planned, the hold lapsed
+  EXPECT_EQ(store_.LoadLedger()->at("E42").reported.count("held:deactivate"), 0u);
+  Apply(HeldDeactivation(u, reason));
+  Apply(HeldDeactivation(u, reason));
+  EXPECT_EQ(HeldRecords(), 2u);
+}
+
+TEST_F(ExecutorAuditTest, AOnePersonPlanLeavesOtherPeoplesHoldsRemembered) {
+  User u = Seed("bwayne");
+  LedgerEntry entry;
+  entry.key = "E42";
+  entry.user_id = u.id;
+  ASSERT_TRUE(store_.PutLedgerEntry(entry).ok());
+  const std::string reason = "13 deactivations exceed policy.max_deactivations=5%";
+  Apply(HeldDeactivation(u, reason));
+  only_key_ = "E7";  // a per-key sync of someone else
+  Apply(Plan{});
+  only_key_.clear();
+  Apply(HeldDeactivation(u, reason));
+  EXPECT_EQ(HeldRecords(), 1u);
 }
 
 TEST_F(ExecutorAuditTest, AuditsEachPersonsHoldSeparately) {
