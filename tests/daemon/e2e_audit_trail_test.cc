@@ -1,6 +1,7 @@
 // End to end: the audit trail an admin reads. A held deactivation is recorded once, not every
 // cycle; `audit --user` finds a renamed person by any username or email they had.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <string>
 
@@ -66,6 +67,25 @@ TEST_F(E2eAuditTrailTest, AuditUserFindsARenamedPersonByEveryNameTheyHad) {
     EXPECT_GE(Count(audit.out, "\"username\":\"alice.archer\""), 1) << name << "\n" << audit.out;
     EXPECT_EQ(Count(audit.out, "\"key\":\"E2\""), 0) << name << "\n" << audit.out;
   }
+}
+
+TEST_F(E2eAuditTrailTest, AuditEndpointFindsARenamedPersonByAnOldEmail) {
+  auto rows = kE2eRoster;
+  rows[0][1] = "alice.archer";
+  dir_.Write("roster.csv", RosterCsv(rows));
+  ASSERT_EQ(Sync().exit_code, 0);
+  E2eConfig c;
+  c.url = emu_->url();
+  c.admin_port = FreePort();
+  std::string config = WriteConfig(dir_, c);
+  ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir_.File("run.log"));
+  ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir_.File("run.log"));
+  auto [status, body] = HttpGet(c.admin_port, "/v1/audit?user=ALICE%40example.com");
+  EXPECT_EQ(status, 200) << body;
+  EXPECT_EQ(Count(body, "\"action\":\"create\""), 1) << body;
+  EXPECT_GE(Count(body, "\"username\":\"alice.archer\""), 1) << body;
+  EXPECT_EQ(Count(body, "\"key\":\"E2\""), 0) << body;
+  run.Signal(SIGTERM, true);
 }
 
 }  // namespace
