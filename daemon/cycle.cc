@@ -276,6 +276,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   exec_options.capabilities = r.capabilities;
   exec_options.membership = membership;
   exec_options.stop = stop_;
+  exec_options.only_key = request.only_key;
   if (request.progress) {
     exec_options.on_progress = [](int done, int total) {
       std::fprintf(stderr, "\rapplying %d/%d", done, total);

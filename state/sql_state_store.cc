@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "state/audit_json.h"
 
@@ -372,6 +373,25 @@ Status SqlStateStore::AppendAudit(const AuditRecord& record) {
   return Transaction("appending an audit record", [&] { InsertAuditLocked(record); });
 }
 
+// The roster keys whose records ever carried `lower_name` (AuditRecordCarriesName). SQL
+// narrows the rows (LIKE may over-match: `_` is a wildcard); the check itself is in C++.
+std::set<std::string> SqlStateStore::KeysNamed(const std::string& lower_name) {
+  std::set<std::string> keys;
+  RecordSet rs = Select(*session_,
+                        Sql("SELECT DISTINCT roster_key, username, changes FROM audit"
+                            " WHERE lower(username) = ? OR lower(roster_key) = ?"
+                            " OR lower(changes) LIKE ?"),
+                        lower_name, lower_name, "%" + lower_name + "%");
+  for (size_t row = 0; row < rs.rowCount(); ++row) {
+    AuditRecord r;
+    r.key = S(rs, 0, row);
+    r.username = S(rs, 1, row);
+    r.changes = Value(ChangesFromJson(S(rs, 2, row)));
+    if (!r.key.empty() && AuditRecordCarriesName(r, lower_name)) keys.insert(r.key);
+  }
+  return keys;
+}
+
 Result<std::vector<AuditRecord>> SqlStateStore::QueryAudit(const AuditQuery& q) {
   std::vector<AuditRecord> out;
   Status s = Transaction("querying the audit trail", [&] {
@@ -379,11 +399,28 @@ Result<std::vector<AuditRecord>> SqlStateStore::QueryAudit(const AuditQuery& q) 
     Poco::Int64 since = q.since_ms;
     // limit <= 0 means no limit (`rostersync audit` without --limit).
     int limit = q.limit > 0 ? q.limit : std::numeric_limits<int>::max();
-    RecordSet rs = q.username.empty()
-        ? Select(*session_, Sql(sql + " ORDER BY id DESC LIMIT ?"), since, limit)
-        : Select(*session_,
-                 Sql(sql + " AND (username = ? OR roster_key = ?) ORDER BY id DESC LIMIT ?"),
-                 since, q.username, q.username, limit);
+    std::vector<std::string> args;  // bound after `since`, before `limit`
+    if (!q.key.empty()) {
+      sql += " AND roster_key = ?";
+      args.push_back(q.key);
+    }
+    if (!q.username.empty()) {
+      const std::string name = Lower(q.username);
+      std::set<std::string> keys = KeysNamed(name);
+      sql += " AND (lower(username) = ?";
+      args.push_back(name);
+      for (const auto& key : keys) {
+        sql += " OR roster_key = ?";
+        args.push_back(key);
+      }
+      sql += ")";
+    }
+    Statement st(*session_);
+    st << Sql(sql + " ORDER BY id DESC LIMIT ?"), bind(since);
+    for (const auto& a : args) (void)(st, bind(a));
+    (void)(st, bind(limit));
+    st.execute();
+    RecordSet rs(st);
     for (size_t row = 0; row < rs.rowCount(); ++row) {
       AuditRecord r;
       r.ts_ms = I(rs, 0, row);

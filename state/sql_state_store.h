@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ class SqlStateStore : public StateStore {
   std::string Scrub(std::string message) const;
   void UpsertLedgerLocked(const LedgerEntry& entry);
   void InsertAuditLocked(const AuditRecord& record);
+  // Under the transaction: the roster keys whose audit records ever carried the name.
+  std::set<std::string> KeysNamed(const std::string& lower_name);
 
   const SqlDialect dialect_;
   std::unique_ptr<Poco::Data::Session> session_;

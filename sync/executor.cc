@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -310,7 +311,7 @@ ExecutionReport Executor::Apply(const Plan& plan) {
       ++report.held;
       AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
       rec.error = a.held_reason;
-      if (store_.AppendAudit(rec).ok()) WriteSink(rec);
+      if (!HeldAlreadyAudited(rec, stored) && store_.AppendAudit(rec).ok()) WriteSink(rec);
       continue;
     }
     if (!groups.count(a.key)) keys.push_back(a.key);
@@ -374,6 +375,7 @@ ExecutionReport Executor::Apply(const Plan& plan) {
       changed[key] = std::move(entry);
     }
   }
+  MarkHolds(plan, stored, removed, &changed);
   report.ledger_status = changed.empty() ? Status::Ok() : store_.PutLedger(changed);
   for (const std::string& key : removed) {
     Status s = store_.DeleteLedgerEntry(key);

@@ -46,6 +46,9 @@ struct ExecutorOptions {
   // Not owned; may be null. Once stop is requested no new action starts: the rest fail
   // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
   const StopToken* stop = nullptr;
+  // Set when the plan covers one person only (a per-key sync): what is remembered as held
+  // for everyone else is left alone (see HeldAlreadyAudited).
+  std::string only_key;
 };
 
 struct ActionOutcome {
@@ -139,6 +142,15 @@ class Executor {
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
                         const Status& status, const std::string& result) const;
   void WriteSink(const AuditRecord& record);
+  // True when the newest audit record of this person's action is this same hold (same
+  // reason and changes) and, for a person in the ledger, the hold did not lapse since (the
+  // entry's `reported` still holds "held:<action>"): a hold is audited when it starts, when
+  // its reason changes and when it comes back after it lapsed.
+  bool HeldAlreadyAudited(const AuditRecord& held, const Ledger& stored);
+  // Records in `changed` which actions of whom are held now ("held:<action>" in `reported`)
+  // and drops the marks of holds that lapsed (only for people the plan covers and keeps).
+  void MarkHolds(const Plan& plan, const Ledger& stored,
+                 const std::vector<std::string>& removed_keys, Ledger* changed) const;
 
   UsersApi& api_;
   StateStore& store_;

@@ -135,6 +135,9 @@ Status Executor::Send(Action* action, Sent* sent) {
         Status r = api_.RevokeUserAccessToken(t.id);
         if (r.ok()) {
           ++revoked;
+          // Which token went, by id and description (never its value): a reactivation
+          // cannot bring it back, so the audit tells the admin what to re-issue.
+          extra->push_back({"access_token", t.id + " (" + t.description + ")", "revoked"});
         } else if (note->empty()) {
           *note = "deactivated; revoking access token " + t.id + " failed: " + r.ToString();
         }

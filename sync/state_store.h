@@ -13,6 +13,7 @@
 #include "sync/ledger.h"
 #include "sync/plan.h"
 #include "sync/status.h"
+#include "sync/text.h"
 
 namespace rostersync {
 
@@ -64,9 +65,24 @@ struct AuditRecord {
 
 struct AuditQuery {
   int64_t since_ms = 0;    // 0 = all
-  std::string username;    // "" = any (matches username or key)
+  // "" = any. Otherwise a person: every record of each roster key whose records ever carried
+  // this name (AuditRecordCarriesName), so a renamed person's whole trail is found by any
+  // username or email they had. Case-insensitive.
+  std::string username;
+  std::string key;         // "" = any; else only records of exactly this roster key
   int limit = 1000;
 };
+
+// True when `record` names `lower_name` (already Lower()ed): as its username, its roster
+// key, or a username/email change's old or new value.
+inline bool AuditRecordCarriesName(const AuditRecord& record, const std::string& lower_name) {
+  if (Lower(record.username) == lower_name || Lower(record.key) == lower_name) return true;
+  for (const auto& c : record.changes) {
+    if (c.field != "username" && c.field != "email") continue;
+    if (Lower(c.from) == lower_name || Lower(c.to) == lower_name) return true;
+  }
+  return false;
+}
 
 struct RosterFingerprint {
   std::string fingerprint;

@@ -2,6 +2,7 @@
 #include "tests/fakes/memory_state_store.h"
 
 #include <algorithm>
+#include <set>
 
 namespace rostersync::testing {
 
@@ -97,11 +98,18 @@ Status MemoryStateStore::AppendAudit(const AuditRecord& record) {
 
 Result<std::vector<AuditRecord>> MemoryStateStore::QueryAudit(const AuditQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
+  // The person's roster keys: those whose records ever carried the name (any time).
+  const std::string name = Lower(query.username);
+  std::set<std::string> keys;
+  for (const auto& r : audit_) {
+    if (!name.empty() && !r.key.empty() && AuditRecordCarriesName(r, name)) keys.insert(r.key);
+  }
   std::vector<AuditRecord> out;
   for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
     if (query.limit > 0 && static_cast<int>(out.size()) >= query.limit) break;  // <= 0: all
     if (it->ts_ms < query.since_ms) continue;
-    if (!query.username.empty() && it->username != query.username && it->key != query.username) {
+    if (!query.key.empty() && it->key != query.key) continue;
+    if (!name.empty() && keys.count(it->key) == 0 && !AuditRecordCarriesName(*it, name)) {
       continue;
     }
     out.push_back(*it);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "state/open_store.h"
 #include "state/sql_state_store.h"
@@ -237,6 +238,58 @@ TEST_P(StateStoreTest, QueriesAuditBySinceAndUserNewestLimitOldestFirst) {
   ASSERT_EQ(even->size(), 2u);
   EXPECT_EQ((*even)[0].ts_ms, kBigMs + 6);
   EXPECT_EQ((*even)[1].ts_ms, kBigMs + 8);
+}
+
+// One person's trail across a rename (jdoe -> jane.doe), next to someone else's.
+std::vector<AuditRecord> RenamedPersonTrail() {
+  auto rec = [](int64_t ts, const std::string& key, const std::string& username,
+                std::vector<FieldChange> changes) {
+    AuditRecord r = SampleAudit(ts, key, "ok");
+    r.username = username;
+    r.changes = std::move(changes);
+    return r;
+  };
+  return {rec(kBigMs, "E1", "jdoe", {{"email", "", "jdoe@example.com"}}),
+          rec(kBigMs + 1, "E2", "bob", {{"email", "", "bob@example.com"}}),
+          rec(kBigMs + 2, "E1", "jane.doe", {{"username", "jdoe", "jane.doe"},
+                                             {"email", "jdoe@example.com", "jane@example.com"}}),
+          rec(kBigMs + 3, "E1", "jane.doe", {{"last_name", "Doe", "Doe-Smith"}}),
+          rec(kBigMs + 4, "E2", "bob", {{"nickname", "", "jdoe"}})};  // not a name
+}
+
+TEST_P(StateStoreTest, QueriesAuditForAPersonByEveryNameTheyHadCaseInsensitively) {
+  for (const auto& r : RenamedPersonTrail()) ASSERT_TRUE(store_->AppendAudit(r).ok());
+  for (const std::string name : {"jdoe", "JDoe", "jane.doe", "JDoe@Example.com",
+                                 "jane@example.com", "e1"}) {
+    AuditQuery q;
+    q.username = name;
+    auto records = store_->QueryAudit(q);
+    ASSERT_TRUE(records.ok()) << records.status().ToString();
+    std::vector<int64_t> ts;
+    for (const auto& r : *records) ts.push_back(r.ts_ms - kBigMs);
+    EXPECT_EQ(ts, (std::vector<int64_t>{0, 2, 3})) << name;
+  }
+  AuditQuery q;
+  q.username = "BOB@example.com";
+  q.since_ms = kBigMs + 2;
+  auto bob = store_->QueryAudit(q);
+  ASSERT_TRUE(bob.ok());
+  ASSERT_EQ(bob->size(), 1u);
+  EXPECT_EQ(bob->front().ts_ms, kBigMs + 4);
+  q.username = "j_oe";  // a LIKE wildcard is no match
+  EXPECT_TRUE(store_->QueryAudit(q)->empty());
+}
+
+TEST_P(StateStoreTest, QueriesAuditByExactRosterKey) {
+  for (const auto& r : RenamedPersonTrail()) ASSERT_TRUE(store_->AppendAudit(r).ok());
+  AuditQuery q;
+  q.key = "E2";
+  auto records = store_->QueryAudit(q);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ(records->back().ts_ms, kBigMs + 4);
+  q.key = "e2";
+  EXPECT_TRUE(store_->QueryAudit(q)->empty());
 }
 
 TEST_P(StateStoreTest, KeepsTheLastAcceptedRoster) {

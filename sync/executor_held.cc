@@ -1,0 +1,61 @@
+// Executor: auditing held actions once. A hold is recorded when it starts, when its reason
+// changes and when it comes back after it lapsed; the ledger remembers what is held now.
+#include <map>
+#include <set>
+
+#include "sync/executor.h"
+
+namespace rostersync {
+namespace {
+
+// LedgerEntry::reported prefix: "held:deactivate" while that action of the person is held.
+constexpr char kHeldMark[] = "held:";
+
+}  // namespace
+
+bool Executor::HeldAlreadyAudited(const AuditRecord& held, const Ledger& stored) {
+  if (auto it = stored.find(held.key);
+      it != stored.end() && it->second.reported.count(kHeldMark + held.action) == 0) {
+    return false;  // not held at the end of the last cycle that covered this person
+  }
+  AuditQuery q;
+  q.key = held.key;
+  q.limit = 200;  // the person's newest records; older history does not decide
+  auto records = store_.QueryAudit(q);
+  if (!records.ok()) return false;  // audit again rather than lose a hold
+  for (auto it = records->rbegin(); it != records->rend(); ++it) {
+    if (it->action != held.action) continue;
+    // The newest record of this person's action: the same hold is not audited again.
+    return it->result == "held" && it->error == held.error && it->changes == held.changes &&
+           it->user_id == held.user_id;
+  }
+  return false;
+}
+
+void Executor::MarkHolds(const Plan& plan, const Ledger& stored,
+                         const std::vector<std::string>& removed_keys, Ledger* changed) const {
+  std::map<std::string, std::set<std::string>> held;  // key -> marks held now
+  for (const Action& a : plan.actions) {
+    if (a.held) held[a.key].insert(kHeldMark + std::string(ActionName(a.type)));
+  }
+  std::set<std::string> removed(removed_keys.begin(), removed_keys.end());
+  auto update = [&](const std::string& key, const LedgerEntry& entry) {
+    if (removed.count(key) > 0) return;
+    if (!options_.only_key.empty() && key != options_.only_key) return;
+    std::set<std::string> want;
+    for (const std::string& r : entry.reported) {
+      if (r.rfind(kHeldMark, 0) != 0) want.insert(r);
+    }
+    if (auto h = held.find(key); h != held.end()) want.insert(h->second.begin(), h->second.end());
+    if (want == entry.reported) return;
+    LedgerEntry next = entry;
+    next.reported = std::move(want);
+    (*changed)[key] = std::move(next);
+  };
+  for (const auto& [key, entry] : *changed) update(key, entry);
+  for (const auto& [key, entry] : stored) {
+    if (changed->count(key) == 0) update(key, entry);
+  }
+}
+
+}  // namespace rostersync
