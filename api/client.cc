@@ -110,6 +110,8 @@ Result<User> Client::GetUserCached(const std::string& path, const std::string& r
   return user;
 }
 
+std::string Client::LastRequestId() const { return Transport::LastRequestIdOnThisThread(); }
+
 Result<User> Client::GetMe() {
   const std::string route = "/api/v4/users/me";
   auto response = Call("GET", route, route, "", false);

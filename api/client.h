@@ -43,6 +43,7 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
 
   // ---- rostersync::UsersApi ----
   Result<User> GetMe() override;
+  std::string LastRequestId() const override;
   Result<ServerCapabilities> GetServerCapabilities() override;
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override {
     return GetUsersByIds(ids, std::nullopt);

@@ -21,6 +21,8 @@ namespace rostersync::api {
 
 namespace {
 
+thread_local std::string t_last_request_id;  // Transport::LastRequestIdOnThisThread
+
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
@@ -198,6 +200,7 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     a.response.content_type = response.getContentType();
     a.response.etag = response.get("ETag", "");
     a.response.request_id = response.get("X-Request-Id", "");
+    t_last_request_id = a.response.request_id;
     a.limit = HeaderInt(response, "X-Ratelimit-Limit");
     a.remaining = HeaderInt(response, "X-Ratelimit-Remaining");
     a.reset = HeaderInt(response, "X-Ratelimit-Reset");
@@ -276,5 +279,7 @@ Result<HttpResponse> Transport::Execute(const HttpRequest& req) {
     }
   }
 }
+
+std::string Transport::LastRequestIdOnThisThread() { return t_last_request_id; }
 
 }  // namespace rostersync::api

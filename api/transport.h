@@ -43,6 +43,9 @@ class Transport {
  public:
   // Invalid on a malformed URL, an unsupported scheme or an unreadable ca_file.
   static Result<std::unique_ptr<Transport>> Create(const ClientOptions& options);
+  // The X-Request-Id of the last answer this thread received ("" before any): what the
+  // executor records with an applied action (its writes and reads run on one thread).
+  static std::string LastRequestIdOnThisThread();
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;

@@ -212,6 +212,7 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
                              : journal_id.status().Annotate("not sent: journaling failed");
   AddDrift(sent->drift);
   AuditRecord rec = MakeAudit(a, sent->user_id, s, s.ok() ? "ok" : "failed");
+  if (s.ok()) rec.request_id = api_.LastRequestId();
   rec.changes.insert(rec.changes.end(), sent->extra.begin(), sent->extra.end());
   if (a.type == ActionType::kDeactivate) {  // a failure is loud next cycle (planner)
     if (s.ok()) {

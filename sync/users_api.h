@@ -30,6 +30,11 @@ class UsersApi {
  public:
   virtual ~UsersApi() = default;
 
+  // The server's X-Request-Id of the last answer the calling thread received through this
+  // API ("" if none or not known). The executor records it with every applied action, so an
+  // audit record can be matched with the server's logs.
+  virtual std::string LastRequestId() const { return {}; }
+
   // GET /users/me: the token's own user. Unauthorized on a bad token.
   virtual Result<User> GetMe() = 0;
 

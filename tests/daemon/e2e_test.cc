@@ -78,6 +78,8 @@ TEST_F(E2eTest, SyncMakesTheServerHoldExactlyTheRosterThenPlanAndSyncAreNoOps) {
   CliRun audit = RunRostersync(dir_, {"--config", config, "audit", "--user", "alice", "--json"});
   EXPECT_EQ(audit.exit_code, 0) << audit.err;
   EXPECT_NE(audit.out.find("\"action\":\"create\""), std::string::npos) << audit.out;
+  // Applied actions carry the server's X-Request-Id too, not only failures.
+  EXPECT_EQ(audit.out.find("\"request_id\":\"\""), std::string::npos) << audit.out;
   EXPECT_EQ(audit.out.find(c.token), std::string::npos);
   EXPECT_EQ(TempDir::Read(dir_.File("audit.jsonl")).find(c.token), std::string::npos);
 }

@@ -66,6 +66,23 @@ TEST_F(ExecutorTest, CreatesUserAndRecordsWhatItSetInTheLedger) {
   EXPECT_TRUE(report.drift.empty());
 }
 
+// Every applied action's audit record carries the server's request id, not only failures.
+TEST_F(ExecutorTest, RecordsTheServersRequestIdWithEveryAppliedAction) {
+  User u = Seed("asmith");
+  Plan plan;
+  plan.actions.push_back(CreateAction("E1", "jdoe"));
+  Action deactivate = UserAction(ActionType::kDeactivate, "E2", u.id, "asmith");
+  plan.actions.push_back(deactivate);
+  auto report = Apply(plan, 1);
+  ASSERT_EQ(report.ok, 2) << report.outcomes[0].status.ToString();
+  ASSERT_EQ(store_.Audit().size(), 2u);
+  for (const AuditRecord& r : store_.Audit()) {
+    EXPECT_EQ(r.result, "ok");
+    EXPECT_EQ(r.request_id.rfind("fake-req-", 0), 0u) << r.action << ": " << r.request_id;
+  }
+  EXPECT_NE(store_.Audit()[0].request_id, store_.Audit()[1].request_id);
+}
+
 TEST_F(ExecutorTest, GivesEmailUsersAGeneratedPasswordThatIsNeverRecorded) {
   Plan plan;
   plan.actions.push_back(CreateAction("E1", "mail.user"));

@@ -199,10 +199,16 @@ void FakeUsersApi::ClearFaults() {
   fail_where_ = nullptr;
 }
 
+namespace {
+thread_local std::string t_fake_request_id;
+}  // namespace
+
+std::string FakeUsersApi::LastRequestId() const { return t_fake_request_id; }
+
 std::optional<Status> FakeUsersApi::Enter(const std::string& method, const std::string& arg,
                                           bool write) {
   ++calls_[method];
-  if (write) ++writes_;
+  if (write) t_fake_request_id = "fake-req-" + std::to_string(++writes_);
   auto it = fail_next_.find(method);
   if (it != fail_next_.end() && !it->second.empty()) {
     Status s = it->second.front();

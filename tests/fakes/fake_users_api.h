@@ -68,6 +68,8 @@ class FakeUsersApi : public UsersApi {
 
   // --- UsersApi ---
   Result<User> GetMe() override;
+  // "fake-req-N" after the calling thread's N-th write (like the server's X-Request-Id).
+  std::string LastRequestId() const override;
   Result<ServerCapabilities> GetServerCapabilities() override;
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override;
   Result<std::vector<User>> GetUsersByUsernames(
