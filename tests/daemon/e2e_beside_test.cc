@@ -2,6 +2,8 @@
 // status, audit and plan read beside it; sync and sync-user are handed to the service over
 // its admin endpoint (with the admin token) and print what they print when run directly.
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <signal.h>
 
 #include <chrono>
@@ -40,7 +42,7 @@ class E2eBesideServiceTest : public ::testing::Test {
         dir_.File("run.log"));
     ASSERT_TRUE(WaitForPort(c_.admin_port, 30'000)) << TempDir::Read(dir_.File("run.log"));
     ASSERT_TRUE(Eventually([&] {
-      return FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), "alice") != nullptr;
+      return FindEmuUser(emu_->Get("/__emu/state"), "alice") != std::nullopt;
     })) << TempDir::Read(dir_.File("run.log"));
     // Wait for the first cycle to be recorded.
     ASSERT_TRUE(Eventually([&] {
@@ -89,12 +91,12 @@ TEST_F(E2eBesideServiceTest, SyncAndSyncUserAreHandedToTheServiceWithTheSameOutp
   EXPECT_EQ(one.exit_code, 0) << one.out << one.err;
   EXPECT_NE(one.out.find("Applied "), std::string::npos) << one.out << one.err;
   EXPECT_EQ(one.err.find("in use"), std::string::npos) << one.err;
-  EXPECT_NE(FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), "hank"), nullptr);
+  EXPECT_NE(FindEmuUser(emu_->Get("/__emu/state"), "hank"), std::nullopt);
 
   CliRun all = Cli({"sync"});
   EXPECT_EQ(all.exit_code, 0) << all.out << all.err;
   EXPECT_NE(all.out.find("Applied "), std::string::npos) << all.out << all.err;
-  EXPECT_NE(FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), "ivy"), nullptr);
+  EXPECT_NE(FindEmuUser(emu_->Get("/__emu/state"), "ivy"), std::nullopt);
 
   CliRun json = Cli({"sync", "--json"});
   EXPECT_EQ(json.exit_code, 0) << json.err;
@@ -120,8 +122,8 @@ TEST_F(E2eBesideServiceTest, AHandedOffSyncKeepsTheHeldExitCodeAndPlan) {
   EXPECT_NE(sync.out.find("held"), std::string::npos) << sync.out;
   EXPECT_NE(sync.err.find("handing the sync"), std::string::npos) << sync.err;
   for (const char* name : {"bob", "carol"}) {
-    const EmuUser* u = FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), name);
-    ASSERT_NE(u, nullptr);
+    std::optional<EmuUser> u = FindEmuUser(emu_->Get("/__emu/state"), name);
+    ASSERT_TRUE(u.has_value());
     EXPECT_EQ(u->delete_at, 0) << name;
   }
 }

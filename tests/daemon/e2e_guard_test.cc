@@ -2,6 +2,8 @@
 // every cycle within schedule.interval, and POST /v1/users/{key}/sync does not count toward
 // the cycle-count grace policy.deactivate_after.
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <signal.h>
 
 #include <chrono>
@@ -107,8 +109,8 @@ TEST_F(E2eGuardTest, PerKeySyncsDoNotBurnTheCycleCountGrace) {
   StartWith("  max_deactivations: 10\n  deactivate_after: 2\n");
   DropThree(/*terminate=*/false);  // scheduled sighting 1 of the 3 needed
   for (int i = 0; i < 4; ++i) EXPECT_EQ(HttpPost(port_, "/v1/users/E2/sync"), 200);
-  const EmuUser* bob = FindUser(ParseEmuUsers(emu_->Get("/__emu/state")), "bob");
-  ASSERT_NE(bob, nullptr);
+  std::optional<EmuUser> bob = FindEmuUser(emu_->Get("/__emu/state"), "bob");
+  ASSERT_TRUE(bob.has_value());
   EXPECT_EQ(bob->delete_at, 0) << "on-demand syncs counted as grace cycles\n"
                                << TempDir::Read(Log());
 }

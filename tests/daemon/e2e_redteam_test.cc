@@ -2,6 +2,8 @@
 // record and no run "running" forever; force needs the admin token; run --daemon refuses a
 // symlinked --pidfile before forking; check-config fails on a refused token or a FIFO.
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -108,8 +110,8 @@ struct HeldService {
     dir.Write("roster.csv", RosterCsv(roster));
   }
   bool AliceActive() {
-    const EmuUser* alice = FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "alice");
-    return alice != nullptr && alice->delete_at == 0;
+    std::optional<EmuUser> alice = FindEmuUser(emu.Get("/__emu/state"), "alice");
+    return alice != std::nullopt && alice->delete_at == 0;
   }
 };
 

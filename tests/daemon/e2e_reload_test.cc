@@ -2,6 +2,8 @@
 // Each reload (config unchanged, changed, broken) is followed by a roster change that must
 // still be applied: a reload never takes a lock the process already holds.
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -52,7 +54,7 @@ TEST(E2eReloadTest, ThreeReloadsUnchangedChangedBrokenAndEachRosterChangeIsAppli
   ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, log);
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
   auto has_user = [&](const std::string& name) {
-    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), name) != nullptr;
+    return FindEmuUser(emu.Get("/__emu/state"), name) != std::nullopt;
   };
   ASSERT_TRUE(Eventually([&] { return has_user("alice"); })) << TempDir::Read(log);
 
@@ -119,7 +121,7 @@ TEST(E2eWatchTest, ASlowExportGetsNoCycleOnThePartialFile) {
   ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, log);
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
   ASSERT_TRUE(Eventually([&] {
-    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "carol") != nullptr &&
+    return FindEmuUser(emu.Get("/__emu/state"), "carol") != std::nullopt &&
            Count(TempDir::Read(log), "sync ok") >= 1;
   })) << TempDir::Read(log);
 
@@ -141,12 +143,12 @@ TEST(E2eWatchTest, ASlowExportGetsNoCycleOnThePartialFile) {
   std::fputs(("\n" + text.substr(first_row_end)).c_str(), f);
   std::fclose(f);
   ASSERT_TRUE(Eventually([&] {
-    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin") != nullptr;
+    return FindEmuUser(emu.Get("/__emu/state"), "erin") != std::nullopt;
   })) << TempDir::Read(log);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   for (const char* name : {"bob", "carol"}) {
-    const EmuUser* u = FindUser(ParseEmuUsers(emu.Get("/__emu/state")), name);
-    ASSERT_NE(u, nullptr);
+    std::optional<EmuUser> u = FindEmuUser(emu.Get("/__emu/state"), name);
+    ASSERT_TRUE(u.has_value());
     EXPECT_EQ(u->delete_at, 0) << name;
   }
   auto audit = HttpGet(c.admin_port, "/v1/audit?since=1h");

@@ -1,5 +1,7 @@
 // End to end: `rostersync run` against mm-emulator (issue 8's done-when).
 #include <gtest/gtest.h>
+
+#include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -62,7 +64,7 @@ TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
 
   // run_on_start: the first cycle creates the roster's people.
   ASSERT_TRUE(Eventually([&] {
-    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "alice") != nullptr;
+    return FindEmuUser(emu.Get("/__emu/state"), "alice") != std::nullopt;
   })) << TempDir::Read(log);
   ASSERT_TRUE(Eventually([&] {
     return HttpGet(c.admin_port, "/v1/runs").second.find("\"command\":\"run\"") !=
@@ -76,7 +78,7 @@ TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
   dir.Write("roster.csv.tmp", RosterCsv(roster));
   ASSERT_EQ(std::rename(dir.File("roster.csv.tmp").c_str(), dir.File("roster.csv").c_str()), 0);
   ASSERT_TRUE(Eventually([&] {
-    return FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin") != nullptr;
+    return FindEmuUser(emu.Get("/__emu/state"), "erin") != std::nullopt;
   })) << TempDir::Read(log);
   ASSERT_TRUE(Eventually([&] {
     return CountOccurrences(HttpGet(c.admin_port, "/v1/runs").second, "\"command\":\"run\"") >= 2;
@@ -283,7 +285,7 @@ TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
   EXPECT_EQ(one.exit_code, 1) << one.err;
   EXPECT_NE(one.err.find("leader lock"), std::string::npos) << one.err;
   EXPECT_EQ(emu.WritesTotal(), writes) << "a standby one-shot applied changes";
-  EXPECT_EQ(FindUser(ParseEmuUsers(emu.Get("/__emu/state")), "erin"), nullptr);
+  EXPECT_EQ(FindEmuUser(emu.Get("/__emu/state"), "erin"), std::nullopt);
 }
 
 }  // namespace

@@ -143,6 +143,13 @@ const EmuUser* FindUser(const std::vector<EmuUser>& users, const std::string& us
   return nullptr;
 }
 
+std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::string& username) {
+  std::vector<EmuUser> users = ParseEmuUsers(state_json);
+  const EmuUser* user = FindUser(users, username);
+  if (user == nullptr) return std::nullopt;
+  return *user;
+}
+
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
   try {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));

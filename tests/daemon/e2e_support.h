@@ -4,6 +4,7 @@
 #define ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct EmuUser {
 };
 std::vector<EmuUser> ParseEmuUsers(const std::string& state_json);
 const EmuUser* FindUser(const std::vector<EmuUser>& users, const std::string& username);
+// A pointer into a temporary list would dangle: use FindEmuUser for a one-off look-up.
+const EmuUser* FindUser(std::vector<EmuUser>&& users, const std::string& username) = delete;
+// The user named `username` in a /__emu/state document, by value; nullopt if absent.
+std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::string& username);
 
 // The emulator's writes_total less the reads sent as POST (POST /users/ids and
 // /users/usernames, which confirm absences before anything acts on them); -1 on failure.
