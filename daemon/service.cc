@@ -291,19 +291,7 @@ void Service::Record(const CycleResult& r) {
     spdlog::info("cycle {}: {}", r.run_id, summary);
   }
   NotifyStatus(summary);
-  RunRecord run;
-  run.run_id = r.run_id;
-  run.command = "run";
-  run.started_ms = r.started_ms;
-  run.finished_ms = clock_.NowMs();
-  run.result = r.result;
-  run.exit_code = r.exit_code;
-  run.actions_ok = r.report.ok;
-  run.actions_failed = r.report.failed;
-  run.actions_held = r.report.held;
-  run.roster_rows = r.planned ? r.plan.roster_rows : static_cast<int>(r.roster.row_count);
-  run.rejected_rows = r.planned ? r.plan.rejected_rows : static_cast<int>(r.roster.rejected.size());
-  run.message = summary;
+  RunRecord run = RunRecordFor(r, clock_.NowMs());  // what /v1/runs stores, too
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_run_ = run;

@@ -1,8 +1,8 @@
-#include "daemon/exit_codes.h"
+#include "cycle/exit_codes.h"
 
 #include <gtest/gtest.h>
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 CycleOutcome Outcome(bool plan, bool detailed, int changes, int failed, int held) {
@@ -77,4 +77,4 @@ TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
 }
 
 }  // namespace
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

@@ -1,13 +1,13 @@
-// The daemon's window guards (daemon/guards.h): the deactivation budget shared by the cycles
+// The daemon's window guards (cycle/guards.h): the deactivation budget shared by the cycles
 // of one window, read from the state store, and the grace that counts scheduled cycles only.
-#include "daemon/guards.h"
+#include "cycle/guards.h"
 
 #include <gtest/gtest.h>
 
 #include "state/open_store.h"
 #include "tests/support/temp_dir.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 constexpr int64_t kNow = 1'800'000'000'000;
@@ -122,4 +122,4 @@ TEST_F(GuardsTest, AnInterruptedRunDoesNotOpenANewWindow) {
 }
 
 }  // namespace
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

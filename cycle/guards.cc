@@ -1,11 +1,11 @@
-#include "daemon/guards.h"
+#include "cycle/guards.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "sync/clock.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 std::string FormatLimit(const Threshold& t) {
@@ -107,4 +107,4 @@ void ApplyWindowGuards(StateStore& store, const GuardContext& ctx, Plan* plan) {
                               " (shared by every cycle within schedule.interval)");
 }
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

@@ -1,6 +1,6 @@
-#include "daemon/exit_codes.h"
+#include "cycle/exit_codes.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 
 int ExitCodeFor(const CycleOutcome& o) {
   if (o.error) return kExitError;
@@ -28,4 +28,4 @@ const char* ResultLabel(int exit_code) {
   }
 }
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle
