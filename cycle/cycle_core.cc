@@ -23,7 +23,7 @@ void CycleContext::Finish() {
     outcome.held = r.report.held;
   }
   r.exit_code = ExitCodeFor(outcome);
-  r.result = ResultLabel(r.exit_code);
+  r.result = ResultFor(r.exit_code);
   r.seconds = static_cast<double>(deps.clock->NowMs() - r.started_ms) / 1000.0;
   r.roster.entries.clear();
   r.roster.entries.shrink_to_fit();
@@ -53,7 +53,7 @@ CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& requ
   c.run.run_id = c.result.run_id;
   c.run.command = request.command;
   c.run.started_ms = c.result.started_ms;
-  c.run.result = "running";
+  c.run.result = RunResult::kRunning;
   if (deps_.roster == nullptr || deps_.loader == nullptr || deps_.api == nullptr ||
       deps_.store == nullptr || deps_.clock == nullptr || deps_.log == nullptr) {
     c.Stop("state", Status::Internal("cycle built without a roster, api, state store or log"));

@@ -21,7 +21,7 @@ std::string NewRunId(int64_t now_ms) {
 }
 
 std::string CycleSummary(const CycleResult& r) {
-  std::string out = (r.applied ? "sync " : "plan ") + r.result;
+  std::string out = std::string(r.applied ? "sync " : "plan ") + ToString(r.result);
   if (!r.status.ok()) return out + " at " + r.stage + ": " + r.status.ToString();
   if (r.applied) {
     out += ": " + std::to_string(r.report.ok) + " applied, " + std::to_string(r.report.failed) +

@@ -10,6 +10,7 @@
 #include "sync/executor.h"
 #include "sync/plan.h"
 #include "sync/roster.h"
+#include "sync/run_states.h"
 #include "sync/server_capabilities.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
@@ -21,15 +22,15 @@ struct CycleRequest {
   bool force = false;              // --force: release held actions (not ambiguous matches)
   bool detailed_exitcode = false;  // plan --detailed-exitcode
   std::string only_key;            // sync-user KEY / POST /v1/users/{key}/sync
-  std::string command = "sync";    // RunRecord.command: sync | sync-user | run
+  RunCommand command = RunCommand::kSync;  // RunRecord.command
   bool progress = false;           // a progress line on stderr while applying
 };
 
 struct CycleResult {
   Status status;        // OK, or why the cycle stopped (then exit_code is 1)
   int exit_code = 0;    // docs/contract.md exit codes (cycle/exit_codes.h)
-  std::string result;   // ok | partial | held | failed
-  std::string command;  // the request's command (RunRecord.command)
+  RunResult result = RunResult::kRunning;  // ok, partial, held or failed once finished
+  RunCommand command = RunCommand::kSync;  // the request's command (RunRecord.command)
   std::string run_id;
   bool planned = false;  // plan holds a plan
   Plan plan;

@@ -14,17 +14,17 @@ int ExitCodeFor(const CycleOutcome& o) {
   return kExitOk;
 }
 
-const char* ResultLabel(int exit_code) {
+RunResult ResultFor(int exit_code) {
   switch (exit_code) {
     case kExitOk:
     case kExitChanges:
-      return "ok";
+      return RunResult::kOk;
     case kExitFailed:
-      return "partial";
+      return RunResult::kPartial;
     case kExitHeld:
-      return "held";
+      return RunResult::kHeld;
     default:
-      return "failed";
+      return RunResult::kFailed;
   }
 }
 

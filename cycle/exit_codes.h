@@ -3,6 +3,8 @@
 #ifndef ROSTERSYNC_CYCLE_EXIT_CODES_H_
 #define ROSTERSYNC_CYCLE_EXIT_CODES_H_
 
+#include "sync/run_states.h"
+
 namespace rostersync::cycle {
 
 constexpr int kExitOk = 0;       // success, or no changes
@@ -29,8 +31,9 @@ struct CycleOutcome {
 // attention, else 0.
 int ExitCodeFor(const CycleOutcome& outcome);
 
-// "ok", "partial", "held", "failed": the RunRecord.result / metric label for an exit code.
-const char* ResultLabel(int exit_code);
+// ok, partial, held, failed: the RunRecord.result (and, as ToString, the metric label) for
+// an exit code.
+RunResult ResultFor(int exit_code);
 
 }  // namespace rostersync::cycle
 

@@ -14,7 +14,7 @@ using cycle::kExitError;
 using cycle::kExitFailed;
 using cycle::kExitHeld;
 using cycle::kExitOk;
-using cycle::ResultLabel;
+using cycle::ResultFor;
 
 }  // namespace rostersync::daemon
 

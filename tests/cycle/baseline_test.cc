@@ -11,7 +11,7 @@ namespace {
 CycleRequest Sync() {
   CycleRequest request;
   request.apply = true;
-  request.command = "run";
+  request.command = RunCommand::kRun;
   return request;
 }
 

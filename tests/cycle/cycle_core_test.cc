@@ -40,7 +40,7 @@ class CycleCoreTest : public ::testing::Test {
     CycleRequest request;
     request.apply = apply;
     request.only_key = only_key;
-    request.command = only_key.empty() ? "run" : "sync-user";
+    request.command = only_key.empty() ? RunCommand::kRun : RunCommand::kSyncUser;
     return CycleCore(deps_).Run(options_, request);
   }
   // A first cycle that creates the three people (and saves the baseline).
@@ -70,7 +70,7 @@ class CycleCoreTest : public ::testing::Test {
 TEST_F(CycleCoreTest, AppliesAWholeRosterRecordsTheRunAndAcceptsTheBaseline) {
   CycleResult r = Run();
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(r.result, "ok");
+  EXPECT_EQ(r.result, RunResult::kOk);
   EXPECT_EQ(r.report.ok, 3);
   EXPECT_TRUE(r.baseline_saved);
   Result<std::optional<RosterFingerprint>> baseline = store_.LastAcceptedRoster();
@@ -78,8 +78,8 @@ TEST_F(CycleCoreTest, AppliesAWholeRosterRecordsTheRunAndAcceptsTheBaseline) {
   EXPECT_EQ((*baseline)->fingerprint, "fp-3");
   std::optional<RunRecord> run = LastRun();
   ASSERT_TRUE(run.has_value());
-  EXPECT_EQ(run->command, "run");
-  EXPECT_EQ(run->result, "ok");
+  EXPECT_EQ(run->command, RunCommand::kRun);
+  EXPECT_EQ(run->result, RunResult::kOk);
   EXPECT_EQ(run->actions_ok, 3);
   EXPECT_EQ(run->roster_rows, 3);
 }
@@ -120,7 +120,7 @@ TEST_F(CycleCoreTest, AnUnreadableRosterStopsAtRosterBeforeTheServerIsAsked) {
   EXPECT_EQ(store_.ledger_loads, 0);
   std::optional<RunRecord> run = LastRun();
   ASSERT_TRUE(run.has_value());
-  EXPECT_EQ(run->result, "failed");
+  EXPECT_EQ(run->result, RunResult::kFailed);
   EXPECT_EQ(run->message.rfind("roster: ", 0), 0u) << run->message;
 }
 
@@ -164,7 +164,7 @@ TEST_F(CycleCoreTest, ALedgerThatCannotBeSavedStopsAtLedgerAndKeepsTheOldBaselin
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(r.baseline_saved);
   EXPECT_FALSE(store_.LastAcceptedRoster()->has_value());
-  EXPECT_EQ(LastRun()->result, "failed");
+  EXPECT_EQ(LastRun()->result, RunResult::kFailed);
 }
 
 TEST_F(CycleCoreTest, AFailedActionIsPartialAndTheOthersStillApply) {
@@ -175,7 +175,7 @@ TEST_F(CycleCoreTest, AFailedActionIsPartialAndTheOthersStillApply) {
   });
   CycleResult r = Run();
   EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(r.result, "partial");
+  EXPECT_EQ(r.result, RunResult::kPartial);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.report.ok, 2);
   EXPECT_EQ(r.report.failed, 1);
@@ -211,7 +211,7 @@ TEST_F(CycleCoreTest, AnUntrustedRosterHoldsDeactivationsAndIsNotTheBaseline) {
   loader_.roster.untrusted_reasons = {"the roster shrank from 3 to 1 rows"};
   CycleResult r = Run();
   EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(r.result, "held");
+  EXPECT_EQ(r.result, RunResult::kHeld);
   EXPECT_EQ(api_.Writes(), 0);
   EXPECT_FALSE(r.baseline_saved);
   EXPECT_EQ((*store_.LastAcceptedRoster())->fingerprint, before.fingerprint);
@@ -224,8 +224,8 @@ TEST_F(CycleCoreTest, APerKeyCycleIsRecordedAsSuchAndIsNeverTheBaseline) {
   EXPECT_EQ(r.report.ok, 1);
   EXPECT_FALSE(r.baseline_saved);
   EXPECT_FALSE(store_.LastAcceptedRoster()->has_value());
-  EXPECT_EQ(LastRun()->command, "sync-user");
-  EXPECT_EQ(RunRecordFor(r, 0).command, "sync-user");
+  EXPECT_EQ(LastRun()->command, RunCommand::kSyncUser);
+  EXPECT_EQ(RunRecordFor(r, 0).command, RunCommand::kSyncUser);
 }
 
 TEST_F(CycleCoreTest, OptionsAreTakenAfreshEveryCycle) {
@@ -233,11 +233,11 @@ TEST_F(CycleCoreTest, OptionsAreTakenAfreshEveryCycle) {
   loader_.roster.entries.resize(1);  // bob and carol leave
   options_.planner.policy.max_deactivations = Threshold{false, 1};
   CycleResult held = Run();
-  EXPECT_EQ(held.result, "held") << CycleSummary(held);
+  EXPECT_EQ(held.result, RunResult::kHeld) << CycleSummary(held);
   EXPECT_EQ(api_.Writes(), 0);
   options_.planner.policy.max_deactivations = Threshold{false, 5};  // a reload raised it
   CycleResult applied = Run();
-  EXPECT_EQ(applied.result, "ok") << CycleSummary(applied);
+  EXPECT_EQ(applied.result, RunResult::kOk) << CycleSummary(applied);
   EXPECT_EQ(applied.report.ok, 2);
 }
 

@@ -69,11 +69,11 @@ TEST(ExitCodesTest, AnAttentionItemIsFour) {
   EXPECT_EQ(ExitCodeFor(failed), 3);
 }
 
-TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
-  EXPECT_STREQ(ResultLabel(0), "ok");
-  EXPECT_STREQ(ResultLabel(1), "failed");
-  EXPECT_STREQ(ResultLabel(3), "partial");
-  EXPECT_STREQ(ResultLabel(4), "held");
+TEST(ExitCodesTest, ResultsMatchTheRunRecordVocabulary) {
+  EXPECT_EQ(ResultFor(0), RunResult::kOk);
+  EXPECT_EQ(ResultFor(1), RunResult::kFailed);
+  EXPECT_EQ(ResultFor(3), RunResult::kPartial);
+  EXPECT_EQ(ResultFor(4), RunResult::kHeld);
 }
 
 }  // namespace

@@ -100,17 +100,17 @@ TEST_F(GuardsTest, APerKeySyncIsNotAGraceSighting) {
 TEST_F(GuardsTest, AnInterruptedRunDoesNotOpenANewWindow) {
   RunRecord done;
   done.run_id = "done";
-  done.command = "sync";
+  done.command = RunCommand::kSync;
   done.started_ms = kNow - 30 * 60'000;
   done.finished_ms = kNow - 29 * 60'000;
-  done.result = "ok";
+  done.result = RunResult::kOk;
   ASSERT_TRUE(store_->BeginRun(done).ok());
   ASSERT_TRUE(store_->FinishRun(done).ok());
   RunRecord killed = done;
   killed.run_id = "killed";
   killed.started_ms = kNow - 10 * 60'000;
   killed.finished_ms = kNow - 60'000;  // when the next start marked it
-  killed.result = "interrupted";
+  killed.result = RunResult::kInterrupted;
   ASSERT_TRUE(store_->BeginRun(killed).ok());
   ASSERT_TRUE(store_->FinishRun(killed).ok());
   Deactivated(kNow - 5 * 60'000);  // by the killed run
