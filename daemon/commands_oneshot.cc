@@ -197,7 +197,7 @@ int CmdPlan(const CommandLine& cl) {
   CycleRequest request;
   request.apply = false;
   request.detailed_exitcode = cl.Has("--detailed-exitcode");
-  request.command = "plan";
+  request.command = RunCommand::kPlan;
   return RunOneCycle(cl, request, cl.Has("--json"));
 }
 
@@ -205,7 +205,7 @@ int CmdSync(const CommandLine& cl) {
   CycleRequest request;
   request.apply = true;
   request.force = cl.Has("--force");
-  request.command = cl.command;
+  request.command = cl.command == "sync-user" ? RunCommand::kSyncUser : RunCommand::kSync;
   if (cl.command == "sync-user") request.only_key = cl.positionals.at(0);
   bool json = cl.Has("--json");
   request.progress = !json && isatty(STDERR_FILENO) == 1;
@@ -243,7 +243,7 @@ int CmdStatus(const CommandLine& cl) {
               "HELD", "MESSAGE");
   for (const RunRecord& r : *runs) {
     std::printf("%-22s %-10s %-8s %4d %4d %4d  %s\n", UtcTimestamp(r.started_ms).c_str(),
-                EscapeControl(r.command).c_str(), EscapeControl(r.result).c_str(), r.actions_ok, r.actions_failed, r.actions_held,
+                ToString(r.command), ToString(r.result), r.actions_ok, r.actions_failed, r.actions_held,
                 EscapeControl(r.message).c_str());
   }
   return kExitOk;

@@ -1,9 +1,8 @@
-// CycleRunner: one sync cycle, start to end: state -> pending journal -> roster (gated by the
-// last accepted fingerprint) -> the token's own user -> what the server allows -> all users
-// (ledger ids the listing missed confirmed with POST /users/ids) -> ledger -> plan ->
-// (plan: return it) / (sync: apply, save the accepted roster, record the run).
-// Owns the API client, the state store and the audit file it was built with. Run() is not
-// reentrant: callers serialise cycles (the daemon holds one mutex around every Run()).
+// CycleRunner: the production wiring of one sync cycle. Builds the roster source (roster/),
+// the HTTP client (api/), the state store and audit file (state/) from a Config and runs the
+// cycle core (cycle/cycle_core.h) over them with spdlog as its log; docs/design.md draws it.
+// Owns what it built. Run() is not reentrant: callers serialise cycles (the daemon holds one
+// mutex around every Run()).
 #ifndef ROSTERSYNC_DAEMON_CYCLE_H_
 #define ROSTERSYNC_DAEMON_CYCLE_H_
 
@@ -14,6 +13,8 @@
 #include <vector>
 
 #include "config/config.h"
+#include "cycle/cycle_types.h"
+#include "cycle/seams.h"
 #include "sync/audit_sink.h"
 #include "sync/clock.h"
 #include "sync/executor.h"
@@ -30,31 +31,15 @@ class ApiObserver;
 
 namespace rostersync::daemon {
 
-struct CycleRequest {
-  bool apply = false;              // false: plan only, nothing is written anywhere
-  bool force = false;              // --force: release held actions (not ambiguous matches)
-  bool detailed_exitcode = false;  // plan --detailed-exitcode
-  std::string only_key;            // sync-user KEY / POST /v1/users/{key}/sync
-  std::string command = "sync";    // RunRecord.command: sync | sync-user | run
-  bool progress = false;           // a progress line on stderr while applying
-};
+using cycle::CycleRequest;
+using cycle::CycleResult;
+using cycle::CycleSummary;
+using cycle::NewRunId;
+using cycle::RunRecordFor;
 
-struct CycleResult {
-  Status status;       // OK, or why the cycle stopped (then exit_code is 1)
-  int exit_code = 0;   // docs/contract.md exit codes (exit_codes.h)
-  std::string result;  // ok | partial | held | failed
-  std::string run_id;
-  bool planned = false;  // plan holds a plan
-  Plan plan;
-  bool applied = false;  // report holds the execution report
-  ExecutionReport report;
-  bool unauthorized = false;  // GetMe answered 401: the token is wrong (readyz not ready)
-  std::string stage;          // where it stopped: state, journal, roster, server, ledger, apply
-  int64_t started_ms = 0;
-  double seconds = 0;
-  ServerCapabilities capabilities;  // what the server allows (known=false before it was read)
-  Roster roster;  // as loaded (rejected rows, notices, trust), entries cleared after planning
-};
+// The CycleOptions a Config gives (planner, memberships, budget window, concurrency, the
+// display URL, the URL scrubber, the journal's action decoder).
+cycle::CycleOptions CycleOptionsFor(const Config& config);
 
 class CycleRunner {
  public:
@@ -92,7 +77,6 @@ class CycleRunner {
 
  private:
   CycleRunner(Config config, const Clock& clock);
-  void Finish(CycleResult* result, const CycleRequest& request) const;
 
   Config config_;
   const Clock& clock_;
@@ -106,12 +90,6 @@ class CycleRunner {
   std::function<Result<Action>(const std::string&)> decode_action_;
   const StopToken* stop_ = nullptr;
 };
-
-// "20261129T130223Z-3f9a": sortable, unique enough for one installation.
-std::string NewRunId(int64_t now_ms);
-
-// One line for logs, STATUS= and notifications: "sync ok: 3 applied, 0 failed, 0 held".
-std::string CycleSummary(const CycleResult& result);
 
 }  // namespace rostersync::daemon
 

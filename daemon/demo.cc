@@ -225,7 +225,7 @@ int Tour() {
     std::fflush(stdout);
     CycleRequest request;
     request.apply = step.apply;
-    request.command = step.apply ? "sync" : "plan";
+    request.command = step.apply ? RunCommand::kSync : RunCommand::kPlan;
     CycleResult r = (*runner)->Run(request);
     if (!r.status.ok()) {
       PrintError("demo", r.status);

@@ -1,36 +1,20 @@
-// The exit codes of docs/contract.md and the one place that maps a cycle's outcome to them.
-// Pure functions; thread-safe.
+// The exit codes of docs/contract.md, defined with the cycle core (cycle/exit_codes.h); the
+// daemon's commands use them under their daemon:: names.
 #ifndef ROSTERSYNC_DAEMON_EXIT_CODES_H_
 #define ROSTERSYNC_DAEMON_EXIT_CODES_H_
 
+#include "cycle/exit_codes.h"
+
 namespace rostersync::daemon {
 
-constexpr int kExitOk = 0;       // success, or no changes
-constexpr int kExitError = 1;    // bad config, roster unreadable, server unreachable/unauthorised
-constexpr int kExitChanges = 2;  // plan --detailed-exitcode found changes
-constexpr int kExitFailed = 3;   // the cycle ran but some actions failed
-constexpr int kExitHeld = 4;     // a safety guard held back part of the plan
-
-struct CycleOutcome {
-  bool error = false;      // the cycle could not run (nothing or not everything was tried)
-  bool plan_only = false;  // `plan`: nothing applied
-  bool detailed = false;   // plan --detailed-exitcode
-  int active_changes = 0;  // planned actions that are not held
-  int failed = 0;          // applied actions that failed
-  int held = 0;            // actions a guard held back
-  int holds = 0;           // guards that held (Plan::holds); an untrusted roster holds even
-                           // when it held no action, and that still exits 4
-  int attention = 0;       // attention items (Plan::attention): a person must act; exits 4
-};
-
-// error -> 1. plan: 0, or with --detailed-exitcode 4 if a guard held something (an action or
-// a hold with no action, e.g. an untrusted roster) or there is an attention item, else 2 if
-// there are changes. sync: 3 if any action failed, else 4 if anything was held or needs
-// attention, else 0.
-int ExitCodeFor(const CycleOutcome& outcome);
-
-// "ok", "partial", "held", "failed": the RunRecord.result / metric label for an exit code.
-const char* ResultLabel(int exit_code);
+using cycle::CycleOutcome;
+using cycle::ExitCodeFor;
+using cycle::kExitChanges;
+using cycle::kExitError;
+using cycle::kExitFailed;
+using cycle::kExitHeld;
+using cycle::kExitOk;
+using cycle::ResultFor;
 
 }  // namespace rostersync::daemon
 

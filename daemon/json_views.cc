@@ -25,10 +25,10 @@ std::string Stringify(const Poco::Dynamic::Var& v) {
 Object::Ptr RunObject(const RunRecord& run) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("run_id", run.run_id);
-  o->set("command", run.command);
+  o->set("command", std::string(ToString(run.command)));
   o->set("started", run.started_ms ? UtcTimestamp(run.started_ms) : "");
   o->set("finished", run.finished_ms ? UtcTimestamp(run.finished_ms) : "");
-  o->set("result", run.result);
+  o->set("result", std::string(ToString(run.result)));
   o->set("exit_code", run.exit_code);
   o->set("actions_ok", run.actions_ok);
   o->set("actions_failed", run.actions_failed);
@@ -124,7 +124,7 @@ std::string CycleResultToJson(const CycleResult& r) {
   const std::string server = r.capabilities.known ? Stringify(ServerObject(r.capabilities)) : "null";
   std::string out =
       "{\"run_id\":" + JsonString(r.run_id) + ",\"exit_code\":" + std::to_string(r.exit_code) +
-      ",\"result\":" + JsonString(r.result) +
+      ",\"result\":" + JsonString(ToString(r.result)) +
       ",\"error\":" + JsonString(r.status.ok() ? "" : r.status.ToString()) +
       ",\"stage\":" + JsonString(r.stage) + ",\"server\":" + server +
       ",\"rejected_rows\":" + Stringify(rejected) +

@@ -253,7 +253,7 @@ bool Service::ScheduledCycle(Trigger trigger) {
   spdlog::info("cycle starting ({})", TriggerName(trigger));
   CycleRequest request;
   request.apply = true;
-  request.command = "run";
+  request.command = RunCommand::kRun;
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) {
     if (result.status().IsConflict()) {
@@ -261,69 +261,24 @@ bool Service::ScheduledCycle(Trigger trigger) {
       spdlog::info("{}", result.status().message());
       return true;  // standing by is not a failure: keep the normal interval
     }
-    spdlog::error("cycle not run: {}", result.status().ToString());
-    metrics_.RecordCycle("failed", 0, clock_.NowMs() / 1000.0);
-    notifier_->Alert("failed:setup", "rostersync: cycle not run: " + result.status().ToString());
-    NotifyStatus("cycle failed: " + result.status().ToString());
+    Reporter().NotRun(result.status());
     return false;
   }
   Record(*result);
   return result->exit_code != kExitError;
 }
 
+CycleReporter Service::Reporter() {
+  return CycleReporter(metrics_, *notifier_, clock_,
+                       [](const std::string& status) { NotifyStatus(status); });
+}
+
 void Service::Record(const CycleResult& r) {
-  metrics_.RecordCycle(r.result, r.seconds, clock_.NowMs() / 1000.0);
-  if (r.planned) {
-    metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
-    metrics_.SetHeld(r.plan.CountHeld());
-    metrics_.SetAttention(static_cast<int>(r.plan.attention.size()));
-  }
-  if (r.applied) {
-    for (const ActionOutcome& o : r.report.outcomes) {
-      metrics_.RecordAction(ActionName(o.action.type),
-                            o.action.held ? "held" : (o.status.ok() ? "ok" : "failed"));
-    }
-  }
-  std::string summary = CycleSummary(r);
-  if (r.exit_code == kExitError) {
-    spdlog::error("cycle {}: {}", r.run_id, summary);
-  } else {
-    spdlog::info("cycle {}: {}", r.run_id, summary);
-  }
-  NotifyStatus(summary);
-  RunRecord run;
-  run.run_id = r.run_id;
-  run.command = "run";
-  run.started_ms = r.started_ms;
-  run.finished_ms = clock_.NowMs();
-  run.result = r.result;
-  run.exit_code = r.exit_code;
-  run.actions_ok = r.report.ok;
-  run.actions_failed = r.report.failed;
-  run.actions_held = r.report.held;
-  run.roster_rows = r.planned ? r.plan.roster_rows : static_cast<int>(r.roster.row_count);
-  run.rejected_rows = r.planned ? r.plan.rejected_rows : static_cast<int>(r.roster.rejected.size());
-  run.message = summary;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    last_run_ = run;
-    last_summary_ = summary;
-  }
-  if (r.applied && r.report.ok > 0) notifier_->Summary("rostersync: " + summary);
-  if (r.exit_code == kExitError) {
-    notifier_->Alert("failed:" + r.stage, "rostersync: cycle failed: " + summary);
-  } else if (r.exit_code == kExitFailed) {
-    notifier_->Alert("partial", "rostersync: some actions failed: " + summary);
-  }
-  if (r.planned) {
-    for (const Hold& h : r.plan.holds) {
-      notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message);
-    }
-    // One alert per person per hour (the notifier's rate limit), every hour until resolved.
-    for (const Attention& a : r.plan.attention) {
-      notifier_->Alert("attention:" + a.key, "rostersync: attention: " + a.message);
-    }
-  }
+  std::string summary = Reporter().Report(r);
+  RunRecord run = RunRecordFor(r, clock_.NowMs());  // what /v1/runs stores, too
+  std::lock_guard<std::mutex> lock(mu_);
+  last_run_ = run;
+  last_summary_ = summary;
 }
 
 void Service::WatchdogLoop() {

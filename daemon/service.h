@@ -22,6 +22,7 @@
 #include "daemon/notifier.h"
 #include "daemon/roster_watch.h"
 #include "daemon/scheduler.h"
+#include "daemon/service_reporter.h"
 #include "sync/clock.h"
 #include "sync/state_store.h"
 #include "sync/stop_token.h"
@@ -64,7 +65,8 @@ class Service : public AdminBackend {
   bool ScheduledCycle(Trigger trigger);  // the scheduler's callback
   // Under cycle_mu_: builds the runner if needed, checks the leader lock, runs.
   Result<CycleResult> RunCycleLocked(const CycleRequest& request);
-  void Record(const CycleResult& result);  // metrics, STATUS=, notifications
+  void Record(const CycleResult& result);  // the reporter, then last_run_ for /v1/status
+  CycleReporter Reporter();                // metrics, STATUS=, notifications
   std::shared_ptr<CycleRunner> Runner();
   std::shared_ptr<StateStore> Store();
   // Under cycle_mu_: (re)builds the runner for `config` on the one process-wide store, which

@@ -4,25 +4,30 @@
 #include "daemon/cycle_output.h"
 #include "daemon/json_views.h"
 #include "daemon/service.h"
+#include "daemon/status_view.h"
 
 namespace rostersync::daemon {
 
 std::string Service::StatusJson() {
   std::string why;
   bool ready = Ready(&why);
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string out =
-      "{\"ready\":" + std::string(ready ? "true" : "false") +
-      ",\"not_ready_reason\":" + JsonString(why) +
-      ",\"role\":" + JsonString(standby_ ? "standby" : "leader") +
-      ",\"cycle_running\":" + (cycle_running_ ? "true" : "false") +
-      ",\"cycles_run\":" + std::to_string(scheduler_ ? scheduler_->cycles_run() : 0) +
-      ",\"consecutive_failures\":" +
-      std::to_string(scheduler_ ? scheduler_->consecutive_failures() : 0) +
-      ",\"next_cycle\":" + JsonString(scheduler_ ? UtcTimestamp(scheduler_->next_due_ms()) : "") +
-      ",\"config\":" + JsonString(config_.path) +
-      ",\"last_run\":" + (last_run_ ? RunToJson(*last_run_) : "null") + "}";
-  return out;
+  StatusSnapshot status;
+  status.ready = ready;
+  status.not_ready_reason = why;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status.standby = standby_;
+    status.cycle_running = cycle_running_;
+    if (scheduler_) {
+      status.scheduled = true;
+      status.cycles_run = scheduler_->cycles_run();
+      status.consecutive_failures = scheduler_->consecutive_failures();
+      status.next_due_ms = scheduler_->next_due_ms();
+    }
+    status.config_path = config_.path;
+    status.last_run = last_run_;
+  }
+  return StatusToJson(status);
 }
 
 Result<std::string> Service::RunsJson() {
@@ -63,7 +68,7 @@ Result<std::string> Service::PlanJson(bool refresh) {
   std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
   CycleRequest request;
   request.apply = false;
-  request.command = "plan";
+  request.command = RunCommand::kPlan;
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) return result.status();
   if (!result->status.ok()) return result->status;
@@ -81,7 +86,7 @@ Result<std::string> Service::SyncUser(const std::string& key) {
   CycleRequest request;
   request.apply = true;
   request.only_key = key;
-  request.command = "sync-user";
+  request.command = RunCommand::kSyncUser;
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) return result.status();
   Record(*result);
@@ -95,11 +100,11 @@ Result<std::string> Service::SyncAndWait(const std::string& key, bool force, boo
   request.apply = true;
   request.force = force;
   request.only_key = key;
-  request.command = key.empty() ? "sync" : "sync-user";
+  request.command = key.empty() ? RunCommand::kSync : RunCommand::kSyncUser;
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) return result.status();
   Record(*result);
-  return CycleOutputToJson(RenderCycle(*result, request.command, json, /*color=*/false));
+  return CycleOutputToJson(RenderCycle(*result, ToString(request.command), json, /*color=*/false));
 }
 
 }  // namespace rostersync::daemon

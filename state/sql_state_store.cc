@@ -268,8 +268,8 @@ Status SqlStateStore::BeginRun(const RunRecord& r) {
     Exec(*session_,
          Sql(std::string("INSERT INTO runs (") + kRunColumns +
              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-         r.run_id, r.command, static_cast<Poco::Int64>(r.started_ms),
-         static_cast<Poco::Int64>(r.finished_ms), r.result, r.exit_code, r.actions_ok,
+         r.run_id, std::string(ToString(r.command)), static_cast<Poco::Int64>(r.started_ms),
+         static_cast<Poco::Int64>(r.finished_ms), std::string(ToString(r.result)), r.exit_code, r.actions_ok,
          r.actions_failed, r.actions_held, r.roster_rows, r.rejected_rows, r.message, r.server);
   });
 }
@@ -280,14 +280,15 @@ Status SqlStateStore::FinishRun(const RunRecord& r) {
          Sql("UPDATE runs SET command = ?, started_ms = ?, finished_ms = ?, result = ?,"
              " exit_code = ?, actions_ok = ?, actions_failed = ?, actions_held = ?,"
              " roster_rows = ?, rejected_rows = ?, message = ?, server = ? WHERE run_id = ?"),
-         r.command, static_cast<Poco::Int64>(r.started_ms), static_cast<Poco::Int64>(r.finished_ms),
-         r.result, r.exit_code, r.actions_ok, r.actions_failed, r.actions_held, r.roster_rows,
+         std::string(ToString(r.command)), static_cast<Poco::Int64>(r.started_ms),
+         static_cast<Poco::Int64>(r.finished_ms), std::string(ToString(r.result)), r.exit_code, r.actions_ok, r.actions_failed, r.actions_held, r.roster_rows,
          r.rejected_rows, r.message, r.server, r.run_id);
   });
 }
 
 Result<std::vector<RunRecord>> SqlStateStore::RecentRuns(int limit) {
   std::vector<RunRecord> runs;
+  Status unknown;  // a command or result this version does not know
   Status s = Transaction("listing runs", [&] {
     RecordSet rs = Select(*session_,
                           Sql(std::string("SELECT ") + kRunColumns +
@@ -296,10 +297,17 @@ Result<std::vector<RunRecord>> SqlStateStore::RecentRuns(int limit) {
     for (size_t row = 0; row < rs.rowCount(); ++row) {
       RunRecord r;
       r.run_id = S(rs, 0, row);
-      r.command = S(rs, 1, row);
+      Result<RunCommand> command = RunCommandFromString(S(rs, 1, row));
+      Result<RunResult> result = RunResultFromString(S(rs, 4, row));
+      if (!command.ok() || !result.ok()) {
+        unknown = (command.ok() ? result.status() : command.status())
+                      .Annotate("run " + r.run_id + " in state.database");
+        continue;
+      }
+      r.command = *command;
+      r.result = *result;
       r.started_ms = I(rs, 2, row);
       r.finished_ms = I(rs, 3, row);
-      r.result = S(rs, 4, row);
       r.exit_code = static_cast<int>(I(rs, 5, row));
       r.actions_ok = static_cast<int>(I(rs, 6, row));
       r.actions_failed = static_cast<int>(I(rs, 7, row));
@@ -312,6 +320,7 @@ Result<std::vector<RunRecord>> SqlStateStore::RecentRuns(int limit) {
     }
   });
   if (!s.ok()) return s;
+  if (!unknown.ok()) return Status(Status::Code::kIoError, unknown.message());
   return runs;
 }
 

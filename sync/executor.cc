@@ -298,10 +298,17 @@ void Executor::VerifyPerson(const std::vector<Verified>& done) {
 }
 
 ExecutionReport Executor::Apply(const Plan& plan) {
+  Result<Ledger> loaded = store_.LoadLedger();
+  if (loaded.ok()) return Apply(plan, *loaded);
+  ExecutionReport report;  // nothing applied: the stored ledger is what guards each action
+  report.ledger_status =
+      loaded.status().Annotate("cannot load the ledger; nothing was applied");
+  return report;
+}
+
+ExecutionReport Executor::Apply(const Plan& plan, const Ledger& stored) {
   ExecutionReport report;
   report.outcomes.resize(plan.actions.size());
-  Ledger stored;
-  if (auto loaded = store_.LoadLedger(); loaded.ok()) stored = std::move(*loaded);
   std::vector<std::string> keys;  // people in order of their first action
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < plan.actions.size(); ++i) {

@@ -91,6 +91,10 @@ class Executor {
   // answer (RecordServerAnswer); a failed action leaves its fields as they were; a create
   // answered "exists" leaves the stored entry untouched. ledger_status says if persisting
   // failed. A failed demote right after a create is reported as drift (a full member).
+  // `stored` is the ledger the plan was made from (the cycle loads it once and hands it
+  // over, docs/design.md). The one-argument form loads it; when that fails nothing is
+  // applied and ledger_status says why.
+  ExecutionReport Apply(const Plan& plan, const Ledger& stored);
   ExecutionReport Apply(const Plan& plan);
 
  private:

@@ -38,8 +38,8 @@ constexpr char kNotAppliedNote[] =
 Status MarkInterruptedRuns(StateStore& store, int64_t now_ms, const std::string& run_id,
                            const std::vector<RunRecord>& runs) {
   for (RunRecord r : runs) {
-    if (r.finished_ms != 0 || r.result != "running" || r.run_id == run_id) continue;
-    r.result = "interrupted";
+    if (r.finished_ms != 0 || r.result != RunResult::kRunning || r.run_id == run_id) continue;
+    r.result = RunResult::kInterrupted;
     r.finished_ms = now_ms;
     r.exit_code = 1;
     r.message = "interrupted: the process ended (killed or crashed) before the run finished; "

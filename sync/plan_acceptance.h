@@ -1,6 +1,6 @@
 // When a roster becomes the accepted baseline that the next cycle's "roster shrank" check
-// compares against. Pure: no I/O. The daemon's cycle saves the roster's fingerprint
-// (StateStore::SaveAcceptedRoster) after an applied whole-roster cycle when this says yes.
+// compares against. Pure: no I/O. The cycle core (cycle/baseline.h) adds the cycle-level
+// conditions (applied, whole roster, ran to its end); docs/design.md, "One cycle".
 #ifndef ROSTERSYNC_SYNC_PLAN_ACCEPTANCE_H_
 #define ROSTERSYNC_SYNC_PLAN_ACCEPTANCE_H_
 

@@ -12,6 +12,7 @@
 
 #include "sync/ledger.h"
 #include "sync/plan.h"
+#include "sync/run_states.h"
 #include "sync/status.h"
 #include "sync/text.h"
 
@@ -19,10 +20,10 @@ namespace rostersync {
 
 struct RunRecord {
   std::string run_id;
-  std::string command;   // sync | sync-user | run
+  RunCommand command = RunCommand::kSync;  // stored as ToString (sync/run_states.h)
   int64_t started_ms = 0;
   int64_t finished_ms = 0;  // 0 while running
-  std::string result;       // running | ok | partial | held | failed
+  RunResult result = RunResult::kRunning;
   int exit_code = 0;
   int actions_ok = 0;
   int actions_failed = 0;

@@ -105,6 +105,24 @@ TEST_F(E2eGuardTest, PerKeySyncsShareTheDeactivationBudgetOfTheWindow) {
                               << TempDir::Read(Log());
 }
 
+// /v1/status and /v1/runs show the same run: both are RunRecordFor(result) (before, the
+// service rebuilt it by hand and said "run" for a per-key sync the store kept as "sync-user").
+TEST_F(E2eGuardTest, StatusAndRunsAgreeThatAPerKeySyncWasOne) {
+  StartWith("  max_deactivations: 10\n");
+  ASSERT_EQ(HttpPost(port_, "/v1/users/E2/sync"), 200);
+  const std::string status = HttpGet(port_, "/v1/status").second;
+  const std::string runs = HttpGet(port_, "/v1/runs").second;
+  const auto last_run = status.find("\"last_run\":");
+  ASSERT_NE(last_run, std::string::npos) << status;
+  EXPECT_NE(status.find("\"command\":\"sync-user\"", last_run), std::string::npos) << status;
+  EXPECT_EQ(status.find("\"command\":\"run\"", last_run), std::string::npos) << status;
+  // Newest first: the per-key sync heads the list.
+  const auto first = runs.find("\"command\":");
+  ASSERT_NE(first, std::string::npos) << runs;
+  const std::string sync_user = "\"command\":\"sync-user\"";
+  EXPECT_EQ(runs.compare(first, sync_user.size(), sync_user), 0) << runs;
+}
+
 TEST_F(E2eGuardTest, PerKeySyncsDoNotBurnTheCycleCountGrace) {
   StartWith("  max_deactivations: 10\n  deactivate_after: 2\n");
   DropThree(/*terminate=*/false);  // scheduled sighting 1 of the 3 needed

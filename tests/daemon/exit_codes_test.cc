@@ -1,8 +1,8 @@
-#include "daemon/exit_codes.h"
+#include "cycle/exit_codes.h"
 
 #include <gtest/gtest.h>
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 CycleOutcome Outcome(bool plan, bool detailed, int changes, int failed, int held) {
@@ -69,12 +69,12 @@ TEST(ExitCodesTest, AnAttentionItemIsFour) {
   EXPECT_EQ(ExitCodeFor(failed), 3);
 }
 
-TEST(ExitCodesTest, ResultLabelsMatchTheRunRecordVocabulary) {
-  EXPECT_STREQ(ResultLabel(0), "ok");
-  EXPECT_STREQ(ResultLabel(1), "failed");
-  EXPECT_STREQ(ResultLabel(3), "partial");
-  EXPECT_STREQ(ResultLabel(4), "held");
+TEST(ExitCodesTest, ResultsMatchTheRunRecordVocabulary) {
+  EXPECT_EQ(ResultFor(0), RunResult::kOk);
+  EXPECT_EQ(ResultFor(1), RunResult::kFailed);
+  EXPECT_EQ(ResultFor(3), RunResult::kPartial);
+  EXPECT_EQ(ResultFor(4), RunResult::kHeld);
 }
 
 }  // namespace
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

@@ -1,13 +1,13 @@
-// The daemon's window guards (daemon/guards.h): the deactivation budget shared by the cycles
+// The daemon's window guards (cycle/guards.h): the deactivation budget shared by the cycles
 // of one window, read from the state store, and the grace that counts scheduled cycles only.
-#include "daemon/guards.h"
+#include "cycle/guards.h"
 
 #include <gtest/gtest.h>
 
 #include "state/open_store.h"
 #include "tests/support/temp_dir.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 constexpr int64_t kNow = 1'800'000'000'000;
@@ -100,17 +100,17 @@ TEST_F(GuardsTest, APerKeySyncIsNotAGraceSighting) {
 TEST_F(GuardsTest, AnInterruptedRunDoesNotOpenANewWindow) {
   RunRecord done;
   done.run_id = "done";
-  done.command = "sync";
+  done.command = RunCommand::kSync;
   done.started_ms = kNow - 30 * 60'000;
   done.finished_ms = kNow - 29 * 60'000;
-  done.result = "ok";
+  done.result = RunResult::kOk;
   ASSERT_TRUE(store_->BeginRun(done).ok());
   ASSERT_TRUE(store_->FinishRun(done).ok());
   RunRecord killed = done;
   killed.run_id = "killed";
   killed.started_ms = kNow - 10 * 60'000;
   killed.finished_ms = kNow - 60'000;  // when the next start marked it
-  killed.result = "interrupted";
+  killed.result = RunResult::kInterrupted;
   ASSERT_TRUE(store_->BeginRun(killed).ok());
   ASSERT_TRUE(store_->FinishRun(killed).ok());
   Deactivated(kNow - 5 * 60'000);  // by the killed run
@@ -122,4 +122,4 @@ TEST_F(GuardsTest, AnInterruptedRunDoesNotOpenANewWindow) {
 }
 
 }  // namespace
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

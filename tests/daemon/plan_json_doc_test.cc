@@ -98,7 +98,7 @@ Action MakeAction(ActionType type, const std::string& key) {
 CycleResult SampleCycle() {
   CycleResult r;
   r.run_id = "r-1";
-  r.result = "held";
+  r.result = RunResult::kHeld;
   r.exit_code = 4;
   r.planned = r.applied = true;
   r.capabilities = CapabilitiesFromMaps({{"Version", "10.2.0"}, {"EnableGuestAccounts", "true"}},

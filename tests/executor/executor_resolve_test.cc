@@ -199,9 +199,9 @@ TEST_F(ExecutorResolveTest, WaitsForALateRequestToSettleBeforeJudgingIt) {
 TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
   RunRecord killed;
   killed.run_id = "run-1";
-  killed.command = "sync";
+  killed.command = RunCommand::kSync;
   killed.started_ms = clock_.NowMs() - 5000;
-  killed.result = "running";
+  killed.result = RunResult::kRunning;
   ASSERT_TRUE(store_.BeginRun(killed).ok());
   RunRecord current = killed;
   current.run_id = "run-2";
@@ -213,11 +213,11 @@ TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
   ASSERT_EQ(runs->size(), 2u);
   for (const RunRecord& r : *runs) {
     if (r.run_id == "run-1") {
-      EXPECT_EQ(r.result, "interrupted");
+      EXPECT_EQ(r.result, RunResult::kInterrupted);
       EXPECT_NE(r.finished_ms, 0);
       EXPECT_NE(r.message.find("run-2"), std::string::npos) << r.message;
     } else {
-      EXPECT_EQ(r.result, "running");  // the run doing the resolving is left alone
+      EXPECT_EQ(r.result, RunResult::kRunning);  // the run doing the resolving is left alone
       EXPECT_EQ(r.finished_ms, 0);
     }
   }
@@ -226,14 +226,14 @@ TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
 TEST_F(ExecutorResolveTest, KeepsTheRunRunningWhileAnEntryStaysUnresolved) {
   RunRecord killed;
   killed.run_id = "run-1";
-  killed.command = "sync";
+  killed.command = RunCommand::kSync;
   killed.started_ms = clock_.NowMs() - 5000;
-  killed.result = "running";
+  killed.result = RunResult::kRunning;
   ASSERT_TRUE(store_.BeginRun(killed).ok());
   ASSERT_TRUE(store_.JournalBegin(Pending(CreateAction("E1", "jdoe"))).ok());
   api_.FailNext("GetUserByUsername", Status::Transient("HTTP 502"));
   EXPECT_FALSE(MakeExecutor(&sink_).ResolvePending().ok());
-  EXPECT_EQ(store_.RecentRuns(10)->at(0).result, "running");
+  EXPECT_EQ(store_.RecentRuns(10)->at(0).result, RunResult::kRunning);
 }
 
 TEST_F(ExecutorResolveTest, CopiesRecordsTheFileMissedBeforeTheCrashOnce) {
@@ -242,9 +242,9 @@ TEST_F(ExecutorResolveTest, CopiesRecordsTheFileMissedBeforeTheCrashOnce) {
   ASSERT_TRUE(file.ok());
   RunRecord run;
   run.run_id = "run-1";
-  run.command = "sync";
+  run.command = RunCommand::kSync;
   run.started_ms = clock_.NowMs() - 1000;
-  run.result = "running";
+  run.result = RunResult::kRunning;
   ASSERT_TRUE(store_.BeginRun(run).ok());
   AuditRecord committed;
   committed.ts_ms = clock_.NowMs();

@@ -49,9 +49,9 @@ TEST(OpenStoreLockTest, AReaderOpensBesideTheWriterAndSeesItsRuns) {
   ASSERT_TRUE(writer.ok());
   RunRecord run;
   run.run_id = "r1";
-  run.command = "run";
+  run.command = RunCommand::kRun;
   run.started_ms = 1000;
-  run.result = "running";
+  run.result = RunResult::kRunning;
   ASSERT_TRUE((*writer)->BeginRun(run).ok());
   auto reader = OpenStateStoreForReading(url);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
@@ -69,8 +69,8 @@ TEST(OpenStoreLockTest, TheDatabaseAndItsWalAndShmAre0600) {
   ASSERT_TRUE(store.ok());
   RunRecord run;
   run.run_id = "r1";
-  run.command = "run";
-  run.result = "running";
+  run.command = RunCommand::kRun;
+  run.result = RunResult::kRunning;
   ASSERT_TRUE((*store)->BeginRun(run).ok());
   EXPECT_EQ(Mode(dir.File("state.db")), 0600);
   EXPECT_EQ(Mode(dir.File("state.db-wal")), 0600);

@@ -145,17 +145,17 @@ TEST_P(StateStoreTest, ListsRunsNewestFirstWithTheirOutcome) {
   for (int i = 0; i < 3; ++i) {
     RunRecord r;
     r.run_id = "run-" + std::to_string(i);
-    r.command = "sync";
+    r.command = RunCommand::kSync;
     r.started_ms = kBigMs + i * 1000;
-    r.result = "running";
+    r.result = RunResult::kRunning;
     ASSERT_TRUE(store_->BeginRun(r).ok());
   }
   RunRecord done;
   done.run_id = "run-1";
-  done.command = "sync";
+  done.command = RunCommand::kSync;
   done.started_ms = kBigMs + 1000;
   done.finished_ms = kBigMs + 1500;
-  done.result = "partial";
+  done.result = RunResult::kPartial;
   done.exit_code = 3;
   done.actions_ok = 7;
   done.actions_failed = 2;
@@ -174,8 +174,8 @@ TEST_P(StateStoreTest, ListsRunsNewestFirstWithTheirOutcome) {
 TEST_P(StateStoreTest, RejectsASecondRunWithTheSameId) {
   RunRecord r;
   r.run_id = "dup";
-  r.command = "sync";
-  r.result = "running";
+  r.command = RunCommand::kSync;
+  r.result = RunResult::kRunning;
   ASSERT_TRUE(store_->BeginRun(r).ok());
   Status s = store_->BeginRun(r);
   EXPECT_EQ(s.code(), Status::Code::kIoError);

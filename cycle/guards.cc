@@ -1,11 +1,11 @@
-#include "daemon/guards.h"
+#include "cycle/guards.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "sync/clock.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 std::string FormatLimit(const Threshold& t) {
@@ -57,10 +57,11 @@ Result<int> DeactivationsInWindow(StateStore& store, const GuardContext& ctx,
   if (!runs.ok()) return runs.status();
   for (const RunRecord& run : *runs) {  // newest first: the last full cycle opens the window
     // A run killed mid-way ("interrupted") never finished: it does not open a new window.
-    if (run.run_id == ctx.run_id || run.result == "running" || run.result == "interrupted") {
+    if (run.run_id == ctx.run_id || run.result == RunResult::kRunning ||
+        run.result == RunResult::kInterrupted) {
       continue;
     }
-    if (run.command != "run" && run.command != "sync") continue;
+    if (run.command != RunCommand::kRun && run.command != RunCommand::kSync) continue;
     if (ctx.only_key.empty()) {
       start = std::max(start, run.finished_ms);  // a full cycle: what came after the last one
     } else {
@@ -107,4 +108,4 @@ void ApplyWindowGuards(StateStore& store, const GuardContext& ctx, Plan* plan) {
                               " (shared by every cycle within schedule.interval)");
 }
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

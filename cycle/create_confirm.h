@@ -3,8 +3,8 @@
 // exists"). Before a plan's creates run, their usernames are looked up in batches (POST
 // /users/usernames) and the rest by email (GET /users/email/{e}); see
 // docs/server-compatibility.md, "A listing is not a snapshot".
-#ifndef ROSTERSYNC_DAEMON_CREATE_CONFIRM_H_
-#define ROSTERSYNC_DAEMON_CREATE_CONFIRM_H_
+#ifndef ROSTERSYNC_CYCLE_CREATE_CONFIRM_H_
+#define ROSTERSYNC_CYCLE_CREATE_CONFIRM_H_
 
 #include <cstddef>
 #include <vector>
@@ -14,7 +14,7 @@
 #include "sync/user.h"
 #include "sync/users_api.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 
 // Usernames per POST /users/usernames request.
 inline constexpr std::size_t kCreateUsernameBatch = 100;
@@ -30,6 +30,6 @@ inline constexpr int kMaxCreateEmailLookups = 50;
 // on an absence that was not confirmed.
 Result<int> FindAccountsForCreates(UsersApi& api, const Plan& plan, std::vector<User>* users);
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle
 
-#endif  // ROSTERSYNC_DAEMON_CREATE_CONFIRM_H_
+#endif  // ROSTERSYNC_CYCLE_CREATE_CONFIRM_H_

@@ -5,8 +5,8 @@
 // - a per-key cycle (sync-user, POST /v1/users/{key}/sync) does not count as a sighting for
 //   the cycle-count grace policy.deactivate_after: N.
 // Pure functions over the store; thread-compatible.
-#ifndef ROSTERSYNC_DAEMON_GUARDS_H_
-#define ROSTERSYNC_DAEMON_GUARDS_H_
+#ifndef ROSTERSYNC_CYCLE_GUARDS_H_
+#define ROSTERSYNC_CYCLE_GUARDS_H_
 
 #include <cstdint>
 #include <string>
@@ -16,7 +16,7 @@
 #include "sync/plan.h"
 #include "sync/state_store.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 
 struct GuardContext {
   const Ledger* ledger = nullptr;  // the planner's input ledger
@@ -38,6 +38,6 @@ Result<int> DeactivationsInWindow(StateStore& store, const GuardContext& ctx,
 // When the store cannot be read, every deactivation is held (fail safe).
 void ApplyWindowGuards(StateStore& store, const GuardContext& ctx, Plan* plan);
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle
 
-#endif  // ROSTERSYNC_DAEMON_GUARDS_H_
+#endif  // ROSTERSYNC_CYCLE_GUARDS_H_

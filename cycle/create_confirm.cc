@@ -1,4 +1,4 @@
-#include "daemon/create_confirm.h"
+#include "cycle/create_confirm.h"
 
 #include <algorithm>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "sync/text.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 namespace {
 
 std::string Lower(std::string s) {
@@ -69,4 +69,4 @@ Result<int> FindAccountsForCreates(UsersApi& api, const Plan& plan, std::vector<
   return appended;
 }
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

@@ -1,6 +1,6 @@
-#include "daemon/exit_codes.h"
+#include "cycle/exit_codes.h"
 
-namespace rostersync::daemon {
+namespace rostersync::cycle {
 
 int ExitCodeFor(const CycleOutcome& o) {
   if (o.error) return kExitError;
@@ -14,18 +14,18 @@ int ExitCodeFor(const CycleOutcome& o) {
   return kExitOk;
 }
 
-const char* ResultLabel(int exit_code) {
+RunResult ResultFor(int exit_code) {
   switch (exit_code) {
     case kExitOk:
     case kExitChanges:
-      return "ok";
+      return RunResult::kOk;
     case kExitFailed:
-      return "partial";
+      return RunResult::kPartial;
     case kExitHeld:
-      return "held";
+      return RunResult::kHeld;
     default:
-      return "failed";
+      return RunResult::kFailed;
   }
 }
 
-}  // namespace rostersync::daemon
+}  // namespace rostersync::cycle

@@ -1,0 +1,34 @@
+// Stage "apply" (docs/design.md, "One cycle"): the executor applies the plan's active
+// actions, starting from the ledger the planner used (loaded once, in stage "read server").
+// A stop requested before it starts applies nothing; a ledger that cannot be saved after
+// stops the cycle at "ledger" (the roster is then not accepted as the baseline).
+#include "cycle/stages.h"
+#include "sync/executor.h"
+
+namespace rostersync::cycle {
+
+bool ApplyPlan(CycleContext* c) {
+  if (c->deps.stop != nullptr && c->deps.stop->stop_requested()) {
+    return c->Stop("apply", Status::Transient("rostersync is stopping: nothing was applied"));
+  }
+  ExecutorOptions exec_options;
+  exec_options.concurrency = c->options.concurrency;
+  exec_options.run_id = c->result.run_id;
+  exec_options.decode_action = c->options.decode_action;
+  exec_options.capabilities = c->result.capabilities;
+  exec_options.membership = dynamic_cast<MembershipApi*>(c->deps.api);
+  exec_options.stop = c->deps.stop;
+  exec_options.only_key = c->request.only_key;
+  exec_options.on_progress = c->options.on_progress;
+  Executor executor(*c->deps.api, *c->deps.store, c->deps.audit, *c->deps.clock, exec_options);
+  c->result.report = executor.Apply(c->result.plan, c->ledger);
+  c->result.applied = true;
+  for (const std::string& d : c->result.report.drift) c->deps.log->Warn("drift after apply: " + d);
+  if (!c->result.report.ledger_status.ok()) {
+    return c->Stop("ledger", c->result.report.ledger_status.Annotate(
+                                 "actions were applied but the ledger could not be saved"));
+  }
+  return true;
+}
+
+}  // namespace rostersync::cycle

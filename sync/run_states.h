@@ -1,0 +1,27 @@
+// The typed states of a run (RunRecord): which command ran it and how it ended. Code passes
+// the enums; strings exist only at the storage and JSON edges, through the one
+// ToString/FromString pair of each (the names are the stored and documented ones).
+#ifndef ROSTERSYNC_SYNC_RUN_STATES_H_
+#define ROSTERSYNC_SYNC_RUN_STATES_H_
+
+#include <string_view>
+
+#include "sync/status.h"
+
+namespace rostersync {
+
+enum class RunCommand { kPlan, kSync, kSyncUser, kRun };
+// kRunning until it finishes; kInterrupted when the process died first (found by the next
+// run); else what the exit code says (cycle/exit_codes.h: ResultFor).
+enum class RunResult { kRunning, kOk, kPartial, kHeld, kFailed, kInterrupted };
+
+const char* ToString(RunCommand command);  // "plan", "sync", "sync-user", "run"
+const char* ToString(RunResult result);    // "running", "ok", "partial", "held", "failed",
+                                           // "interrupted"
+// Invalid (naming the value) for a name that is none of the above.
+Result<RunCommand> RunCommandFromString(std::string_view name);
+Result<RunResult> RunResultFromString(std::string_view name);
+
+}  // namespace rostersync
+
+#endif  // ROSTERSYNC_SYNC_RUN_STATES_H_

@@ -1,0 +1,2 @@
+// A file within the boundary.
+#include <string>

@@ -1,0 +1,2 @@
+// A file that breaks the boundary: tests/cycle/boundaries.cmake must reject it.
+#include <Poco/URI.h>
