@@ -3,14 +3,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <sstream>
+
+#include "tests/support/http_client.h"
 
 namespace rostersync::testing {
 
@@ -151,37 +149,18 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
 }
 
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
-    session.setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    std::ostringstream out;
-    Poco::StreamCopier::copyStream(in, out);
-    return {static_cast<int>(resp.getStatus()), out.str()};
-  } catch (const std::exception&) {
-    return {-1, ""};
-  }
+  HttpCall call;
+  call.path = path;
+  HttpAnswer answer = SendHttp(port, call);
+  return {answer.status, answer.body};
 }
 
 int HttpPost(int port, const std::string& path, const std::string& bearer) {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
-    session.setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.setContentLength(0);
-    if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    std::ostringstream out;
-    Poco::StreamCopier::copyStream(in, out);
-    return static_cast<int>(resp.getStatus());
-  } catch (const std::exception&) {
-    return -1;
-  }
+  HttpCall call;
+  call.method = "POST";
+  call.path = path;
+  call.bearer = bearer;
+  return SendHttp(port, call).status;
 }
 
 long ChangingRequests(const Emulator& emu) {
