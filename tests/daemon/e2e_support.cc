@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/http_client.h"
 
@@ -146,6 +148,21 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
   const EmuUser* user = FindUser(users, username);
   if (user == nullptr) return std::nullopt;
   return *user;
+}
+
+bool Eventually(const std::function<bool()>& done, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+int CountOf(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
 }
 
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
