@@ -109,14 +109,14 @@ void ChildProcess::Stop() {
   if (pid_ <= 0) return;
   kill(-pid_, SIGTERM);
   kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 1000; ++i) {  // 5 s in 5 ms steps: most children exit at once
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       kill(-pid_, SIGKILL);  // stragglers of the group
       pid_ = -1;
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
@@ -151,7 +151,7 @@ bool WaitForPort(int port, int timeout_ms) {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     if (ok) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
 }
