@@ -4,9 +4,11 @@
 #define ROSTERSYNC_API_CLIENT_OPTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace rostersync {
+class Env;
 class StopToken;
 }  // namespace rostersync
 
@@ -48,6 +50,12 @@ struct ClientOptions {
   int64_t max_listed_users = 2000000;
   // How many 429 answers one request waits through before giving up with RateLimited.
   int max_rate_limited_retries = 20;
+  // Not owned; null = Env::Default(). Every time read and sleep of the transport and the
+  // rate limiter (backoff, Retry-After, pacing) goes through it; tests pass a FakeEnv.
+  Env* env = nullptr;
+  // The backoff jitter, a fraction in [0, 1] of the cap; empty = uniformly random. Tests fix
+  // it to assert the exact sleeps.
+  std::function<double()> jitter;
 };
 
 }  // namespace rostersync::api

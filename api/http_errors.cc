@@ -2,6 +2,7 @@
 #include "api/http_errors.h"
 
 #include "api/json_reader.h"
+#include "sync/redact.h"
 
 namespace rostersync::api {
 
@@ -25,14 +26,6 @@ bool IsUniquenessError(const std::string& id) {
 }
 
 }  // namespace
-
-std::string RedactSecret(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;  // nothing meaningful to hide
-  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "[redacted]");
-  }
-  return text;
-}
 
 bool TrailingAppError(const std::string& body, std::string* error_json) {
   std::size_t i = body.find_first_not_of(" \t\r\n");
@@ -88,7 +81,7 @@ AppError ParseAppError(const std::string& body) {
 
 Status MapHttpError(int http_status, const std::string& body, const std::string& header_request_id,
                     const std::string& what, const std::string& secret) {
-  AppError error = ParseAppError(RedactSecret(body, secret));
+  AppError error = ParseAppError(redact::Token(body, secret));
   std::string request_id = error.request_id.empty() ? header_request_id : error.request_id;
   std::string message = what + ": HTTP " + std::to_string(http_status);
   if (!error.message.empty()) message += ": " + error.message;

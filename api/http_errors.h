@@ -30,9 +30,6 @@ AppError ParseAppError(const std::string& body);
 // with the error's JSON in *error_json; false for an ordinary body.
 bool TrailingAppError(const std::string& body, std::string* error_json);
 
-// Replaces every occurrence of `secret` (when it has 4 or more characters) by "[redacted]".
-std::string RedactSecret(std::string text, const std::string& secret);
-
 // `what` names the request ("PUT /api/v4/users/{user_id}/patch"). The Status carries
 // WithHttp(status, request id, error id). header_request_id is X-Request-Id ("" if absent).
 // `secret` (the API token) is redacted from the body BEFORE the message is cut to length,

@@ -2,54 +2,58 @@
 #include "api/rate_limiter.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace rostersync::api {
 
-using std::chrono::duration_cast;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
-RateLimiter::RateLimiter(double rate_per_second, int burst, int low_water)
-    : rate_(rate_per_second), burst_(std::max(burst, 1)), low_water_(std::max(low_water, 1)) {}
+RateLimiter::RateLimiter(double rate_per_second, int burst, int low_water, Env& env)
+    : env_(env),
+      rate_(rate_per_second),
+      burst_(std::max(burst, 1)),
+      low_water_(std::max(low_water, 1)) {}
 
-RateLimiter::Clock::time_point RateLimiter::ReserveLocked(Clock::time_point now) {
-  Clock::time_point start = std::max({now, pause_until_, next_paced_});
+int64_t RateLimiter::ReserveLocked(int64_t now) {
+  int64_t start = std::max({now, pause_until_, next_paced_});
   if (rate_ > 0) {
     // GCRA: a request may start once tat - (burst-1)*T has passed.
-    const auto interval = microseconds(static_cast<int64_t>(1e6 / rate_));
-    const auto tolerance = interval * (burst_ - 1);
-    Clock::time_point tat = std::max(bucket_tat_, start);
+    const int64_t interval = static_cast<int64_t>(1e6 / rate_);
+    const int64_t tolerance = interval * (burst_ - 1);
+    const int64_t tat = std::max(bucket_tat_, start);
     start = std::max(start, tat - tolerance);
     bucket_tat_ = std::max(tat, start) + interval;
   }
-  if (pace_interval_.count() > 0) next_paced_ = start + pace_interval_;
+  if (pace_interval_us_ > 0) next_paced_ = start + pace_interval_us_;
   return start;
 }
 
 milliseconds RateLimiter::Acquire() {
-  Clock::time_point start;
-  const Clock::time_point now = Clock::now();
+  const int64_t now = NowUs();
+  int64_t start;
   {
     std::lock_guard<std::mutex> lock(mu_);
     start = ReserveLocked(now);
   }
   if (start <= now) return milliseconds(0);
-  SleepUnlessStopped(stop_, start);
-  return duration_cast<milliseconds>(std::min(start, Clock::now()) - now);
+  const int64_t wait_ms = (start - now + 999) / 1000;  // never start early
+  const int64_t before = env_.SteadyMs();
+  env_.SleepFor(wait_ms, stop_);
+  return milliseconds(std::min(env_.SteadyMs() - before, wait_ms));
 }
 
-RateLimiter::Clock::time_point RateLimiter::NextStart() const {
+int64_t RateLimiter::NextStartMs() const {
+  const int64_t now = NowUs();
   std::lock_guard<std::mutex> lock(mu_);
-  return std::max({Clock::now(), pause_until_, next_paced_});
+  return std::max({now, pause_until_, next_paced_}) / 1000;
 }
 
 void RateLimiter::Observe(int64_t limit, int64_t remaining, int64_t reset_seconds) {
-  ObserveAt(limit, remaining, reset_seconds, Clock::now());
+  ObserveAt(limit, remaining, reset_seconds, NowUs());
 }
 
 void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seconds,
-                            Clock::time_point at) {
+                            int64_t at) {
   if (remaining < 0) return;
   std::lock_guard<std::mutex> lock(mu_);
   // Learn: between two answers the bucket went from last_remaining_ to remaining while at
@@ -58,13 +62,11 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
   // time per token from above; more requests in flight only make the true refill larger.
   // Needed because Reset is whole seconds, too coarse for a small burst. Learned only while
   // pacing: starts are then spaced, so answers come back in order.
-  if (pace_interval_.count() > 0 && last_remaining_ >= 0 && at > last_seen_) {
+  if (pace_interval_us_ > 0 && last_remaining_ >= 0 && at > last_seen_) {
     const int64_t refilled = remaining - last_remaining_;
     if (refilled >= 1) {
-      const auto bound = duration_cast<microseconds>(at - last_seen_) / refilled;
-      if (bound.count() > 0 && (token_time_.count() == 0 || bound < token_time_)) {
-        token_time_ = bound;
-      }
+      const int64_t bound = (at - last_seen_) / refilled;
+      if (bound > 0 && (token_time_us_ == 0 || bound < token_time_us_)) token_time_us_ = bound;
     }
   }
   last_seen_ = at;
@@ -74,31 +76,32 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
   int64_t low = low_water_;
   if (limit > 1) low = std::min<int64_t>(low, (limit - 1) / 2);
   if (remaining > low) {
-    pace_interval_ = microseconds(0);
+    pace_interval_us_ = 0;
     return;
   }
   // The server refills (limit - remaining) tokens in at most reset_seconds (rounded up),
   // so one token takes at most reset/(limit - remaining). Without a usable estimate, 1/s.
-  microseconds per_token = microseconds(1000000);
+  int64_t per_token = 1000000;
   if (limit > remaining && reset_seconds > 0) {
-    per_token = microseconds(reset_seconds * 1000000 / (limit - remaining));
+    per_token = reset_seconds * 1000000 / (limit - remaining);
   }
-  if (token_time_.count() > 0) per_token = std::min(per_token, token_time_);
+  if (token_time_us_ > 0) per_token = std::min(per_token, token_time_us_);
   // 10% margin: answers of requests in flight make both estimates slightly optimistic, and
   // a 429 costs far more than pacing a little below the server's rate.
   per_token = per_token * 11 / 10;
-  pace_interval_ = std::min(per_token, microseconds(2000000));  // never slower than 0.5/s
+  pace_interval_us_ = std::min<int64_t>(per_token, 2000000);  // never slower than 0.5/s
 }
 
 void RateLimiter::PauseFor(milliseconds delay) {
+  const int64_t now = NowUs();
   std::lock_guard<std::mutex> lock(mu_);
-  pause_until_ = std::max(pause_until_, Clock::now() + delay);
-  token_time_ = microseconds(0);  // a 429: what was learned was too optimistic; relearn
+  pause_until_ = std::max(pause_until_, now + delay.count() * 1000);
+  token_time_us_ = 0;  // a 429: what was learned was too optimistic; relearn
 }
 
 microseconds RateLimiter::pace_interval() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return pace_interval_;
+  return microseconds(pace_interval_us_);
 }
 
 }  // namespace rostersync::api

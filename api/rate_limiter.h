@@ -1,7 +1,7 @@
 // RateLimiter: decides when the next request may start. Combines an optional client-side
 // token bucket (rate_per_second/burst), pacing derived from the server's X-Ratelimit-*
 // headers once Remaining runs low, and a shared pause after a 429 (Retry-After).
-// Thread-safe; Acquire() blocks the calling thread (bounded by the largest delay fed in).
+// Thread-safe; Acquire() sleeps through the Env (bounded by the largest delay fed in).
 #ifndef ROSTERSYNC_API_RATE_LIMITER_H_
 #define ROSTERSYNC_API_RATE_LIMITER_H_
 
@@ -9,17 +9,17 @@
 #include <cstdint>
 #include <mutex>
 
+#include "sync/env.h"
 #include "sync/stop_token.h"
 
 namespace rostersync::api {
 
 class RateLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
-
   // rate_per_second <= 0 disables the client-side bucket. low_water: pace once the server
-  // reports this many or fewer remaining requests (use at least the concurrency).
-  RateLimiter(double rate_per_second, int burst, int low_water);
+  // reports this many or fewer remaining requests (use at least the concurrency). Time is
+  // read from and slept through `env` (not owned; outlives the limiter).
+  RateLimiter(double rate_per_second, int burst, int low_water, Env& env = Env::Default());
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 
@@ -28,16 +28,18 @@ class RateLimiter {
   std::chrono::milliseconds Acquire();
   // Not owned; may be null. Set before the first Acquire().
   void set_stop(const StopToken* stop) { stop_ = stop; }
-  // The start time the next Acquire() would get, without reserving it (for tests).
-  Clock::time_point NextStart() const;
+  // The start time the next Acquire() would get, in Env::SteadyMs() milliseconds, without
+  // reserving it (for tests).
+  int64_t NextStartMs() const;
 
   // Feeds the X-Ratelimit-Limit/Remaining/Reset values of an answer; -1 = header absent.
   // Reset is seconds until the server's bucket is full again (docs/emulator.md).
   // Paces only once Remaining is low, spacing starts by the best known time per server token:
   // the header bound reset/(limit-remaining), tightened by the refill seen between answers.
   void Observe(int64_t limit, int64_t remaining, int64_t reset_seconds);
-  // Same, with the time the answer arrived (tests drive a simulated clock through this).
-  void ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seconds, Clock::time_point at);
+  // Same, with the time the answer arrived in microseconds on the Env's steady timeline
+  // (SteadyMs() * 1000); tests drive a simulated clock through this.
+  void ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seconds, int64_t at_us);
   // Every request (from any thread) waits until now + delay. Used after a 429.
   void PauseFor(std::chrono::milliseconds delay);
 
@@ -45,20 +47,23 @@ class RateLimiter {
   std::chrono::microseconds pace_interval() const;
 
  private:
-  Clock::time_point ReserveLocked(Clock::time_point now);
+  int64_t NowUs() const { return env_.SteadyMs() * 1000; }
+  int64_t ReserveLocked(int64_t now_us);
 
+  Env& env_;
   mutable std::mutex mu_;
   const StopToken* stop_ = nullptr;
   const double rate_;
   const int burst_;
   const int low_water_;
-  Clock::time_point bucket_tat_{};   // token bucket: theoretical arrival time (GCRA)
-  Clock::time_point next_paced_{};   // server pacing: earliest next start
-  Clock::time_point pause_until_{};  // after a 429
-  std::chrono::microseconds pace_interval_{0};
+  // Times are microseconds on the Env's steady timeline.
+  int64_t bucket_tat_ = 0;   // token bucket: theoretical arrival time (GCRA)
+  int64_t next_paced_ = 0;   // server pacing: earliest next start
+  int64_t pause_until_ = 0;  // after a 429
+  int64_t pace_interval_us_ = 0;
   // Learned upper bound on the server's time per token (0 = none yet), and the last answer.
-  std::chrono::microseconds token_time_{0};
-  Clock::time_point last_seen_{};
+  int64_t token_time_us_ = 0;
+  int64_t last_seen_ = 0;
   int64_t last_remaining_ = -1;
 };
 

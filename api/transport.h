@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/client_options.h"
+#include "sync/env.h"
 #include "sync/status.h"
 
 namespace rostersync::api {
@@ -38,6 +39,8 @@ struct HttpResponse {
 
 class ConnectionPool;
 class RateLimiter;
+struct Attempt;
+struct RetryDecision;
 
 class Transport {
  public:
@@ -66,8 +69,11 @@ class Transport {
   // The token never appears in messages; replaced in anything that came from outside.
   std::string Scrub(std::string text) const;
   Status ScrubStatus(Status status) const;
+  Status GiveUpStatus(const Attempt& attempt, const RetryDecision& decision,
+                      const std::string& what) const;
 
   ClientOptions options_;
+  Env& env_;
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<RateLimiter> limiter_;
   std::string base_path_;

@@ -334,8 +334,30 @@ const std::vector<std::string>& KnownAuthServices() {
   return v;
 }
 
+const std::vector<TransformSpec>& TransformTable() {
+  static const std::vector<TransformSpec> table{
+      {Transform::kTrim, "trim"},
+      {Transform::kLower, "lower"},
+      {Transform::kUpper, "upper"},
+      {Transform::kAscii, "ascii"},
+      {Transform::kMattermostUsername, "mattermost_username"},
+  };
+  return table;
+}
+
+std::optional<Transform> TransformFromName(const std::string& name) {
+  for (const TransformSpec& t : TransformTable()) {
+    if (name == t.name) return t.id;
+  }
+  return std::nullopt;
+}
+
 const std::vector<std::string>& KnownTransforms() {
-  static const std::vector<std::string> v{"trim", "lower", "upper", "ascii", "mattermost_username"};
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> out;
+    for (const TransformSpec& t : TransformTable()) out.push_back(t.name);
+    return out;
+  }();
   return v;
 }
 

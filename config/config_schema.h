@@ -5,6 +5,7 @@
 #define ROSTERSYNC_CONFIG_CONFIG_SCHEMA_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -62,7 +63,17 @@ std::string ConfigReferenceMarkdown();
 
 // Names shared by the loader's validators.
 const std::vector<std::string>& KnownAuthServices();  // "", ldap, saml, gitlab, google, ...
-const std::vector<std::string>& KnownTransforms();    // trim lower upper ascii mattermost_username
+const std::vector<std::string>& KnownTransforms();    // TransformTable()'s names, in order
+
+// The transforms a field may list (fields.<name>.transform): one table with each transform's
+// config name, used by the loader's validation and by roster/field_mapping.cc alike.
+enum class Transform { kTrim, kLower, kUpper, kAscii, kMattermostUsername };
+struct TransformSpec {
+  Transform id;
+  const char* name;  // as written in the config
+};
+const std::vector<TransformSpec>& TransformTable();
+std::optional<Transform> TransformFromName(const std::string& name);  // nullopt: unknown
 const std::vector<std::string>& UpdatableFields();    // what fields.update may name
 const std::vector<std::string>& MappableFields();     // the keys under fields: besides update
 

@@ -141,12 +141,4 @@ std::string RedactUrl(const std::string& url) {
   return out;
 }
 
-std::string Scrub(std::string text, const std::string& secret) {
-  if (secret.size() <= 3) return text;
-  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-    text.replace(pos, secret.size(), "[redacted]");
-  }
-  return text;
-}
-
 }  // namespace rostersync::daemon

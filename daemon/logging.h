@@ -1,6 +1,6 @@
 // Logging setup for the rostersync binary: spdlog to stderr, as text or one JSON object per
 // line. Call SetupLogging() once before starting threads, again on SIGHUP (thread-safe).
-// Nothing here knows secrets; callers log only redacted values (see RedactUrl).
+// Nothing here knows secrets; callers log only redacted values (RedactUrl, sync/redact.h).
 #ifndef ROSTERSYNC_DAEMON_LOGGING_H_
 #define ROSTERSYNC_DAEMON_LOGGING_H_
 
@@ -17,9 +17,6 @@ Status SetupLogging(const std::string& level, const std::string& format);
 // "https://chat.example.com/hooks/abc" -> "https://chat.example.com/…": a URL's path and
 // query may carry a secret (webhook keys), its scheme and host do not. User info is dropped.
 std::string RedactUrl(const std::string& url);
-
-// Removes every occurrence of `secret` (if longer than 3 chars) from `text`.
-std::string Scrub(std::string text, const std::string& secret);
 
 }  // namespace rostersync::daemon
 

@@ -1,6 +1,8 @@
+// The scheduler's loop and policy (scheduler.h).
 #include "daemon/scheduler.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace rostersync::daemon {
 
@@ -70,6 +72,13 @@ void Scheduler::SetOptions(const ScheduleOptions& options) {
   cv_.notify_all();
 }
 
+void Scheduler::Wake() {
+  // Under the lock: the loop reads the clock and starts waiting without releasing it, so
+  // this notify cannot fall between the two and be lost.
+  { std::lock_guard<std::mutex> lock(mu_); }
+  cv_.notify_all();
+}
+
 int64_t Scheduler::next_due_ms() const {
   std::lock_guard<std::mutex> lock(mu_);
   return next_due_ms_;
@@ -116,8 +125,8 @@ void Scheduler::Loop() {
     } else {
       int64_t until = next_due_ms_;
       if (watch_deadline_ms_ > 0) until = std::min(until, watch_deadline_ms_);
-      int64_t wait = std::clamp<int64_t>(until - now, 1, options_.poll_ms);
-      cv_.wait_for(lock, std::chrono::milliseconds(wait));
+      // Until the deadline, or until Stop/RequestNow/RosterChanged/SetOptions/Wake notify.
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(until - now, 1)));
       continue;
     }
     first = false;

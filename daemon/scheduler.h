@@ -1,7 +1,9 @@
 // Scheduler: decides when the next sync cycle runs (interval + jitter, run on start, roster
 // changes debounced, requests "now", back-off after failures) and runs cycles on its own
-// thread, one at a time: cycles never overlap. Thread-safe; every wait is cancellable, so
-// Stop() returns as soon as a running cycle (if any) finishes.
+// thread, one at a time: cycles never overlap. Thread-safe. Between cycles the thread sleeps
+// on a condition variable until the next deadline; Stop, RequestNow, RosterChanged and
+// SetOptions wake it at once (no polling), so Stop() returns as soon as a running cycle (if
+// any) finishes.
 #ifndef ROSTERSYNC_DAEMON_SCHEDULER_H_
 #define ROSTERSYNC_DAEMON_SCHEDULER_H_
 
@@ -22,7 +24,6 @@ struct ScheduleOptions {
   bool run_on_start = true;
   int64_t debounce_ms = 1'000;       // quiet time after the last roster change
   int64_t backoff_base_ms = 60'000;  // after failure n: base * 2^(n-1), at most the interval
-  int64_t poll_ms = 200;             // how often the (possibly fake) clock is re-read
 };
 
 enum class Trigger { kStart, kInterval, kRosterChanged, kRequested, kRetry };
@@ -45,6 +46,9 @@ class Scheduler {
   void RequestNow();     // a cycle as soon as possible (coalesced with any already waiting)
   void RosterChanged();  // a cycle once the roster has been quiet for debounce_ms
   void SetOptions(const ScheduleOptions& options);  // from the next wait on
+  // Re-reads the clock at once. The wait is measured in real time from the clock's reading;
+  // call this after moving a fake clock (tests) so the new time is seen without waiting.
+  void Wake();
 
   int64_t next_due_ms() const;  // when the next timed cycle is due (clock ms)
   int cycles_run() const;

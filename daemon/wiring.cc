@@ -9,6 +9,7 @@
 #include "state/audit_file.h"
 #include "state/audit_json.h"
 #include "state/open_store.h"
+#include "sync/redact.h"
 
 namespace rostersync::daemon {
 
@@ -82,7 +83,7 @@ Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiOb
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
     return Status(client.status().code(),
-                  ScrubUrlPassword(Scrub(client.status().message(), *token), config.mattermost.url))
+                  ScrubUrlPassword(redact::Token(client.status().message(), *token), config.mattermost.url))
         .Annotate("mattermost.url " + UrlForDisplay(config.mattermost.url));
   }
   return client;

@@ -1,10 +1,9 @@
+// Waiting for a CSV export to settle (csv_settle.h).
 #include "roster/csv_settle.h"
 
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 namespace rostersync {
 namespace {
@@ -33,8 +32,8 @@ Stamp StatFile(const std::string& path) {
 
 Status WaitForSettledCsv(const std::string& path, int64_t settle_ms, const SettleSeams& seams) {
   if (settle_ms <= 0) return Status::Ok();
-  SystemClock system_clock;
-  const Clock& clock = seams.clock != nullptr ? *seams.clock : system_clock;
+  Env& env = seams.env != nullptr ? *seams.env : Env::Default();
+  const Clock& clock = seams.clock != nullptr ? *seams.clock : env;
   Stamp seen = StatFile(path);
   if (!seen.ok) return Status::Ok();
   const int64_t start = clock.NowMs();
@@ -54,12 +53,7 @@ Status WaitForSettledCsv(const std::string& path, int64_t settle_ms, const Settl
     }
     int64_t wait = std::min(settle_ms - std::max<int64_t>(age, 0), settle_ms - unchanged);
     wait = std::max<int64_t>(1, std::min(wait, deadline - now));
-    bool stopped = false;
-    if (seams.sleep) {
-      stopped = seams.sleep(wait);
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-    }
+    const bool stopped = seams.sleep ? seams.sleep(wait) : env.SleepFor(wait, seams.stop);
     if (stopped) {
       return Status::Transient("rostersync is stopping: the roster was not read; nothing was "
                                "applied");
@@ -73,12 +67,11 @@ Status WaitForSettledCsv(const std::string& path, int64_t settle_ms, const Settl
   }
 }
 
-Status WaitForRosterToSettle(const RosterConfig& config, const StopToken* stop) {
+Status WaitForRosterToSettle(const RosterConfig& config, const StopToken* stop, Env& env) {
   if (config.source != "csv") return Status::Ok();
   SettleSeams seams;
-  seams.sleep = [stop](int64_t ms) {
-    return SleepUnlessStopped(stop, StopToken::Clock::now() + std::chrono::milliseconds(ms));
-  };
+  seams.env = &env;
+  seams.stop = stop;
   return WaitForSettledCsv(config.csv.path, config.csv.settle_ms, seams);
 }
 

@@ -11,15 +11,20 @@
 
 #include "config/config.h"
 #include "sync/clock.h"
+#include "sync/env.h"
 #include "sync/status.h"
 #include "sync/stop_token.h"
 
 namespace rostersync {
 
-// The seams of the wait, so tests need not sleep for real.
+// The seams of the wait, so tests need not sleep for real. Time is read from `clock`, else
+// `env`; sleeps go to `sleep`, else env->SleepFor(ms, stop). A null env is Env::Default()
+// (wall time: file mtimes are UTC).
 struct SettleSeams {
-  const Clock* clock = nullptr;             // null: the system clock (file mtimes are UTC)
-  std::function<bool(int64_t ms)> sleep;    // true when a stop cut it short; null: plain sleep
+  const Clock* clock = nullptr;
+  std::function<bool(int64_t ms)> sleep;  // true when a stop cut it short
+  Env* env = nullptr;
+  const StopToken* stop = nullptr;  // may be null
 };
 
 // OK at once when settle_ms <= 0, when the file cannot be stat'ed or is not a regular file
@@ -30,9 +35,10 @@ struct SettleSeams {
 Status WaitForSettledCsv(const std::string& path, int64_t settle_ms,
                          const SettleSeams& seams = {});
 
-// For a csv roster: WaitForSettledCsv(csv.path, csv.settle_ms) on the system clock, sleeping
-// through `stop` (may be null). OK at once for any other source.
-Status WaitForRosterToSettle(const RosterConfig& config, const StopToken* stop);
+// For a csv roster: WaitForSettledCsv(csv.path, csv.settle_ms) on `env`, sleeping through
+// `stop` (may be null). OK at once for any other source.
+Status WaitForRosterToSettle(const RosterConfig& config, const StopToken* stop,
+                             Env& env = Env::Default());
 
 }  // namespace rostersync
 

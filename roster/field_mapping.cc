@@ -23,45 +23,40 @@ std::string Join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-// MappableFields() and KnownTransforms() are the config schema's (config/config_schema.cc).
+// MappableFields() and the Transform table are the config schema's (config/config_schema.cc).
 
 namespace {
-int TransformIndex(const std::string& name) {
-  const auto& all = KnownTransforms();
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (all[i] == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 // In place; the ASCII cases (nearly every roster value) allocate nothing.
-void ApplyTransformInPlace(int index, std::string* value) {
-  switch (index) {
-    case 0: {
+void ApplyTransformInPlace(Transform transform, std::string* value) {
+  switch (transform) {
+    case Transform::kTrim: {
       const std::string_view t = text::TrimView(*value);
       if (t.size() != value->size()) *value = std::string(t);
       return;
     }
-    case 1:
+    case Transform::kLower:
       if (text::IsAscii(*value)) {
         for (char& c : *value) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
       } else {
         *value = text::Lower(*value);
       }
       return;
-    case 2: *value = text::Upper(*value); return;
-    case 3:
+    case Transform::kUpper:
+      *value = text::Upper(*value);
+      return;
+    case Transform::kAscii:
       if (!text::IsAscii(*value)) *value = text::AsciiFold(*value);
       return;
-    case 4: *value = text::MattermostUsername(*value); return;
-    default: return;
+    case Transform::kMattermostUsername:
+      *value = text::MattermostUsername(*value);
+      return;
   }
 }
 }  // namespace
 
 std::string ApplyTransform(const std::string& name, const std::string& value) {
   std::string out = value;
-  ApplyTransformInPlace(TransformIndex(name), &out);
+  if (const std::optional<Transform> t = TransformFromName(name)) ApplyTransformInPlace(*t, &out);
   return out;
 }
 
@@ -80,9 +75,9 @@ Status ValidateFieldsConfig(const FieldsConfig& fields) {
       problems.push_back(at + ": give exactly one of column, template or value");
     }
     for (const auto& t : spec.transform) {
-      const auto& kt = KnownTransforms();
-      if (std::find(kt.begin(), kt.end(), t) == kt.end()) {
-        problems.push_back(at + ": unknown transform '" + t + "'; known: " + Join(kt));
+      if (!TransformFromName(t)) {
+        problems.push_back(at + ": unknown transform '" + t + "'; known: " +
+                           Join(KnownTransforms()));
       }
     }
     if (name == "role") {
@@ -153,11 +148,11 @@ FieldMapper::FieldMapper(const FieldsConfig& fields, const std::vector<std::stri
       compiled.column_index = need(spec.column);
     }
     for (const auto& tr : spec.transform) {
-      compiled.transforms.push_back(TransformIndex(tr));
-      const auto& kt = KnownTransforms();
-      if (std::find(kt.begin(), kt.end(), tr) == kt.end()) {
+      if (const std::optional<Transform> t = TransformFromName(tr)) {
+        compiled.transforms.push_back(*t);
+      } else {
         problems_.push_back("fields." + name + " lists unknown transform '" + tr +
-                            "'; known: " + Join(kt));
+                            "'; known: " + Join(KnownTransforms()));
       }
     }
     if (index >= 0) fields_[index] = std::move(compiled);
@@ -201,7 +196,7 @@ bool FieldMapper::Eval(int index, const RawRow& row, std::string* out, std::stri
   } else {
     *out = text::TrimView(cell(c.column_index));  // a column value never keeps outer blanks
   }
-  for (int tr : c.transforms) ApplyTransformInPlace(tr, out);
+  for (Transform tr : c.transforms) ApplyTransformInPlace(tr, out);
   if (spec.map.empty()) {
     if (out->empty() && spec.default_value) *out = *spec.default_value;
     return true;

@@ -10,15 +10,13 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/config_schema.h"
 #include "sync/roster_source.h"
 #include "sync/status.h"
 
 namespace rostersync {
 
-// The field names fields.* may hold (besides `update`).
-const std::vector<std::string>& MappableFields();
-// The transforms a field may list.
-const std::vector<std::string>& KnownTransforms();
+// MappableFields(), KnownTransforms() and the Transform table are the config schema's.
 
 // Checks fields.* without a roster: known field names and transforms, exactly one of
 // column/template/value per field, map values of `role`. Invalid lists every problem with
@@ -60,7 +58,7 @@ class FieldMapper {
     const FieldSpec* spec = nullptr;
     int column_index = -1;
     std::vector<Part> parts;  // template
-    std::vector<int> transforms;  // indexes into KnownTransforms()
+    std::vector<Transform> transforms;  // the known ones, in the order listed
   };
 
   std::vector<Compiled> fields_;  // by FieldIndex; spec == nullptr when unmapped

@@ -21,6 +21,7 @@
 
 #include "config/sql_query_check.h"
 #include "roster/text.h"
+#include "sync/redact.h"
 
 namespace rostersync {
 
@@ -40,47 +41,7 @@ std::string RedactConnection(std::string message, const std::string& connection)
       message.replace(at, connection.size(), "<connection>");
     }
   }
-  // key=value secrets: password=..., pwd=..., passwd=... (quoted or up to a blank or ';').
-  const std::string lower = text::AsciiLower(message);
-  std::string out;
-  size_t i = 0;
-  while (i < message.size()) {
-    size_t key_len = 0;
-    for (const char* key : {"password", "passwd", "pwd"}) {
-      const size_t n = std::strlen(key);
-      if (lower.compare(i, n, key) == 0) {
-        key_len = n;
-        break;
-      }
-    }
-    size_t j = i + key_len;
-    while (key_len > 0 && j < message.size() && message[j] == ' ') ++j;
-    if (key_len == 0 || j >= message.size() || message[j] != '=') {
-      out.push_back(message[i++]);
-      continue;
-    }
-    out.append(message, i, key_len).append("=***");
-    ++j;
-    while (j < message.size() && message[j] == ' ') ++j;
-    if (j < message.size() && message[j] == '\'') {
-      const size_t close = message.find('\'', j + 1);
-      j = close == std::string::npos ? message.size() : close + 1;
-    } else {
-      while (j < message.size() && message[j] != ' ' && message[j] != ';' && message[j] != '\n') ++j;
-    }
-    i = j;
-  }
-  // URIs: scheme://user:secret@host -> scheme://user:***@host
-  for (size_t at = out.find("://"); at != std::string::npos; at = out.find("://", at + 3)) {
-    const size_t start = at + 3;
-    const size_t end = out.find_first_of("/ \t\n", start);
-    const size_t sign = out.rfind('@', end == std::string::npos ? std::string::npos : end);
-    if (sign == std::string::npos || sign < start) continue;
-    const size_t colon = out.find(':', start);
-    if (colon == std::string::npos || colon > sign) continue;
-    out.replace(colon + 1, sign - colon - 1, "***");
-  }
-  return out;
+  return redact::ConnectionString(std::move(message));
 }
 
 Result<std::string> ResolveConnection(const SqlConfig& config) {

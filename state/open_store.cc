@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "state/sql_state_store.h"
+#include "sync/redact.h"
 
 namespace rostersync {
 namespace {
@@ -47,12 +48,7 @@ Result<std::unique_ptr<StateStore>> OpenPostgres(const std::string& url);
 
 }  // namespace
 
-std::string RedactDatabaseUrl(const std::string& url) {
-  static const std::regex kPassword(R"(((?:^|[\s:])password\s*=\s*)('[^']*'|\S+))");
-  std::string out = std::regex_replace(url, kPassword, "$1***");
-  static const std::regex kUserInfo(R"((://[^:/@\s]+:)[^@\s]+@)");
-  return std::regex_replace(out, kUserInfo, "$1***@");
-}
+std::string RedactDatabaseUrl(const std::string& url) { return redact::ConnectionString(url); }
 
 int FlockHolderPid(const std::string& path) {
   struct stat st {};

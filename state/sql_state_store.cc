@@ -13,6 +13,7 @@
 #include <set>
 
 #include "state/audit_json.h"
+#include "sync/redact.h"
 
 namespace rostersync {
 namespace {
@@ -99,12 +100,8 @@ std::string SqlStateStore::Sql(const std::string& query) const {
 }
 
 std::string SqlStateStore::Scrub(std::string message) const {
-  if (secret_.empty()) return message;
-  for (size_t pos = message.find(secret_); pos != std::string::npos;
-       pos = message.find(secret_, pos)) {
-    message.replace(pos, secret_.size(), "***");
-  }
-  return message;
+  // The password itself, then anything shaped like one (a driver may echo the conninfo).
+  return redact::ConnectionString(redact::Token(std::move(message), secret_));
 }
 
 template <typename Fn>

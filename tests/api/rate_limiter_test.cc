@@ -1,5 +1,6 @@
-// RateLimiter: pacing from server headers, the client-side bucket, and a paced run
-// against a loopback server that enforces a real limit.
+// RateLimiter: pacing from server headers, the client-side bucket, and a paced run against
+// a loopback server that enforces a limit, all on FakeEnv time: the tests assert the exact
+// sleeps, and fail if pacing is removed.
 #include "api/rate_limiter.h"
 
 #include <gtest/gtest.h>
@@ -9,9 +10,10 @@
 #include <cmath>
 #include <iostream>
 #include <mutex>
-#include <thread>
+#include <vector>
 
 #include "api/client.h"
+#include "sync/env.h"
 #include "tests/api/test_server.h"
 
 namespace rostersync::api {
@@ -39,8 +41,8 @@ TEST(RateLimiterTest, PacesOnlyWhenRemainingRunsLow) {
 TEST(RateLimiterTest, SmallServerBurstIsPacedNearTheServerRateNotOnePerSecond) {
   const double server_rate = 30;
   const int burst = 5;
-  const auto start = RateLimiter::Clock::now();
-  RateLimiter limiter(0, 1, /*low_water=*/6);  // concurrency 4 + 2, no client bucket
+  FakeEnv env;
+  RateLimiter limiter(0, 1, /*low_water=*/6, env);  // concurrency 4 + 2, no client bucket
   double tokens = burst;
   double now_s = 0;
   double last_s = 0;
@@ -56,7 +58,7 @@ TEST(RateLimiterTest, SmallServerBurstIsPacedNearTheServerRateNotOnePerSecond) {
       ++refused;
     const int remaining = static_cast<int>(tokens);
     const int reset = static_cast<int>(std::ceil((burst - tokens) / server_rate));
-    const auto at = start + std::chrono::microseconds(static_cast<int64_t>(now_s * 1e6));
+    const int64_t at = static_cast<int64_t>(now_s * 1e6);
     limiter.ObserveAt(burst + 1, remaining, reset, at);
     // Next start: paced interval, or 1 ms of latency when unpaced.
     const double gap = std::max(limiter.pace_interval().count() / 1e6, 0.001);
@@ -80,25 +82,53 @@ TEST(RateLimiterTest, LargeServerBurstIsNotPacedWhileRemainingIsHigh) {
 }
 
 TEST(RateLimiterTest, PauseDelaysEveryone) {
-  RateLimiter limiter(0, 0, 5);
+  FakeEnv env;
+  RateLimiter limiter(0, 0, 5, env);
+  const int64_t now = env.SteadyMs();
   limiter.PauseFor(std::chrono::milliseconds(100000));
-  EXPECT_GT(limiter.NextStart(), RateLimiter::Clock::now() + std::chrono::seconds(50));
+  EXPECT_EQ(limiter.NextStartMs(), now + 100000);
+  EXPECT_EQ(limiter.Acquire().count(), 100000);
+  EXPECT_EQ(env.sleeps(), std::vector<int64_t>({100000}));
+  EXPECT_EQ(limiter.Acquire().count(), 0) << "the pause is over";
+}
+
+// Once Remaining is low every start is spaced by the paced interval: the sleeps are exact.
+TEST(RateLimiterTest, PacedStartsSleepTheIntervalEachTime) {
+  FakeEnv env;
+  RateLimiter limiter(0, 1, 6, env);
+  limiter.Observe(11, 2, 1);  // 1 s to refill 9 tokens: 111 ms per token, +10% = 122 ms
+  EXPECT_EQ(limiter.pace_interval().count(), 122222);
+  EXPECT_EQ(limiter.Acquire().count(), 0) << "the first start is not delayed";
+  EXPECT_EQ(limiter.Acquire().count(), 123);  // rounded up: never start early
+  EXPECT_EQ(limiter.Acquire().count(), 122);
+  EXPECT_EQ(env.sleeps(), std::vector<int64_t>({123, 122}));
+}
+
+TEST(RateLimiterTest, ClientBucketAllowsTheBurstThenSpacesStarts) {
+  FakeEnv env;
+  RateLimiter limiter(10, 3, 6, env);  // 10/s, burst 3
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.Acquire().count(), 0) << i;
+  EXPECT_EQ(limiter.Acquire().count(), 100);
+  EXPECT_EQ(limiter.Acquire().count(), 100);
+  EXPECT_EQ(env.sleeps(), std::vector<int64_t>({100, 100}));
 }
 
 // A server that grants `rate` requests per second with a bucket of `burst` and sends the
-// Mattermost headers (Reset = seconds until full). The client must finish without errors.
-TEST(RateLimiterTest, LongRunAtTheServerLimitCompletesWithoutFailures) {
+// Mattermost headers (Reset = seconds until full), on the same FakeEnv clock as the client:
+// time passes only when the client sleeps. One thread, so the run is deterministic. Paced, the
+// client never meets a 429; without pacing it would spend the bucket and be refused.
+TEST(RateLimiterTest, LongRunAtTheServerLimitIsPacedWithoutA429) {
   const double rate = 20;
   const int burst = 30;
+  FakeEnv env;
   std::mutex mu;
   double tokens = burst;
-  auto last = std::chrono::steady_clock::now();
+  int64_t last = env.SteadyMs();
   std::atomic<int> refused{0};
   ScriptedServer server([&](const Request&) {
     std::lock_guard<std::mutex> lock(mu);
-    auto now = std::chrono::steady_clock::now();
-    tokens =
-        std::min<double>(burst, tokens + rate * std::chrono::duration<double>(now - last).count());
+    const int64_t now = env.SteadyMs();
+    tokens = std::min<double>(burst, tokens + rate * static_cast<double>(now - last) / 1000.0);
     last = now;
     Reply r;
     bool ok = tokens >= 1;
@@ -123,20 +153,26 @@ TEST(RateLimiterTest, LongRunAtTheServerLimitCompletesWithoutFailures) {
   options.url = server.url();
   options.token = "t";
   options.concurrency = 4;
+  options.env = &env;
   auto client = Client::Create(options);
   ASSERT_TRUE(client.ok());
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 30; ++i) {
-        if (!(*client)->GetMe().ok()) ++failures;
-      }
-    });
+  int failures = 0;
+  for (int i = 0; i < 120; ++i) {
+    if (!(*client)->GetMe().ok()) ++failures;
   }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
-  std::cout << "rate-limit run: 120 requests, " << refused.load() << " answered 429\n";
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(refused.load(), 0) << "pacing keeps the client under the server's limit";
+  // The bucket lasts about 24 requests before Remaining is low; after that starts are spaced
+  // (about every other one sleeps ~86 ms), so the 120 take at least (120 - 30) / 20 = 4.5 s.
+  // Without pacing the client would meet 429s and sleep their Retry-After (1 050 ms).
+  const std::vector<int64_t> sleeps = env.sleeps();
+  std::cout << "paced run: " << sleeps.size() << " sleeps, " << env.SteadyMs() << " ms\n";
+  ASSERT_GE(sleeps.size(), 40u);
+  EXPECT_GE(env.SteadyMs(), 4500);
+  for (int64_t ms : sleeps) {
+    EXPECT_GE(ms, 40) << "a paced sleep is near 1/rate";
+    EXPECT_LE(ms, 1000);
+  }
 }
 
 }  // namespace

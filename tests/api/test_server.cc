@@ -83,7 +83,7 @@ std::vector<Request> ScriptedServer::received() const {
 void ScriptedServer::AcceptLoop() {
   while (!stop_) {
     try {
-      if (!listener_->poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) continue;
+      if (!listener_->poll(Poco::Timespan(0, 5000), Poco::Net::Socket::SELECT_READ)) continue;
       Poco::Net::StreamSocket socket = listener_->acceptConnection();
       ++connections_;
       std::lock_guard<std::mutex> lock(mu_);
@@ -100,7 +100,7 @@ void ScriptedServer::Serve(Poco::Net::StreamSocket socket) {
   auto fill = [&]() -> bool {  // false on EOF, error or stop
     while (!stop_) {
       try {
-        if (!socket.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ) &&
+        if (!socket.poll(Poco::Timespan(0, 5000), Poco::Net::Socket::SELECT_READ) &&
             socket.available() == 0) {
           continue;
         }
@@ -171,7 +171,7 @@ void ScriptedServer::Serve(Poco::Net::StreamSocket socket) {
       return;
     }
     if (reply.action == Reply::Action::kStall) {
-      for (int i = 0; i < 600 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      for (int i = 0; i < 6000 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return;
     }
     std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " + Reason(reply.status) +

@@ -1,13 +1,11 @@
 #include "daemon/admin_server.h"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <sstream>
+
+#include "tests/support/http_client.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -67,17 +65,13 @@ struct Reply {
 
 Reply Call(int port, const std::string& method, const std::string& path,
            const std::string& token = "") {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
-  session.setTimeout(Poco::Timespan(10, 0));
-  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!token.empty()) req.set("Authorization", "Bearer " + token);
-  if (method == "POST") req.setContentLength(0);
-  session.sendRequest(req);
-  Poco::Net::HTTPResponse resp;
-  std::istream& in = session.receiveResponse(resp);
-  std::ostringstream out;
-  Poco::StreamCopier::copyStream(in, out);
-  return {static_cast<int>(resp.getStatus()), out.str(), resp.getContentType()};
+  rostersync::testing::HttpCall call;
+  call.method = method;
+  call.path = path;
+  call.bearer = token;
+  call.timeout_s = 10;
+  rostersync::testing::HttpAnswer a = rostersync::testing::SendHttp(port, call);
+  return {a.status, a.body, a.content_type};
 }
 
 class AdminServerTest : public ::testing::Test {

@@ -12,12 +12,6 @@
 namespace rostersync::testing {
 namespace {
 
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
-
 class E2eAuditTrailTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -51,7 +45,7 @@ TEST_F(E2eAuditTrailTest, HeldDeactivationsAreAuditedOnceNotEveryCycle) {
   }
   CliRun all = RunRostersync(dir_, {"--config", config_, "audit", "--json"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  EXPECT_EQ(Count(all.out, "\"result\":\"held\""), 2) << all.out;
+  EXPECT_EQ(CountOf(all.out, "\"result\":\"held\""), 2) << all.out;
 }
 
 TEST_F(E2eAuditTrailTest, AuditUserFindsARenamedPersonByEveryNameTheyHad) {
@@ -63,9 +57,9 @@ TEST_F(E2eAuditTrailTest, AuditUserFindsARenamedPersonByEveryNameTheyHad) {
   for (const std::string name : {"alice", "ALICE", "alice.archer", "Alice@Example.com"}) {
     CliRun audit = Audit(name);
     ASSERT_EQ(audit.exit_code, 0) << audit.err;
-    EXPECT_EQ(Count(audit.out, "\"action\":\"create\""), 1) << name << "\n" << audit.out;
-    EXPECT_GE(Count(audit.out, "\"username\":\"alice.archer\""), 1) << name << "\n" << audit.out;
-    EXPECT_EQ(Count(audit.out, "\"key\":\"E2\""), 0) << name << "\n" << audit.out;
+    EXPECT_EQ(CountOf(audit.out, "\"action\":\"create\""), 1) << name << "\n" << audit.out;
+    EXPECT_GE(CountOf(audit.out, "\"username\":\"alice.archer\""), 1) << name << "\n" << audit.out;
+    EXPECT_EQ(CountOf(audit.out, "\"key\":\"E2\""), 0) << name << "\n" << audit.out;
   }
 }
 
@@ -82,9 +76,9 @@ TEST_F(E2eAuditTrailTest, AuditEndpointFindsARenamedPersonByAnOldEmail) {
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir_.File("run.log"));
   auto [status, body] = HttpGet(c.admin_port, "/v1/audit?user=ALICE%40example.com");
   EXPECT_EQ(status, 200) << body;
-  EXPECT_EQ(Count(body, "\"action\":\"create\""), 1) << body;
-  EXPECT_GE(Count(body, "\"username\":\"alice.archer\""), 1) << body;
-  EXPECT_EQ(Count(body, "\"key\":\"E2\""), 0) << body;
+  EXPECT_EQ(CountOf(body, "\"action\":\"create\""), 1) << body;
+  EXPECT_GE(CountOf(body, "\"username\":\"alice.archer\""), 1) << body;
+  EXPECT_EQ(CountOf(body, "\"key\":\"E2\""), 0) << body;
   run.Signal(SIGTERM, true);
 }
 

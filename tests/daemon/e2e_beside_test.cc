@@ -17,14 +17,6 @@
 namespace rostersync::testing {
 namespace {
 
-bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
 class E2eBesideServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {

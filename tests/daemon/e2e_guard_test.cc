@@ -18,20 +18,6 @@
 namespace rostersync::testing {
 namespace {
 
-bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
-
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
   auto pos = s.find(from);
   return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
@@ -58,7 +44,7 @@ class E2eGuardTest : public ::testing::Test {
     run_ = std::make_unique<ChildProcess>(
         RostersyncBinary(), std::vector<std::string>{"--config", config, "run"}, Log());
     ASSERT_TRUE(WaitForPort(port_, 30'000)) << TempDir::Read(Log());
-    ASSERT_TRUE(Eventually([&] { return Count(TempDir::Read(Log()), "sync ok") >= 1; }))
+    ASSERT_TRUE(Eventually([&] { return CountOf(TempDir::Read(Log()), "sync ok") >= 1; }))
         << TempDir::Read(Log());
   }
   void TearDown() override {
@@ -68,7 +54,7 @@ class E2eGuardTest : public ::testing::Test {
   // Bob, carol and dave leave: dropped from the roster, or (terminate) kept with status
   // terminated (a trusted roster: same size). Atomic rewrite; waits for that cycle.
   void DropThree(bool terminate) {
-    int cycles = Count(TempDir::Read(Log()), "cycle 2");
+    int cycles = CountOf(TempDir::Read(Log()), "cycle 2");
     auto rows = roster_;
     if (terminate) {
       for (int i = 1; i <= 3; ++i) rows[i][5] = "terminated";
@@ -78,7 +64,7 @@ class E2eGuardTest : public ::testing::Test {
     dir_.Write("roster.csv.tmp", RosterCsv(rows));
     ASSERT_EQ(std::rename(dir_.File("roster.csv.tmp").c_str(), dir_.File("roster.csv").c_str()),
               0);
-    ASSERT_TRUE(Eventually([&] { return Count(TempDir::Read(Log()), "cycle 2") > cycles; }))
+    ASSERT_TRUE(Eventually([&] { return CountOf(TempDir::Read(Log()), "cycle 2") > cycles; }))
         << TempDir::Read(Log());
   }
   int Deactivated() {

@@ -19,14 +19,6 @@
 namespace rostersync::testing {
 namespace {
 
-bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
 // Runs the binary with a short timeout (a service that wrongly keeps running is killed).
 int RunBriefly(const TempDir& dir, const std::string& args, int seconds) {
   std::string cmd = "timeout -k 2 " + std::to_string(seconds) + " " + RostersyncBinary() + " " +

@@ -19,20 +19,6 @@
 namespace rostersync::testing {
 namespace {
 
-bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
-
 // Rewrites the roster atomically (temp file + rename), as an export job would.
 void WriteRoster(const TempDir& dir, const std::vector<std::vector<std::string>>& rows) {
   dir.Write("roster.csv.tmp", RosterCsv(rows));
@@ -61,9 +47,9 @@ TEST(E2eReloadTest, ThreeReloadsUnchangedChangedBrokenAndEachRosterChangeIsAppli
   // The helper signals the group and the process: one SIGHUP may be seen twice. Wait for the
   // first reload, then long enough for a second to finish too.
   auto hup = [&](const std::string& outcome) {
-    int before = Count(TempDir::Read(log), outcome);
+    int before = CountOf(TempDir::Read(log), outcome);
     run.Signal(SIGHUP, false);
-    bool seen = Eventually([&] { return Count(TempDir::Read(log), outcome) > before; });
+    bool seen = Eventually([&] { return CountOf(TempDir::Read(log), outcome) > before; });
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     return seen;
   };
@@ -122,7 +108,7 @@ TEST(E2eWatchTest, ASlowExportGetsNoCycleOnThePartialFile) {
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
   ASSERT_TRUE(Eventually([&] {
     return FindEmuUser(emu.Get("/__emu/state"), "carol") != std::nullopt &&
-           Count(TempDir::Read(log), "sync ok") >= 1;
+           CountOf(TempDir::Read(log), "sync ok") >= 1;
   })) << TempDir::Read(log);
 
   std::string path = dir.File("roster.csv");

@@ -23,21 +23,6 @@
 namespace rostersync::testing {
 namespace {
 
-// Polls `done` every 100 ms for at most timeout_ms.
-bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-int CountOccurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-  return n;
-}
-
 // The value of the sample named `name` in Prometheus text, or -1.
 double MetricValue(const std::string& text, const std::string& name) {
   auto pos = text.find("\n" + name + " ");
@@ -81,7 +66,7 @@ TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
     return FindEmuUser(emu.Get("/__emu/state"), "erin") != std::nullopt;
   })) << TempDir::Read(log);
   ASSERT_TRUE(Eventually([&] {
-    return CountOccurrences(HttpGet(c.admin_port, "/v1/runs").second, "\"command\":\"run\"") >= 2;
+    return CountOf(HttpGet(c.admin_port, "/v1/runs").second, "\"command\":\"run\"") >= 2;
   }));
   ASSERT_TRUE(Eventually([&] {
     return MetricValue(HttpGet(c.admin_port, "/metrics").second,

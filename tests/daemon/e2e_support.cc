@@ -3,14 +3,14 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <chrono>
 #include <sstream>
+#include <thread>
+
+#include "tests/support/http_client.h"
 
 namespace rostersync::testing {
 
@@ -150,38 +150,34 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
   return *user;
 }
 
-std::pair<int, std::string> HttpGet(int port, const std::string& path) {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
-    session.setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    std::ostringstream out;
-    Poco::StreamCopier::copyStream(in, out);
-    return {static_cast<int>(resp.getStatus()), out.str()};
-  } catch (const std::exception&) {
-    return {-1, ""};
+bool Eventually(const std::function<bool()>& done, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  return done();
+}
+
+int CountOf(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+std::pair<int, std::string> HttpGet(int port, const std::string& path) {
+  HttpCall call;
+  call.path = path;
+  HttpAnswer answer = SendHttp(port, call);
+  return {answer.status, answer.body};
 }
 
 int HttpPost(int port, const std::string& path, const std::string& bearer) {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<uint16_t>(port));
-    session.setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.setContentLength(0);
-    if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    std::ostringstream out;
-    Poco::StreamCopier::copyStream(in, out);
-    return static_cast<int>(resp.getStatus());
-  } catch (const std::exception&) {
-    return -1;
-  }
+  HttpCall call;
+  call.method = "POST";
+  call.path = path;
+  call.bearer = bearer;
+  return SendHttp(port, call).status;
 }
 
 long ChangingRequests(const Emulator& emu) {

@@ -3,6 +3,7 @@
 #ifndef ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_
 #define ROSTERSYNC_TESTS_DAEMON_E2E_SUPPORT_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +62,11 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
 // The emulator's writes_total less the reads sent as POST (POST /users/ids and
 // /users/usernames, which confirm absences before anything acts on them); -1 on failure.
 long ChangingRequests(const Emulator& emu);
+
+// Polls `done` every 20 ms for at most timeout_ms; true as soon as it holds.
+bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000);
+// How many times `what` occurs in `text` (overlapping occurrences count).
+int CountOf(const std::string& text, const std::string& what);
 
 // GET http://127.0.0.1:port/path: {status, body}; status -1 when unreachable.
 std::pair<int, std::string> HttpGet(int port, const std::string& path);

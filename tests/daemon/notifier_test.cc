@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/logging.h"
+#include "sync/redact.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -73,9 +74,10 @@ TEST(RedactUrlTest, KeepsSchemeAndHostOnly) {
   EXPECT_EQ(RedactUrl(""), "");
 }
 
-TEST(RedactUrlTest, ScrubRemovesEverySecretOccurrence) {
-  EXPECT_EQ(Scrub("token abcd1234 and abcd1234", "abcd1234"), "token [redacted] and [redacted]");
-  EXPECT_EQ(Scrub("short ab", "ab"), "short ab");
+TEST(RedactUrlTest, TheTokenRedactorRemovesEverySecretOccurrence) {
+  EXPECT_EQ(redact::Token("token abcd1234 and abcd1234", "abcd1234"),
+            "token [redacted] and [redacted]");
+  EXPECT_EQ(redact::Token("short ab", "ab"), "short ab");
 }
 
 }  // namespace

@@ -62,8 +62,13 @@ ScheduleOptions Options(bool run_on_start) {
   o.run_on_start = run_on_start;
   o.debounce_ms = 1'000;
   o.backoff_base_ms = 60'000;
-  o.poll_ms = 5;
   return o;
+}
+
+// Moves the fake clock and tells the scheduler, which otherwise sleeps until its deadline.
+void Advance(AtomicClock& clock, Scheduler& s, int64_t ms) {
+  clock.Advance(ms);
+  s.Wake();
 }
 
 // Waits (bounded) until the scheduler has finished `n` cycles and is waiting again.
@@ -92,9 +97,9 @@ TEST(SchedulerTest, RunsOnStartThenWaitsForTheInterval) {
   ASSERT_TRUE(rec.WaitFor(1));
   EXPECT_EQ(rec.triggers()[0], Trigger::kStart);
   WaitCyclesRun(s, 1);
-  clock.Advance(14 * 60'000);
+  Advance(clock, s, 14 * 60'000);
   EXPECT_FALSE(rec.WaitFor(2, 100));  // not yet due
-  clock.Advance(60'000);
+  Advance(clock, s, 60'000);
   ASSERT_TRUE(rec.WaitFor(2));
   EXPECT_EQ(rec.triggers()[1], Trigger::kInterval);
   s.Stop();
@@ -106,7 +111,7 @@ TEST(SchedulerTest, DoesNotRunOnStartWhenDisabled) {
   Scheduler s(Options(false), clock, [&](Trigger t) { return rec(t); });
   s.Start();
   EXPECT_FALSE(rec.WaitFor(1, 100));
-  clock.Advance(15 * 60'000);
+  Advance(clock, s, 15 * 60'000);
   ASSERT_TRUE(rec.WaitFor(1));
   EXPECT_EQ(rec.triggers()[0], Trigger::kInterval);
 }
@@ -140,10 +145,10 @@ TEST(SchedulerTest, DebouncesABurstOfRosterChangesIntoOneCycle) {
   s.Start();
   for (int i = 0; i < 5; ++i) {
     s.RosterChanged();
-    clock.Advance(500);  // each change within the debounce window of the last
+    Advance(clock, s, 500);  // each change within the debounce window of the last
   }
   EXPECT_FALSE(rec.WaitFor(1, 100));
-  clock.Advance(1'000);
+  Advance(clock, s, 1'000);
   ASSERT_TRUE(rec.WaitFor(1));
   EXPECT_FALSE(rec.WaitFor(2, 100));
   EXPECT_EQ(rec.triggers()[0], Trigger::kRosterChanged);
@@ -172,13 +177,13 @@ TEST(SchedulerTest, AFailedCycleRetriesAfterTheBackoffNotTheInterval) {
   ASSERT_TRUE(rec.WaitFor(1));
   WaitCyclesRun(s, 1);
   EXPECT_EQ(s.consecutive_failures(), 1);
-  clock.Advance(60'000);
+  Advance(clock, s, 60'000);
   ASSERT_TRUE(rec.WaitFor(2));
   EXPECT_EQ(rec.triggers()[1], Trigger::kRetry);
   WaitCyclesRun(s, 2);
-  clock.Advance(60'000);
+  Advance(clock, s, 60'000);
   EXPECT_FALSE(rec.WaitFor(3, 100));  // second back-off is two minutes
-  clock.Advance(60'000);
+  Advance(clock, s, 60'000);
   EXPECT_TRUE(rec.WaitFor(3));
 }
 
@@ -186,12 +191,28 @@ TEST(SchedulerTest, StopCancelsALongWaitAtOnce) {
   AtomicClock clock;
   Recorder rec;
   ScheduleOptions o = Options(false);
-  o.interval_ms = 24 * 3600'000;
-  o.poll_ms = 3600'000;  // only a cancellable wait can end this promptly
+  o.interval_ms = 24 * 3600'000;  // the thread sleeps a day unless Stop wakes it
   Scheduler s(o, clock, [&](Trigger t) { return rec(t); });
   s.Start();
-  s.Stop();  // a non-cancellable wait would hang here (bounded by the test timeout)
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it start waiting
+  const auto start = std::chrono::steady_clock::now();
+  s.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
   EXPECT_EQ(rec.triggers().size(), 0u);
+}
+
+// Without a poll, a due time is met by the wait itself: real time, no clock moves, no Wake.
+TEST(SchedulerTest, TheWaitEndsAtTheDeadlineWithoutPolling) {
+  SystemClock clock;
+  Recorder rec;
+  ScheduleOptions o = Options(false);
+  o.interval_ms = 300;
+  Scheduler s(o, clock, [&](Trigger t) { return rec(t); });
+  const auto start = std::chrono::steady_clock::now();
+  s.Start();
+  ASSERT_TRUE(rec.WaitFor(1, 5000));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(290));
+  EXPECT_EQ(rec.triggers()[0], Trigger::kInterval);
 }
 
 TEST(SchedulerTest, ACycleThatThrowsCountsAsAFailure) {

@@ -32,7 +32,10 @@ Status MemoryStateStore::PutLedger(const Ledger& ledger) {
 Status MemoryStateStore::BeginRun(const RunRecord& run) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& r : runs_) {
-    if (r.run_id == run.run_id) return Status::Invalid("run " + run.run_id + " exists");
+    // As the SQL stores: a duplicate key is a storage failure (IoError "state store: ...").
+    if (r.run_id == run.run_id) {
+      return Status::IoError("state store: begin run failed: run " + run.run_id + " exists");
+    }
   }
   runs_.push_back(run);
   return Status::Ok();

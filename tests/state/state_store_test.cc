@@ -1,5 +1,7 @@
-// The StateStore suite, run against SQLite (temp dir) and PostgreSQL (ROSTERSYNC_TEST_PG, a
-// fresh schema per test). The same cases must pass on both.
+// The StateStore contract suite, run against SQLite (temp dir), PostgreSQL
+// (ROSTERSYNC_TEST_PG, a fresh schema per test) and the tests' MemoryStateStore, so the fake
+// the unit tests use keeps the real stores' semantics. The same cases must pass on all three;
+// SqlStateStoreTest holds the cases only a SQL store has (migrations, reopening).
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
@@ -11,6 +13,7 @@
 
 #include "state/open_store.h"
 #include "state/sql_state_store.h"
+#include "tests/fakes/memory_state_store.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,6 +28,10 @@ constexpr int64_t kBigMs = 1'800'000'000'123;  // beyond int32: catches binding 
 class StateStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (GetParam() == "memory") {
+      store_ = std::make_unique<::rostersync::testing::MemoryStateStore>();
+      return;
+    }
     if (GetParam() == "sqlite") {
       url_ = "sqlite:" + dir_.File("state.db");
     } else {
@@ -88,7 +95,10 @@ AuditRecord SampleAudit(int64_t ts, const std::string& key, const std::string& r
   return r;
 }
 
-TEST_P(StateStoreTest, MigratesToTheLatestVersionOnceAndKeepsDataOnReopen) {
+// Cases only a SQL store has: schema migrations and data that outlives the object.
+class SqlStateStoreTest : public StateStoreTest {};
+
+TEST_P(SqlStateStoreTest, MigratesToTheLatestVersionOnceAndKeepsDataOnReopen) {
   auto* sql = dynamic_cast<SqlStateStore*>(store_.get());
   ASSERT_NE(sql, nullptr);
   auto version = sql->SchemaVersion();
@@ -332,7 +342,10 @@ TEST_P(StateStoreTest, SurvivesConcurrentWritersWithoutLosingRecords) {
   EXPECT_TRUE(store_->PendingJournal()->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StateStoreTest, ::testing::Values("sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Backends, StateStoreTest,
+                         ::testing::Values("sqlite", "postgresql", "memory"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, SqlStateStoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 TEST(OpenStateStoreTest, RefusesASecondStoreOnTheSameSqliteFile) {

@@ -9,16 +9,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include "tests/support/http_client.h"
 
 namespace rostersync::testing {
 
@@ -112,14 +109,14 @@ void ChildProcess::Stop() {
   if (pid_ <= 0) return;
   kill(-pid_, SIGTERM);
   kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 1000; ++i) {  // 5 s in 5 ms steps: most children exit at once
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       kill(-pid_, SIGKILL);  // stragglers of the group
       pid_ = -1;
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
@@ -154,7 +151,7 @@ bool WaitForPort(int port, int timeout_ms) {
     bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
     if (ok) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
 }
@@ -174,24 +171,12 @@ Emulator::Emulator(const std::vector<std::string>& extra_args, const std::string
 
 std::string Emulator::Send(const std::string& method, const std::string& path,
                            const std::string& json_body) const {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
-    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.set("Authorization", "Bearer " + admin_token_);
-    if (!json_body.empty()) {
-      req.setContentType("application/json");
-      req.setContentLength(static_cast<std::streamsize>(json_body.size()));
-    }
-    std::ostream& out = session.sendRequest(req);
-    out << json_body;
-    Poco::Net::HTTPResponse resp;
-    std::istream& in = session.receiveResponse(resp);
-    std::string body;
-    Poco::StreamCopier::copyToString(in, body);
-    return body;
-  } catch (...) {
-    return "";
-  }
+  HttpCall call;
+  call.method = method;
+  call.path = path;
+  call.body = json_body;
+  call.bearer = admin_token_;
+  return SendHttp(port_, call).body;
 }
 
 std::string Emulator::Get(const std::string& path) const { return Send("GET", path, ""); }
