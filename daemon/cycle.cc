@@ -288,6 +288,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   r.report = executor.Apply(r.plan);
   r.applied = true;
   for (const std::string& d : r.report.drift) spdlog::warn("drift after apply: {}", d);
+  for (const std::string& a : r.report.attention) spdlog::warn("attention: {}", EscapeControl(a));
   if (!r.report.ledger_status.ok()) {
     return fail("ledger", r.report.ledger_status.Annotate(
                               "actions were applied but the ledger could not be saved"));
