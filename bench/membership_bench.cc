@@ -3,7 +3,9 @@
 // through AddMembershipPlan and the Executor over the in-memory FakeMembershipApi.
 // Requests are counted as the HTTP client would send them (api/client.h: 200 ids per
 // POST .../members/ids, 256 users per batch add). Prints one "membership:" line per cycle:
-//   membership_bench [N]
+//   membership_bench [N]           first cycle (everyone joins), no-op, 1% movers, no-op
+//   membership_bench N --steady    memberships seeded as after a first cycle; one no-op cycle
+//                                  only (its peak RSS is the steady state's, not the apply's)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -92,6 +94,23 @@ struct World {
   std::vector<User> users;
 };
 
+// Seeds what a first cycle leaves: everyone in the team and their two channels, recorded in
+// the ledger as added by rostersync.
+void SeedSteadyState(World* w) {
+  Ledger ledger = *w->store.LoadLedger();
+  for (const RosterEntry& e : w->roster.entries) {
+    LedgerEntry& entry = ledger.at(e.key);
+    w->members.SeedTeamMember("team-company", entry.user_id);
+    entry.set_values["member:team:team-company"] = "company";
+    for (const std::string& channel :
+         {"dept-" + e.attributes.at("department"), "office-" + e.attributes.at("location")}) {
+      w->members.SeedChannelMember("chan-company-" + channel, entry.user_id);
+      entry.set_values["member:channel:chan-company-" + channel] = "company/" + channel;
+    }
+  }
+  if (!w->store.PutLedger(ledger).ok()) std::abort();
+}
+
 void Generate(int n, World* w) {
   w->members.AddTeam("company");
   for (int d = 0; d < kDepartments; ++d) w->members.AddChannel("company", "dept-d" + std::to_string(d));
@@ -158,6 +177,12 @@ int main(int argc, char** argv) {
   }
   World w;
   Generate(n, &w);
+  if (argc > 2 && std::string(argv[2]) == "--steady") {
+    SeedSteadyState(&w);
+    std::printf("membership: setup (fakes, roster, ledger) peak RSS %ld MB\n", PeakRssMb());
+    Cycle("steady", &w, false);
+    return 0;
+  }
   Cycle("first", &w, true);   // everyone joins the team and two channels
   Cycle("no-op", &w, true);   // reads only, 0 writes
   for (int i = 0; i < n; i += 100) {  // 1% movers: another department
