@@ -94,9 +94,11 @@ bool Executor::HoldForFullTeam(const Action& a, ActionOutcome* out) {
   out->action.held_reason = "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)" +
                             (a.type == ActionType::kJoinChannel ? ": not a member of the team" : "");
   out->status = Status::Ok();
+  // Audited once while the team stays full, like a hold of the plan (not every cycle).
   AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
   rec.error = out->action.held_reason;
-  if (store_.AppendAudit(rec).ok()) WriteSink(rec);
+  static const Ledger kNoLedger;
+  if (!HeldAlreadyAudited(rec, kNoLedger) && store_.AppendAudit(rec).ok()) WriteSink(rec);
   return true;
 }
 

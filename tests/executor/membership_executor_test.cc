@@ -116,6 +116,16 @@ TEST_F(MembershipExecutorTest, AFullTeamIsOneAttentionItemNotAFailurePerJoin) {
   EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "failed"), 0);
   Ledger ledger = *store_.LoadLedger();
   EXPECT_EQ(ledger.at("E599").set_values.count("member:team:team-company"), 0u);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
+
+  // The next cycle: the team is still full; one refused batch, and the same holds are not
+  // audited again.
+  auto again = Apply(PlanNow());
+  EXPECT_EQ(members_.batch_calls(), 2);
+  EXPECT_EQ(again.held, 1100);
+  ASSERT_EQ(again.attention.size(), 1u);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 550);
 }
 
 TEST_F(MembershipExecutorTest, AFullTeamStopsSingleJoinsOfNewAccountsAfterTheFirstRefusal) {
