@@ -288,7 +288,10 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   r.report = executor.Apply(r.plan);
   r.applied = true;
   for (const std::string& d : r.report.drift) spdlog::warn("drift after apply: {}", d);
-  for (const std::string& a : r.report.attention) spdlog::warn("attention: {}", EscapeControl(a));
+  for (const std::string& a : r.report.attention) {  // found while applying (a full team)
+    spdlog::warn("attention: {}", EscapeControl(a));
+    r.plan.attention.push_back({"membership", "", a});
+  }
   if (!r.report.ledger_status.ok()) {
     return fail("ledger", r.report.ledger_status.Annotate(
                               "actions were applied but the ledger could not be saved"));

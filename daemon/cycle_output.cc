@@ -34,9 +34,6 @@ CycleOutput RenderCycle(const CycleResult& result, const std::string& command, b
   o.out += "Applied " + std::to_string(result.report.ok) + ", failed " +
            std::to_string(result.report.failed) + ", held " +
            std::to_string(result.report.held) + " (run " + result.run_id + ").\n";
-  for (const std::string& line : result.report.attention) {
-    o.out += "! attention  " + EscapeControl(line) + "\n";
-  }
   for (const ActionOutcome& a : result.report.outcomes) {
     if (!a.action.held && !a.status.ok()) {
       o.out += std::string("failed ") + ActionName(a.action.type) + " " +

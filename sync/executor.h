@@ -64,7 +64,8 @@ struct ExecutionReport {
   int held = 0;
   std::vector<std::string> drift;  // "jdoe: last_name is \"A\" on the server, expected \"B\""
   Status ledger_status;            // saving the merged ledger at the end (IoError if it failed)
-  // Found while applying, one line per problem (a full team: executor_membership.cc).
+  // Found while applying, one line per problem (a full team: executor_membership.cc); the
+  // cycle adds them to the plan's attention items.
   std::vector<std::string> attention;
 };
 
