@@ -128,6 +128,19 @@ TEST_F(MembershipExecutorTest, AFullTeamIsOneAttentionItemNotAFailurePerJoin) {
   EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 550);
 }
 
+TEST_F(MembershipExecutorTest, AMemberOfAFullTeamStillJoinsItsChannels) {
+  members_.set_max_users_per_team(3);
+  People(6, "Eng");
+  members_.SeedTeamMember("team-company", users_[5].id);  // in the team already, by hand
+  auto report = Apply(PlanNow());
+  EXPECT_EQ(report.failed, 0);
+  ASSERT_EQ(report.attention.size(), 1u);
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-eng", users_[5].id))
+      << "a current member's channel join is not held by the full team";
+  EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 3);  // 2 joined + the member
+  EXPECT_EQ(report.held, 6);  // 3 team joins refused and their 3 channel joins
+}
+
 TEST_F(MembershipExecutorTest, AFullTeamStopsSingleJoinsOfNewAccountsAfterTheFirstRefusal) {
   members_.set_max_users_per_team(1);
   People(1, "Eng");
