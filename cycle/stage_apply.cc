@@ -4,6 +4,7 @@
 // stops the cycle at "ledger" (the roster is then not accepted as the baseline).
 #include "cycle/stages.h"
 #include "sync/executor.h"
+#include "sync/text.h"
 
 namespace rostersync::cycle {
 
@@ -24,6 +25,10 @@ bool ApplyPlan(CycleContext* c) {
   c->result.report = executor.Apply(c->result.plan, c->ledger);
   c->result.applied = true;
   for (const std::string& d : c->result.report.drift) c->deps.log->Warn("drift after apply: " + d);
+  for (const std::string& a : c->result.report.attention) {  // found while applying (a full team)
+    c->deps.log->Warn("attention: " + EscapeControl(a));
+    c->result.plan.attention.push_back({"membership", "", a});
+  }
   if (!c->result.report.ledger_status.ok()) {
     return c->Stop("ledger", c->result.report.ledger_status.Annotate(
                                  "actions were applied but the ledger could not be saved"));

@@ -170,6 +170,10 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
       Progress();
       continue;
     }
+    if (HoldForFullTeam(a, &out)) {  // a team known to be full (executor_membership.cc)
+      Progress();
+      continue;
+    }
     Sent sent;
     Status s = SendJournaled(&a, &sent, entry, &set_this_run, &email_pending, &applied);
     out.user_id = sent.user_id;
@@ -186,6 +190,7 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
       created = true;
     }
     out.status = s;
+    if (!s.ok()) NoteRefusedJoin(a, &out);
     Progress();
   }
   const bool stopping = options_.stop != nullptr && options_.stop->stop_requested();
@@ -367,6 +372,7 @@ ExecutionReport Executor::Apply(const Plan& plan, const Ledger& stored) {
     if (o.action.held) continue;
     if (o.status.ok()) ++report.ok; else ++report.failed;
   }
+  ReportFullTeams(plan, &report);
   // The plan's ledger delta plus each person's entry as applied; only changed entries are
   // written (the store upserts), then the removed ones are deleted.
   Ledger changed = plan.ledger_after;

@@ -64,6 +64,9 @@ struct ExecutionReport {
   int held = 0;
   std::vector<std::string> drift;  // "jdoe: last_name is \"A\" on the server, expected \"B\""
   Status ledger_status;            // saving the merged ledger at the end (IoError if it failed)
+  // Found while applying, one line per problem (a full team: executor_membership.cc); the
+  // cycle adds them to the plan's attention items.
+  std::vector<std::string> attention;
 };
 
 class Executor {
@@ -141,6 +144,13 @@ class Executor {
   // action (using the batch's answer for a join when it has one).
   void PrejoinTeams(const Plan& plan);
   Status SendMembership(const Action& action, std::string* note);
+  // A full team (MaxUsersPerTeam): once the server refused a join as "max_accounts", the
+  // team's other joins (and the refused people's channel joins in it) are not sent but held
+  // (outcome.action.held, audited "held"); ReportFullTeams counts them and adds one
+  // attention line per team. HoldForFullTeam is called before sending, NoteRefusedJoin after.
+  bool HoldForFullTeam(const Action& action, ActionOutcome* out);
+  void NoteRefusedJoin(const Action& action, ActionOutcome* out);
+  void ReportFullTeams(const Plan& plan, ExecutionReport* report);
   void VerifyPerson(const std::vector<Verified>& done);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
@@ -167,6 +177,9 @@ class Executor {
   int total_ = 0;
   // "team_id/user_id" -> the batch add's answer (PrejoinTeams); read-only while workers run.
   std::map<std::string, Status> batch_joined_;
+  std::mutex full_mu_;                        // guards the two below
+  std::map<std::string, std::string> full_;  // team id -> name: the server said it is full
+  std::set<std::string> refused_;             // "team_id/user_id" joins refused as full
 };
 
 // A password for a new email/password account that the server's policy accepts: at least

@@ -3,6 +3,8 @@
 // back to a single add); channel joins and leaves go one by one. The server's answer is
 // trusted: a channel removal that finds no membership is done, a team removal first
 // confirms the membership is current (leaving a team twice is an error on the server).
+// A full team (TeamSettings.MaxUsersPerTeam) is one attention line, not a failure per person:
+// after the first "max_accounts" answer no further join of that team is sent.
 #include <algorithm>
 
 #include "sync/executor.h"
@@ -29,6 +31,11 @@ Status FullTeam(const std::string& team, Status from) {
 
 void Executor::PrejoinTeams(const Plan& plan) {
   batch_joined_.clear();
+  {
+    std::lock_guard<std::mutex> lock(full_mu_);
+    full_.clear();
+    refused_.clear();
+  }
   if (options_.membership == nullptr) return;
   std::map<std::string, std::vector<std::string>> by_team;  // team id -> user ids
   std::map<std::string, std::string> team_names;
@@ -40,7 +47,7 @@ void Executor::PrejoinTeams(const Plan& plan) {
   }
   MembershipApi& api = *options_.membership;
   for (const auto& [team_id, ids] : by_team) {
-    for (size_t at = 0; at < ids.size(); at += MembershipApi::kMaxBatch) {
+    for (size_t at = 0; at < ids.size() && !full_.count(team_id); at += MembershipApi::kMaxBatch) {
       const size_t end = std::min(ids.size(), at + MembershipApi::kMaxBatch);
       std::vector<std::string> chunk(ids.begin() + at, ids.begin() + end);
       auto added = api.AddTeamMembers(team_id, chunk);
@@ -50,7 +57,11 @@ void Executor::PrejoinTeams(const Plan& plan) {
           if (!r.ok) {
             s = Status::Invalid(r.message.empty() ? r.error_id : r.message);
             s.WithHttp(0, "", r.error_id);
-            if (IsMaxAccounts(r.error_id)) s = FullTeam(team_names[team_id], s);
+            if (IsMaxAccounts(r.error_id)) {
+              s = FullTeam(team_names[team_id], s);
+              full_[team_id] = team_names[team_id];  // no further batch for this team
+              refused_.insert(BatchKey(team_id, r.user_id));
+            }
           }
           batch_joined_[BatchKey(team_id, r.user_id)] = s;
         }
@@ -62,6 +73,64 @@ void Executor::PrejoinTeams(const Plan& plan) {
       if (!members.ok()) continue;
       for (const std::string& id : *members) batch_joined_[BatchKey(team_id, id)] = Status::Ok();
     }
+  }
+}
+
+bool Executor::HoldForFullTeam(const Action& a, ActionOutcome* out) {
+  if (a.type != ActionType::kJoinTeam && a.type != ActionType::kJoinChannel) return false;
+  const std::string key = BatchKey(a.team_id, a.user_id);
+  {
+    std::lock_guard<std::mutex> lock(full_mu_);
+    auto team = full_.find(a.team_id);
+    if (team == full_.end()) return false;
+    if (a.type == ActionType::kJoinChannel && refused_.count(key) == 0) return false;
+    if (a.type == ActionType::kJoinTeam) {
+      auto batch = batch_joined_.find(key);
+      if (batch != batch_joined_.end() && batch->second.ok()) return false;
+      refused_.insert(key);
+    }
+  }
+  out->action.held = true;
+  out->action.held_reason = "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)" +
+                            (a.type == ActionType::kJoinChannel ? ": not a member of the team" : "");
+  out->status = Status::Ok();
+  // Audited once while the team stays full, like a hold of the plan (not every cycle).
+  AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
+  rec.error = out->action.held_reason;
+  static const Ledger kNoLedger;
+  if (!HeldAlreadyAudited(rec, kNoLedger) && store_.AppendAudit(rec).ok()) WriteSink(rec);
+  return true;
+}
+
+void Executor::NoteRefusedJoin(const Action& a, ActionOutcome* out) {
+  if (a.type != ActionType::kJoinTeam || !IsMaxAccounts(out->status.error_id())) return;
+  {
+    std::lock_guard<std::mutex> lock(full_mu_);
+    full_[a.team_id] = a.team;
+    refused_.insert(BatchKey(a.team_id, a.user_id));
+  }
+  // Audited "failed" with the server's answer already; counted as held, not as a failure.
+  out->action.held = true;
+  out->action.held_reason = "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)";
+  out->status = Status::Ok();
+}
+
+void Executor::ReportFullTeams(const Plan& plan, ExecutionReport* report) {
+  std::map<std::string, std::pair<int, int>> held;  // team name -> team joins, channel joins
+  for (size_t i = 0; i < report->outcomes.size(); ++i) {
+    const Action& a = report->outcomes[i].action;
+    if (!a.held || plan.actions[i].held) continue;  // held by the plan: counted already
+    ++report->held;
+    auto& counts = held[a.team];
+    ++(a.type == ActionType::kJoinTeam ? counts.first : counts.second);
+  }
+  for (const auto& [team, counts] : held) {
+    report->attention.push_back(
+        "team " + team + " is full: the server refuses new members above "
+        "TeamSettings.MaxUsersPerTeam (default 50); " + std::to_string(counts.first) +
+        " team joins and " + std::to_string(counts.second) +
+        " channel joins were not made. Raise the setting (System Console > Users and Teams > "
+        "Max Users Per Team) or remove members; they are retried next cycle");
   }
 }
 

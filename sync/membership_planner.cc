@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "sync/text.h"
 
@@ -291,9 +292,15 @@ std::vector<MembershipPerson> MembershipPeople(const Roster& roster, const std::
     if (a.type == ActionType::kReactivate) reactivated.insert(a.key);
     if (a.type == ActionType::kDeactivate) deactivated.insert(a.key);
   }
-  Ledger merged = ledger;
-  MergeLedgerChanges(plan, &merged);
-  std::map<std::string, const User*> by_id;
+  // The ledger merged with the plan's delta (MergeLedgerChanges), without copying it.
+  const std::set<std::string> removed(plan.ledger_removed.begin(), plan.ledger_removed.end());
+  auto merged = [&](const std::string& key) -> const LedgerEntry* {
+    if (auto a = plan.ledger_after.find(key); a != plan.ledger_after.end()) return &a->second;
+    if (removed.count(key)) return nullptr;
+    auto l = ledger.find(key);
+    return l == ledger.end() ? nullptr : &l->second;
+  };
+  std::unordered_map<std::string, const User*> by_id;
   for (const User& u : users) by_id[u.id] = &u;
   std::vector<MembershipPerson> people;
   for (const RosterEntry& e : roster.entries) {
@@ -302,9 +309,9 @@ std::vector<MembershipPerson> MembershipPeople(const Roster& roster, const std::
       people.push_back({&e, "", c->second});
       continue;
     }
-    auto l = merged.find(e.key);
-    if (l == merged.end() || l->second.user_id.empty()) continue;
-    auto u = by_id.find(l->second.user_id);
+    const LedgerEntry* l = merged(e.key);
+    if (l == nullptr || l->user_id.empty()) continue;
+    auto u = by_id.find(l->user_id);
     if (u == by_id.end() || u->second->is_bot) continue;
     if (u->second->delete_at != 0 && reactivated.count(e.key) == 0) continue;
     people.push_back({&e, u->second->id, u->second->username});

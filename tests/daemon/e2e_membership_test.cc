@@ -1,6 +1,6 @@
 // End to end with the real binary and mm-emulator: team and channel memberships from the
-// roster (membership.*, policy.membership sync). One company team; channels per department
-// and office.
+// roster (membership.*, policy.membership sync). One company team with channels per
+// department and office (300 people); a team per business unit; a full team.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -24,8 +24,12 @@ constexpr char kSeed[] = R"({
   ],
   "teams": [{"name": "company", "display_name": "Company", "members": ["carol"],
              "channels": [{"name": "dept-eng"}, {"name": "dept-sales", "members": ["carol"]},
-                          {"name": "dept-engineering"}, {"name": "office-paris"},
-                          {"name": "office-berlin"}, {"name": "random", "members": ["carol"]}]}]
+                          {"name": "dept-engineering"}, {"name": "dept-ops"},
+                          {"name": "office-paris"}, {"name": "office-berlin"},
+                          {"name": "office-london"}, {"name": "random", "members": ["carol"]}]},
+            {"name": "retail", "display_name": "Retail"},
+            {"name": "wholesale", "display_name": "Wholesale",
+             "channels": [{"name": "buyers"}]}]
 })";
 
 constexpr char kMembership[] =
@@ -46,7 +50,7 @@ struct Memberships {
   std::map<std::string, std::set<std::string>> channels;  // channel -> usernames
 };
 
-Memberships Read(const Emulator& emu) {
+Memberships Read(const Emulator& emu, const std::string& team_name = "company") {
   const std::string state = emu.Get("/__emu/state");
   std::map<std::string, std::string> names;
   for (const EmuUser& u : ParseEmuUsers(state)) names[u.id] = u.username;
@@ -56,7 +60,7 @@ Memberships Read(const Emulator& emu) {
   auto teams = root->getArray("teams");
   for (size_t i = 0; teams && i < teams->size(); ++i) {
     auto team = teams->getObject(static_cast<unsigned>(i));
-    if (team->getValue<std::string>("name") != "company") continue;
+    if (team->getValue<std::string>("name") != team_name) continue;
     auto members = team->getArray("members");
     for (size_t m = 0; m < members->size(); ++m) {
       auto row = members->getObject(static_cast<unsigned>(m));
@@ -80,7 +84,7 @@ Memberships Read(const Emulator& emu) {
 // Requests since the last stats reset that change something (POST .../ids are reads).
 int Writes(const Emulator& emu) {
   Poco::JSON::Parser parser;
-  auto log = parser.parse(emu.Get("/__emu/requests")).extract<Poco::JSON::Array::Ptr>();
+  auto log = parser.parse(emu.Get("/__emu/requests?limit=10000")).extract<Poco::JSON::Array::Ptr>();
   int n = 0;
   for (size_t i = 0; i < log->size(); ++i) {
     auto r = log->getObject(static_cast<unsigned>(i));
@@ -96,18 +100,23 @@ class E2eMembershipTest : public ::testing::Test {
  protected:
   void SetUp() override {
     emu_ = std::make_unique<Emulator>(std::vector<std::string>{
-        "--seed", dir_.Write("seed.json", kSeed), "--max-users-per-team", "100"});
+        "--seed", dir_.Write("seed.json", kSeed), "--max-users-per-team", "1000"});
     ASSERT_TRUE(emu_->ok());
-    for (int i = 1; i <= 20; ++i) {
-      people_.push_back({"E" + std::to_string(i), "p" + std::to_string(i), i <= 10 ? "Eng" : "Sales",
-                         i % 2 ? "Paris" : "Berlin"});
+    const char* departments[] = {"Eng", "Sales", "Ops"};
+    const char* locations[] = {"Paris", "Berlin", "London"};
+    for (int i = 1; i <= kPeople; ++i) {
+      people_.push_back({"E" + std::to_string(i), "p" + std::to_string(i),
+                         departments[(i - 1) % 3], locations[(i - 1) / 3 % 3]});
     }
-    people_.push_back({"E21", "carol", "Eng", "Paris"});
+    people_.push_back({"E" + std::to_string(kPeople + 1), "carol", "Eng", "Paris"});
     WriteRoster();
+    Configure(kMembership);
+  }
+  void Configure(const std::string& membership) {
     E2eConfig c;
     c.url = emu_->url();
     c.admin_port = FreePort();
-    c.extra = kMembership;
+    c.extra = membership;
     std::string text = TempDir::Read(WriteConfig(dir_, c));
     const std::string policy = "  max_deactivations: 1\n";
     text.replace(text.find(policy), policy.size(), policy + "  membership: sync\n");
@@ -122,6 +131,8 @@ class E2eMembershipTest : public ::testing::Test {
     dir_.Write("roster.csv", csv);
   }
   CliRun Sync() { return RunRostersync(dir_, {"--config", config_, "sync"}); }
+
+  static constexpr int kPeople = 300;
 
   TempDir dir_;
   std::unique_ptr<Emulator> emu_;
@@ -138,13 +149,14 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
     EXPECT_EQ(m.channels["dept-" + Lower(p.department)].count(p.username), 1u) << p.username;
     EXPECT_EQ(m.channels["office-" + Lower(p.location)].count(p.username), 1u) << p.username;
   }
-  EXPECT_EQ(m.channels["dept-eng"].size(), 11u);
+  EXPECT_EQ(m.channels["dept-eng"].size(), 101u);  // 100 and carol
+  EXPECT_EQ(m.channels["office-london"].size(), 99u);
 
   // A second cycle sends no writes.
   emu_->Send("POST", "/__emu/stats/reset", "");
   CliRun second = Sync();
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
-  EXPECT_EQ(Writes(*emu_), 0) << emu_->Get("/__emu/requests");
+  EXPECT_EQ(Writes(*emu_), 0) << emu_->Get("/__emu/requests?limit=10000");
 
   // A mover changes channels in one cycle; carol's hand-added memberships stay.
   people_[0].department = "Sales";
@@ -158,13 +170,15 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
   EXPECT_EQ(m.channels["random"].count("carol"), 1u);
 
   // A leaver is deactivated and nothing else: the memberships stay as the server leaves them.
-  people_[19].status = "terminated";
+  people_[kPeople - 1].status = "terminated";  // p300, in Ops
   WriteRoster();
   emu_->Send("POST", "/__emu/stats/reset", "");
   CliRun left = Sync();
   ASSERT_EQ(left.exit_code, 0) << left.out << left.err;
-  EXPECT_EQ(Writes(*emu_), 1) << emu_->Get("/__emu/requests");
-  EXPECT_EQ(Read(*emu_).channels["dept-sales"].count("p20"), 1u);
+  EXPECT_EQ(Writes(*emu_), 1) << emu_->Get("/__emu/requests?limit=10000");
+  m = Read(*emu_);
+  EXPECT_EQ(m.channels["dept-ops"].count("p300"), 1u);
+  EXPECT_EQ(m.team.count("p300"), 1u);
 
   // Eng renamed to Engineering for everyone: the joins go ahead, the removals are held.
   for (Person& p : people_) {
@@ -174,10 +188,69 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
   CliRun renamed = Sync();
   EXPECT_EQ(renamed.exit_code, 4) << renamed.out << renamed.err;
   m = Read(*emu_);
-  EXPECT_EQ(m.channels["dept-engineering"].size(), 10u);
-  EXPECT_EQ(m.channels["dept-eng"].size(), 10u) << "removals held by max_membership_removals";
+  EXPECT_EQ(m.channels["dept-engineering"].size(), 100u);  // 99 left in Eng and carol
+  EXPECT_EQ(m.channels["dept-eng"].size(), 100u) << "removals held by max_membership_removals";
+  EXPECT_EQ(m.channels["dept-sales"].count("carol"), 1u) << "added by hand: never removed";
   CliRun plan = RunRostersync(dir_, {"--config", config_, "plan"});
   EXPECT_NE(plan.out.find("max_membership_removals"), std::string::npos) << plan.out;
+}
+
+// A team per business unit: `when` picks the team; a channel rule implies its team.
+TEST_F(E2eMembershipTest, ATeamPerBusinessUnit) {
+  Configure(
+      "membership:\n"
+      "  teams:\n"
+      "    - {team: retail, when: {column: department, equals: Sales}}\n"
+      "    - {team: wholesale, when: {column: department, equals: Ops}}\n"
+      "  channels:\n"
+      "    - {team: wholesale, channel: buyers, when: {column: department, equals: Ops}}\n");
+  CliRun first = Sync();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  Memberships retail = Read(*emu_, "retail");
+  Memberships wholesale = Read(*emu_, "wholesale");
+  EXPECT_EQ(retail.team.size(), 100u);
+  EXPECT_EQ(wholesale.team.size(), 100u);
+  EXPECT_EQ(wholesale.channels["buyers"].size(), 100u);
+  for (const Person& p : people_) {
+    EXPECT_EQ(retail.team.count(p.username), p.department == "Sales" ? 1u : 0u) << p.username;
+    EXPECT_EQ(wholesale.team.count(p.username), p.department == "Ops" ? 1u : 0u) << p.username;
+  }
+  EXPECT_EQ(Read(*emu_).team, std::set<std::string>{"carol"}) << "company is not configured";
+  emu_->Send("POST", "/__emu/stats/reset", "");
+  CliRun second = Sync();
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(Writes(*emu_), 0) << emu_->Get("/__emu/requests?limit=10000");
+}
+
+// A full team (MaxUsersPerTeam 50 on the emulator, the server's default): one attention line
+// naming the setting, exit 4, and no join of that team after the first refused batch.
+TEST_F(E2eMembershipTest, AFullTeamIsOneAttentionLineNamingTheSetting) {
+  const std::string faults = emu_->Send("PUT", "/__emu/faults", R"({"max_users_per_team": 50})");
+  ASSERT_NE(faults.find("\"max_users_per_team\":50"), std::string::npos) << faults;
+  CliRun first = Sync();
+  EXPECT_EQ(first.exit_code, 4) << first.out << first.err;
+  EXPECT_EQ(Read(*emu_).team.size(), 50u);
+  size_t lines = 0;
+  for (size_t at = first.out.find("is full"); at != std::string::npos;
+       at = first.out.find("is full", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << first.out;
+  EXPECT_NE(first.out.find("TeamSettings.MaxUsersPerTeam"), std::string::npos) << first.out;
+  EXPECT_EQ(first.out.find("failed join_"), std::string::npos) << first.out;
+  // Accounts created this cycle join one by one: the joins stop soon after the first refusal
+  // (those already under way finish), not one refused request per person.
+  Poco::JSON::Parser parser;
+  auto log = parser.parse(emu_->Get("/__emu/requests?limit=10000")).extract<Poco::JSON::Array::Ptr>();
+  int joins = 0;
+  for (size_t i = 0; i < log->size(); ++i) {
+    auto r = log->getObject(static_cast<unsigned>(i));
+    const std::string path = r->getValue<std::string>("path");
+    joins += r->getValue<std::string>("method") == "POST" && path.rfind("/api/v4/teams/", 0) == 0 &&
+             path.find("/members") != std::string::npos && path.find("/ids") == std::string::npos;
+  }
+  EXPECT_GE(joins, 50);
+  EXPECT_LE(joins, 49 + 16) << "joins sent after the team was known full";
 }
 
 }  // namespace

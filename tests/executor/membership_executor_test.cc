@@ -97,17 +97,76 @@ TEST_F(MembershipExecutorTest, BatchesTeamJoinsRecordsThemAndTheNextPlanIsEmpty)
   EXPECT_EQ(members_.writes(), writes);
 }
 
-TEST_F(MembershipExecutorTest, AFullTeamFailsNamingTheSettingAndSkipsThatPersonsChannels) {
+// A full team (MaxUsersPerTeam) is one attention line naming the setting: after the first
+// "max_accounts" answer no further batch or single join of that team is sent, and the refused
+// joins and those people's channel joins are held, not a failure each.
+TEST_F(MembershipExecutorTest, AFullTeamIsOneAttentionItemNotAFailurePerJoin) {
   members_.set_max_users_per_team(50);
-  People(60, "Eng");
+  People(600, "Eng");
   auto report = Apply(PlanNow());
-  EXPECT_EQ(report.ok, 100);
-  EXPECT_EQ(report.failed, 20);  // 10 joins refused, 10 channel joins skipped after them
-  bool named = false;
-  for (const ActionOutcome& o : report.outcomes) {
-    named = named || o.status.message().find("MaxUsersPerTeam") != std::string::npos;
+  EXPECT_EQ(members_.batch_calls(), 1) << "no batch after the one the server refused";
+  EXPECT_EQ(members_.single_team_adds(), 0);
+  EXPECT_EQ(report.ok, 100);  // 50 team joins and their 50 channel joins
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(report.held, 1100);  // 550 team joins, 550 channel joins not sent
+  ASSERT_EQ(report.attention.size(), 1u);
+  EXPECT_NE(report.attention[0].find("TeamSettings.MaxUsersPerTeam"), std::string::npos);
+  EXPECT_NE(report.attention[0].find("550 team joins and 550 channel joins"), std::string::npos);
+  EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 50);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "failed"), 0);
+  Ledger ledger = *store_.LoadLedger();
+  EXPECT_EQ(ledger.at("E599").set_values.count("member:team:team-company"), 0u);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
+
+  // The next cycle: the team is still full; one refused batch, and the same holds are not
+  // audited again.
+  auto again = Apply(PlanNow());
+  EXPECT_EQ(members_.batch_calls(), 2);
+  EXPECT_EQ(again.held, 1100);
+  ASSERT_EQ(again.attention.size(), 1u);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 550);
+}
+
+TEST_F(MembershipExecutorTest, AMemberOfAFullTeamStillJoinsItsChannels) {
+  members_.set_max_users_per_team(3);
+  People(6, "Eng");
+  members_.SeedTeamMember("team-company", users_[5].id);  // in the team already, by hand
+  auto report = Apply(PlanNow());
+  EXPECT_EQ(report.failed, 0);
+  ASSERT_EQ(report.attention.size(), 1u);
+  EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-eng", users_[5].id))
+      << "a current member's channel join is not held by the full team";
+  EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 3);  // 2 joined + the member
+  EXPECT_EQ(report.held, 6);  // 3 team joins refused and their 3 channel joins
+}
+
+TEST_F(MembershipExecutorTest, AFullTeamStopsSingleJoinsOfNewAccountsAfterTheFirstRefusal) {
+  members_.set_max_users_per_team(1);
+  People(1, "Eng");
+  ASSERT_EQ(Apply(PlanNow()).ok, 2);
+  Plan plan;
+  for (int i = 0; i < 6; ++i) {
+    RosterEntry e;
+    e.key = "N" + std::to_string(i);
+    e.username = "newbie" + std::to_string(i);
+    e.email = e.username + "@example.com";
+    e.attributes["department"] = "Eng";
+    roster_.entries.push_back(e);
+    plan.actions.push_back(CreateAction(e.key, e.username));
   }
-  EXPECT_TRUE(named);
+  ExecutorOptions options;
+  options.concurrency = 1;
+  options.run_id = "run-2";
+  options.membership = &members_;
+  Executor executor(api_, store_, &sink_, clock_, options);
+  auto report = executor.Apply(PlanNow(plan));
+  EXPECT_EQ(members_.single_team_adds(), 1) << "one refusal, then no more single joins";
+  EXPECT_EQ(report.ok, 6);  // the creates
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(report.held, 12);
+  ASSERT_EQ(report.attention.size(), 1u);
+  EXPECT_NE(report.attention[0].find("company is full"), std::string::npos);
 }
 
 TEST_F(MembershipExecutorTest, AFailedBatchIsReadBackNotRepeated) {

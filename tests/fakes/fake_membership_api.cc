@@ -33,7 +33,10 @@ std::string FakeMembershipApi::AddChannel(const std::string& team, const std::st
 
 void FakeMembershipApi::SeedTeamMember(const std::string& team_id, const std::string& user_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  teams_[team_id].members[user_id] = true;
+  Team& team = teams_[team_id];
+  bool& current = team.members[user_id];
+  team.current += !current;
+  current = true;
 }
 
 void FakeMembershipApi::SeedChannelMember(const std::string& channel_id,
@@ -64,9 +67,7 @@ int FakeMembershipApi::ChannelMemberCount(const std::string& channel_id) const {
 }
 
 int FakeMembershipApi::CurrentMembers(const Team& team) const {
-  int n = 0;
-  for (const auto& [id, current] : team.members) n += current;
-  return n;
+  return team.current;
 }
 
 Result<TeamRef> FakeMembershipApi::FindTeam(const std::string& name) {
@@ -128,6 +129,7 @@ Status FakeMembershipApi::JoinTeamLocked(const std::string& team_id, const std::
                   "app.team.join_user_to_team.save_member.max_accounts.app_error", 400);
   }
   t->second.members[user_id] = true;
+  ++t->second.current;
   for (auto& [id, c] : channels_) {
     if (c.ref.team_id == team_id && c.ref.name == "town-square") c.members.insert(user_id);
   }
@@ -172,6 +174,7 @@ Status FakeMembershipApi::RemoveTeamMember(const std::string& team_id, const std
                   "api.team.remove_user_from_team.missing.app_error", 400);
   }
   m->second = false;  // soft delete
+  --t->second.current;
   for (auto& [id, c] : channels_) {
     if (c.ref.team_id == team_id) c.members.erase(user_id);
   }

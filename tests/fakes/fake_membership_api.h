@@ -58,6 +58,7 @@ class FakeMembershipApi : public MembershipApi {
   struct Team {
     TeamRef ref;
     std::map<std::string, bool> members;  // user id -> current (false: soft-deleted)
+    int current = 0;                      // members that are current (kept in step)
   };
   struct Channel {
     ChannelRef ref;

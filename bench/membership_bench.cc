@@ -1,0 +1,194 @@
+// membership_bench: team and channel membership reads and writes at N people (default 100000)
+// with 20 teams/channels mapped (one company team, 12 department channels, 7 office channels),
+// through AddMembershipPlan and the Executor over the in-memory FakeMembershipApi.
+// Requests are counted as the HTTP client would send them (api/client.h: 200 ids per
+// POST .../members/ids, 256 users per batch add). Prints one "membership:" line per cycle:
+//   membership_bench [N]           first cycle (everyone joins), no-op, 1% movers, no-op
+//   membership_bench N --steady    memberships seeded as after a first cycle; one no-op cycle
+//                                  only (its peak RSS is the steady state's, not the apply's)
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "sync/clock.h"
+#include "sync/executor.h"
+#include "sync/membership_planner.h"
+#include "tests/fakes/fake_membership_api.h"
+#include "tests/fakes/fake_users_api.h"
+#include "tests/fakes/memory_state_store.h"
+
+namespace rostersync {
+namespace {
+
+constexpr int kDepartments = 12;
+constexpr int kOffices = 7;
+constexpr size_t kIdsPerRead = 200;  // api::Client::kMembersByIdsChunk
+
+// The fake, with every call counted as the HTTP requests the real client sends for it.
+class CountingApi : public testing::FakeMembershipApi {
+ public:
+  long reads = 0;
+  long writes = 0;
+  Result<TeamRef> FindTeam(const std::string& name) override {
+    ++reads;
+    return FakeMembershipApi::FindTeam(name);
+  }
+  Result<ChannelRef> FindChannel(const std::string& team, const std::string& name) override {
+    ++reads;
+    return FakeMembershipApi::FindChannel(team, name);
+  }
+  Result<std::vector<std::string>> TeamMembersAmong(const std::string& team,
+                                                    const std::vector<std::string>& ids) override {
+    reads += static_cast<long>((ids.size() + kIdsPerRead - 1) / kIdsPerRead);
+    return FakeMembershipApi::TeamMembersAmong(team, ids);
+  }
+  Result<std::vector<std::string>> ChannelMembersAmong(
+      const std::string& channel, const std::vector<std::string>& ids) override {
+    reads += static_cast<long>((ids.size() + kIdsPerRead - 1) / kIdsPerRead);
+    return FakeMembershipApi::ChannelMembersAmong(channel, ids);
+  }
+  Result<std::vector<MemberAddResult>> AddTeamMembers(const std::string& team,
+                                                      const std::vector<std::string>& ids) override {
+    ++writes;
+    return FakeMembershipApi::AddTeamMembers(team, ids);
+  }
+  Status AddTeamMember(const std::string& team, const std::string& id) override {
+    ++writes;
+    return FakeMembershipApi::AddTeamMember(team, id);
+  }
+  Status RemoveTeamMember(const std::string& team, const std::string& id) override {
+    ++writes;
+    return FakeMembershipApi::RemoveTeamMember(team, id);
+  }
+  Status AddChannelMember(const std::string& channel, const std::string& id) override {
+    ++writes;
+    return FakeMembershipApi::AddChannelMember(channel, id);
+  }
+  Status RemoveChannelMember(const std::string& channel, const std::string& id) override {
+    ++writes;
+    return FakeMembershipApi::RemoveChannelMember(channel, id);
+  }
+};
+
+long PeakRssMb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+struct World {
+  CountingApi members;
+  testing::FakeUsersApi users_api;
+  testing::MemoryStateStore store;
+  FakeClock clock{1'790'000'000'000};
+  MembershipOptions options;
+  Roster roster;
+  std::vector<User> users;
+};
+
+// Seeds what a first cycle leaves: everyone in the team and their two channels, recorded in
+// the ledger as added by rostersync.
+void SeedSteadyState(World* w) {
+  Ledger ledger = *w->store.LoadLedger();
+  for (const RosterEntry& e : w->roster.entries) {
+    LedgerEntry& entry = ledger.at(e.key);
+    w->members.SeedTeamMember("team-company", entry.user_id);
+    entry.set_values["member:team:team-company"] = "company";
+    for (const std::string& channel :
+         {"dept-" + e.attributes.at("department"), "office-" + e.attributes.at("location")}) {
+      w->members.SeedChannelMember("chan-company-" + channel, entry.user_id);
+      entry.set_values["member:channel:chan-company-" + channel] = "company/" + channel;
+    }
+  }
+  if (!w->store.PutLedger(ledger).ok()) std::abort();
+}
+
+void Generate(int n, World* w) {
+  w->members.AddTeam("company");
+  for (int d = 0; d < kDepartments; ++d) w->members.AddChannel("company", "dept-d" + std::to_string(d));
+  for (int o = 0; o < kOffices; ++o) w->members.AddChannel("company", "office-o" + std::to_string(o));
+  w->members.set_max_users_per_team(n + 1);
+  w->options.rules = {{"company", "", "", std::nullopt},
+                      {"company", "dept-{department}", "", std::nullopt},
+                      {"company", "office-{location}", "", std::nullopt}};
+  w->options.mode = MembershipMode::kSync;
+  Ledger ledger;
+  for (int i = 0; i < n; ++i) {
+    User u;
+    u.id = "uid" + std::to_string(1000000000 + i);
+    u.username = "user" + std::to_string(i);
+    w->users.push_back(u);
+    RosterEntry e;
+    e.key = "E" + std::to_string(i);
+    e.username = u.username;
+    e.attributes["department"] = "d" + std::to_string(i % kDepartments);
+    e.attributes["location"] = "o" + std::to_string(i % kOffices);
+    w->roster.entries.push_back(std::move(e));
+    ledger["E" + std::to_string(i)] = {"E" + std::to_string(i), u.id};
+  }
+  if (!w->store.PutLedger(ledger).ok()) std::abort();
+}
+
+// One cycle: plan (reads) then apply (writes) unless `apply` is false.
+void Cycle(const char* name, World* w, bool apply) {
+  w->members.reads = w->members.writes = 0;
+  Ledger ledger = *w->store.LoadLedger();
+  auto start = std::chrono::steady_clock::now();
+  Plan plan;
+  AddMembershipPlan(w->members, w->options, w->roster, w->users, ledger, &plan);
+  const double plan_s = Seconds(start);
+  double apply_s = 0;
+  int failed = 0;
+  if (apply && !plan.actions.empty()) {
+    ExecutorOptions options;
+    options.concurrency = 8;
+    options.run_id = name;
+    options.membership = &w->members;
+    options.verify_after = false;
+    Executor executor(w->users_api, w->store, nullptr, w->clock, options);
+    start = std::chrono::steady_clock::now();
+    failed = executor.Apply(plan).failed;
+    apply_s = Seconds(start);
+  }
+  std::printf("membership: %-8s %zu people: %zu actions (%d failed, %d held), %ld read requests "
+              "in %.2fs, %ld write requests in %.2fs, peak RSS %ld MB\n",
+              name, w->roster.entries.size(), plan.actions.size(), failed, plan.CountHeld(),
+              w->members.reads, plan_s, w->members.writes, apply_s, PeakRssMb());
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace rostersync
+
+int main(int argc, char** argv) {
+  using namespace rostersync;
+  const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  if (n < 100) {
+    std::fprintf(stderr, "usage: membership_bench [N>=100]\n");
+    return 2;
+  }
+  World w;
+  Generate(n, &w);
+  if (argc > 2 && std::string(argv[2]) == "--steady") {
+    SeedSteadyState(&w);
+    std::printf("membership: setup (fakes, roster, ledger) peak RSS %ld MB\n", PeakRssMb());
+    Cycle("steady", &w, false);
+    return 0;
+  }
+  Cycle("first", &w, true);   // everyone joins the team and two channels
+  Cycle("no-op", &w, true);   // reads only, 0 writes
+  for (int i = 0; i < n; i += 100) {  // 1% movers: another department
+    w.roster.entries[i].attributes["department"] = "d" + std::to_string((i / 100 + 1) % kDepartments);
+  }
+  Cycle("movers", &w, true);  // 1% leave one channel and join another
+  Cycle("no-op", &w, false);
+  return 0;
+}
