@@ -271,6 +271,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
 
   ExecutorOptions exec_options;
   exec_options.concurrency = config_.mattermost.concurrency;
+  exec_options.revoke_tokens_on_deactivate = config_.policy.revoke_tokens_on_deactivate;
   exec_options.run_id = r.run_id;
   exec_options.decode_action = decode_action_;
   exec_options.capabilities = r.capabilities;
