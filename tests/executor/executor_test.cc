@@ -338,6 +338,31 @@ TEST_F(ExecutorTest, LeavesAccessTokensAloneByDefault) {
   for (const auto& c : audit[0].changes) EXPECT_NE(c.field, "access_tokens");
 }
 
+// Issue 16: a 2xx to a deactivation, reactivation or role change is proof; reading the user
+// back cost one GET per write (and a lagging replica could show the old state).
+TEST_F(ExecutorTest, DoesNotReadBackDeactivationsReactivationsOrRoleChanges) {
+  User leaver = Seed("leaver");
+  User back = Seed("back");
+  ASSERT_TRUE(api_.DeactivateUser(back.id).ok());
+  User promoted = Seed("promoted");
+  api_.ResetCounters();
+  Plan plan;
+  plan.actions.push_back(UserAction(ActionType::kDeactivate, "E1", leaver.id, "leaver"));
+  plan.actions.push_back(UserAction(ActionType::kReactivate, "E2", back.id, "back"));
+  Action role = UserAction(ActionType::kRole, "E3", promoted.id, "promoted");
+  role.roles = "system_user system_admin";
+  plan.actions.push_back(role);
+  auto report = Apply(plan);
+  ASSERT_EQ(report.ok, 3);
+  EXPECT_EQ(api_.Calls("GetUser"), 0);
+  EXPECT_EQ(api_.Calls("GetUserAccessTokens"), 0);
+  EXPECT_EQ(api_.Writes(), 3);  // one request per action
+  EXPECT_FALSE(api_.FindUser(leaver.id)->active());
+  EXPECT_TRUE(api_.FindUser(back.id)->active());
+  EXPECT_EQ(api_.FindUser(promoted.id)->roles, "system_user system_admin");
+  EXPECT_TRUE(report.drift.empty());
+}
+
 TEST_F(ExecutorTest, TreatsDemotingAnExistingGuestAsDone) {
   User u = Seed("guesty", "system_guest");
   Plan plan;
