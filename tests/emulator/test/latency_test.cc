@@ -21,7 +21,7 @@ int64_t ElapsedMs(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-TEST(EmulatorLatencyTest, EightConcurrentRequestsWaitTogetherWithDefaultThreads) {
+TEST(EmulatorLatencyTest, TwelveConcurrentRequestsWaitTogetherWithDefaultThreads) {
   Emulator emu({"--latency-ms", "400"});
   ASSERT_TRUE(emu.ok());
   EmuClient warm(emu.port(), emu.admin_token());
@@ -29,7 +29,7 @@ TEST(EmulatorLatencyTest, EightConcurrentRequestsWaitTogetherWithDefaultThreads)
   ASSERT_EQ(warm.Get("/api/v4/users/me").status, 200);
   EXPECT_GE(ElapsedMs(one), 400);  // the latency applies to one request
 
-  constexpr int kClients = 8;
+  constexpr int kClients = 12;  // more than rostersync's 8 connections
   std::vector<int> status(kClients, 0);
   std::vector<std::thread> threads;
   auto start = std::chrono::steady_clock::now();
@@ -43,8 +43,9 @@ TEST(EmulatorLatencyTest, EightConcurrentRequestsWaitTogetherWithDefaultThreads)
   const int64_t wall = ElapsedMs(start);
   for (int s : status) EXPECT_EQ(s, 200);
   EXPECT_GE(wall, 400);
-  // Serialized they would take 8 x 400 ms; waiting together, one latency plus overhead.
-  EXPECT_LT(wall, 2 * 400) << "the 8 requests did not wait concurrently";
+  // Serialized they would take 12 x 400 ms; waiting together, one
+  // latency plus overhead (with room for a loaded machine).
+  EXPECT_LT(wall, 3 * 400) << "the 12 requests did not wait concurrently";
 }
 
 TEST(EmulatorLatencyTest, StatsCountBodyBytesOfApiRequestsOnly) {
