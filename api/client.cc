@@ -159,21 +159,30 @@ Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
   return CallJson<std::vector<User>>("GET", "/api/v4/users" + query.str(), "/api/v4/users");
 }
 
-int64_t Client::ListingCap() {
+int64_t Client::ListingCap(int64_t* active_users) {
   int64_t cap = transport_->options().max_listed_users;
   auto stats = GetTotalUsersStats();
+  *active_users = -1;
   if (stats.ok() && stats->total_users_count >= 0) {
+    *active_users = stats->total_users_count;
     cap = std::min<int64_t>(cap, stats->total_users_count * 10 + 10000);
   }
   return std::max<int64_t>(cap, kPageSize);
 }
 
 Result<std::vector<User>> Client::ListAllUsers() {
-  // Workers take page numbers in order. A short page marks the end; pages past it are
-  // not started. Every page up to the end must succeed, or the whole listing fails. The
-  // listing also fails (never loops, never grows without bound) when a full page brings
-  // no id not seen before (a server or proxy ignoring ?page=) or when it passes the cap.
-  const int64_t cap = ListingCap();
+  // Pages that are certainly full (the server counts at least that many active users, or
+  // the previous listing had that many) are fetched by `concurrency` workers in order; the
+  // rest one at a time, so no page past the first short one is ever requested. Without a
+  // count every page is fetched in parallel and a few past the end may be. Every page up to
+  // the end must succeed, or the whole listing fails. The listing also fails (never loops,
+  // never grows without bound) when a full page brings no id not seen before (a server or
+  // proxy ignoring ?page=) or when it passes the cap.
+  int64_t active_users = -1;
+  const int64_t cap = ListingCap(&active_users);
+  const int64_t known = std::max<int64_t>(active_users, last_listed_.load());
+  const int full_pages =
+      active_users < 0 ? (1 << 30) : static_cast<int>(std::min<int64_t>(known, cap) / kPageSize);
   std::mutex mu;
   std::vector<std::optional<std::vector<User>>> pages;
   std::unordered_set<std::string> seen;
@@ -184,44 +193,56 @@ Result<std::vector<User>> Client::ListAllUsers() {
   auto fail = [&](Status s) {  // with mu held
     if (!failed.exchange(true)) failure = std::move(s);
   };
-
+  // Fetches and keeps one page; false when the listing is over (end or failure).
+  auto fetch = [&](int page) {
+    if (page > end_page.load() || failed.load()) return false;
+    ListUsersQuery query;
+    query.page = page;
+    query.per_page = kPageSize;
+    auto result = ListUsers(query);
+    std::lock_guard<std::mutex> lock(mu);
+    if (!result.ok()) {
+      if (page > end_page.load()) return false;  // past the end: its answer is not needed
+      fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
+      return false;
+    }
+    const bool short_page = static_cast<int>(result->size()) < kPageSize;
+    if (short_page) {
+      int current = end_page.load();
+      while (page < current && !end_page.compare_exchange_weak(current, page)) {
+      }
+    }
+    Status trusted = CheckPage(*result, page, cap, &seen);
+    if (!trusted.ok()) {
+      fail(std::move(trusted));
+      return false;
+    }
+    if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
+    pages[page] = std::move(result).value();
+    return !short_page;
+  };
   auto worker = [&] {
     for (;;) {
       const int page = next_page.fetch_add(1);
-      if (page > end_page.load() || failed.load()) return;
-      ListUsersQuery query;
-      query.page = page;
-      query.per_page = kPageSize;
-      auto result = ListUsers(query);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!result.ok()) {
-        if (page > end_page.load()) return;  // past the end: its answer is not needed
-        fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
-        return;
-      }
-      if (static_cast<int>(result->size()) < kPageSize) {
-        int current = end_page.load();
-        while (page < current && !end_page.compare_exchange_weak(current, page)) {
-        }
-      }
-      Status trusted = CheckPage(*result, page, cap, &seen);
-      if (!trusted.ok()) {
-        fail(std::move(trusted));
-        return;
-      }
-      if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
-      pages[page] = std::move(result).value();
+      if (page >= full_pages) return;  // the tail goes one page at a time, below
+      fetch(page);
+      if (page >= end_page.load() || failed.load()) return;
     }
   };
-  const int threads = std::max(1, concurrency_);
+  const int threads = std::max(1, std::min(concurrency_, std::max(1, full_pages)));
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
   for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  for (int page = full_pages; !failed.load() && end_page.load() == (1 << 30); ++page) {
+    if (!fetch(page)) break;
+  }
 
   if (failed.load()) return failure;
-  return Assemble(&pages, end_page.load());
+  auto users = Assemble(&pages, end_page.load());
+  if (users.ok()) last_listed_.store(static_cast<int64_t>(users->size()));
+  return users;
 }
 
 Result<User> Client::GetUser(const std::string& user_id) {

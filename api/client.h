@@ -8,6 +8,7 @@
 #ifndef ROSTERSYNC_API_CLIENT_H_
 #define ROSTERSYNC_API_CLIENT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -53,7 +54,8 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
       const std::vector<std::string>& usernames) override;
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
-  // pages in flight, de-duplicated by id. Any failed page fails the whole call, and so
+  // pages in flight while they are certainly full (per /users/stats or the last listing),
+  // then one at a time: no page past the first short one is requested. De-duplicated by id. Any failed page fails the whole call, and so
   // does a full page without a new id or a listing past ListingCap() (Invalid).
   Result<std::vector<User>> ListAllUsers() override;
   // Single-user reads revalidate a cached copy with If-None-Match (304 = unchanged).
@@ -241,12 +243,14 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
   template <typename T>
   Result<T> CallJsonDecode(const HttpResponse& response, const std::string& what);
   Result<User> GetUserCached(const std::string& path, const std::string& route);
-  // How many users ListAllUsers may collect (see ClientOptions::max_listed_users).
-  int64_t ListingCap();
+  // How many users ListAllUsers may collect (see ClientOptions::max_listed_users);
+  // `active_users` gets the server's count of active users (-1 when it cannot be read).
+  int64_t ListingCap(int64_t* active_users);
   Result<Blob> GetBlob(const std::string& path, const std::string& route);
 
   std::unique_ptr<Transport> transport_;
   int concurrency_;
+  std::atomic<int64_t> last_listed_{0};  // users the last complete listing had
   std::mutex etag_mu_;
   std::unordered_map<std::string, std::pair<std::string, User>> etag_cache_;  // path -> (etag, user)
 };

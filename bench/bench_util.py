@@ -6,7 +6,7 @@ Standard library only. Every HTTP call has a timeout; every loop is bounded by i
   bench_util.py get JSONFILE KEY[.KEY...]              print one value of a JSON file
   bench_util.py pages P OUT                            wrk list: GET /api/v4/users?page=0..P-1
   bench_util.py verify-list URL TOKEN OUT              wrk list: verify every non-admin user
-  bench_util.py naive-lists URL TOKEN ROSTER GETS WRITES   the naive admin script's requests
+  bench_util.py email-gets ROSTER OUT                  wrk list: GET /users/email/{email} per row
   bench_util.py watch-edit IN OUT USERNAME LAST        copy a roster CSV, one last name changed
   bench_util.py last-name URL TOKEN USERNAME           print the server's last name
   bench_util.py actions SYNC_JSON                      count planned actions by type
@@ -60,30 +60,12 @@ def cmd_verify_list(url, token, out):
     print(len(users) - 1)
 
 
-def cmd_naive_lists(url, token, roster, gets_out, writes_out):
-    """The naive script: GET /users/email/{email} per row, PATCH when the last name differs,
-    POST when the GET says 404. The bench knows which rows those are (gen_roster's churn), so
-    the writes are prepared here and only their sending is timed."""
-    emu = Emu(url, token)
-    n_get = n_patch = n_post = 0
-    with open(roster) as f, open(gets_out, "w") as g, open(writes_out, "w") as w:
+def cmd_email_gets(roster, out):
+    """The naive script's per-row reads, for wrk to replay (bench/naive_sync.py sends them)."""
+    with open(roster) as f, open(out, "w") as g:
         for row in csv.DictReader(f):
-            g.write("GET /api/v4/users/email/%s\n" % urllib.parse.quote(row["email"], safe="@."))
-            n_get += 1
-            if row["username"].startswith("naive"):
-                body = {"username": row["username"], "email": row["email"],
-                        "first_name": row["first_name"], "last_name": row["last_name"],
-                        "position": row["title"], "password": "Bench-password-1"}
-                w.write("POST /api/v4/users\t%s\n" % json.dumps(body))
-                n_post += 1
-            elif row["last_name"].endswith("-naive"):
-                status, user = emu.get("/api/v4/users/username/" + row["username"])
-                if status != 200:
-                    sys.exit("naive-lists: %s: HTTP %d" % (row["username"], status))
-                w.write("PUT /api/v4/users/%s/patch\t%s\n" %
-                        (user["id"], json.dumps({"last_name": row["last_name"]})))
-                n_patch += 1
-    print("%d %d %d" % (n_get, n_patch, n_post))
+            g.write("GET /api/v4/users/email/%s\n" %
+                    urllib.parse.quote(row["email"].lower(), safe="@"))
 
 
 def cmd_watch_edit(src, dst, username, last):
@@ -136,6 +118,18 @@ def cmd_bench_ms(path, prefix):
     print("na na")
 
 
+# Issue 16's table: (figure, result key, target as text, passes(value, results)).
+TARGETS = [
+    ("noop_cpu_s", "noop_cpu_s", "<=0.5", lambda v, r: v <= 0.5),
+    ("rss_mb", "rss_mb", "<=150 (<=1200 at 1M)",
+     lambda v, r: v <= (1200 if int(r.get("size", 0)) >= 1000000 else 150)),
+    ("parse_cpu_ms", "parse_cpu_ms", "<=100", lambda v, r: v <= 100),
+    ("req_per_1k_writes", "req_per_1k_writes", "<=1300", lambda v, r: v <= 1300),
+    ("rl_429_pct", "rl_429_pct", "<=1", lambda v, r: v <= 1),
+    ("naive_ratio", "naive_ratio", ">=50", lambda v, r: v >= 50),
+]
+
+
 def cmd_summary(path):
     r = {}
     with open(path) as f:
@@ -143,10 +137,20 @@ def cmd_summary(path):
             if "=" in line:
                 k, v = line.rstrip("\n").split("=", 1)
                 r[k] = v
-    keys = ["size", "noop_s", "noop_reads", "noop_writes", "churn_s", "churn_writes",
-            "floor_ratio", "naive_speedup", "rl_429_pct", "rl_write_rate", "watch_s", "rss_mb",
-            "plan_ms", "parse_ms"]
-    print("bench: " + " ".join("%s=%s" % (k, r.get(k, "na")) for k in keys))
+    parts = []
+    for name, key, target, ok in TARGETS:
+        value = r.get(key, "na")
+        try:
+            verdict = "ok" if ok(float(value), r) else "MISSED"
+        except ValueError:
+            verdict = "na"
+        parts.append("%s=%s(target%s:%s)" % (name, value, target, verdict))
+    keys = ["size", "latency_ms", "noop_s", "noop_requests", "noop_kb", "churn_s",
+            "churn_requests", "churn_kb", "churn_writes", "naive_s", "naive_requests",
+            "naive_kb", "naive_wrk_ratio", "floor_ratio", "rl_write_rate", "watch_s", "parse_ms",
+            "plan_ms"]
+    print("bench: " + " ".join(parts) + " | " +
+          " ".join("%s=%s" % (k, r.get(k, "na")) for k in keys))
 
 
 def main(argv):
@@ -166,8 +170,8 @@ def main(argv):
                 f.write("GET /api/v4/users?page=%d&per_page=200\n" % p)
     elif cmd == "verify-list":
         cmd_verify_list(*args)
-    elif cmd == "naive-lists":
-        cmd_naive_lists(*args)
+    elif cmd == "email-gets":
+        cmd_email_gets(*args)
     elif cmd == "watch-edit":
         cmd_watch_edit(*args)
     elif cmd == "last-name":

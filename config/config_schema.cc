@@ -226,6 +226,10 @@ std::vector<KeySpec> BuildSchema() {
        "plan) | deactivate (counted by max_deactivations)",
        RS_AT(policy.unmatched_accounts),
        {"leave", "report", "deactivate"}},
+      {"policy.revoke_tokens_on_deactivate", K::kBool, "false",
+       "Also revoke a leaver's personal access tokens (false: a deactivated user's tokens are "
+       "refused anyway, and they work again if a wrongful deactivation is undone)",
+       RS_AT(policy.revoke_tokens_on_deactivate)},
       {"policy.onboarding.verify_email", K::kBool, "true",
        "Mark created accounts' email as verified", RS_AT(policy.verify_email)},
       {"policy.onboarding.send_password_reset", K::kBool, "true",

@@ -65,6 +65,7 @@ struct CycleOptions {
   MembershipOptions membership;       // rules empty: memberships off
   int64_t interval_ms = 3'600'000;    // schedule.interval (the deactivation budget window)
   int concurrency = 1;                // mattermost.concurrency
+  bool revoke_tokens_on_deactivate = false;  // policy.revoke_tokens_on_deactivate
   std::string server;                 // the Mattermost URL as shown (no password)
   bool insecure_skip_verify = false;  // warned about every cycle
   // Removes secrets (a URL password) from a message; may be empty.

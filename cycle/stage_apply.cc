@@ -14,6 +14,7 @@ bool ApplyPlan(CycleContext* c) {
   }
   ExecutorOptions exec_options;
   exec_options.concurrency = c->options.concurrency;
+  exec_options.revoke_tokens_on_deactivate = c->options.revoke_tokens_on_deactivate;
   exec_options.run_id = c->result.run_id;
   exec_options.decode_action = c->options.decode_action;
   exec_options.capabilities = c->result.capabilities;

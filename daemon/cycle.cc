@@ -64,6 +64,7 @@ cycle::CycleOptions CycleOptionsFor(const Config& config) {
   options.membership = ToMembershipOptions(config);
   options.interval_ms = config.schedule.interval_ms;
   options.concurrency = config.mattermost.concurrency;
+  options.revoke_tokens_on_deactivate = config.policy.revoke_tokens_on_deactivate;
   options.server = UrlForDisplay(config.mattermost.url);
   options.insecure_skip_verify = config.mattermost.insecure_skip_verify;
   const std::string url = config.mattermost.url;

@@ -280,9 +280,13 @@ void Executor::VerifyPerson(const std::vector<Verified>& done) {
   }
   if (user_id.empty()) return;
   // A create or patch was already checked against the server's answer; reading it back
-  // would only add a replica's stale view of it.
+  // would only add a replica's stale view of it. A 2xx to a (de)activation or a role change
+  // is proof enough (the server stores exactly what was sent or fails the request), so those
+  // are not read back either: one request per write (issue 16).
   auto unreadable = [](const Verified& o) {
-    return o.answered || o.action.type == ActionType::kPasswordReset ||
+    return o.answered || o.action.type == ActionType::kDeactivate ||
+           o.action.type == ActionType::kReactivate || o.action.type == ActionType::kRole ||
+           o.action.type == ActionType::kPasswordReset ||
            o.action.type == ActionType::kVerifyEmail || IsMembershipAction(o.action.type);
   };
   bool only_unreadable = std::all_of(done.begin(), done.end(), unreadable);

@@ -28,8 +28,9 @@ namespace rostersync {
 struct ExecutorOptions {
   int concurrency = 8;       // worker threads (people applied in parallel); <1 means 1
   std::string run_id;        // written into journal entries and audit records
-  // Re-read users changed by actions without an answer body (roles, guest, auth,
-  // (de)activation) and report drift; creates and patches are checked against their answer.
+  // Re-read users changed by guest/promote or auth actions (no answer body) and report
+  // drift; creates and patches are checked against their answer, and a 2xx to a role change
+  // or a (de)activation is taken as proof (no read-back: one request per write).
   bool verify_after = true;
   std::function<void(int done, int total)> on_progress;  // called from worker threads
   // Decodes a journal payload (state/audit_json.h ActionFromJson). Without it ResolvePending
@@ -46,6 +47,9 @@ struct ExecutorOptions {
   // Not owned; may be null. Once stop is requested no new action starts: the rest fail
   // "not started: rostersync is stopping" (audited, ledger unchanged, nothing journaled).
   const StopToken* stop = nullptr;
+  // policy.revoke_tokens_on_deactivate: after a deactivation, list the user's personal
+  // access tokens and revoke the active ones. Off: a deactivation is one request.
+  bool revoke_tokens_on_deactivate = false;
   // Set when the plan covers one person only (a per-key sync): what is remembered as held
   // for everyone else is left alone (see HeldAlreadyAudited).
   std::string only_key;

@@ -121,9 +121,9 @@ Status Executor::Send(Action* action, Sent* sent) {
     case ActionType::kUpdate: return SendPatch(action, sent);
     case ActionType::kDeactivate: {
       Status s = api_.DeactivateUser(id);
-      if (!s.ok()) return s;
-      // The server revokes sessions itself; personal access tokens would work again after
-      // a reactivation, so revoke those.
+      if (!s.ok() || !options_.revoke_tokens_on_deactivate) return s;
+      // The server revokes sessions itself and refuses a deactivated user's tokens; they
+      // would work again after a reactivation, so the policy can revoke them for good.
       auto tokens = api_.GetUserAccessTokens(id);
       if (!tokens.ok()) {
         *note = "deactivated; listing access tokens failed: " + tokens.status().ToString();

@@ -36,6 +36,10 @@ struct PolicyOptions {
   bool verify_email = true;
   bool send_password_reset = false;
   UnmatchedMode unmatched_accounts = UnmatchedMode::kReport;
+  // Also revoke a leaver's personal access tokens when deactivating (reads the token list,
+  // one revoke per active token). Off by default: the server refuses a deactivated user's
+  // tokens anyway, and revoked tokens stay dead after a (wrongful) deactivation is undone.
+  bool revoke_tokens_on_deactivate = false;
 };
 
 struct ScopeOptions {

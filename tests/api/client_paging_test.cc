@@ -2,9 +2,11 @@
 // multipart upload, binary answers and connection reuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "api/client.h"
 #include "tests/api/client_test_util.h"
@@ -68,6 +70,39 @@ TEST(ClientTest, ListAllUsersFetchesEveryPageActiveAndInactiveWithoutDuplicates)
   }
   EXPECT_EQ(ids.size(), static_cast<std::size_t>(total));
   EXPECT_EQ(inactive, (total + 2) / 3);
+}
+
+// Issue 16: the pages the server's active count proves full go in parallel, the tail one
+// at a time, so no page past the first short one is requested (before: up to
+// `concurrency` - 1 more). A second listing also uses the first one's size.
+TEST(ClientTest, ListAllUsersRequestsNoPagePastTheFirstShortOne) {
+  const int total = 1030;  // 700 active (the stats), the rest inactive: pages 0-4 full, 5 short
+  std::mutex mu;
+  std::vector<int> asked;
+  ScriptedServer server([&](const Request& req) {
+    if (req.path == "/api/v4/users/stats") return Json(200, R"({"total_users_count":700})");
+    int page = std::stoi(req.query.at("page"));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      asked.push_back(page);
+    }
+    std::string body = "[";
+    for (int i = page * 200; i < std::min(total, (page + 1) * 200); ++i) {
+      body += (i > page * 200 ? "," : "") + UserJson("id" + std::to_string(i), "u" + std::to_string(i));
+    }
+    return Json(200, body + "]");
+  });
+  auto options = Options(server);
+  options.concurrency = 8;
+  auto client = MakeClient(options);
+  for (int round = 0; round < 2; ++round) {
+    asked.clear();
+    auto users = client->ListAllUsers();
+    ASSERT_TRUE(users.ok()) << users.status().ToString();
+    EXPECT_EQ(users->size(), static_cast<std::size_t>(total));
+    std::sort(asked.begin(), asked.end());
+    EXPECT_EQ(asked, (std::vector<int>{0, 1, 2, 3, 4, 5})) << "round " << round;
+  }
 }
 
 TEST(ClientTest, ListAllUsersFailsWhenAnyPageFails) {

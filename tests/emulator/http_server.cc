@@ -158,6 +158,10 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       }
       out.write(resp.body.data(), static_cast<std::streamsize>(resp.body.size()));
     }
+    if (api) {
+      parts_.stats->AddBytes(static_cast<int64_t>(req.body.size()),
+                             resp.status == 304 ? 0 : static_cast<int64_t>(resp.body.size()));
+    }
     Finish(route, req, resp.status, write, applied, limited);
   }
 

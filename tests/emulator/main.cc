@@ -31,7 +31,9 @@ struct Flags {
   double rate_limit = 0;
   int burst = 100;
   mmemu::FaultConfig faults;
-  int threads = 8;
+  // More than a client's 8 keep-alive connections (each holds a thread), so 8+ requests
+  // can wait out --latency-ms at once.
+  int threads = 16;
   bool log_requests = false;
   bool rate_limit_given = false;
   mmemu::ServerModes modes;

@@ -17,9 +17,16 @@ void Stats::Record(const std::string& route, const std::string& method, const st
   if (log_.size() > kMaxLog) log_.pop_front();
 }
 
+void Stats::AddBytes(int64_t request_body, int64_t response_body) {
+  std::lock_guard lock(mu_);
+  request_bytes_total_ += request_body;
+  response_bytes_total_ += response_body;
+}
+
 void Stats::Reset() {
   std::lock_guard lock(mu_);
   requests_total_ = writes_total_ = writes_applied_total_ = rate_limited_total_ = 0;
+  request_bytes_total_ = response_bytes_total_ = 0;
   by_route_.clear();
   by_status_.clear();
   log_.clear();
@@ -31,7 +38,9 @@ std::string Stats::Json() const {
   w.BeginObject()
       .Field("requests_total", requests_total_)
       .Field("writes_total", writes_total_)
-      .Field("writes_applied_total", writes_applied_total_);
+      .Field("writes_applied_total", writes_applied_total_)
+      .Field("request_bytes_total", request_bytes_total_)
+      .Field("response_bytes_total", response_bytes_total_);
   w.Key("by_route").BeginObject();
   for (const auto& [k, v] : by_route_) w.Field(k, v);
   w.EndObject();

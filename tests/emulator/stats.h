@@ -16,6 +16,8 @@ class Stats {
   // `route` is the normalized route name; `status` 0 means the connection was dropped.
   void Record(const std::string& route, const std::string& method, const std::string& path,
               int status, bool api_write, bool applied_write, bool rate_limited);
+  // Body bytes of one API request and its answer (bench/run reports bytes per cycle).
+  void AddBytes(int64_t request_body, int64_t response_body);
   void Reset();
   std::string Json() const;
   std::string RecentJson(size_t limit) const;
@@ -32,6 +34,8 @@ class Stats {
   int64_t writes_total_ = 0;
   int64_t writes_applied_total_ = 0;
   int64_t rate_limited_total_ = 0;
+  int64_t request_bytes_total_ = 0;
+  int64_t response_bytes_total_ = 0;
   std::map<std::string, int64_t> by_route_;
   std::map<std::string, int64_t> by_status_;
   std::deque<Entry> log_;

@@ -21,6 +21,7 @@ class ExecutorAuditTest : public ::testing::Test {
   ExecutionReport Apply(const Plan& plan) {
     ExecutorOptions options;
     options.concurrency = 2;
+    options.revoke_tokens_on_deactivate = true;  // so the token audit records can be checked
     options.run_id = "run-" + std::to_string(++runs_);
     options.only_key = only_key_;
     Executor executor(api_, store_, &sink_, clock_, options);

@@ -25,6 +25,7 @@ class ExecutorTest : public ::testing::Test {
   ExecutionReport Apply(const Plan& plan, int concurrency = 4) {
     ExecutorOptions options;
     options.concurrency = concurrency;
+    options.revoke_tokens_on_deactivate = revoke_tokens_;
     options.run_id = "run-1";
     Executor executor(api_, store_, &sink_, clock_, options);
     return executor.Apply(plan);
@@ -38,6 +39,7 @@ class ExecutorTest : public ::testing::Test {
     return api_.AddUser(u);
   }
 
+  bool revoke_tokens_ = false;
   FakeUsersApi api_;
   MemoryStateStore store_;
   CapturingSink sink_;
@@ -297,7 +299,8 @@ TEST_F(ExecutorTest, AuditsHeldActionsAsHeldWithoutSendingThem) {
   EXPECT_TRUE(api_.FindUser(u.id)->active());
 }
 
-TEST_F(ExecutorTest, RevokesPersonalAccessTokensWhenDeactivating) {
+TEST_F(ExecutorTest, RevokesPersonalAccessTokensWhenDeactivatingIfThePolicySaysSo) {
+  revoke_tokens_ = true;
   User u = Seed("leaver");
   api_.AddToken(u.id, "ci");
   api_.AddToken(u.id, "laptop");
@@ -305,6 +308,8 @@ TEST_F(ExecutorTest, RevokesPersonalAccessTokensWhenDeactivating) {
   plan.actions.push_back(UserAction(ActionType::kDeactivate, "E9", u.id, "leaver"));
   auto report = Apply(plan);
   ASSERT_EQ(report.ok, 1);
+  EXPECT_EQ(api_.Calls("GetUserAccessTokens"), 1);
+  EXPECT_EQ(api_.Calls("RevokeUserAccessToken"), 2);
   EXPECT_FALSE(api_.FindUser(u.id)->active());
   EXPECT_TRUE(api_.Tokens(u.id).empty());
   auto audit = store_.Audit();
@@ -313,6 +318,49 @@ TEST_F(ExecutorTest, RevokesPersonalAccessTokensWhenDeactivating) {
   EXPECT_EQ(audit[0].changes.back().field, "access_tokens");
   EXPECT_EQ(audit[0].changes.back().from, "2 active");
   EXPECT_EQ(store_.LoadLedger()->at("E9").set_values.at("active"), "false");
+}
+
+// policy.revoke_tokens_on_deactivate off (the default): the deactivation is the only
+// request about tokens; they stay, and work again if the person is reactivated.
+TEST_F(ExecutorTest, LeavesAccessTokensAloneByDefault) {
+  User u = Seed("leaver");
+  api_.AddToken(u.id, "ci");
+  Plan plan;
+  plan.actions.push_back(UserAction(ActionType::kDeactivate, "E9", u.id, "leaver"));
+  auto report = Apply(plan);
+  ASSERT_EQ(report.ok, 1);
+  EXPECT_FALSE(api_.FindUser(u.id)->active());
+  EXPECT_EQ(api_.Calls("GetUserAccessTokens"), 0);
+  EXPECT_EQ(api_.Calls("RevokeUserAccessToken"), 0);
+  EXPECT_EQ(api_.Tokens(u.id).size(), 1u);
+  auto audit = store_.Audit();
+  ASSERT_EQ(audit.size(), 1u);
+  for (const auto& c : audit[0].changes) EXPECT_NE(c.field, "access_tokens");
+}
+
+// Issue 16: a 2xx to a deactivation, reactivation or role change is proof; reading the user
+// back cost one GET per write (and a lagging replica could show the old state).
+TEST_F(ExecutorTest, DoesNotReadBackDeactivationsReactivationsOrRoleChanges) {
+  User leaver = Seed("leaver");
+  User back = Seed("back");
+  ASSERT_TRUE(api_.DeactivateUser(back.id).ok());
+  User promoted = Seed("promoted");
+  api_.ResetCounters();
+  Plan plan;
+  plan.actions.push_back(UserAction(ActionType::kDeactivate, "E1", leaver.id, "leaver"));
+  plan.actions.push_back(UserAction(ActionType::kReactivate, "E2", back.id, "back"));
+  Action role = UserAction(ActionType::kRole, "E3", promoted.id, "promoted");
+  role.roles = "system_user system_admin";
+  plan.actions.push_back(role);
+  auto report = Apply(plan);
+  ASSERT_EQ(report.ok, 3);
+  EXPECT_EQ(api_.Calls("GetUser"), 0);
+  EXPECT_EQ(api_.Calls("GetUserAccessTokens"), 0);
+  EXPECT_EQ(api_.Writes(), 3);  // one request per action
+  EXPECT_FALSE(api_.FindUser(leaver.id)->active());
+  EXPECT_TRUE(api_.FindUser(back.id)->active());
+  EXPECT_EQ(api_.FindUser(promoted.id)->roles, "system_user system_admin");
+  EXPECT_TRUE(report.drift.empty());
 }
 
 TEST_F(ExecutorTest, TreatsDemotingAnExistingGuestAsDone) {
