@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 
@@ -37,15 +38,24 @@ Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
 // Pages 0..last in order, de-duplicated by id.
 Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>* pages,
                                    int last) {
-  std::vector<User> users;
-  std::unordered_set<std::string> seen;
+  std::size_t total = 0;
   for (int page = 0; page <= last; ++page) {
     if (static_cast<std::size_t>(page) >= pages->size() || !(*pages)[page]) {
       return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
     }
+    total += (*pages)[page]->size();
+  }
+  std::vector<User> users;
+  users.reserve(total);  // never reallocates below: `seen` views ids in `users`
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(total);
+  for (int page = 0; page <= last; ++page) {
     for (User& u : *(*pages)[page]) {
-      if (seen.insert(u.id).second) users.push_back(std::move(u));
+      if (seen.count(u.id) != 0) continue;
+      users.push_back(std::move(u));
+      seen.insert(users.back().id);
     }
+    std::vector<User>().swap(*(*pages)[page]);  // the moved-from users go as soon as read
   }
   return users;
 }
@@ -144,7 +154,9 @@ Result<ServerCapabilities> Client::GetServerCapabilities() {
   return CapabilitiesFromMaps(*config, *license);
 }
 
-Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
+namespace {
+
+std::string UsersQuery(const ListUsersQuery& q) {
   Query query;
   query.Int("page", q.page).Int("per_page", q.per_page);
   if (q.active_only) query.Bool("active", true);
@@ -156,7 +168,13 @@ Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
       .AddNonEmpty("not_in_channel", q.not_in_channel)
       .AddNonEmpty("sort", q.sort);
   if (q.without_team) query.Bool("without_team", true);
-  return CallJson<std::vector<User>>("GET", "/api/v4/users" + query.str(), "/api/v4/users");
+  return query.str();
+}
+
+}  // namespace
+
+Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
+  return CallJson<std::vector<User>>("GET", "/api/v4/users" + UsersQuery(q), "/api/v4/users");
 }
 
 int64_t Client::ListingCap() {
@@ -192,7 +210,11 @@ Result<std::vector<User>> Client::ListAllUsers() {
       ListUsersQuery query;
       query.page = page;
       query.per_page = kPageSize;
-      auto result = ListUsers(query);
+      // Kept in the planner's form: no props/notify_props/timezone maps (json_codec.h).
+      auto lean =
+          CallJson<PlannerUsers>("GET", "/api/v4/users" + UsersQuery(query), "/api/v4/users");
+      Result<std::vector<User>> result =
+          lean.ok() ? Result<std::vector<User>>(std::move(lean->users)) : lean.status();
       std::lock_guard<std::mutex> lock(mu);
       if (!result.ok()) {
         if (page > end_page.load()) return;  // past the end: its answer is not needed
