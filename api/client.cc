@@ -18,11 +18,13 @@ constexpr int kPageSize = 200;           // the server's maximum per_page (docs/
 constexpr std::size_t kEtagCacheMax = 4096;
 
 // Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
-// a new id (the server or a proxy ignores ?page=) or more users than `cap`.
+// a new id (the server or a proxy ignores ?page=) or more users than `cap`. `seen` views the
+// ids in place: every page that passed stays alive (in `pages`) while `seen` is used.
 Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
-                 std::unordered_set<std::string>* seen) {
+                 std::unordered_set<std::string_view>* seen, bool* repeats) {
   std::size_t fresh = 0;
   for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  if (fresh != users.size()) *repeats = true;
   if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
     return Status::Invalid("listing all users: page " + std::to_string(page) +
                            " repeats users already listed; the server (or a proxy) ignores "
@@ -35,9 +37,9 @@ Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
   return Status::Ok();
 }
 
-// Pages 0..last in order, de-duplicated by id.
+// Pages 0..last in order, de-duplicated by id when `repeats` (some page repeated an id).
 Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>* pages,
-                                   int last) {
+                                   int last, bool repeats) {
   std::size_t total = 0;
   for (int page = 0; page <= last; ++page) {
     if (static_cast<std::size_t>(page) >= pages->size() || !(*pages)[page]) {
@@ -48,12 +50,12 @@ Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>
   std::vector<User> users;
   users.reserve(total);  // never reallocates below: `seen` views ids in `users`
   std::unordered_set<std::string_view> seen;
-  seen.reserve(total);
+  if (repeats) seen.reserve(total);
   for (int page = 0; page <= last; ++page) {
     for (User& u : *(*pages)[page]) {
-      if (seen.count(u.id) != 0) continue;
+      if (repeats && seen.count(u.id) != 0) continue;
       users.push_back(std::move(u));
-      seen.insert(users.back().id);
+      if (repeats) seen.insert(users.back().id);
     }
     std::vector<User>().swap(*(*pages)[page]);  // the moved-from users go as soon as read
   }
@@ -194,7 +196,8 @@ Result<std::vector<User>> Client::ListAllUsers() {
   const int64_t cap = ListingCap();
   std::mutex mu;
   std::vector<std::optional<std::vector<User>>> pages;
-  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  bool repeats = false;  // some page held an id an earlier-checked page had: Assemble dedupes
   Status failure;
   std::atomic<int> next_page{0};
   std::atomic<int> end_page{1 << 30};  // index of the first short page
@@ -226,7 +229,8 @@ Result<std::vector<User>> Client::ListAllUsers() {
         while (page < current && !end_page.compare_exchange_weak(current, page)) {
         }
       }
-      Status trusted = CheckPage(*result, page, cap, &seen);
+      if (failed.load()) return;  // a failed page is gone: `seen` may view its ids
+      Status trusted = CheckPage(*result, page, cap, &seen, &repeats);
       if (!trusted.ok()) {
         fail(std::move(trusted));
         return;
@@ -243,7 +247,7 @@ Result<std::vector<User>> Client::ListAllUsers() {
   for (auto& t : pool) t.join();
 
   if (failed.load()) return failure;
-  return Assemble(&pages, end_page.load());
+  return Assemble(&pages, end_page.load(), repeats);
 }
 
 Result<User> Client::GetUser(const std::string& user_id) {
