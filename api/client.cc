@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 
@@ -17,11 +18,13 @@ constexpr int kPageSize = 200;           // the server's maximum per_page (docs/
 constexpr std::size_t kEtagCacheMax = 4096;
 
 // Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
-// a new id (the server or a proxy ignores ?page=) or more users than `cap`.
+// a new id (the server or a proxy ignores ?page=) or more users than `cap`. `seen` views the
+// ids in place: every page that passed stays alive (in `pages`) while `seen` is used.
 Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
-                 std::unordered_set<std::string>* seen) {
+                 std::unordered_set<std::string_view>* seen, bool* repeats) {
   std::size_t fresh = 0;
   for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  if (fresh != users.size()) *repeats = true;
   if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
     return Status::Invalid("listing all users: page " + std::to_string(page) +
                            " repeats users already listed; the server (or a proxy) ignores "
@@ -34,18 +37,27 @@ Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
   return Status::Ok();
 }
 
-// Pages 0..last in order, de-duplicated by id.
+// Pages 0..last in order, de-duplicated by id when `repeats` (some page repeated an id).
 Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>* pages,
-                                   int last) {
-  std::vector<User> users;
-  std::unordered_set<std::string> seen;
+                                   int last, bool repeats) {
+  std::size_t total = 0;
   for (int page = 0; page <= last; ++page) {
     if (static_cast<std::size_t>(page) >= pages->size() || !(*pages)[page]) {
       return Status::Internal("listing all users: page " + std::to_string(page) + " is missing");
     }
+    total += (*pages)[page]->size();
+  }
+  std::vector<User> users;
+  users.reserve(total);  // never reallocates below: `seen` views ids in `users`
+  std::unordered_set<std::string_view> seen;
+  if (repeats) seen.reserve(total);
+  for (int page = 0; page <= last; ++page) {
     for (User& u : *(*pages)[page]) {
-      if (seen.insert(u.id).second) users.push_back(std::move(u));
+      if (repeats && seen.count(u.id) != 0) continue;
+      users.push_back(std::move(u));
+      if (repeats) seen.insert(users.back().id);
     }
+    std::vector<User>().swap(*(*pages)[page]);  // the moved-from users go as soon as read
   }
   return users;
 }
@@ -144,7 +156,9 @@ Result<ServerCapabilities> Client::GetServerCapabilities() {
   return CapabilitiesFromMaps(*config, *license);
 }
 
-Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
+namespace {
+
+std::string UsersQuery(const ListUsersQuery& q) {
   Query query;
   query.Int("page", q.page).Int("per_page", q.per_page);
   if (q.active_only) query.Bool("active", true);
@@ -156,7 +170,13 @@ Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
       .AddNonEmpty("not_in_channel", q.not_in_channel)
       .AddNonEmpty("sort", q.sort);
   if (q.without_team) query.Bool("without_team", true);
-  return CallJson<std::vector<User>>("GET", "/api/v4/users" + query.str(), "/api/v4/users");
+  return query.str();
+}
+
+}  // namespace
+
+Result<std::vector<User>> Client::ListUsers(const ListUsersQuery& q) {
+  return CallJson<std::vector<User>>("GET", "/api/v4/users" + UsersQuery(q), "/api/v4/users");
 }
 
 int64_t Client::ListingCap(int64_t* active_users) {
@@ -185,7 +205,8 @@ Result<std::vector<User>> Client::ListAllUsers() {
       active_users < 0 ? (1 << 30) : static_cast<int>(std::min<int64_t>(known, cap) / kPageSize);
   std::mutex mu;
   std::vector<std::optional<std::vector<User>>> pages;
-  std::unordered_set<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  bool repeats = false;  // some page held an id an earlier-checked page had: Assemble dedupes
   Status failure;
   std::atomic<int> next_page{0};
   std::atomic<int> end_page{1 << 30};  // index of the first short page
@@ -199,7 +220,11 @@ Result<std::vector<User>> Client::ListAllUsers() {
     ListUsersQuery query;
     query.page = page;
     query.per_page = kPageSize;
-    auto result = ListUsers(query);
+    // Kept in the planner's form: no props/notify_props/timezone maps (json_codec.h).
+    auto lean =
+        CallJson<PlannerUsers>("GET", "/api/v4/users" + UsersQuery(query), "/api/v4/users");
+    Result<std::vector<User>> result =
+        lean.ok() ? Result<std::vector<User>>(std::move(lean->users)) : lean.status();
     std::lock_guard<std::mutex> lock(mu);
     if (!result.ok()) {
       if (page > end_page.load()) return false;  // past the end: its answer is not needed
@@ -212,7 +237,8 @@ Result<std::vector<User>> Client::ListAllUsers() {
       while (page < current && !end_page.compare_exchange_weak(current, page)) {
       }
     }
-    Status trusted = CheckPage(*result, page, cap, &seen);
+    if (failed.load()) return false;  // a failed page is gone: `seen` may view its ids
+    Status trusted = CheckPage(*result, page, cap, &seen, &repeats);
     if (!trusted.ok()) {
       fail(std::move(trusted));
       return false;
@@ -240,7 +266,7 @@ Result<std::vector<User>> Client::ListAllUsers() {
   }
 
   if (failed.load()) return failure;
-  auto users = Assemble(&pages, end_page.load());
+  auto users = Assemble(&pages, end_page.load(), repeats);
   if (users.ok()) last_listed_.store(static_cast<int64_t>(users->size()));
   return users;
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/json_reader.h"
+#include "api/json_user_simd.h"
 #include "api/json_user_stream.h"
 
 namespace rostersync::api {
@@ -299,6 +300,21 @@ Result<std::vector<User>> Decode<std::vector<User>>(const std::string& text) {
   if (fallback) return DecodeUsersTree(text, true);
   if (!s.ok()) return s;
   return users;
+}
+
+template <>
+Result<PlannerUsers> Decode<PlannerUsers>(const std::string& text) {
+  PlannerUsers page;
+  if (SimdDecodeUsers(text, /*list=*/true, &page.users, /*keep_maps=*/false)) return page;
+  auto full = Decode<std::vector<User>>(text);
+  if (!full.ok()) return full.status();
+  page.users = std::move(full).value();
+  for (User& u : page.users) {
+    u.props.clear();
+    u.notify_props.clear();
+    u.timezone.clear();
+  }
+  return page;
 }
 
 #define ROSTERSYNC_DECODE(T)                           \

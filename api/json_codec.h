@@ -31,6 +31,15 @@ Result<T> Decode(const std::string& json);
 template <>
 Result<std::vector<User>> Decode<std::vector<User>>(const std::string& json);
 
+// A page of GET /users as ListAllUsers keeps it for the planner: decoded by the same rules
+// (the same errors), but props, notify_props and timezone are not kept, since nothing
+// downstream reads a listed user's maps (about 1.4 KB per user; docs/PERFORMANCE.md).
+struct PlannerUsers {
+  std::vector<User> users;
+};
+template <>
+Result<PlannerUsers> Decode<PlannerUsers>(const std::string& json);
+
 // Request bodies. Only set (or, for NewUser, non-empty) fields are written.
 std::string EncodeNewUser(const NewUser& user);
 std::string EncodeUserPatch(const UserPatch& patch);

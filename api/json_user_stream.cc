@@ -10,56 +10,17 @@
 #include <cstring>
 #include <limits>
 
+#include "api/json_user_fields.h"
+#include "api/json_user_simd.h"
+
 namespace rostersync::api {
 
 namespace {
 
-enum class Kind { kStr, kInt, kBool, kOptBool, kMap };
-
-struct Field {
-  const char* name;
-  Kind kind;
-  std::string User::*str = nullptr;
-  int64_t User::*i64 = nullptr;
-  bool User::*flag = nullptr;
-  std::optional<bool> User::*opt = nullptr;
-  StringMap User::*map = nullptr;
-};
-
-Field S(const char* n, std::string User::*m) { Field f{n, Kind::kStr}; f.str = m; return f; }
-Field I(const char* n, int64_t User::*m) { Field f{n, Kind::kInt}; f.i64 = m; return f; }
-Field B(const char* n, bool User::*m) { Field f{n, Kind::kBool}; f.flag = m; return f; }
-Field O(const char* n, std::optional<bool> User::*m) { Field f{n, Kind::kOptBool}; f.opt = m; return f; }
-Field M(const char* n, StringMap User::*m) { Field f{n, Kind::kMap}; f.map = m; return f; }
-
-// The same known fields as Fill(User) in json_codec.cc.
-const std::vector<Field>& Fields() {
-  static const std::vector<Field> fields = {
-      S("id", &User::id), I("create_at", &User::create_at), I("update_at", &User::update_at),
-      I("delete_at", &User::delete_at), S("username", &User::username),
-      S("first_name", &User::first_name), S("last_name", &User::last_name),
-      S("nickname", &User::nickname), S("email", &User::email),
-      O("email_verified", &User::email_verified), S("auth_service", &User::auth_service),
-      S("roles", &User::roles), S("locale", &User::locale), S("position", &User::position),
-      B("is_bot", &User::is_bot), S("bot_description", &User::bot_description),
-      B("mfa_active", &User::mfa_active), I("last_password_update", &User::last_password_update),
-      I("last_picture_update", &User::last_picture_update),
-      I("failed_attempts", &User::failed_attempts),
-      I("last_activity_at", &User::last_activity_at),
-      S("terms_of_service_id", &User::terms_of_service_id),
-      I("terms_of_service_create_at", &User::terms_of_service_create_at),
-      S("remote_id", &User::remote_id), M("props", &User::props),
-      M("notify_props", &User::notify_props), M("timezone", &User::timezone),
-  };
-  return fields;
-}
-
-const Field* Find(const std::string& key) {
-  for (const Field& f : Fields()) {
-    if (key == f.name) return &f;
-  }
-  return nullptr;
-}
+using user_fields::Field;
+using user_fields::Fields;
+using user_fields::Find;
+using user_fields::Kind;
 
 class UserHandler : public Poco::JSON::Handler {
  public:
@@ -168,7 +129,7 @@ class UserHandler : public Poco::JSON::Handler {
   bool MapScalar() const { return in_map_ && depth_ == user_depth_ + 1; }
   // Inside an unknown field's nested value, or nested inside a map (fallback).
   bool Ignored() const { return skipping_ || (in_map_ && depth_ > user_depth_ + 1); }
-  std::size_t Index() const { return static_cast<std::size_t>(field_ - Fields().data()); }
+  std::size_t Index() const { return user_fields::IndexOf(field_); }
   // The last value of a key wins (duplicate keys), as in the tree decoder.
   void Assigned() { field_errors_[Index()] = false; }
 
@@ -270,6 +231,13 @@ class UserHandler : public Poco::JSON::Handler {
 
 Status StreamDecodeUsers(const std::string& text, bool list, std::vector<User>* users,
                          bool* fallback) {
+  *fallback = false;
+  if (SimdDecodeUsers(text, list, users)) return Status::Ok();
+  return PocoStreamDecodeUsers(text, list, users, fallback);
+}
+
+Status PocoStreamDecodeUsers(const std::string& text, bool list, std::vector<User>* users,
+                             bool* fallback) {
   *fallback = false;
   Poco::SharedPtr<UserHandler> handler = new UserHandler(list);
   try {

@@ -19,6 +19,8 @@ find_package(Poco 1.11 REQUIRED COMPONENTS Foundation Net NetSSL Crypto Util JSO
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(prometheus-cpp REQUIRED COMPONENTS core)
+# The users-listing decoder (api/json_user_simd.cc); Debian 12 ships 3.0.
+find_package(simdjson 3.0 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(ROSTERSYNC_TESTS)

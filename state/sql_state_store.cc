@@ -1,6 +1,7 @@
 // SqlStateStore on Poco Data. Reads go through RecordSet and Dynamic::Var conversions, which
 // absorb the per-backend integer widths (SQLite INTEGER vs PostgreSQL int4/int8); nothing is
-// bound as bool (PostgreSQL's binder quirk) and every column is NOT NULL.
+// bound as bool (PostgreSQL's binder quirk) and every column is NOT NULL. The ledger, the
+// largest table, is streamed instead (sql_ledger.cc).
 #include "state/sql_state_store.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -13,6 +14,7 @@
 #include <set>
 
 #include "state/audit_json.h"
+#include "state/sql_internal.h"
 #include "sync/redact.h"
 
 namespace rostersync {
@@ -22,39 +24,11 @@ using Poco::Data::RecordSet;
 using Poco::Data::Session;
 using Poco::Data::Statement;
 using Poco::Data::Keywords::bind;
-
-template <typename... Args>
-void Exec(Session& session, const std::string& sql, Args... args) {
-  Statement st(session);
-  st << sql;
-  (void)std::initializer_list<int>{((void)(st, bind(args)), 0)...};
-  st.execute();
-}
-
-template <typename... Args>
-RecordSet Select(Session& session, const std::string& sql, Args... args) {
-  Statement st(session);
-  st << sql;
-  (void)std::initializer_list<int>{((void)(st, bind(args)), 0)...};
-  st.execute();
-  return RecordSet(st);
-}
-
-std::string S(RecordSet& rs, size_t col, size_t row) {
-  const Poco::Dynamic::Var& v = rs.value(col, row);
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
-
-int64_t I(RecordSet& rs, size_t col, size_t row) {
-  const Poco::Dynamic::Var& v = rs.value(col, row);
-  return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
-}
-
-template <typename T>
-T Value(Result<T> r) {  // a corrupt JSON column is a database failure, not a bug
-  if (!r.ok()) throw Poco::DataException(r.status().message());
-  return std::move(*r);
-}
+using sql_internal::Exec;
+using sql_internal::I;
+using sql_internal::S;
+using sql_internal::Select;
+using sql_internal::Value;
 
 ActionType ActionTypeFromName(const std::string& name) {
   for (int t = 0; t < kActionTypeCount; ++t) {
@@ -102,25 +76,6 @@ std::string SqlStateStore::Sql(const std::string& query) const {
 std::string SqlStateStore::Scrub(std::string message) const {
   // The password itself, then anything shaped like one (a driver may echo the conninfo).
   return redact::ConnectionString(redact::Token(std::move(message), secret_));
-}
-
-template <typename Fn>
-Status SqlStateStore::Transaction(const std::string& what, Fn fn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    session_->begin();
-    fn();
-    session_->commit();
-    return Status::Ok();
-  } catch (const std::exception& e) {
-    std::string text = e.what();
-    if (auto* pe = dynamic_cast<const Poco::Exception*>(&e)) text = pe->displayText();
-    try {
-      if (session_->isTransaction()) session_->rollback();
-    } catch (...) {
-    }
-    return Status::IoError(Scrub("state store: " + what + " failed: " + text));
-  }
 }
 
 Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
@@ -204,60 +159,12 @@ Result<int> SqlStateStore::SchemaVersion() {
   return version;
 }
 
-void SqlStateStore::UpsertLedgerLocked(const LedgerEntry& e) {
-  Exec(*session_,
-       Sql("INSERT INTO ledger (roster_key, user_id, set_values, absent_since_ms, absent_cycles,"
-           " reported) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (roster_key) DO UPDATE SET"
-           " user_id = excluded.user_id, set_values = excluded.set_values,"
-           " absent_since_ms = excluded.absent_since_ms, absent_cycles = excluded.absent_cycles,"
-           " reported = excluded.reported"),
-       e.key, e.user_id, StringMapToJson(e.set_values), static_cast<Poco::Int64>(e.absent_since_ms),
-       e.absent_cycles, StringSetToJson(e.reported));
-}
-
 void SqlStateStore::InsertAuditLocked(const AuditRecord& r) {
   Exec(*session_,
        Sql(std::string("INSERT INTO audit (") + kAuditColumns +
            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
        static_cast<Poco::Int64>(r.ts_ms), r.run_id, r.action, r.key, r.user_id, r.username,
        ChangesToJson(r.changes), r.result, r.http_status, r.request_id, r.error);
-}
-
-Result<Ledger> SqlStateStore::LoadLedger() {
-  Ledger ledger;
-  Status s = Transaction("loading the ledger", [&] {
-    RecordSet rs = Select(*session_,
-                          "SELECT roster_key, user_id, set_values, absent_since_ms,"
-                          " absent_cycles, reported FROM ledger");
-    for (size_t row = 0; row < rs.rowCount(); ++row) {
-      LedgerEntry e;
-      e.key = S(rs, 0, row);
-      e.user_id = S(rs, 1, row);
-      e.set_values = Value(StringMapFromJson(S(rs, 2, row)));
-      e.absent_since_ms = I(rs, 3, row);
-      e.absent_cycles = static_cast<int>(I(rs, 4, row));
-      e.reported = Value(StringSetFromJson(S(rs, 5, row)));
-      ledger[e.key] = e;
-    }
-  });
-  if (!s.ok()) return s;
-  return ledger;
-}
-
-Status SqlStateStore::PutLedgerEntry(const LedgerEntry& entry) {
-  return Transaction("saving ledger entry " + entry.key, [&] { UpsertLedgerLocked(entry); });
-}
-
-Status SqlStateStore::DeleteLedgerEntry(const std::string& key) {
-  return Transaction("deleting ledger entry " + key, [&] {
-    Exec(*session_, Sql("DELETE FROM ledger WHERE roster_key = ?"), key);
-  });
-}
-
-Status SqlStateStore::PutLedger(const Ledger& ledger) {
-  return Transaction("saving the ledger", [&] {
-    for (const auto& [key, entry] : ledger) UpsertLedgerLocked(entry);
-  });
 }
 
 Status SqlStateStore::BeginRun(const RunRecord& r) {

@@ -1,6 +1,7 @@
 // The listing plausibility guard (see listing_guard.h).
 #include "sync/listing_guard.h"
 
+#include <string_view>
 #include <unordered_set>
 
 namespace rostersync {
@@ -26,11 +27,13 @@ bool ChangesIdentity(const Action& action) {
 std::vector<std::string> LedgerIdsMissingFromListing(const Ledger& ledger,
                                                      const std::vector<User>& users,
                                                      ListingCheck* check) {
-  std::unordered_set<std::string> listed;
+  // Views into `users` and `ledger`, which outlive the sets: no copy of 2N ids.
+  std::unordered_set<std::string_view> listed;
   listed.reserve(users.size());
   for (const User& u : users) listed.insert(u.id);
   std::vector<std::string> missing;
-  std::unordered_set<std::string> expected;
+  std::unordered_set<std::string_view> expected;
+  expected.reserve(ledger.size());
   for (const auto& [key, entry] : ledger) {
     if (entry.user_id.empty()) continue;
     auto active = entry.set_values.find("active");

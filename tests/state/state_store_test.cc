@@ -151,6 +151,26 @@ TEST_P(StateStoreTest, PutLedgerUpsertsManyEntriesAndKeepsTheOthers) {
   EXPECT_EQ(ledger->at("K7"), many["K7"]);
 }
 
+// LoadLedger streams the table in batches of 2048 rows: every row of several batches comes
+// back whole, whatever its JSON columns hold (escapes, non-ASCII, empty sets and maps).
+TEST_P(StateStoreTest, LoadsALedgerOfSeveralFetchBatchesWhole) {
+  Ledger many;
+  for (int i = 0; i < 5000; ++i) {
+    LedgerEntry e = SampleEntry("K" + std::to_string(i));
+    e.absent_since_ms = kBigMs + i;
+    e.absent_cycles = i % 7;
+    e.set_values["username"] = "user\\" + std::to_string(i) + "\n\u00e9";
+    if (i % 3 == 0) e.set_values.clear();
+    if (i % 2 == 0) e.reported.clear();
+    if (i % 5 == 0) e.reported.insert("tab\there");
+    many[e.key] = e;
+  }
+  ASSERT_TRUE(store_->PutLedger(many).ok());
+  auto ledger = store_->LoadLedger();
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  EXPECT_EQ(*ledger, many);
+}
+
 TEST_P(StateStoreTest, ListsRunsNewestFirstWithTheirOutcome) {
   for (int i = 0; i < 3; ++i) {
     RunRecord r;
