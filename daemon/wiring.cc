@@ -39,7 +39,7 @@ std::string ScrubUrlPassword(std::string text, const std::string& url) {
   return text;
 }
 
-std::string UrlForDisplay(const std::string& url) { return ScrubUrlPassword(url, url); }
+std::string UrlForDisplay(const std::string& url) { return redact::UrlUserinfo(url); }
 
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
   Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
