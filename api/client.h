@@ -78,7 +78,18 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
   Result<std::vector<UserAccessToken>> GetUserAccessTokens(const std::string& user_id) override;
   Status RevokeUserAccessToken(const std::string& token_id) override;
 
+  // ---- The typed SDK: one method per seed operation (tests/api/contract_test.cc) ----
+  // Where an operation is also a UsersApi method above, the pair differ only in shape; the
+  // UsersApi one is what the product calls:
+  //   GetUsers                    = ListUsers, an alias (the seed operation's name)
+  //   UpdateUserActive            ~ SetUserActive / DeactivateUser, returning the StatusOK body
+  //   UpdateUserAuthData          ~ UpdateUserAuth, with the typed body and answer
+  //   VerifyUserEmailWithoutToken ~ VerifyUserEmail, returning the user
+  //   GetUserAccessTokensForUser  ~ GetUserAccessTokens, one page instead of all
+  //   RevokeUserAccessTokenById   ~ RevokeUserAccessToken, returning the StatusOK body
+
   // ---- users: read ----
+  // An alias of ListUsers under the seed operation's name.
   Result<std::vector<User>> GetUsers(const ListUsersQuery& query) { return ListUsers(query); }
   Result<UserAutocomplete> AutocompleteUsers(const std::string& name,
                                              const std::optional<std::string>& team_id = {},

@@ -1,7 +1,5 @@
 // Cross-key checks and the files the config names (token files, CA bundle, roster, state).
 // Values of secret keys are never echoed; file paths are shown only when they look like paths.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include <fstream>
 
 #include "config/config_internal.h"
+#include "config/host_and_secrets.h"
 #include "config/config_schema.h"
 #include "config/sql_query_check.h"
 
@@ -62,17 +61,6 @@ bool IsEnvName(const std::string& s) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
   }
   return true;
-}
-
-// Parsed as an IP literal: a name such as 127.0.0.1.nip.io is not loopback.
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  std::string h = host;
-  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 // "https://chat.example.com:8065/x" -> host "chat.example.com"; "" when not http(s).

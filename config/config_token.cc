@@ -1,11 +1,8 @@
 // ReadMattermostToken and ToPlannerOptions: what the rest of the program takes from a Config.
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "config/config_loader.h"
+#include "config/host_and_secrets.h"
 
 namespace rostersync {
 namespace {
@@ -39,15 +36,9 @@ Result<std::string> ReadMattermostToken(const MattermostConfig& mm) {
   }
   if (!mm.token_file.empty()) {
     const std::string where = "mattermost.token_file " + ShownPath(mm.token_file);
-    std::ifstream in(mm.token_file, std::ios::binary);
-    if (!in) {
-      return Status::IoError("cannot read " + where + ": " + std::strerror(errno) +
-                             "; check the path and that the rostersync user may read it");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return Status::IoError("cannot read " + where);
-    return CheckToken(text.str(), where);
+    Result<std::string> text = ReadSecretFile(mm.token_file, where);
+    if (!text.ok()) return text.status();
+    return CheckToken(*text, where);
   }
   if (!mm.token_env.empty()) {
     const char* value = std::getenv(mm.token_env.c_str());

@@ -2,8 +2,6 @@
 
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <cctype>
 #include <chrono>
@@ -229,17 +227,6 @@ class Router {
 };
 
 }  // namespace
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  std::string h = host;
-  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;  // a name (127.0.0.1.nip.io) is not an address: it may resolve anywhere
-}
 
 Result<int64_t> ParseSince(const std::string& text, int64_t now_ms) {
   if (text.empty()) return int64_t{0};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "config/host_and_secrets.h"  // IsLoopbackHost
 #include "sync/state_store.h"
 #include "sync/status.h"
 
@@ -67,10 +68,6 @@ class AdminServer {
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
-
-// True for "localhost" and IP literals in 127.0.0.0/8 or ::1 (parsed as addresses: a name
-// such as 127.0.0.1.nip.io is not loopback).
-bool IsLoopbackHost(const std::string& host);
 
 }  // namespace rostersync::daemon
 

@@ -6,19 +6,11 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
-#include <fstream>
 #include <sstream>
 
+#include "config/host_and_secrets.h"
+
 namespace rostersync::daemon {
-namespace {
-
-std::string Trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-}  // namespace
 
 std::string AdminClientAddress(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -33,14 +25,10 @@ Result<CycleOutput> HandOffSync(const AdminConfig& admin, const std::string& key
                                 bool json) {
   std::string token;
   if (!admin.token_file.empty()) {
-    std::ifstream in(admin.token_file);
-    if (!in) {
-      return Status::IoError("cannot read admin.token_file " + admin.token_file +
-                             " to hand the sync to the running service");
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    token = Trim(ss.str());
+    Result<std::string> read =
+        ReadSecretFile(admin.token_file, "admin.token_file " + admin.token_file);
+    if (!read.ok()) return read.status().Annotate("to hand the sync to the running service");
+    token = *read;
   }
   std::string path = "/v1/sync";
   if (!key.empty()) {

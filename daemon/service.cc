@@ -2,10 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "config/config_loader.h"
+#include "config/host_and_secrets.h"
 #include "daemon/cycle_output.h"
 #include "daemon/exit_codes.h"
 #include "daemon/json_views.h"
@@ -18,18 +16,10 @@ namespace {
 
 Result<std::string> ReadAdminToken(const AdminConfig& admin) {
   if (admin.token_file.empty()) return std::string();
-  std::ifstream in(admin.token_file);
-  if (!in) {
-    return Status::IoError("cannot read admin.token_file " + admin.token_file +
-                           "; create it (one line: the token) or unset admin.token_file");
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string token = ss.str();
-  auto b = token.find_first_not_of(" \t\r\n");
-  auto e = token.find_last_not_of(" \t\r\n");
-  token = b == std::string::npos ? "" : token.substr(b, e - b + 1);
-  if (token.empty()) return Status::Invalid("admin.token_file " + admin.token_file + " is empty");
+  Result<std::string> token =
+      ReadSecretFile(admin.token_file, "admin.token_file " + admin.token_file);
+  if (!token.ok()) return token.status();
+  if (token->empty()) return Status::Invalid("admin.token_file " + admin.token_file + " is empty");
   return token;
 }
 

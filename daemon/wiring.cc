@@ -39,7 +39,7 @@ std::string ScrubUrlPassword(std::string text, const std::string& url) {
   return text;
 }
 
-std::string UrlForDisplay(const std::string& url) { return ScrubUrlPassword(url, url); }
+std::string UrlForDisplay(const std::string& url) { return redact::UrlUserinfo(url); }
 
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
   Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
@@ -82,8 +82,8 @@ Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiOb
   options.stop = stop;
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
-    return Status(client.status().code(),
-                  ScrubUrlPassword(redact::Token(client.status().message(), *token), config.mattermost.url))
+    const std::string message = redact::Token(client.status().message(), *token);
+    return Status(client.status().code(), ScrubUrlPassword(message, config.mattermost.url))
         .Annotate("mattermost.url " + UrlForDisplay(config.mattermost.url));
   }
   return client;

@@ -171,7 +171,9 @@ void ScriptedServer::Serve(Poco::Net::StreamSocket socket) {
       return;
     }
     if (reply.action == Reply::Action::kStall) {
-      for (int i = 0; i < 6000 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      for (int i = 0; i < 6000 && !stop_; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       return;
     }
     std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " + Reason(reply.status) +

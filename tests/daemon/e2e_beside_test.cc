@@ -29,10 +29,8 @@ class E2eBesideServiceTest : public ::testing::Test {
     c_.admin_port = FreePort();
     c_.extra = "  token_file: " + dir_.File("admin-token") + "\n";
     config_ = WriteConfig(dir_, c_);
-    run_ = std::make_unique<ChildProcess>(
-        RostersyncBinary(), std::vector<std::string>{"--config", config_, "run"},
-        dir_.File("run.log"));
-    ASSERT_TRUE(WaitForPort(c_.admin_port, 30'000)) << TempDir::Read(dir_.File("run.log"));
+    run_ = StartService(config_, dir_.File("run.log"), c_.admin_port);
+    ASSERT_NE(run_, nullptr) << TempDir::Read(dir_.File("run.log"));
     ASSERT_TRUE(Eventually([&] {
       return FindEmuUser(emu_->Get("/__emu/state"), "alice") != std::nullopt;
     })) << TempDir::Read(dir_.File("run.log"));

@@ -41,9 +41,8 @@ class E2eGuardTest : public ::testing::Test {
     std::string config = WriteConfig(dir_, c);
     dir_.Write("config.yaml",
                Replace(TempDir::Read(config), "  max_deactivations: 1\n", policy));
-    run_ = std::make_unique<ChildProcess>(
-        RostersyncBinary(), std::vector<std::string>{"--config", config, "run"}, Log());
-    ASSERT_TRUE(WaitForPort(port_, 30'000)) << TempDir::Read(Log());
+    run_ = StartService(config, Log(), port_);
+    ASSERT_NE(run_, nullptr) << TempDir::Read(Log());
     ASSERT_TRUE(Eventually([&] { return CountOf(TempDir::Read(Log()), "sync ok") >= 1; }))
         << TempDir::Read(Log());
   }

@@ -150,6 +150,14 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
   return *user;
 }
 
+std::unique_ptr<ChildProcess> StartService(const std::string& config, const std::string& log,
+                                           int admin_port) {
+  auto run = std::make_unique<ChildProcess>(
+      RostersyncBinary(), std::vector<std::string>{"--config", config, "run"}, log);
+  if (!run->running() || !WaitForPort(admin_port, 30'000)) return nullptr;
+  return run;
+}
+
 bool Eventually(const std::function<bool()>& done, int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,11 @@ std::optional<EmuUser> FindEmuUser(const std::string& state_json, const std::str
 // The emulator's writes_total less the reads sent as POST (POST /users/ids and
 // /users/usernames, which confirm absences before anything acts on them); -1 on failure.
 long ChangingRequests(const Emulator& emu);
+
+// Starts `rostersync --config <config> run` with stderr in `log` and waits (at most 30 s)
+// until its admin endpoint listens on admin_port. Null when it did not: the log says why.
+std::unique_ptr<ChildProcess> StartService(const std::string& config, const std::string& log,
+                                           int admin_port);
 
 // Polls `done` every 20 ms for at most timeout_ms; true as soon as it holds.
 bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000);
