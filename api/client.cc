@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
 
 #include "api/client_internal.h"
 #include "api/http_errors.h"
+#include "sync/flat_index.h"
 
 namespace rostersync::api {
 
@@ -20,10 +24,10 @@ constexpr std::size_t kEtagCacheMax = 4096;
 // Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
 // a new id (the server or a proxy ignores ?page=) or more users than `cap`. `seen` views the
 // ids in place: every page that passed stays alive (in `pages`) while `seen` is used.
-Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
-                 std::unordered_set<std::string_view>* seen, bool* repeats) {
+Status CheckPage(const std::vector<User>& users, int page, int64_t cap, FlatIndex<char>* seen,
+                 bool* repeats) {
   std::size_t fresh = 0;
-  for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  for (const User& u : users) fresh += seen->Emplace(u.id, 0).second ? 1 : 0;
   if (fresh != users.size()) *repeats = true;
   if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
     return Status::Invalid("listing all users: page " + std::to_string(page) +
@@ -49,18 +53,77 @@ Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>
   }
   std::vector<User> users;
   users.reserve(total);  // never reallocates below: `seen` views ids in `users`
-  std::unordered_set<std::string_view> seen;
-  if (repeats) seen.reserve(total);
+  FlatIndex<char> seen;
+  if (repeats) seen.Reserve(total);
   for (int page = 0; page <= last; ++page) {
     for (User& u : *(*pages)[page]) {
-      if (repeats && seen.count(u.id) != 0) continue;
+      if (repeats && seen.Find(u.id) != nullptr) continue;
       users.push_back(std::move(u));
-      if (repeats) seen.insert(users.back().id);
+      if (repeats) seen.Emplace(users.back().id, 0);
     }
     std::vector<User>().swap(*(*pages)[page]);  // the moved-from users go as soon as read
   }
   return users;
 }
+
+
+// The shared state of one ListAllUsers: the pages kept, the ids seen, the first short page
+// and the first failure. Fetch is called from several threads.
+class Listing {
+ public:
+  static constexpr int kNoEnd = 1 << 30;
+  Listing(int64_t cap, int64_t expected) : cap_(cap) {
+    if (expected > 0) seen_.Reserve(static_cast<std::size_t>(std::min(expected, cap)) + kPageSize);
+  }
+  // Fetches page `page` with `list` and keeps it; false when the listing is over (this page
+  // was short, or the listing ended or failed).
+  bool Fetch(int page, const std::function<Result<std::vector<User>>(int)>& list) {
+    if (page > end_page_.load() || failed_.load()) return false;
+    auto result = list(page);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!result.ok()) {
+      if (page > end_page_.load()) return false;  // past the end: its answer is not needed
+      Fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
+      return false;
+    }
+    const bool short_page = static_cast<int>(result->size()) < kPageSize;
+    if (short_page) {
+      int current = end_page_.load();
+      while (page < current && !end_page_.compare_exchange_weak(current, page)) {
+      }
+    }
+    if (failed_.load()) return false;  // a failed page is gone: `seen_` may view its ids
+    Status trusted = CheckPage(*result, page, cap_, &seen_, &repeats_);
+    if (!trusted.ok()) {
+      Fail(std::move(trusted));
+      return false;
+    }
+    if (pages_.size() <= static_cast<std::size_t>(page)) pages_.resize(page + 1);
+    pages_[page] = std::move(result).value();
+    return !short_page;
+  }
+  // True once the end (a short page) was seen or a page failed.
+  bool Over(int page) const { return page >= end_page_.load() || failed_.load(); }
+  bool EndFound() const { return end_page_.load() != kNoEnd; }
+  bool Failed() const { return failed_.load(); }
+  Result<std::vector<User>> Finish() {
+    if (failed_.load()) return failure_;
+    return Assemble(&pages_, end_page_.load(), repeats_);
+  }
+
+ private:
+  void Fail(Status s) {  // with mu_ held
+    if (!failed_.exchange(true)) failure_ = std::move(s);
+  }
+  const int64_t cap_;
+  std::mutex mu_;
+  std::vector<std::optional<std::vector<User>>> pages_;
+  FlatIndex<char> seen_;  // views the ids in pages_ (their buffers never move)
+  bool repeats_ = false;  // some page repeated an id: Assemble de-duplicates
+  Status failure_;
+  std::atomic<int> end_page_{kNoEnd};  // index of the first short page
+  std::atomic<bool> failed_{false};
+};
 
 }  // namespace
 
@@ -201,58 +264,26 @@ Result<std::vector<User>> Client::ListAllUsers() {
   int64_t active_users = -1;
   const int64_t cap = ListingCap(&active_users);
   const int64_t known = std::max<int64_t>(active_users, last_listed_.load());
-  const int full_pages =
-      active_users < 0 ? (1 << 30) : static_cast<int>(std::min<int64_t>(known, cap) / kPageSize);
-  std::mutex mu;
-  std::vector<std::optional<std::vector<User>>> pages;
-  std::unordered_set<std::string_view> seen;
-  bool repeats = false;  // some page held an id an earlier-checked page had: Assemble dedupes
-  Status failure;
-  std::atomic<int> next_page{0};
-  std::atomic<int> end_page{1 << 30};  // index of the first short page
-  std::atomic<bool> failed{false};
-  auto fail = [&](Status s) {  // with mu held
-    if (!failed.exchange(true)) failure = std::move(s);
-  };
-  // Fetches and keeps one page; false when the listing is over (end or failure).
-  auto fetch = [&](int page) {
-    if (page > end_page.load() || failed.load()) return false;
+  const int full_pages = active_users < 0 ? Listing::kNoEnd
+                                          : static_cast<int>(std::min(known, cap) / kPageSize);
+  Listing listing(cap, known);
+  auto list = [this](int page) -> Result<std::vector<User>> {
     ListUsersQuery query;
     query.page = page;
     query.per_page = kPageSize;
     // Kept in the planner's form: no props/notify_props/timezone maps (json_codec.h).
     auto lean =
         CallJson<PlannerUsers>("GET", "/api/v4/users" + UsersQuery(query), "/api/v4/users");
-    Result<std::vector<User>> result =
-        lean.ok() ? Result<std::vector<User>>(std::move(lean->users)) : lean.status();
-    std::lock_guard<std::mutex> lock(mu);
-    if (!result.ok()) {
-      if (page > end_page.load()) return false;  // past the end: its answer is not needed
-      fail(result.status().Annotate("listing all users, page " + std::to_string(page)));
-      return false;
-    }
-    const bool short_page = static_cast<int>(result->size()) < kPageSize;
-    if (short_page) {
-      int current = end_page.load();
-      while (page < current && !end_page.compare_exchange_weak(current, page)) {
-      }
-    }
-    if (failed.load()) return false;  // a failed page is gone: `seen` may view its ids
-    Status trusted = CheckPage(*result, page, cap, &seen, &repeats);
-    if (!trusted.ok()) {
-      fail(std::move(trusted));
-      return false;
-    }
-    if (pages.size() <= static_cast<std::size_t>(page)) pages.resize(page + 1);
-    pages[page] = std::move(result).value();
-    return !short_page;
+    if (!lean.ok()) return lean.status();
+    return std::move(lean->users);
   };
+  std::atomic<int> next_page{0};
   auto worker = [&] {
     for (;;) {
       const int page = next_page.fetch_add(1);
       if (page >= full_pages) return;  // the tail goes one page at a time, below
-      fetch(page);
-      if (page >= end_page.load() || failed.load()) return;
+      listing.Fetch(page, list);
+      if (listing.Over(page)) return;
     }
   };
   const int threads = std::max(1, std::min(concurrency_, std::max(1, full_pages)));
@@ -261,12 +292,10 @@ Result<std::vector<User>> Client::ListAllUsers() {
   for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  for (int page = full_pages; !failed.load() && end_page.load() == (1 << 30); ++page) {
-    if (!fetch(page)) break;
+  for (int page = full_pages; !listing.Failed() && !listing.EndFound(); ++page) {
+    if (!listing.Fetch(page, list)) break;
   }
-
-  if (failed.load()) return failure;
-  auto users = Assemble(&pages, end_page.load(), repeats);
+  auto users = listing.Finish();
   if (users.ok()) last_listed_.store(static_cast<int64_t>(users->size()));
   return users;
 }

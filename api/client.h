@@ -55,8 +55,9 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
   // Pages of 200 (active and inactive: the plain listing has both), up to `concurrency`
   // pages in flight while they are certainly full (per /users/stats or the last listing),
-  // then one at a time: no page past the first short one is requested. De-duplicated by id. Any failed page fails the whole call, and so
-  // does a full page without a new id or a listing past ListingCap() (Invalid).
+  // then one at a time: no page past the first short one is requested. De-duplicated by
+  // id. Any failed page fails the whole call, and so does a full page without a new id or a
+  // listing past ListingCap() (Invalid).
   Result<std::vector<User>> ListAllUsers() override;
   // Single-user reads revalidate a cached copy with If-None-Match (304 = unchanged).
   Result<User> GetUser(const std::string& user_id) override;

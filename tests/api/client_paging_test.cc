@@ -88,7 +88,8 @@ TEST(ClientTest, ListAllUsersRequestsNoPagePastTheFirstShortOne) {
     }
     std::string body = "[";
     for (int i = page * 200; i < std::min(total, (page + 1) * 200); ++i) {
-      body += (i > page * 200 ? "," : "") + UserJson("id" + std::to_string(i), "u" + std::to_string(i));
+      body += (i > page * 200 ? "," : "") +
+              UserJson("id" + std::to_string(i), "u" + std::to_string(i));
     }
     return Json(200, body + "]");
   });
