@@ -9,6 +9,7 @@
 
 #include "api/client_internal.h"
 #include "api/http_errors.h"
+#include "sync/flat_index.h"
 
 namespace rostersync::api {
 
@@ -20,10 +21,10 @@ constexpr std::size_t kEtagCacheMax = 4096;
 // Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
 // a new id (the server or a proxy ignores ?page=) or more users than `cap`. `seen` views the
 // ids in place: every page that passed stays alive (in `pages`) while `seen` is used.
-Status CheckPage(const std::vector<User>& users, int page, int64_t cap,
-                 std::unordered_set<std::string_view>* seen, bool* repeats) {
+Status CheckPage(const std::vector<User>& users, int page, int64_t cap, FlatIndex<char>* seen,
+                 bool* repeats) {
   std::size_t fresh = 0;
-  for (const User& u : users) fresh += seen->insert(u.id).second ? 1 : 0;
+  for (const User& u : users) fresh += seen->Emplace(u.id, 0).second ? 1 : 0;
   if (fresh != users.size()) *repeats = true;
   if (static_cast<int>(users.size()) >= kPageSize && fresh == 0) {
     return Status::Invalid("listing all users: page " + std::to_string(page) +
@@ -49,13 +50,13 @@ Result<std::vector<User>> Assemble(std::vector<std::optional<std::vector<User>>>
   }
   std::vector<User> users;
   users.reserve(total);  // never reallocates below: `seen` views ids in `users`
-  std::unordered_set<std::string_view> seen;
-  if (repeats) seen.reserve(total);
+  FlatIndex<char> seen;
+  if (repeats) seen.Reserve(total);
   for (int page = 0; page <= last; ++page) {
     for (User& u : *(*pages)[page]) {
-      if (repeats && seen.count(u.id) != 0) continue;
+      if (repeats && seen.Find(u.id) != nullptr) continue;
       users.push_back(std::move(u));
-      if (repeats) seen.insert(users.back().id);
+      if (repeats) seen.Emplace(users.back().id, 0);
     }
     std::vector<User>().swap(*(*pages)[page]);  // the moved-from users go as soon as read
   }
@@ -196,7 +197,7 @@ Result<std::vector<User>> Client::ListAllUsers() {
   const int64_t cap = ListingCap();
   std::mutex mu;
   std::vector<std::optional<std::vector<User>>> pages;
-  std::unordered_set<std::string_view> seen;
+  FlatIndex<char> seen;
   bool repeats = false;  // some page held an id an earlier-checked page had: Assemble dedupes
   Status failure;
   std::atomic<int> next_page{0};

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sync/flat_index.h"
 #include "sync/text.h"
 
 namespace rostersync {
@@ -39,15 +40,15 @@ bool WhereLess(const std::string& a, const std::string& b) {
 // out. No allocation per entry.
 std::vector<std::vector<size_t>> SharedValues(const std::vector<std::string_view>& values,
                                               const std::vector<char>& dropped) {
-  std::unordered_map<std::string_view, size_t> first;
-  first.reserve(values.size());
+  FlatIndex<size_t> first;
+  first.Reserve(values.size());
   std::unordered_map<size_t, std::vector<size_t>> groups;
   for (size_t i = 0; i < values.size(); ++i) {
     if (dropped[i] || values[i].empty()) continue;
-    auto [it, inserted] = first.emplace(values[i], i);
+    auto [index, inserted] = first.Emplace(values[i], i);
     if (inserted) continue;
-    auto& group = groups[it->second];
-    if (group.empty()) group.push_back(it->second);
+    auto& group = groups[*index];
+    if (group.empty()) group.push_back(*index);
     group.push_back(i);
   }
   std::vector<std::vector<size_t>> out;

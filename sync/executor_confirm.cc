@@ -2,8 +2,9 @@
 // so an id the ledger knows but the listing lacks is confirmed with POST /users/ids before
 // the planner may treat the account as gone (docs/server-compatibility.md).
 #include <algorithm>
-#include <string_view>
 #include <unordered_set>
+
+#include "sync/flat_index.h"
 
 #include "sync/executor.h"
 
@@ -13,13 +14,13 @@ Status ConfirmUnlisted(UsersApi& api, const Ledger& ledger, std::vector<User>* u
                        int* confirmed) {
   if (confirmed != nullptr) *confirmed = 0;
   // Views into *users, which is not touched until the end: no copy of N ids.
-  std::unordered_set<std::string_view> listed;
-  listed.reserve(users->size());
-  for (const User& u : *users) listed.insert(u.id);
+  FlatIndex<char> listed;
+  listed.Reserve(users->size());
+  for (const User& u : *users) listed.Emplace(u.id, 0);
   std::unordered_set<std::string> found_ids;
   std::vector<std::string> missing;
   for (const auto& [key, entry] : ledger) {
-    if (!entry.user_id.empty() && listed.count(entry.user_id) == 0) {
+    if (!entry.user_id.empty() && listed.Find(entry.user_id) == nullptr) {
       missing.push_back(entry.user_id);
     }
   }
@@ -35,7 +36,9 @@ Status ConfirmUnlisted(UsersApi& api, const Ledger& ledger, std::vector<User>* u
                                    " ledger accounts the listing did not show");
     }
     for (User& u : *got) {
-      if (listed.count(u.id) == 0 && found_ids.insert(u.id).second) found.push_back(std::move(u));
+      if (listed.Find(u.id) == nullptr && found_ids.insert(u.id).second) {
+        found.push_back(std::move(u));
+      }
     }
   }
   if (confirmed != nullptr) *confirmed = static_cast<int>(found.size());
