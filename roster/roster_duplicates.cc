@@ -4,8 +4,8 @@
 #include <deque>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "sync/flat_index.h"
 #include "sync/text.h"
 
 namespace rostersync {
@@ -39,15 +39,15 @@ bool WhereLess(const std::string& a, const std::string& b) {
 // out. No allocation per entry.
 std::vector<std::vector<size_t>> SharedValues(const std::vector<std::string_view>& values,
                                               const std::vector<char>& dropped) {
-  std::unordered_map<std::string_view, size_t> first;
-  first.reserve(values.size());
+  FlatIndex<size_t> first;
+  first.Reserve(values.size());
   std::unordered_map<size_t, std::vector<size_t>> groups;
   for (size_t i = 0; i < values.size(); ++i) {
     if (dropped[i] || values[i].empty()) continue;
-    auto [it, inserted] = first.emplace(values[i], i);
+    auto [index, inserted] = first.Emplace(values[i], i);
     if (inserted) continue;
-    auto& group = groups[it->second];
-    if (group.empty()) group.push_back(it->second);
+    auto& group = groups[*index];
+    if (group.empty()) group.push_back(*index);
     group.push_back(i);
   }
   std::vector<std::vector<size_t>> out;
@@ -102,15 +102,26 @@ bool KeyLess(const std::string& a, const std::string& b) {
 }
 
 void RejectDuplicateKeys(Roster* roster, std::vector<char>* dropped, const std::string& key_column) {
-  std::unordered_map<std::string_view, int> count;
-  count.reserve(roster->entries.size() + roster->rejected.size());
-  for (const auto& e : roster->entries) ++count[e.key];
+  // Each distinct key's slot in `counts` (FlatIndex: no allocation per key).
+  FlatIndex<size_t> slot;
+  slot.Reserve(roster->entries.size() + roster->rejected.size());
+  std::vector<int> counts;
+  std::vector<std::string_view> keys;
+  auto count = [&](std::string_view key) {
+    auto [index, inserted] = slot.Emplace(key, counts.size());
+    if (inserted) {
+      counts.push_back(0);
+      keys.push_back(key);
+    }
+    ++counts[*index];
+  };
+  for (const auto& e : roster->entries) count(e.key);
   for (const auto& r : roster->rejected) {
-    if (!r.key.empty()) ++count[r.key];
+    if (!r.key.empty()) count(r.key);
   }
   std::unordered_map<std::string, std::vector<std::string>> wheres;
-  for (const auto& [key, n] : count) {
-    if (n > 1) wheres[std::string(key)];
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k] > 1) wheres[std::string(keys[k])];
   }
   if (wheres.empty()) return;
   for (const auto& e : roster->entries) {
@@ -173,10 +184,10 @@ void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped)
   auto& entries = roster->entries;
   auto collisions = Shared(*roster, dropped, &RosterEntry::username);
   if (collisions.empty()) return;
-  std::unordered_set<std::string_view> used;
-  used.reserve(entries.size());
+  FlatIndex<char> used;
+  used.Reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!dropped[i]) used.insert(entries[i].username);
+    if (!dropped[i]) used.Emplace(entries[i].username, 0);
   }
   std::deque<std::string> fresh;  // new names; views into it stay valid
   std::vector<std::pair<size_t, std::string*>> renames;
@@ -192,9 +203,9 @@ void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped)
       for (int guard = 0; guard < 10'000'000; ++guard, ++suffix) {
         const std::string tail = std::to_string(suffix);
         std::string name = base.substr(0, 64 - std::min<size_t>(64, tail.size())) + tail;
-        if (used.count(name) == 0) {
+        if (used.Find(name) == nullptr) {
           fresh.push_back(std::move(name));
-          used.insert(fresh.back());
+          used.Emplace(fresh.back(), 0);
           break;
         }
       }
@@ -205,8 +216,7 @@ void ResolveUsernameCollisions(Roster* roster, const std::vector<char>& dropped)
     }
     roster->notices.push_back(std::move(notice));
   }
-  // Only now: `used` holds views into the old names until here.
-  used.clear();
+  // Only now: `used` holds views into the old names until here (and is not used again).
   for (auto& [index, name] : renames) entries[index].username = std::move(*name);
 }
 

@@ -1,7 +1,8 @@
-// FlatIndex<V>: a string_view -> V hash index for the planner's large lookups (users by id,
-// email, username; ledger claims). Open addressing over two flat arrays: no allocation per
-// entry, unlike std::unordered_map. Keys are views: what they view must outlive the index.
-// The first insertion of a key wins. Not thread-safe for writes; internal to sync/.
+// FlatIndex<V>: a string_view -> V hash index for large lookups (the planner's users by id,
+// email, username and ledger claims; the listing's and the roster's id and value sets).
+// Open addressing over two flat arrays: no allocation per entry, unlike std::unordered_map.
+// Keys are views: what they view must outlive the index. The first insertion of a key wins.
+// Not thread-safe for writes.
 #ifndef ROSTERSYNC_SYNC_FLAT_INDEX_H_
 #define ROSTERSYNC_SYNC_FLAT_INDEX_H_
 

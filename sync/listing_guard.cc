@@ -1,8 +1,7 @@
 // The listing plausibility guard (see listing_guard.h).
 #include "sync/listing_guard.h"
 
-#include <string_view>
-#include <unordered_set>
+#include "sync/flat_index.h"
 
 namespace rostersync {
 
@@ -28,18 +27,18 @@ std::vector<std::string> LedgerIdsMissingFromListing(const Ledger& ledger,
                                                      const std::vector<User>& users,
                                                      ListingCheck* check) {
   // Views into `users` and `ledger`, which outlive the sets: no copy of 2N ids.
-  std::unordered_set<std::string_view> listed;
-  listed.reserve(users.size());
-  for (const User& u : users) listed.insert(u.id);
+  FlatIndex<char> listed;
+  listed.Reserve(users.size());
+  for (const User& u : users) listed.Emplace(u.id, 0);
   std::vector<std::string> missing;
-  std::unordered_set<std::string_view> expected;
-  expected.reserve(ledger.size());
+  FlatIndex<char> expected;
+  expected.Reserve(ledger.size());
   for (const auto& [key, entry] : ledger) {
     if (entry.user_id.empty()) continue;
     auto active = entry.set_values.find("active");
     if (active != entry.set_values.end() && active->second == "false") continue;
-    if (!expected.insert(entry.user_id).second) continue;
-    if (listed.count(entry.user_id) == 0) missing.push_back(entry.user_id);
+    if (!expected.Emplace(entry.user_id, 0).second) continue;
+    if (listed.Find(entry.user_id) == nullptr) missing.push_back(entry.user_id);
   }
   check->expected = expected.size();
   check->listed = expected.size() - missing.size();
