@@ -47,7 +47,7 @@ bool CycleContext::Stop(const char* stage, const Status& raw) {
 
 CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& request) {
   CycleContext c{deps_, options, request};
-  c.result.started_ms = deps_.clock->NowMs();
+  c.result.started_ms = deps_.clock != nullptr ? deps_.clock->NowMs() : 0;
   c.result.run_id = NewRunId(c.result.started_ms);
   c.result.command = request.command;
   c.run.run_id = c.result.run_id;
@@ -56,7 +56,11 @@ CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& requ
   c.run.result = RunResult::kRunning;
   if (deps_.roster == nullptr || deps_.loader == nullptr || deps_.api == nullptr ||
       deps_.store == nullptr || deps_.clock == nullptr || deps_.log == nullptr) {
-    c.Stop("state", Status::Internal("cycle built without a roster, api, state store or log"));
+    // Nothing to log or record with: the result alone says it.
+    c.result.stage = "state";
+    c.result.status = Status::Internal("cycle built without a roster, api, state store or log");
+    c.result.exit_code = kExitError;
+    c.result.result = RunResult::kFailed;
     return std::move(c.result);
   }
   if (options.insecure_skip_verify) {

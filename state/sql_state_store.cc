@@ -245,11 +245,12 @@ Result<int64_t> SqlStateStore::JournalBegin(const JournalEntry& e) {
   return id;
 }
 
-Status SqlStateStore::CompleteAction(int64_t id, const std::string& state,
+Status SqlStateStore::CompleteAction(int64_t id, JournalState state,
                                      const std::optional<AuditRecord>& audit,
                                      const std::optional<LedgerEntry>& ledger) {
   return Transaction("recording the outcome of journal entry " + std::to_string(id), [&] {
-    Exec(*session_, Sql("UPDATE journal SET state = ? WHERE id = ?"), state,
+    Exec(*session_, Sql("UPDATE journal SET state = ? WHERE id = ?"),
+         std::string(ToString(state)),
          static_cast<Poco::Int64>(id));
     if (audit) InsertAuditLocked(*audit);
     if (ledger) UpsertLedgerLocked(*ledger);
@@ -273,7 +274,7 @@ Result<std::vector<JournalEntry>> SqlStateStore::PendingJournal() {
       e.username = S(rs, 5, row);
       e.email = S(rs, 6, row);
       e.payload = S(rs, 7, row);
-      e.state = S(rs, 8, row);
+      e.state = JournalState::kPending;  // the query selects pending entries only
       e.created_ms = I(rs, 9, row);
       out.push_back(e);
     }

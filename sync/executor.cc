@@ -209,7 +209,7 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   journal.username = a.type == ActionType::kCreate ? a.new_user.username : a.username;
   journal.email = a.type == ActionType::kCreate ? a.new_user.email : a.email;
   journal.payload = ActionToJson(a);
-  journal.state = "pending";
+  journal.state = JournalState::kPending;
   journal.created_ms = clock_.NowMs();
   auto journal_id = store_.JournalBegin(journal);
   sent->user_id = a.user_id;
@@ -246,7 +246,8 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
     if (!sent->note.empty()) rec.error = sent->note;
   }
   if (journal_id.ok()) {
-    Status c = store_.CompleteAction(*journal_id, s.ok() ? "done" : "failed", rec, ledger);
+    Status c = store_.CompleteAction(
+        *journal_id, s.ok() ? JournalState::kDone : JournalState::kFailed, rec, ledger);
     if (c.ok()) {
       WriteSink(rec);
     } else if (s.ok()) {  // applied, but not recorded: the journal entry stays pending

@@ -105,7 +105,7 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
     AuditRecord rec = MakeAudit(a, user_id, Status::Ok(), "ok");
     rec.run_id = e.run_id;  // the record belongs to the run that sent the request
     rec.error = kResolvedNote;
-    Status s = store_.CompleteAction(e.id, "done", rec, entry);
+    Status s = store_.CompleteAction(e.id, JournalState::kDone, rec, entry);
     if (!s.ok()) return s;
     (*ledger)[e.key] = entry;
     WriteSink(rec);
@@ -115,7 +115,7 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
     AuditRecord rec = MakeAudit(
         a, e.user_id, Status::Transient(std::string(kNotAppliedNote) + why + ")"), "failed");
     rec.run_id = e.run_id;
-    Status s = store_.CompleteAction(e.id, "abandoned", rec, std::nullopt);
+    Status s = store_.CompleteAction(e.id, JournalState::kAbandoned, rec, std::nullopt);
     if (s.ok()) WriteSink(rec);
     return s;
   };

@@ -17,11 +17,13 @@ Result<E> Find(const char* const (&names)[N], std::string_view name, const char*
 // In enum order.
 constexpr const char* kCommands[] = {"plan", "sync", "sync-user", "run"};
 constexpr const char* kResults[] = {"running", "ok", "partial", "held", "failed", "interrupted"};
+constexpr const char* kJournalStates[] = {"pending", "done", "failed", "abandoned"};
 
 }  // namespace
 
 const char* ToString(RunCommand command) { return kCommands[static_cast<int>(command)]; }
 const char* ToString(RunResult result) { return kResults[static_cast<int>(result)]; }
+const char* ToString(JournalState state) { return kJournalStates[static_cast<int>(state)]; }
 
 Result<RunCommand> RunCommandFromString(std::string_view name) {
   return Find<RunCommand>(kCommands, name, "run command");
@@ -29,6 +31,10 @@ Result<RunCommand> RunCommandFromString(std::string_view name) {
 
 Result<RunResult> RunResultFromString(std::string_view name) {
   return Find<RunResult>(kResults, name, "run result");
+}
+
+Result<JournalState> JournalStateFromString(std::string_view name) {
+  return Find<JournalState>(kJournalStates, name, "journal state");
 }
 
 }  // namespace rostersync

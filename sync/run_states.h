@@ -1,4 +1,5 @@
-// The typed states of a run (RunRecord): which command ran it and how it ended. Code passes
+// The typed states of a run (RunRecord: which command ran it, how it ended) and of a journal
+// entry (JournalEntry: pending until its outcome is recorded). Code passes
 // the enums; strings exist only at the storage and JSON edges, through the one
 // ToString/FromString pair of each (the names are the stored and documented ones).
 #ifndef ROSTERSYNC_SYNC_RUN_STATES_H_
@@ -15,12 +16,18 @@ enum class RunCommand { kPlan, kSync, kSyncUser, kRun };
 // run); else what the exit code says (cycle/exit_codes.h: ResultFor).
 enum class RunResult { kRunning, kOk, kPartial, kHeld, kFailed, kInterrupted };
 
+// pending: journaled, not yet known to have happened; done / failed: the server answered;
+// abandoned: resolved after a crash as not applied (sync/executor.h, ResolvePending).
+enum class JournalState { kPending, kDone, kFailed, kAbandoned };
+
 const char* ToString(RunCommand command);  // "plan", "sync", "sync-user", "run"
 const char* ToString(RunResult result);    // "running", "ok", "partial", "held", "failed",
                                            // "interrupted"
 // Invalid (naming the value) for a name that is none of the above.
 Result<RunCommand> RunCommandFromString(std::string_view name);
 Result<RunResult> RunResultFromString(std::string_view name);
+const char* ToString(JournalState state);  // "pending", "done", "failed", "abandoned"
+Result<JournalState> JournalStateFromString(std::string_view name);
 
 }  // namespace rostersync
 

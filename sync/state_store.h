@@ -45,7 +45,7 @@ struct JournalEntry {
   std::string username;
   std::string email;
   std::string payload;    // the action as JSON (plan_json.h), for resolution after a crash
-  std::string state;      // pending | done | failed | abandoned
+  JournalState state = JournalState::kPending;
   int64_t created_ms = 0;
 };
 
@@ -109,7 +109,7 @@ class StateStore {
   virtual Result<int64_t> JournalBegin(const JournalEntry& entry) = 0;
   // Atomically: marks journal entry `id` with `state`, appends `audit` (if given) and
   // stores `ledger` (if given). Exactly-once audit rests on this being one transaction.
-  virtual Status CompleteAction(int64_t id, const std::string& state,
+  virtual Status CompleteAction(int64_t id, JournalState state,
                                 const std::optional<AuditRecord>& audit,
                                 const std::optional<LedgerEntry>& ledger) = 0;
   virtual Result<std::vector<JournalEntry>> PendingJournal() = 0;

@@ -256,5 +256,14 @@ TEST_F(CycleCoreTest, AScrubbedMessageNeverCarriesTheUrlPassword) {
   EXPECT_EQ(log_.All().find("s3cret"), std::string::npos);
 }
 
+TEST_F(CycleCoreTest, ACoreBuiltWithoutItsSeamsFailsWithoutTouchingAnything) {
+  deps_.log = nullptr;
+  CycleResult r = Run();
+  EXPECT_EQ(r.stage, "state");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(api_.Calls("GetMe"), 0);
+  EXPECT_FALSE(LastRun().has_value());
+}
+
 }  // namespace
 }  // namespace rostersync::cycle

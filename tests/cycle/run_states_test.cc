@@ -1,4 +1,4 @@
-// The run states (sync/run_states.h): every value has one name, the name reads back as the
+// The run and journal states (sync/run_states.h): every value has one name, the name reads back as the
 // value, and an unknown name is an error that names it.
 #include "sync/run_states.h"
 
@@ -25,6 +25,16 @@ TEST(RunStatesTest, EveryResultRoundTripsThroughItsName) {
     EXPECT_EQ(*back, r);
   }
   EXPECT_STREQ(ToString(RunResult::kInterrupted), "interrupted");
+}
+
+TEST(RunStatesTest, EveryJournalStateRoundTripsThroughItsName) {
+  for (JournalState j : {JournalState::kPending, JournalState::kDone, JournalState::kFailed,
+                         JournalState::kAbandoned}) {
+    Result<JournalState> back = JournalStateFromString(ToString(j));
+    ASSERT_TRUE(back.ok()) << ToString(j);
+    EXPECT_EQ(*back, j);
+  }
+  EXPECT_FALSE(JournalStateFromString("running").ok());
 }
 
 TEST(RunStatesTest, AnUnknownNameIsAnErrorThatNamesIt) {

@@ -3,6 +3,7 @@
 #include "daemon/logging.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -24,7 +25,13 @@ class LoggingTest : public ::testing::Test {
     spdlog::register_logger(logger);
     spdlog::set_default_logger(logger);
   }
-  void TearDown() override { spdlog::drop("rostersync"); }
+  // out_ dies with the test: leave a default logger that does not write to it (a later
+  // suite that logs crashed on the dangling stream).
+  void TearDown() override {
+    spdlog::drop("rostersync");
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "rostersync", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  }
   std::ostringstream out_;
 };
 

@@ -2,8 +2,6 @@
 // and the status view (GET /v1/status). The service's last run is RunRecordFor(result), so
 // /v1/status shows the command the cycle ran as (a per-key sync is "sync-user").
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 #include <string>
@@ -29,12 +27,6 @@ class RecordingSender : public WebhookSender {
 
 class ServiceSplitTest : public ::testing::Test {
  protected:
-  // The reporter logs; an earlier suite may have left the default logger writing to a
-  // stream it destroyed.
-  ServiceSplitTest() {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "service-split-test", std::make_shared<spdlog::sinks::null_sink_mt>()));
-  }
   CycleReporter Reporter() {
     return CycleReporter(metrics_, notifier_, clock_,
                          [this](const std::string& s) { statuses_.push_back(s); });

@@ -88,7 +88,7 @@ TEST_F(ExecutorResolveTest, AbandonsACreateThatNeverReachedTheServer) {
   auto id = store_.JournalBegin(Pending(CreateAction("E1", "ghost")));
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
-  EXPECT_EQ(store_.Journal()[0].state, "abandoned");
+  EXPECT_EQ(store_.Journal()[0].state, JournalState::kAbandoned);
   // Not applied: one failed record (in the run that sent it), in the store and the file.
   ASSERT_EQ(store_.Audit().size(), 1u);
   EXPECT_EQ(store_.Audit()[0].result, "failed");
@@ -123,8 +123,8 @@ TEST_F(ExecutorResolveTest, RecordsADeactivationThatHappenedAndAbandonsOneThatDi
                                                      "still"))).ok());
   ASSERT_TRUE(MakeExecutor(&sink_).ResolvePending().ok());
   auto journal = store_.Journal();
-  EXPECT_EQ(journal[0].state, "done");
-  EXPECT_EQ(journal[1].state, "abandoned");
+  EXPECT_EQ(journal[0].state, JournalState::kDone);
+  EXPECT_EQ(journal[1].state, JournalState::kAbandoned);
   ASSERT_EQ(store_.Audit().size(), 2u);
   EXPECT_EQ(store_.Audit()[0].key, "E1");
   EXPECT_EQ(store_.Audit()[0].result, "ok");

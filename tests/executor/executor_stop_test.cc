@@ -69,7 +69,7 @@ TEST_F(ExecutorStopTest, AStopDuringApplyStartsNoNewAction) {
   auto ledger = store_.LoadLedger();
   EXPECT_EQ(ledger->size(), 2u) << "the two created accounts are in the ledger";
   for (const JournalEntry& e : store_.Journal()) {
-    EXPECT_NE(e.state, "pending") << e.key << ": the journal holds nothing unresolved";
+    EXPECT_NE(e.state, JournalState::kPending) << e.key << ": the journal holds nothing unresolved";
   }
 }
 

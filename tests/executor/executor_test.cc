@@ -64,7 +64,7 @@ TEST_F(ExecutorTest, CreatesUserAndRecordsWhatItSetInTheLedger) {
   EXPECT_EQ(store_.Audit()[0].result, "ok");
   EXPECT_EQ(store_.Audit()[0].user_id, user->id);
   EXPECT_EQ(sink_.records(), store_.Audit());
-  EXPECT_EQ(store_.Journal()[0].state, "done");
+  EXPECT_EQ(store_.Journal()[0].state, JournalState::kDone);
   EXPECT_TRUE(report.drift.empty());
 }
 
@@ -203,7 +203,7 @@ TEST_F(ExecutorTest, ReportsALostCreateThatNeverHappenedAsFailedForTheNextCycle)
   EXPECT_TRUE(report.outcomes[0].status.IsOutcomeUnknown());
   EXPECT_FALSE(api_.FindByUsername("jdoe").has_value());
   EXPECT_EQ(store_.LoadLedger()->count("E1"), 0u);
-  EXPECT_EQ(store_.Journal()[0].state, "failed");
+  EXPECT_EQ(store_.Journal()[0].state, JournalState::kFailed);
 }
 
 TEST_F(ExecutorTest, DoesNotAdoptAnotherPersonsAccountAfterALostCreate) {

@@ -66,12 +66,12 @@ Result<int64_t> MemoryStateStore::JournalBegin(const JournalEntry& entry) {
   std::lock_guard<std::mutex> lock(mu_);
   JournalEntry e = entry;
   e.id = next_journal_id_++;
-  e.state = "pending";
+  e.state = JournalState::kPending;
   journal_[e.id] = e;
   return e.id;
 }
 
-Status MemoryStateStore::CompleteAction(int64_t id, const std::string& state,
+Status MemoryStateStore::CompleteAction(int64_t id, JournalState state,
                                         const std::optional<AuditRecord>& audit,
                                         const std::optional<LedgerEntry>& ledger) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -88,7 +88,7 @@ Result<std::vector<JournalEntry>> MemoryStateStore::PendingJournal() {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<JournalEntry> out;
   for (const auto& [id, e] : journal_) {
-    if (e.state == "pending") out.push_back(e);
+    if (e.state == JournalState::kPending) out.push_back(e);
   }
   return out;
 }

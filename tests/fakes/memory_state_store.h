@@ -23,7 +23,7 @@ class MemoryStateStore : public StateStore {
   Status FinishRun(const RunRecord& run) override;
   Result<std::vector<RunRecord>> RecentRuns(int limit) override;
   Result<int64_t> JournalBegin(const JournalEntry& entry) override;
-  Status CompleteAction(int64_t id, const std::string& state,
+  Status CompleteAction(int64_t id, JournalState state,
                         const std::optional<AuditRecord>& audit,
                         const std::optional<LedgerEntry>& ledger) override;
   Result<std::vector<JournalEntry>> PendingJournal() override;

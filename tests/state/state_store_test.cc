@@ -233,12 +233,12 @@ TEST_P(StateStoreTest, CompletesJournalEntryAuditAndLedgerTogether) {
   EXPECT_EQ((*pending)[0].type, ActionType::kCreate);
   EXPECT_EQ((*pending)[0].payload, j.payload);
   EXPECT_EQ((*pending)[0].created_ms, kBigMs);
-  EXPECT_EQ((*pending)[0].state, "pending");
+  EXPECT_EQ((*pending)[0].state, JournalState::kPending);
 
   AuditRecord audit = SampleAudit(kBigMs, "E1", "ok");
   LedgerEntry entry = SampleEntry("E1");
-  ASSERT_TRUE(store_->CompleteAction(*first, "done", audit, entry).ok());
-  ASSERT_TRUE(store_->CompleteAction(*second, "abandoned", std::nullopt, std::nullopt).ok());
+  ASSERT_TRUE(store_->CompleteAction(*first, JournalState::kDone, audit, entry).ok());
+  ASSERT_TRUE(store_->CompleteAction(*second, JournalState::kAbandoned, std::nullopt, std::nullopt).ok());
   EXPECT_TRUE(store_->PendingJournal()->empty());
   auto records = store_->QueryAudit(AuditQuery{});
   ASSERT_TRUE(records.ok());
@@ -348,7 +348,7 @@ TEST_P(StateStoreTest, SurvivesConcurrentWritersWithoutLosingRecords) {
         j.key = "K" + std::to_string(t) + "-" + std::to_string(i);
         auto id = store_->JournalBegin(j);
         if (!id.ok() ||
-            !store_->CompleteAction(*id, "done", SampleAudit(kBigMs, j.key, "ok"),
+            !store_->CompleteAction(*id, JournalState::kDone, SampleAudit(kBigMs, j.key, "ok"),
                                     SampleEntry(j.key)).ok()) {
           ++failures;
         }
