@@ -10,6 +10,7 @@
 #include "daemon/create_confirm.h"
 #include "daemon/exit_codes.h"
 #include "daemon/guards.h"
+#include "daemon/held_sets.h"
 #include "daemon/wiring.h"
 #include "roster/csv_settle.h"
 #include "roster/roster_loader.h"
@@ -268,6 +269,9 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   if (stop_ != nullptr && stop_->stop_requested()) {
     return fail("apply", Status::Transient("rostersync is stopping: nothing was applied"));
   }
+  if (request.before_apply) {
+    if (Status s = request.before_apply(&r.plan); !s.ok()) return fail("approve", s);
+  }
 
   ExecutorOptions exec_options;
   exec_options.concurrency = config_.mattermost.concurrency;
@@ -293,6 +297,14 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
                               "actions were applied but the ledger could not be saved"));
   }
   bool whole_roster = request.only_key.empty();
+  if (whole_roster) {  // what is held now waits for an approval (held_sets.h)
+    Result<HeldSetRecord> held = RecordHeldSet(*store_, r.plan, r.run_id, clock_.NowMs());
+    if (!held.ok()) spdlog::error("cannot record the held set: {}", held.status().ToString());
+    if (held.ok()) {
+      r.held_id = held->held_id;
+      r.held_decision = held->decision;
+    }
+  }
   if (whole_roster && AcceptRosterAsBaseline(r.roster, r.plan, &r.report)) {
     Status s = store_->SaveAcceptedRoster(AcceptedFingerprint(r.roster, clock_.NowMs()));
     if (!s.ok()) spdlog::error("cannot save the accepted roster fingerprint: {}", s.ToString());

@@ -37,6 +37,9 @@ struct CycleRequest {
   std::string only_key;            // sync-user KEY / POST /v1/users/{key}/sync
   std::string command = "sync";    // RunRecord.command: sync | sync-user | run
   bool progress = false;           // a progress line on stderr while applying
+  // approve (held_sets.h): called with the guarded plan just before it is applied; it may
+  // release held actions. An error stops the cycle (stage "approve") with nothing applied.
+  std::function<Status(Plan*)> before_apply;
 };
 
 struct CycleResult {
@@ -53,6 +56,8 @@ struct CycleResult {
   int64_t started_ms = 0;
   double seconds = 0;
   ServerCapabilities capabilities;  // what the server allows (known=false before it was read)
+  std::string held_id;        // the held set of this applied cycle ("" if none)
+  std::string held_decision;  // "" waiting, or what was decided about it (rejected, ...)
   Roster roster;  // as loaded (rejected rows, notices, trust), entries cleared after planning
 };
 

@@ -316,8 +316,13 @@ void Service::Record(const CycleResult& r) {
     notifier_->Alert("partial", "rostersync: some actions failed: " + summary);
   }
   if (r.planned) {
+    // A rejected held set is not announced again until the plan changes (held_sets.h).
+    const std::string approve =
+        r.held_id.empty() ? "" : " (held set " + r.held_id + ": review with `rostersync held`, "
+                                 "apply exactly these with `rostersync approve " + r.held_id + "`)";
     for (const Hold& h : r.plan.holds) {
-      notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message);
+      if (r.held_decision == "rejected") break;
+      notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message + approve);
     }
     // One alert per person per hour (the notifier's rate limit), every hour until resolved.
     for (const Attention& a : r.plan.attention) {
