@@ -59,6 +59,7 @@ Status Service::Start() {
   }
   Status s = StartAdmin(config_.admin, nullptr);
   if (!s.ok()) return s;
+  if (Status a = StartApprovals(); !a.ok()) return a;
   scheduler_ = std::make_unique<Scheduler>(ToScheduleOptions(config_), clock_,
                                            [this](Trigger t) { return ScheduledCycle(t); });
   if (config_.schedule.watch_roster && config_.roster.source == "csv") {
@@ -93,6 +94,7 @@ void Service::Stop() {
   if (watch_) watch_->Stop();
   if (scheduler_) scheduler_->Stop();  // waits for a running cycle
   if (admin_) admin_->Stop();
+  approvals_.reset();
   if (watchdog_.joinable()) watchdog_.join();
 }
 
@@ -320,8 +322,9 @@ void Service::Record(const CycleResult& r) {
     const std::string approve =
         r.held_id.empty() ? "" : " (held set " + r.held_id + ": review with `rostersync held`, "
                                  "apply exactly these with `rostersync approve " + r.held_id + "`)";
+    const bool posted = !r.plan.holds.empty() && (r.held_decision == "rejected" || PostHeldSet(r));
     for (const Hold& h : r.plan.holds) {
-      if (r.held_decision == "rejected") break;
+      if (posted) break;
       notifier_->Alert("held:" + h.guard, "rostersync: held back: " + h.message + approve);
     }
     // One alert per person per hour (the notifier's rate limit), every hour until resolved.

@@ -1,7 +1,10 @@
-// Service: GET /v1/held and POST /v1/held/{id}/approve|reject (held_sets.h), split from
-// service_routes.cc. Decisions made here are audited with the approver "admin-token".
+// Service: GET /v1/held, POST /v1/held/{id}/approve|reject and the Approve / Reject buttons
+// (held_sets.h, approval_server.h), split from service_routes.cc. Decisions through the admin
+// routes are audited as "admin-token", button decisions with the clicking Mattermost user.
 #include <spdlog/spdlog.h>
 
+#include "daemon/approval_click.h"
+#include "daemon/approval_post.h"
 #include "daemon/exit_codes.h"
 #include "daemon/held_sets.h"
 #include "daemon/json_views.h"
@@ -21,16 +24,14 @@ Result<std::string> Service::HeldJson() {
   return HeldSetsToJson(*sets);
 }
 
-Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve,
-                                        const std::string& only) {
+DecisionOutcome Service::Decide(const HeldDecision& decision) {
   std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
   std::shared_ptr<StateStore> store = Store();
   std::shared_ptr<CycleRunner> runner = Runner();
   if (!store || !runner) {
     std::lock_guard<std::mutex> lock(mu_);
-    return runner_status_;
+    return DecisionOutcome{kExitError, runner_status_.ToString()};
   }
-  HeldDecision decision{held_id, approve, ParseOnlyKeys(only), kAdminTokenApprover};
   DecisionOutcome out = DecideHeldSet(
       *store, runner->audit(), decision, clock_.NowMs(), [&](const CycleRequest& request) {
         Result<CycleResult> result = RunCycleLocked(request);
@@ -43,7 +44,15 @@ Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve
         Record(*result);
         return std::move(result).value();
       });
-  spdlog::info("held set {}: {}", held_id, EscapeControl(out.message));
+  spdlog::info("held set {} ({}): {}", EscapeControl(decision.held_id),
+               EscapeControl(decision.approver), EscapeControl(out.message));
+  return out;
+}
+
+Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve,
+                                        const std::string& only) {
+  DecisionOutcome out =
+      Decide(HeldDecision{held_id, approve, ParseOnlyKeys(only), kAdminTokenApprover});
   if (out.exit_code == kExitRefused) return Status::Conflict(out.message);
   if (out.exit_code == kExitError) return Status::Transient(out.message);
   return "{\"held_id\":" + JsonString(held_id) + ",\"decision\":" +
@@ -51,6 +60,49 @@ Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve
          std::to_string(out.exit_code) + ",\"released\":" + std::to_string(out.released) +
          ",\"applied\":" + std::to_string(out.applied) + ",\"message\":" +
          JsonString(out.message) + "}";
+}
+
+Result<User> Service::ClickingUser(const std::string& user_id) {
+  std::shared_ptr<CycleRunner> runner = Runner();
+  if (!runner) return Status::Transient("not ready: the Mattermost client is not built yet");
+  return runner->api().GetUser(user_id);
+}
+
+Status Service::StartApprovals() {
+  if (config_.approvals.listen.empty()) return Status::Ok();
+  Result<std::string> key = ReadHmacKey(config_.approvals.hmac_key_file);
+  if (!key.ok()) return key.status();
+  approvals_key_ = *key;
+  Result<std::unique_ptr<ApprovalServer>> server =
+      ApprovalServer::Start(config_.approvals, approvals_key_, *this);
+  if (!server.ok()) return server.status();
+  approvals_ = std::move(server).value();
+  spdlog::info("approval buttons: listening on {} (port {})", config_.approvals.listen,
+               approvals_->port());
+  return Status::Ok();
+}
+
+bool Service::PostHeldSet(const CycleResult& r) {
+  if (!approvals_ || r.held_id.empty() || !r.held_decision.empty()) return false;
+  std::shared_ptr<StateStore> store = Store();
+  if (!store) return false;
+  Result<std::vector<HeldSetRecord>> sets = store->RecentHeldSets(20);
+  if (!sets.ok()) return false;
+  for (const HeldSetRecord& held : *sets) {
+    if (held.held_id != r.held_id) continue;
+    std::string holds;
+    for (const Hold& h : r.plan.holds) holds += "held: " + EscapeControl(h.message) + "\n";
+    Config config;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      config = config_;
+    }
+    notifier_->AlertBody("held-set:" + held.held_id,
+                         HeldPostJson(held, holds, config.approvals, approvals_key_,
+                                      clock_.NowMs()));
+    return true;
+  }
+  return false;
 }
 
 }  // namespace rostersync::daemon
