@@ -113,32 +113,24 @@ Result<HeldSetRecord> RecordHeldSet(StateStore& store, const Plan& plan,
   return record;
 }
 
-DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
-                              int64_t now_ms, const CycleFn& run_cycle) {
-  Result<HeldSetRecord> found = FindHeldSet(store, d.held_id);
-  if (!found.ok()) {
-    if (found.status().code() == Status::Code::kNotFound) {
-      return Refuse(store, audit, d, "", found.status().message(), now_ms);
-    }
-    return DecisionOutcome{kExitError, found.status().ToString()};
-  }
-  HeldSetRecord record = *found;
-  if (!record.decision.empty()) {
-    return Refuse(store, audit, d, "",
-                  "held set " + d.held_id + " was already " + record.decision + " by " +
-                      EscapeControl(record.approvers) + " at " + UtcTimestamp(record.decided_ms),
-                  now_ms);
-  }
-  if (!d.approve) {
-    record.decision = "rejected";
-    record.approvers = d.approver;
-    record.decided_ms = now_ms;
-    record.detail = "dismissed until the plan changes";
-    if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
-    AuditDecision(store, audit, d, "", "ok", record.summary + ": " + record.detail, now_ms);
-    return {kExitOk, "rejected held set " + d.held_id + " (" + record.summary +
-                         "): dismissed until the plan changes"};
-  }
+namespace {
+
+// Marks the waiting set rejected: it stays held, and is not offered again.
+DecisionOutcome RejectHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
+                              HeldSetRecord record, int64_t now_ms) {
+  record.decision = "rejected";
+  record.approvers = d.approver;
+  record.decided_ms = now_ms;
+  record.detail = "dismissed until the plan changes";
+  if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
+  AuditDecision(store, audit, d, "", "ok", record.summary + ": " + record.detail, now_ms);
+  return {kExitOk, "rejected held set " + d.held_id + " (" + record.summary +
+                       "): dismissed until the plan changes"};
+}
+
+// Re-plans and applies exactly the approved held actions, or refuses with the difference.
+DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
+                               HeldSetRecord record, int64_t now_ms, const CycleFn& run_cycle) {
   Result<std::vector<HeldItem>> items = DecodeHeldItems(record.items);
   if (!items.ok()) return {kExitError, items.status().ToString()};
   std::vector<std::string> differences;
@@ -189,6 +181,28 @@ DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDec
   out.exit_code = out.applied == out.released ? kExitOk : kExitFailed;
   out.message = "approved held set " + d.held_id + " (" + record.summary + "): " + record.detail;
   return out;
+}
+
+}  // namespace
+
+DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
+                              int64_t now_ms, const CycleFn& run_cycle) {
+  Result<HeldSetRecord> found = FindHeldSet(store, d.held_id);
+  if (!found.ok()) {
+    if (found.status().code() == Status::Code::kNotFound) {
+      return Refuse(store, audit, d, "", found.status().message(), now_ms);
+    }
+    return DecisionOutcome{kExitError, found.status().ToString()};
+  }
+  HeldSetRecord record = *found;
+  if (!record.decision.empty()) {
+    return Refuse(store, audit, d, "",
+                  "held set " + d.held_id + " was already " + record.decision + " by " +
+                      EscapeControl(record.approvers) + " at " + UtcTimestamp(record.decided_ms),
+                  now_ms);
+  }
+  if (!d.approve) return RejectHeldSet(store, audit, d, std::move(record), now_ms);
+  return ApproveHeldSet(store, audit, d, std::move(record), now_ms, run_cycle);
 }
 
 std::string HeldSetsToJson(const std::vector<HeldSetRecord>& sets) {

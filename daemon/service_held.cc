@@ -41,7 +41,8 @@ DecisionOutcome Service::Decide(const HeldDecision& decision) {
           failed.exit_code = kExitError;
           return failed;
         }
-        Record(*result);
+        // A refused approval applied nothing: it is no failed cycle to alert or count.
+        if (result->stage != "approve") Record(*result);
         return std::move(result).value();
       });
   spdlog::info("held set {} ({}): {}", EscapeControl(decision.held_id),

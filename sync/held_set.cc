@@ -207,15 +207,28 @@ ReleaseDecision MatchApproved(const std::vector<HeldItem>& approved,
 void ReleaseActions(const ReleaseDecision& decision, Plan* plan) {
   for (size_t n : decision.release) {
     if (n >= plan->actions.size() || !plan->actions[n].held) continue;
-    Action& a = plan->actions[n];
-    for (auto it = plan->holds.begin(); it != plan->holds.end(); ++it) {
-      if (a.held_reason != it->message && a.held_reason.rfind(it->guard + ":", 0) != 0) continue;
-      if (--it->count <= 0) plan->holds.erase(it);
-      break;
-    }
-    a.held = false;
-    a.held_reason.clear();
+    plan->actions[n].held = false;
+    plan->actions[n].held_reason.clear();
   }
+  // An action names only the first guard that held it, while several holds may count it
+  // (an untrusted roster and max_deactivations): a hold that held actions keeps only those
+  // still held under its name, and goes when none is left.
+  std::vector<Hold> kept;
+  for (Hold& h : plan->holds) {
+    if (h.count == 0) {
+      kept.push_back(h);  // a hold without actions (e.g. an untrusted roster) is not released
+      continue;
+    }
+    int still = 0;
+    for (const Action& a : plan->actions) {
+      still += a.held && (a.held_reason == h.message ||
+                          a.held_reason.rfind(h.guard + ":", 0) == 0);
+    }
+    if (still == 0) continue;
+    h.count = still;
+    kept.push_back(h);
+  }
+  plan->holds = std::move(kept);
 }
 
 }  // namespace rostersync

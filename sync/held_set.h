@@ -63,8 +63,9 @@ struct ReleaseDecision {
 ReleaseDecision MatchApproved(const std::vector<HeldItem>& approved,
                               const std::set<std::string>& only_keys, const Plan& current);
 
-// Marks the decided actions of `plan` as not held and drops them from the plan's holds
-// counts; the plan's other held actions stay held.
+// Marks the decided actions of `plan` as not held; the plan's other held actions stay held.
+// A hold that held actions keeps the count of those still held under its guard and goes when
+// none is left (also a second hold that counted the same actions); one without actions stays.
 void ReleaseActions(const ReleaseDecision& decision, Plan* plan);
 
 }  // namespace rostersync

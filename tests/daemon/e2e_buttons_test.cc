@@ -204,6 +204,11 @@ TEST_F(E2eButtonsTest, AnAdminClickAppliesExactlyTheHeldFortyAndUpdatesThePost) 
   EXPECT_EQ(message.rfind("Approved by @" + admin_.username + " at ", 0), 0u) << message;
   EXPECT_NE(message.find("40 of 40 held action(s) applied"), std::string::npos) << message;
   EXPECT_EQ(post->getArray("attachments")->size(), 0u);  // the buttons are gone
+  // The approval's cycle released every hold of those actions: no "held back" alert after it.
+  const std::string text = emu_->Get("/__emu/posts?format=text");
+  EXPECT_EQ(text.find("held back", text.find("Approved by")), std::string::npos) << text;
+  CliRun status = RunRostersync(dir_, {"--config", config_, "status", "--json"});
+  EXPECT_NE(status.out.find("\"command\":\"approve\""), std::string::npos) << status.out;
   CliRun audit = RunRostersync(dir_, {"--config", config_, "audit", "--json"});
   EXPECT_NE(audit.out.find("\"key\":\"held:" + held_id + "\""), std::string::npos) << audit.out;
   EXPECT_NE(audit.out.find("\"username\":\"" + admin_.username + "\""), std::string::npos);

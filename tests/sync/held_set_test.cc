@@ -83,6 +83,27 @@ TEST(HeldSetTest, ApprovalReleasesExactlyTheApprovedActions) {
   EXPECT_TRUE(plan.holds.empty());
 }
 
+// A truncated roster is held twice (untrusted_roster names the actions, max_deactivations
+// counts them too): releasing them all leaves no hold, so the cycle is not "held".
+TEST(HeldSetTest, ReleasingEveryActionDropsEveryHoldThatCountedThem) {
+  Plan plan;
+  for (const char* key : {"E1", "E2"}) {
+    Action a = Held(ActionType::kDeactivate, key);
+    a.held_reason = "untrusted_roster: roster has 5 valid rows";
+    plan.actions.push_back(a);
+  }
+  plan.holds.push_back(Hold{"untrusted_roster", 2, "2 changes held: roster not trusted"});
+  plan.holds.push_back(Hold{"max_deactivations", 2, "2 deactivations exceed ..."});
+  plan.holds.push_back(Hold{"untrusted_roster", 0, "no action held, still untrusted"});
+  ReleaseActions(MatchApproved(HeldItemsOf(plan), {"E1"}, plan), &plan);
+  ASSERT_EQ(plan.holds.size(), 2u);
+  EXPECT_EQ(plan.holds[0].count, 1);
+  ReleaseActions(MatchApproved(HeldItemsOf(plan), {}, plan), &plan);
+  ASSERT_EQ(plan.holds.size(), 1u);
+  EXPECT_EQ(plan.holds[0].count, 0);
+  EXPECT_EQ(plan.CountHeld(), 0);
+}
+
 TEST(HeldSetTest, OnlyKeysRestrictTheRelease) {
   Plan plan = ThreeHeld();
   ReleaseDecision d = MatchApproved(HeldItemsOf(plan), {"E1"}, plan);
