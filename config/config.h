@@ -132,6 +132,7 @@ struct ApprovalsConfig {
   std::vector<std::string> usernames;  // approvers.usernames
   int64_t valid_for_ms = 24 * 3600 * 1000;
   std::string hmac_key_file;   // the HMAC-SHA256 key that signs button contexts (secret)
+  int second_approver_above = 0;  // more deactivations than this need two approvers; 0 = off
 };
 
 struct LoggingConfig {

@@ -76,6 +76,13 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   if (out.exit_code == kExitRefused || out.exit_code == kExitError) {
     return Refuse(409, out.message);
   }
+  if (out.pending) {  // the post keeps its buttons for the second approver
+    const std::string first = "Approved by @" + user->username + " at " + HourMinute(now) +
+                              " (1 of 2 approvers): waiting for a second approver (held set " +
+                              click->context.held_id + ")";
+    return Answer(200, "{\"update\":{\"message\":" + JsonString(first) +
+                           "},\"ephemeral_text\":" + JsonString(out.message) + "}");
+  }
   std::string what = approve ? std::to_string(out.applied) + " of " +
                                    std::to_string(out.released) + " held action(s) applied"
                              : "dismissed until the plan changes";

@@ -46,6 +46,7 @@ int CmdDecide(const CommandLine& cl) {
   decision.approve = cl.command == "approve";
   decision.only_keys = ParseOnlyKeys(cl.Get("--only"));
   decision.approver = CliApprover();
+  decision.second_approver_above = config->approvals.second_approver_above;
   LeaderLock leader(config->state.database);
   if (decision.approve && leader.needed() && !leader.TryAcquire()) {
     std::fprintf(stderr,

@@ -128,6 +128,33 @@ DecisionOutcome RejectHeldSet(StateStore& store, AuditSink* audit, const HeldDec
                        "): dismissed until the plan changes"};
 }
 
+bool NeedsSecondApprover(const HeldSetRecord& record, int above) {
+  if (above <= 0) return false;
+  Result<std::vector<HeldItem>> items = DecodeHeldItems(record.items);
+  int deactivations = 0;
+  for (const HeldItem& i : items.ok() ? *items : std::vector<HeldItem>{}) {
+    deactivations += i.action == "deactivate" ? 1 : 0;
+  }
+  return deactivations > above;
+}
+
+// The first of two approvals: recorded (decision "pending"), nothing applied yet.
+DecisionOutcome FirstOfTwo(StateStore& store, AuditSink* audit, const HeldDecision& d,
+                           HeldSetRecord record, int64_t now_ms) {
+  record.decision = "pending";
+  record.approvers = d.approver;
+  record.decided_ms = now_ms;
+  record.detail = "needs a second approver (more than " +
+                  std::to_string(d.second_approver_above) + " deactivations)";
+  if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
+  AuditDecision(store, audit, d, "", "pending", record.summary + ": " + record.detail, now_ms);
+  DecisionOutcome out{kExitOk, "first approval of held set " + d.held_id + " (" +
+                                   record.summary + ") recorded; it " + record.detail +
+                                   "; nothing was applied yet"};
+  out.pending = true;
+  return out;
+}
+
 // Re-plans and applies exactly the approved held actions, or refuses with the difference.
 DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
                                HeldSetRecord record, int64_t now_ms, const CycleFn& run_cycle) {
@@ -195,14 +222,25 @@ DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDec
     return DecisionOutcome{kExitError, found.status().ToString()};
   }
   HeldSetRecord record = *found;
-  if (!record.decision.empty()) {
+  if (!record.decision.empty() && record.decision != "pending") {
     return Refuse(store, audit, d, "",
                   "held set " + d.held_id + " was already " + record.decision + " by " +
                       EscapeControl(record.approvers) + " at " + UtcTimestamp(record.decided_ms),
                   now_ms);
   }
   if (!d.approve) return RejectHeldSet(store, audit, d, std::move(record), now_ms);
-  return ApproveHeldSet(store, audit, d, std::move(record), now_ms, run_cycle);
+  if (!NeedsSecondApprover(record, d.second_approver_above)) {
+    return ApproveHeldSet(store, audit, d, std::move(record), now_ms, run_cycle);
+  }
+  if (record.decision.empty()) return FirstOfTwo(store, audit, d, std::move(record), now_ms);
+  if (record.approvers == d.approver) {
+    return Refuse(store, audit, d, "",
+                  "held set " + d.held_id + " needs a second approver other than " +
+                      EscapeControl(d.approver), now_ms);
+  }
+  HeldDecision both = d;
+  both.approver = record.approvers + "," + d.approver;
+  return ApproveHeldSet(store, audit, both, std::move(record), now_ms, run_cycle);
 }
 
 std::string HeldSetsToJson(const std::vector<HeldSetRecord>& sets) {

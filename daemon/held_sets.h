@@ -38,6 +38,9 @@ struct HeldDecision {
   bool approve = true;                // false: reject
   std::set<std::string> only_keys;    // approve --only: these roster keys only
   std::string approver;               // who decided (never a secret)
+  // approvals.second_approver_above: a set with more deactivations than this needs two
+  // different approvers (the first approval is recorded as "pending"); 0 = one is enough.
+  int second_approver_above = 0;
 };
 
 struct DecisionOutcome {
@@ -45,6 +48,7 @@ struct DecisionOutcome {
   std::string message;   // one paragraph for the CLI / the JSON answer
   int released = 0;      // held actions released into the apply
   int applied = 0;       // of those, applied successfully
+  bool pending = false;  // a first approval recorded; a second approver is needed
   bool cycle_ran = false;
   CycleResult cycle;     // when cycle_ran
 };

@@ -24,8 +24,13 @@ Result<std::string> Service::HeldJson() {
   return HeldSetsToJson(*sets);
 }
 
-DecisionOutcome Service::Decide(const HeldDecision& decision) {
+DecisionOutcome Service::Decide(const HeldDecision& asked) {
   std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  HeldDecision decision = asked;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    decision.second_approver_above = config_.approvals.second_approver_above;
+  }
   std::shared_ptr<StateStore> store = Store();
   std::shared_ptr<CycleRunner> runner = Runner();
   if (!store || !runner) {
@@ -57,7 +62,8 @@ Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve
   if (out.exit_code == kExitRefused) return Status::Conflict(out.message);
   if (out.exit_code == kExitError) return Status::Transient(out.message);
   return "{\"held_id\":" + JsonString(held_id) + ",\"decision\":" +
-         JsonString(approve ? "approved" : "rejected") + ",\"exit_code\":" +
+         JsonString(!approve ? "rejected" : out.pending ? "pending" : "approved") +
+         ",\"exit_code\":" +
          std::to_string(out.exit_code) + ",\"released\":" + std::to_string(out.released) +
          ",\"applied\":" + std::to_string(out.applied) + ",\"message\":" +
          JsonString(out.message) + "}";
@@ -84,7 +90,8 @@ Status Service::StartApprovals() {
 }
 
 bool Service::PostHeldSet(const CycleResult& r) {
-  if (!approvals_ || r.held_id.empty() || !r.held_decision.empty()) return false;
+  if (!approvals_ || r.held_id.empty()) return false;
+  if (!r.held_decision.empty() && r.held_decision != "pending") return false;
   std::shared_ptr<StateStore> store = Store();
   if (!store) return false;
   Result<std::vector<HeldSetRecord>> sets = store->RecentHeldSets(20);

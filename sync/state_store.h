@@ -98,7 +98,7 @@ struct HeldSetRecord {
   std::string run_id;      // the run that first held it
   std::string summary;     // HeldSummary(): "40 deactivate"
   std::string items;       // EncodeHeldItems(): what an approval is compared against
-  std::string decision;    // "" (waiting) | approved | rejected
+  std::string decision;    // "" (waiting) | pending (1 of 2 approvers) | approved | rejected
   std::string approvers;   // who decided, comma-separated ("alice", "admin-token")
   int64_t decided_ms = 0;
   std::string detail;      // "40 applied", or why an approval applied nothing
