@@ -235,6 +235,17 @@ TEST_F(E2eButtonsTest, AClickAfterThePlanChangedAppliesNothing) {
   EXPECT_NE(replay.find("no longer planned"), std::string::npos) << replay;
   EXPECT_EQ(Deactivated(), 0);
   EXPECT_EQ(ChangingRequests(*emu_), writes);
+  // Beside the running service the CLI hands decisions to its admin endpoint: approving there
+  // needs admin.token_file (not configured here), rejecting does not.
+  const std::string held_id = context->getValue<std::string>("held_id");
+  CliRun approve = RunRostersync(dir_, {"--config", config_, "approve", held_id});
+  EXPECT_EQ(approve.exit_code, 1) << approve.out << approve.err;
+  EXPECT_NE(approve.err.find("admin.token_file"), std::string::npos) << approve.err;
+  CliRun reject = RunRostersync(dir_, {"--config", config_, "reject", held_id});
+  EXPECT_EQ(reject.exit_code, 0) << reject.out << reject.err;
+  EXPECT_NE(reject.out.find("\"decision\":\"rejected\""), std::string::npos) << reject.out;
+  EXPECT_EQ(RunRostersync(dir_, {"--config", config_, "reject", held_id}).exit_code, 5);
+  EXPECT_EQ(Deactivated(), 0);
 }
 
 }  // namespace
