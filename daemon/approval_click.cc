@@ -84,7 +84,7 @@ Status VerifyButton(const std::string& key, const ButtonContext& c, int64_t now_
   if (!ConstantTimeEquals(want, c.sig)) {
     return Status::Forbidden("the button's signature does not match");
   }
-  if (now_ms > c.expires_ms) return Status::Forbidden("the button expired; see `rostersync held`");
+  if (now_ms > c.expires_ms) return Status::Conflict("the button expired; see `rostersync held`");
   if (c.action != "approve" && c.action != "reject") {
     return Status::Forbidden("unknown button action");
   }

@@ -38,7 +38,8 @@ Result<ButtonClick> ParseButtonClick(const std::string& body);
 std::string SignButton(const std::string& key, const std::string& held_id,
                        const std::string& action, int64_t expires_ms);
 
-// Forbidden when the signature does not match (constant-time compare) or the button expired.
+// Forbidden when the signature does not match (constant-time compare) or names no known
+// action; Conflict when the (genuine) button expired.
 Status VerifyButton(const std::string& key, const ButtonContext& context, int64_t now_ms);
 
 // The key of approvals.hmac_key_file (surrounding whitespace trimmed). IoError naming the

@@ -20,10 +20,14 @@ HttpResponse Answer(int status, const std::string& body) {
   return r;
 }
 
-// A refusal the clicking user sees (ephemeral); the post stays as it is.
+// A refusal; the post stays as it is. The Mattermost server shows the clicking user the
+// ephemeral_text only of a 200 answer (any other status is a generic integration error), so a
+// genuine button that may not act now (expired, not an approver, the plan changed) answers
+// 200, and only forged, malformed or excess requests get an error status.
 HttpResponse Refuse(int status, const std::string& why) {
   return Answer(status, "{\"ephemeral_text\":" + JsonString("rostersync: " + why) + "}");
 }
+constexpr int kShown = 200;
 
 std::string HourMinute(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -57,24 +61,24 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   if (!click.ok()) return Refuse(400, click.status().message());
   if (Status s = VerifyButton(key_, click->context, now); !s.ok()) {
     spdlog::warn("approval button refused from {}: {}", req.peer, s.message());
-    return Refuse(403, s.message());
+    return Refuse(s.IsConflict() ? kShown : 403, s.message());  // expired: a genuine button
   }
   Result<User> user = backend_.ClickingUser(click->user_id);
   if (!user.ok()) {
-    return Refuse(403, "cannot read the clicking user from the server: " +
+    return Refuse(kShown, "cannot read the clicking user from the server: " +
                            user.status().message());
   }
   if (!MayApprove(*user, config_)) {
     spdlog::warn("approval button: @{} may not decide held set {}", EscapeControl(user->username),
                  EscapeControl(click->context.held_id));
-    return Refuse(403, "@" + user->username + " may not approve or reject held sets "
+    return Refuse(kShown, "@" + user->username + " may not approve or reject held sets "
                        "(approvals.approvers)");
   }
   const bool approve = click->context.action == "approve";
   DecisionOutcome out = backend_.Decide(
       HeldDecision{click->context.held_id, approve, {}, user->username});
   if (out.exit_code == kExitRefused || out.exit_code == kExitError) {
-    return Refuse(409, out.message);
+    return Refuse(kShown, out.message);
   }
   if (out.pending) {  // the post keeps its buttons for the second approver
     const std::string first = "Approved by @" + user->username + " at " + HourMinute(now) +
