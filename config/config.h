@@ -123,6 +123,18 @@ struct NotifyConfig {
   std::string webhook_url;  // a secret of sorts: never logged in full
 };
 
+// approvals: Approve/Reject buttons on held-plan posts (daemon/approval_*.h). Off while
+// listen is "".
+struct ApprovalsConfig {
+  std::string listen;          // HOST:PORT of POST /v1/actions (the button route)
+  std::string url;             // what the Mattermost server calls: https://host:port/v1/actions
+  bool system_admins = true;   // approvers.system_admins
+  std::vector<std::string> usernames;  // approvers.usernames
+  int64_t valid_for_ms = 24 * 3600 * 1000;
+  std::string hmac_key_file;   // the HMAC-SHA256 key that signs button contexts (secret)
+  int second_approver_above = 0;  // more deactivations than this need two approvers; 0 = off
+};
+
 struct LoggingConfig {
   std::string level = "info";   // trace | debug | info | warn | error
   std::string format = "text";  // text | json
@@ -148,6 +160,7 @@ struct Config {
   AuditConfig audit;
   AdminConfig admin;
   NotifyConfig notify;
+  ApprovalsConfig approvals;
   LoggingConfig logging;
 };
 

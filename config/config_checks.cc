@@ -194,6 +194,17 @@ void CheckService(LoadContext& ctx, const Config& c) {
   if (!hook.empty() && !StartsWith(hook, "https://") && !StartsWith(hook, "http://")) {
     ctx.ErrorAt("notify.webhook_url", "expected an http(s) URL of a Mattermost incoming webhook");
   }
+  if (!c.approvals.listen.empty()) {  // the buttons need every part (daemon/approval_*.h)
+    if (hook.empty()) ctx.ErrorAt("approvals.listen", "the buttons need notify.webhook_url");
+    if (!StartsWith(c.approvals.url, "https://") && !StartsWith(c.approvals.url, "http://")) {
+      ctx.ErrorAt("approvals.url", "expected the http(s) URL the Mattermost server calls");
+    }
+    if (c.approvals.hmac_key_file.empty()) {
+      ctx.ErrorAt("approvals.hmac_key_file", "the buttons need a key file");
+    } else {
+      CheckSecretFile(ctx, "approvals.hmac_key_file", c.approvals.hmac_key_file, "the HMAC key");
+    }
+  }
   for (const std::string& s : c.scope.auth_services) {
     if (!Contains(KnownAuthServices(), s)) {
       ctx.ErrorAt("scope.auth_services", "unknown auth service '" + s + "'; expected " +

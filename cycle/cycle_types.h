@@ -5,6 +5,7 @@
 #define ROSTERSYNC_CYCLE_CYCLE_TYPES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sync/executor.h"
@@ -24,6 +25,9 @@ struct CycleRequest {
   std::string only_key;            // sync-user KEY / POST /v1/users/{key}/sync
   RunCommand command = RunCommand::kSync;  // RunRecord.command
   bool progress = false;           // a progress line on stderr while applying
+  // approve (daemon/held_sets.h): called with the guarded plan just before it is applied; it
+  // may release held actions. An error stops the cycle (stage "approve") with nothing applied.
+  std::function<Status(Plan*)> before_apply;
 };
 
 struct CycleResult {
@@ -41,6 +45,8 @@ struct CycleResult {
   int64_t started_ms = 0;
   double seconds = 0;
   ServerCapabilities capabilities;  // what the server allows (known=false before it was read)
+  std::string held_id;        // the held set of this applied cycle ("" if none)
+  std::string held_decision;  // "" waiting, or what was decided about it (rejected, ...)
   Roster roster;  // as loaded (rejected rows, notices, trust), entries cleared after planning
   bool baseline_saved = false;  // the roster became the accepted baseline (cycle/baseline.h)
 };

@@ -12,6 +12,9 @@ bool ApplyPlan(CycleContext* c) {
   if (c->deps.stop != nullptr && c->deps.stop->stop_requested()) {
     return c->Stop("apply", Status::Transient("rostersync is stopping: nothing was applied"));
   }
+  if (c->request.before_apply) {  // an approval releases exactly the approved held actions
+    if (Status s = c->request.before_apply(&c->result.plan); !s.ok()) return c->Stop("approve", s);
+  }
   ExecutorOptions exec_options;
   exec_options.concurrency = c->options.concurrency;
   exec_options.revoke_tokens_on_deactivate = c->options.revoke_tokens_on_deactivate;

@@ -17,6 +17,11 @@ const char kForceNeedsToken[] =
     "requires a configured admin token (Authorization: Bearer <token>); set admin.token_file "
     "and restart the service, or stop the service and run `rostersync sync --force`";
 
+const char kApproveNeedsToken[] =
+    "approving a held set over the admin endpoint requires a configured admin token "
+    "(admin.token_file, Authorization: Bearer <token>); without one, stop the service and run "
+    "`rostersync approve HELD_ID`";
+
 namespace {
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
@@ -149,6 +154,7 @@ class Router {
 
   HttpResponse V1(const HttpRequest& req, const std::map<std::string, std::string>& q) {
     const std::string& path = req.path;
+    if (path == "/v1/held" || path.rfind("/v1/held/", 0) == 0) return Held(req, q);
     const bool get = req.method == "GET" || req.method == "HEAD";
     const bool user_sync = path.rfind("/v1/users/", 0) == 0 && path.size() > 15 &&
                            path.compare(path.size() - 5, 5, "/sync") == 0;
@@ -194,6 +200,37 @@ class Router {
     if (!since_ms.ok()) return FromStatus(since_ms.status());
     audit.since_ms = *since_ms;
     return Reply(backend_.AuditJson(audit));
+  }
+
+  // GET /v1/held, POST /v1/held/{id}/approve|reject (daemon/held_sets.h).
+  HttpResponse Held(const HttpRequest& req, const std::map<std::string, std::string>& q) {
+    const std::string& path = req.path;
+    if (path == "/v1/held") {
+      if (req.method != "GET" && req.method != "HEAD") {
+        HttpResponse r = Error(405, req.method + " is not allowed on " + path + "; use GET");
+        r.headers.emplace_back("Allow", "GET");
+        return r;
+      }
+      return Reply(backend_.HeldJson());
+    }
+    const std::string rest = path.substr(9);  // after "/v1/held/"
+    const size_t slash = rest.find('/');
+    const std::string verb = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    const std::string id = rest.substr(0, slash);
+    if ((verb != "approve" && verb != "reject") || id.empty()) {
+      return Error(404, "no such route: " + path);
+    }
+    for (char c : id) {
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return Error(404, "no such held set");
+    }
+    if (req.method != "POST") {
+      HttpResponse r = Error(405, req.method + " is not allowed on " + path + "; use POST");
+      r.headers.emplace_back("Allow", "POST");
+      return r;
+    }
+    if (verb == "approve" && token_.empty()) return Error(403, kApproveNeedsToken);
+    auto only = q.find("only");
+    return Reply(backend_.DecideHeld(id, verb == "approve", only == q.end() ? "" : only->second));
   }
 
   // DNS rebinding: a page on another origin reaches us by name; its Host is that name.

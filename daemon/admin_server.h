@@ -39,11 +39,24 @@ class AdminBackend {
   // POST /v1/sync?wait=true and /v1/users/{key}/sync?wait=true (key "" = full sync): runs
   // the cycle now and answers what the CLI would print, as CycleOutputToJson.
   virtual Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) = 0;
+  // GET /v1/held: the held sets (daemon/held_sets.h HeldSetsToJson).
+  virtual Result<std::string> HeldJson() {
+    return Status::NotFound("held sets are not served here");
+  }
+  // POST /v1/held/{id}/approve[?only=K1,K2] and /v1/held/{id}/reject, decided by the admin
+  // token's holder. A refusal is Conflict (409) with the difference.
+  virtual Result<std::string> DecideHeld(const std::string& held_id, bool approve,
+                                         const std::string& only) {
+    (void)held_id, (void)approve, (void)only;
+    return Status::NotFound("held sets are not served here");
+  }
 };
 
 // The 403 error text for ?force=true when no admin token is configured (also printed by the
 // CLI's `sync --force` beside a running service without admin.token_file).
 extern const char kForceNeedsToken[];
+// The same for POST /v1/held/{id}/approve: an approval releases held actions too.
+extern const char kApproveNeedsToken[];
 
 // Parses "since" for /v1/audit: a duration ("24h") back from now_ms, or Unix ms; 0 if empty.
 Result<int64_t> ParseSince(const std::string& text, int64_t now_ms);

@@ -76,6 +76,28 @@ const std::vector<CommandSpec>& Commands() {
        "the last runs and their outcomes, from the state store",
        "Lists the most recent runs recorded in state.database, newest first.",
        {{"--json", nullptr, "print the runs as JSON"}}},
+      {"held",
+       "",
+       "what a guard holds back, by held id, and who decided what",
+       "Lists the held sets recorded in state.database, newest first: the held id, when it\n"
+       "was first held, its actions and whether it waits, was approved or rejected (by whom).",
+       {{"--json", nullptr, "print the held sets and their actions as JSON"}}},
+      {"approve",
+       "HELD_ID",
+       "apply exactly the held actions of HELD_ID if the plan still holds them unchanged",
+       "Plans again and, if the plan still holds every action of HELD_ID unchanged, applies a\n"
+       "cycle in which exactly those held actions are released (other held actions stay held).\n"
+       "Anything that changed or vanished refuses the whole approval with the difference.\n"
+       "Exit 0 applied, 3 some released actions failed, 5 refused (nothing applied), 1 error.\n"
+       "The decision is audited with the OS user as approver.",
+       {{"--only", "KEY[,KEY...]", "approve the held actions of these roster keys only "
+                                   "(repeatable)"}}},
+      {"reject",
+       "HELD_ID",
+       "dismiss a held set until the plan changes",
+       "Marks HELD_ID rejected: it stays held and is not offered again; a plan whose held\n"
+       "actions differ gets a new held id. Exit 0, 5 refused (unknown or already decided).",
+       {}},
       {"audit",
        "",
        "query the audit trail",
@@ -143,7 +165,8 @@ std::string HelpText(const std::string& command) {
       "  --help          this help; `rostersync COMMAND --help` describes one command\n\n"
       "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
       "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
-      "actions failed; 4 a safety guard held back part of the plan, or a person must act.\n";
+      "actions failed; 4 a safety guard held back part of the plan, or a person must act;\n"
+      "5 an approval or rejection was refused (nothing applied).\n";
   return out;
 }
 
@@ -196,7 +219,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       if (flag->value) {
         Result<std::string> v = take_value(arg);
         if (!v.ok()) return v.status();
-        cl.opts[arg] = *v;
+        const bool more = arg == "--only" && cl.Has(arg);  // repeatable: joined by ','
+        cl.opts[arg] = more ? cl.Get(arg) + "," + *v : *v;
       } else {
         if (has_inline) return Status::Invalid("option " + arg + " takes no value");
         cl.opts[arg] = "";
@@ -243,6 +267,8 @@ int RunCli(int argc, char** argv) {
   if (c == "sync" || c == "sync-user") return CmdSync(cl);
   if (c == "status") return CmdStatus(cl);
   if (c == "audit") return CmdAudit(cl);
+  if (c == "held") return CmdHeld(cl);
+  if (c == "approve" || c == "reject") return CmdDecide(cl);
   if (c == "run") return CmdRun(cl, argc, argv);
   if (c == "demo") return CmdDemo(cl);
   return CmdVersion();

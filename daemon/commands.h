@@ -16,6 +16,8 @@ int CmdPlan(const CommandLine& cl);
 int CmdSync(const CommandLine& cl);  // also sync-user
 int CmdStatus(const CommandLine& cl);
 int CmdAudit(const CommandLine& cl);
+int CmdHeld(const CommandLine& cl);
+int CmdDecide(const CommandLine& cl);  // approve, reject
 int CmdRun(const CommandLine& cl, int argc, char** argv);
 int CmdDemo(const CommandLine& cl);
 int CmdVersion();

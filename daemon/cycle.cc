@@ -8,6 +8,7 @@
 
 #include "config/config_loader.h"
 #include "cycle/cycle_core.h"
+#include "daemon/held_sets.h"
 #include "daemon/wiring.h"
 #include "roster/csv_settle.h"
 #include "roster/roster_loader.h"
@@ -110,7 +111,17 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
       std::fflush(stderr);
     };
   }
-  return cycle::CycleCore(deps).Run(options, request);
+  CycleResult r = cycle::CycleCore(deps).Run(options, request);
+  if (r.applied && r.status.ok() && request.only_key.empty()) {
+    // What is held now waits for an approval (daemon/held_sets.h).
+    Result<HeldSetRecord> held = RecordHeldSet(*store_, r.plan, r.run_id, clock_.NowMs());
+    if (!held.ok()) spdlog::error("cannot record the held set: {}", held.status().ToString());
+    if (held.ok()) {
+      r.held_id = held->held_id;
+      r.held_decision = held->decision;
+    }
+  }
+  return r;
 }
 
 }  // namespace rostersync::daemon

@@ -84,6 +84,18 @@ bool Notifier::Alert(const std::string& cause, const std::string& text) {
   return Send(text);
 }
 
+bool Notifier::AlertBody(const std::string& cause, const std::string& json_body) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!sender_) return false;
+  int64_t now = clock_.NowMs();
+  auto it = last_alert_ms_.find(cause);
+  if (it != last_alert_ms_.end() && now - it->second < kAlertIntervalMs) return false;
+  last_alert_ms_[cause] = now;
+  Status s = sender_->Post(json_body);
+  if (!s.ok()) spdlog::warn("notification not sent: {}", s.ToString());
+  return s.ok();
+}
+
 bool Notifier::Send(const std::string& text) {
   if (!sender_) return false;
   Status s = sender_->Post(JsonText(text));

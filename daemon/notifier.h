@@ -39,6 +39,8 @@ class Notifier {
   // An alert (cause: "held:max_deactivations", "failed:unauthorized", ...): at most one per
   // cause per hour. Returns whether it was sent.
   bool Alert(const std::string& cause, const std::string& text);
+  // As Alert, with a whole webhook body (e.g. attachments with buttons) instead of text.
+  bool AlertBody(const std::string& cause, const std::string& json_body);
 
   static std::string JsonText(const std::string& text);  // {"text":"..."} escaped
 

@@ -49,6 +49,7 @@ Status Service::Start() {
   }
   Status s = StartAdmin(config_.admin, nullptr);
   if (!s.ok()) return s;
+  if (Status a = StartApprovals(); !a.ok()) return a;
   scheduler_ = std::make_unique<Scheduler>(ToScheduleOptions(config_), clock_,
                                            [this](Trigger t) { return ScheduledCycle(t); });
   if (config_.schedule.watch_roster && config_.roster.source == "csv") {
@@ -83,6 +84,7 @@ void Service::Stop() {
   if (watch_) watch_->Stop();
   if (scheduler_) scheduler_->Stop();  // waits for a running cycle
   if (admin_) admin_->Stop();
+  approvals_.reset();
   if (watchdog_.joinable()) watchdog_.join();
 }
 
@@ -264,7 +266,8 @@ CycleReporter Service::Reporter() {
 }
 
 void Service::Record(const CycleResult& r) {
-  std::string summary = Reporter().Report(r);
+  std::string summary =
+      Reporter().Report(r, [this](const CycleResult& held) { return PostHeldSet(held); });
   RunRecord run = RunRecordFor(r, clock_.NowMs());  // what /v1/runs stores, too
   std::lock_guard<std::mutex> lock(mu_);
   last_run_ = run;

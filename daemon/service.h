@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "daemon/admin_server.h"
+#include "daemon/approval_server.h"
 #include "daemon/cycle.h"
 #include "daemon/leader_lock.h"
 #include "daemon/metrics.h"
@@ -29,7 +30,7 @@
 
 namespace rostersync::daemon {
 
-class Service : public AdminBackend {
+class Service : public AdminBackend, public ApprovalBackend {
  public:
   Service(Config config, const Clock& clock);
   ~Service() override;  // Stop()
@@ -60,6 +61,13 @@ class Service : public AdminBackend {
   std::string TriggerSync() override;
   Result<std::string> SyncUser(const std::string& key) override;
   Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) override;
+  Result<std::string> HeldJson() override;  // service_held.cc
+  Result<std::string> DecideHeld(const std::string& held_id, bool approve,
+                                 const std::string& only) override;
+  // ApprovalBackend: the Approve / Reject buttons (service_held.cc)
+  int64_t NowMs() override { return clock_.NowMs(); }
+  Result<User> ClickingUser(const std::string& user_id) override;
+  DecisionOutcome Decide(const HeldDecision& decision) override;
 
  private:
   bool ScheduledCycle(Trigger trigger);  // the scheduler's callback
@@ -75,6 +83,11 @@ class Service : public AdminBackend {
   // Starts the admin endpoint for `admin` (stopping the running one first). On failure the
   // previous endpoint, if any, is brought back.
   Status StartAdmin(const AdminConfig& admin, const AdminConfig* previous);
+  // approvals.listen: the button route (service_held.cc); approvals.* need a restart.
+  Status StartApprovals();
+  // With approvals on: posts the held set with buttons (once an hour per held id) and returns
+  // true; false when the plain held alerts should go out instead.
+  bool PostHeldSet(const CycleResult& result);
   void WatchdogLoop();
   static ScheduleOptions ToScheduleOptions(const Config& config);
 
@@ -106,6 +119,8 @@ class Service : public AdminBackend {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<RosterWatch> watch_;
   std::unique_ptr<AdminServer> admin_;  // main thread only (Start, Reload, Stop)
+  std::unique_ptr<ApprovalServer> approvals_;  // main thread only (Start, Stop)
+  std::string approvals_key_;                  // the HMAC key; never logged
   std::string admin_token_;             // the token admin_ was started with
   std::thread watchdog_;
   std::condition_variable watchdog_cv_;

@@ -14,7 +14,8 @@ void CycleReporter::NotRun(const Status& why) {
   status_("cycle failed: " + why.ToString());
 }
 
-std::string CycleReporter::Report(const CycleResult& r) {
+std::string CycleReporter::Report(const CycleResult& r,
+                                  const std::function<bool(const CycleResult&)>& post_held) {
   metrics_.RecordCycle(ToString(r.result), r.seconds, clock_.NowMs() / 1000.0);
   if (r.planned) {
     metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
@@ -41,8 +42,15 @@ std::string CycleReporter::Report(const CycleResult& r) {
     notifier_.Alert("partial", "rostersync: some actions failed: " + summary);
   }
   if (r.planned) {
+    // A rejected held set is not announced again until the plan changes (held_sets.h).
+    const std::string approve =
+        r.held_id.empty() ? "" : " (held set " + r.held_id + ": review with `rostersync held`, "
+                                 "apply exactly these with `rostersync approve " + r.held_id + "`)";
+    const bool posted = !r.plan.holds.empty() &&
+                        (r.held_decision == "rejected" || (post_held && post_held(r)));
     for (const Hold& h : r.plan.holds) {
-      notifier_.Alert("held:" + h.guard, "rostersync: held back: " + h.message);
+      if (posted) break;
+      notifier_.Alert("held:" + h.guard, "rostersync: held back: " + h.message + approve);
     }
     // One alert per person per hour (the notifier's rate limit), every hour until resolved.
     for (const Attention& a : r.plan.attention) {

@@ -27,7 +27,10 @@ class CycleReporter {
       : metrics_(metrics), notifier_(notifier), clock_(clock), status_(std::move(status)) {}
 
   // A cycle that ran (to its end or to the stage it stopped at). Returns its summary line.
-  std::string Report(const CycleResult& result);
+  // `post_held` (may be empty) posts a held set with Approve / Reject buttons and returns
+  // true; when it returns false (approvals off) the plain "held back" alerts go out.
+  std::string Report(const CycleResult& result,
+                     const std::function<bool(const CycleResult&)>& post_held = nullptr);
   // A cycle that could not start (no state store, no client): a failed cycle with an alert.
   void NotRun(const Status& why);
 

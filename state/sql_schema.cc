@@ -36,6 +36,16 @@ const std::vector<Migration>& StateMigrations() {
            // What the server allowed in that run (docs/server-compatibility.md).
            "ALTER TABLE runs ADD COLUMN server TEXT NOT NULL DEFAULT ''",
        }},
+      {3,
+       {
+           // Held sets and the decisions about them (approvals; sync/held_set.h).
+           "CREATE TABLE held_sets (held_id TEXT PRIMARY KEY, created_ms {BIGINT} NOT NULL,"
+           " run_id TEXT NOT NULL DEFAULT '', summary TEXT NOT NULL DEFAULT '',"
+           " items TEXT NOT NULL DEFAULT '', decision TEXT NOT NULL DEFAULT '',"
+           " approvers TEXT NOT NULL DEFAULT '', decided_ms {BIGINT} NOT NULL DEFAULT 0,"
+           " detail TEXT NOT NULL DEFAULT '')",
+           "CREATE INDEX held_sets_created ON held_sets (created_ms)",
+       }},
   };
   return kMigrations;
 }

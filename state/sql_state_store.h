@@ -54,6 +54,8 @@ class SqlStateStore : public StateStore {
   Result<std::vector<AuditRecord>> QueryAudit(const AuditQuery& query) override;
   Result<std::optional<RosterFingerprint>> LastAcceptedRoster() override;
   Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) override;
+  Status PutHeldSet(const HeldSetRecord& record) override;
+  Result<std::vector<HeldSetRecord>> RecentHeldSets(int limit) override;
 
  private:
   SqlStateStore(SqlDialect dialect, std::unique_ptr<Poco::Data::Session> session,

@@ -91,6 +91,25 @@ struct RosterFingerprint {
   int64_t accepted_ms = 0;
 };
 
+// A set of actions a guard held back, and what a person decided about it (`rostersync held`,
+// `approve`, `reject`; sync/held_set.h). One row per held id.
+struct HeldSetRecord {
+  std::string held_id;     // HeldSetId()
+  int64_t created_ms = 0;  // first held
+  std::string run_id;      // the run that first held it
+  std::string summary;     // HeldSummary(): "40 deactivate"
+  std::string items;       // EncodeHeldItems(): what an approval is compared against
+  std::string decision;    // "" (waiting) | pending (1 of 2 approvers) | approved | rejected
+  std::string approvers;   // who decided, comma-separated ("alice", "admin-token")
+  int64_t decided_ms = 0;
+  std::string detail;      // "40 applied", or why an approval applied nothing
+  bool operator==(const HeldSetRecord& o) const {
+    return held_id == o.held_id && created_ms == o.created_ms && run_id == o.run_id &&
+           summary == o.summary && items == o.items && decision == o.decision &&
+           approvers == o.approvers && decided_ms == o.decided_ms && detail == o.detail;
+  }
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -119,6 +138,17 @@ class StateStore {
 
   virtual Result<std::optional<RosterFingerprint>> LastAcceptedRoster() = 0;
   virtual Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) = 0;
+
+  // Held sets (approvals). Inserts or replaces the record with this held_id.
+  virtual Status PutHeldSet(const HeldSetRecord& record) {
+    (void)record;
+    return Status::NotImplemented("this state store keeps no held sets");
+  }
+  // Newest first (created_ms), at most `limit`.
+  virtual Result<std::vector<HeldSetRecord>> RecentHeldSets(int limit) {
+    (void)limit;
+    return Status::NotImplemented("this state store keeps no held sets");
+  }
 };
 
 }  // namespace rostersync

@@ -8,6 +8,7 @@
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/seed.h"
 #include "tests/emulator/users_routes.h"
+#include "tests/emulator/webhooks.h"
 
 namespace mmemu {
 
@@ -86,6 +87,7 @@ std::string AdminRoutes::StateJson() const {
   for (const auto& e : store_->password_resets()) w.String(e);
   w.EndArray();
   w.Raw(TeamsStateJsonMember(store_->teams()));  // "teams":[...] as one more member
+  if (webhooks_ != nullptr) w.Raw(webhooks_->StateMember());  // "posts":[...]
   w.EndObject();
   return w.Take();
 }
@@ -104,6 +106,10 @@ void AdminRoutes::Handle(const ApiRequest& req, ApiResponse* resp) {
     SetStatusOk(resp);
   } else if (m == "GET" && p == "/__emu/state") {
     resp->body = StateJson();
+  } else if (webhooks_ != nullptr && m == "GET" && p == "/__emu/posts") {
+    webhooks_->HandlePosts(req, resp);
+  } else if (webhooks_ != nullptr && m == "POST" && p == "/__emu/click") {
+    webhooks_->HandleClick(req, resp);
   } else if ((m == "GET" || m == "PUT") && p == "/__emu/faults") {
     HandleFaults(req, resp);
   } else if (m == "POST" && p.rfind("/__emu/users/", 0) == 0 &&

@@ -15,6 +15,8 @@
 
 namespace mmemu {
 
+class Webhooks;
+
 class AdminRoutes {
  public:
   AdminRoutes(UserStore* store, Stats* stats, Faults* faults, RateLimiter* limiter, Modes* modes,
@@ -22,6 +24,8 @@ class AdminRoutes {
   // Normalized route name for stats ("GET /__emu/stats").
   static std::string RouteName(const std::string& method, const std::string& path);
   void Handle(const ApiRequest& req, ApiResponse* resp);
+  // /__emu/posts, /__emu/click and the state dump's "posts" (webhooks.h); not owned.
+  void set_webhooks(Webhooks* webhooks) { webhooks_ = webhooks; }
 
  private:
   std::string StateJson() const;
@@ -36,6 +40,7 @@ class AdminRoutes {
   RateLimiter* limiter_;
   Modes* modes_;
   std::string admin_token_;
+  Webhooks* webhooks_ = nullptr;
 };
 
 }  // namespace mmemu

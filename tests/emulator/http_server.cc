@@ -1,4 +1,5 @@
 #include "tests/emulator/http_server.h"
+#include "tests/emulator/webhooks.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -126,6 +127,9 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
           parts_.users->Handle(&req, &resp);
         }
       }
+    } else if (parts_.webhooks != nullptr && StartsWith(req.path, "/hooks/") &&
+               req.method == "POST") {
+      parts_.webhooks->HandleHook(req, &resp);
     } else {
       SetAppError(req, &resp, 404, "api.context.404.app_error",
                   "Sorry, we could not find the page.");

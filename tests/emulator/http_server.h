@@ -23,6 +23,8 @@ class HTTPServer;
 
 namespace mmemu {
 
+class Webhooks;
+
 struct ServerParts {
   UsersRoutes* users;
   AdminRoutes* admin;
@@ -31,6 +33,7 @@ struct ServerParts {
   RateLimiter* limiter;
   const Modes* modes;  // rate_limit_per_ip
   bool log_requests = false;
+  Webhooks* webhooks = nullptr;  // POST /hooks/{id} (webhooks.h); null: 404
 };
 
 class EmulatorServer {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tests/emulator/admin_routes.h"
+#include "tests/emulator/webhooks.h"
 #include "tests/emulator/faults.h"
 #include "tests/emulator/http_server.h"
 #include "tests/emulator/modes.h"
@@ -238,8 +239,11 @@ int main(int argc, char** argv) {
   mmemu::Modes modes(flags.modes);
   mmemu::UsersRoutes users(&store, &modes);
   mmemu::AdminRoutes admin(&store, &stats, &faults, &limiter, &modes, flags.admin_token);
+  mmemu::Webhooks webhooks(&store);
+  admin.set_webhooks(&webhooks);
   mmemu::EmulatorServer server(
-      mmemu::ServerParts{&users, &admin, &stats, &faults, &limiter, &modes, flags.log_requests});
+      mmemu::ServerParts{&users, &admin, &stats, &faults, &limiter, &modes, flags.log_requests,
+                         &webhooks});
   int port = server.Start(flags.host, flags.port, flags.threads, &error);
   if (port < 0) {
     std::cerr << "mm-emulator: " << error << "\n";

@@ -149,4 +149,21 @@ std::vector<AuditRecord> MemoryStateStore::Audit() const {
   return audit_;
 }
 
+Status MemoryStateStore::PutHeldSet(const HeldSetRecord& record) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_sets_[record.held_id] = record;
+  return Status::Ok();
+}
+
+Result<std::vector<HeldSetRecord>> MemoryStateStore::RecentHeldSets(int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<HeldSetRecord> out;
+  for (const auto& [id, record] : held_sets_) out.push_back(record);
+  std::sort(out.begin(), out.end(), [](const HeldSetRecord& a, const HeldSetRecord& b) {
+    return a.created_ms != b.created_ms ? a.created_ms > b.created_ms : a.held_id > b.held_id;
+  });
+  if (limit >= 0 && out.size() > static_cast<size_t>(limit)) out.resize(limit);
+  return out;
+}
+
 }  // namespace rostersync::testing

@@ -31,6 +31,8 @@ class MemoryStateStore : public StateStore {
   Result<std::vector<AuditRecord>> QueryAudit(const AuditQuery& query) override;
   Result<std::optional<RosterFingerprint>> LastAcceptedRoster() override;
   Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) override;
+  Status PutHeldSet(const HeldSetRecord& record) override;
+  Result<std::vector<HeldSetRecord>> RecentHeldSets(int limit) override;
 
   // While on, CompleteAction fails with IoError and changes nothing.
   void FailCompleteAction(bool on);
@@ -44,6 +46,7 @@ class MemoryStateStore : public StateStore {
   std::map<int64_t, JournalEntry> journal_;
   std::vector<AuditRecord> audit_;
   std::optional<RosterFingerprint> roster_;
+  std::map<std::string, HeldSetRecord> held_sets_;
   int64_t next_journal_id_ = 1;
   bool fail_complete_ = false;
 };

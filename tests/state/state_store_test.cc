@@ -336,6 +336,29 @@ TEST_P(StateStoreTest, KeepsTheLastAcceptedRoster) {
   EXPECT_EQ((*last)->accepted_ms, kBigMs + 1);
 }
 
+TEST_P(StateStoreTest, KeepsHeldSetsAndTheirDecisionsNewestFirst) {
+  auto none = store_->RecentHeldSets(10);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  HeldSetRecord older{"00000000000000aa", kBigMs, "run-1", "40 deactivate",
+                      "deactivate\tE1\t\tjdoe\n", "", "", 0, ""};
+  HeldSetRecord newer{"00000000000000bb", kBigMs + 5, "run-2", "1 role", "x\ty\t\tz\n",
+                      "", "", 0, ""};
+  ASSERT_TRUE(store_->PutHeldSet(older).ok());
+  ASSERT_TRUE(store_->PutHeldSet(newer).ok());
+  older.decision = "approved";
+  older.approvers = "alice,bob";
+  older.decided_ms = kBigMs + 9;
+  older.detail = "40 applied";
+  ASSERT_TRUE(store_->PutHeldSet(older).ok());  // a decision replaces the row
+  auto sets = store_->RecentHeldSets(10);
+  ASSERT_TRUE(sets.ok()) << sets.status().ToString();
+  ASSERT_EQ(sets->size(), 2u);
+  EXPECT_EQ((*sets)[0], newer);
+  EXPECT_EQ((*sets)[1], older);
+  EXPECT_EQ(store_->RecentHeldSets(1)->size(), 1u);
+}
+
 TEST_P(StateStoreTest, SurvivesConcurrentWritersWithoutLosingRecords) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 25;

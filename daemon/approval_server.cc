@@ -1,0 +1,136 @@
+// POST /v1/actions: the Approve / Reject button route (approval_server.h).
+#include "daemon/approval_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+#include "daemon/approval_click.h"
+#include "daemon/exit_codes.h"
+#include "daemon/json_views.h"
+#include "sync/text.h"
+
+namespace rostersync::daemon {
+namespace {
+
+HttpResponse Answer(int status, const std::string& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body;
+  return r;
+}
+
+// A refusal; the post stays as it is. The Mattermost server shows the clicking user the
+// ephemeral_text only of a 200 answer (any other status is a generic integration error), so a
+// genuine button that may not act now (expired, not an approver, the plan changed) answers
+// 200, and only forged, malformed or excess requests get an error status.
+HttpResponse Refuse(int status, const std::string& why) {
+  return Answer(status, "{\"ephemeral_text\":" + JsonString("rostersync: " + why) + "}");
+}
+constexpr int kShown = 200;
+
+std::string HourMinute(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M", &tm);
+  return std::string(buf) + " UTC";
+}
+
+}  // namespace
+
+bool ApprovalHandler::TakeRateToken(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  while (!recent_ms_.empty() && now_ms - recent_ms_.front() >= 60'000) recent_ms_.pop_front();
+  if (static_cast<int>(recent_ms_.size()) >= kClicksPerMinute) return false;
+  recent_ms_.push_back(now_ms);
+  return true;
+}
+
+HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
+  if (req.path != "/v1/actions") return Refuse(404, "no such route");
+  if (req.method != "POST") {
+    HttpResponse r = Refuse(405, "use POST");
+    r.headers.emplace_back("Allow", "POST");
+    return r;
+  }
+  const int64_t now = backend_.NowMs();
+  if (!TakeRateToken(now)) return Refuse(429, "too many clicks; try again in a minute");
+  Result<ButtonClick> click = ParseButtonClick(req.body);
+  if (!click.ok()) return Refuse(400, click.status().message());
+  if (Status s = VerifyButton(key_, click->context, now); !s.ok()) {
+    spdlog::warn("approval button refused from {}: {}", req.peer, s.message());
+    return Refuse(s.IsConflict() ? kShown : 403, s.message());  // expired: a genuine button
+  }
+  Result<User> user = backend_.ClickingUser(click->user_id);
+  if (!user.ok()) {
+    return Refuse(kShown, "cannot read the clicking user from the server: " +
+                           user.status().message());
+  }
+  if (!MayApprove(*user, config_)) {
+    spdlog::warn("approval button: @{} may not decide held set {}", EscapeControl(user->username),
+                 EscapeControl(click->context.held_id));
+    return Refuse(kShown, "@" + user->username + " may not approve or reject held sets "
+                       "(approvals.approvers)");
+  }
+  const bool approve = click->context.action == "approve";
+  DecisionOutcome out = backend_.Decide(
+      HeldDecision{click->context.held_id, approve, {}, user->username});
+  if (out.exit_code == kExitRefused || out.exit_code == kExitError) {
+    return Refuse(kShown, out.message);
+  }
+  if (out.pending) {  // the post keeps its buttons for the second approver
+    const std::string first = "Approved by @" + user->username + " at " + HourMinute(now) +
+                              " (1 of 2 approvers): waiting for a second approver (held set " +
+                              click->context.held_id + ")";
+    return Answer(200, "{\"update\":{\"message\":" + JsonString(first) +
+                           "},\"ephemeral_text\":" + JsonString(out.message) + "}");
+  }
+  std::string what = approve ? std::to_string(out.applied) + " of " +
+                                   std::to_string(out.released) + " held action(s) applied"
+                             : "dismissed until the plan changes";
+  const std::string message = std::string(approve ? "Approved" : "Rejected") + " by @" +
+                              user->username + " at " + HourMinute(now) + ": " + what +
+                              " (held set " + click->context.held_id + ")";
+  return Answer(200, "{\"update\":{\"message\":" + JsonString(message) +
+                         ",\"props\":{}},\"ephemeral_text\":" + JsonString(out.message) + "}");
+}
+
+Result<std::unique_ptr<ApprovalServer>> ApprovalServer::Start(const ApprovalsConfig& config,
+                                                              const std::string& key,
+                                                              ApprovalBackend& backend) {
+  const std::string& listen = config.listen;
+  const auto colon = listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+    return Status::Invalid("approvals.listen \"" + listen + "\" is not host:port");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.empty()) host = "0.0.0.0";
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  auto handler = std::make_shared<ApprovalHandler>(config, key, backend);
+  HttpServerOptions options;
+  options.max_body_bytes = 8 * 1024;
+  options.max_per_client = 4;
+  options.is_slow = [](const HttpRequest&) { return true; };  // an approval applies a cycle
+  Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
+      host, std::stoi(port), options, [handler](const HttpRequest& r) { return handler->Handle(r); });
+  if (!http.ok()) {
+    return Status(http.status().code(),
+                  "cannot listen on approvals.listen " + listen + ": " + http.status().message());
+  }
+  std::unique_ptr<ApprovalServer> server(new ApprovalServer);
+  server->handler_ = handler;
+  server->server_ = std::move(http).value();
+  return server;
+}
+
+ApprovalServer::~ApprovalServer() {
+  if (server_) server_->Stop();
+}
+
+int ApprovalServer::port() const { return server_ ? server_->port() : 0; }
+
+}  // namespace rostersync::daemon

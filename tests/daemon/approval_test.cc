@@ -1,0 +1,164 @@
+// ApprovalTest: the Approve / Reject button checks (daemon/approval_click.h) and the button
+// route's logic (ApprovalHandler) without a socket: signature, expiry, who may approve, the
+// rate limit, malformed bodies, and the post update it answers.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "daemon/approval_click.h"
+#include "daemon/approval_post.h"
+#include "daemon/approval_server.h"
+#include "daemon/exit_codes.h"
+#include "tests/support/temp_dir.h"
+
+namespace rostersync::daemon {
+namespace {
+
+constexpr char kKey[] = "0123456789abcdef0123456789abcdef";
+constexpr int64_t kNow = 1'800'000'000'000;
+
+std::string Body(const std::string& user, const std::string& action, int64_t expires,
+                 const std::string& sig) {
+  return "{\"user_id\":\"" + user + "\",\"user_name\":\"x\",\"post_id\":\"p\",\"context\":"
+         "{\"held_id\":\"00000000000000aa\",\"action\":\"" + action + "\",\"expires\":" +
+         std::to_string(expires) + ",\"sig\":\"" + sig + "\"}}";
+}
+
+std::string Signed(const std::string& user, const std::string& action, int64_t expires) {
+  return Body(user, action, expires, SignButton(kKey, "00000000000000aa", action, expires));
+}
+
+class FakeBackend : public ApprovalBackend {
+ public:
+  int64_t NowMs() override { return kNow; }
+  Result<User> ClickingUser(const std::string& id) override {
+    User u;
+    u.id = id;
+    u.username = id == "admin1" ? "alice" : id == "listed" ? "carol" : "bob";
+    u.roles = id == "admin1" ? "system_user system_admin" : "system_user";
+    return u;
+  }
+  DecisionOutcome Decide(const HeldDecision& d) override {
+    decisions.push_back(d);
+    DecisionOutcome out;
+    out.released = out.applied = 40;
+    out.message = "approved";
+    return out;
+  }
+  std::vector<HeldDecision> decisions;
+};
+
+HttpResponse Click(ApprovalHandler& h, const std::string& body) {
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/v1/actions";
+  req.body = body;
+  return h.Handle(req);
+}
+
+ApprovalsConfig Approvers() {
+  ApprovalsConfig c;
+  c.usernames = {"carol"};
+  return c;
+}
+
+TEST(ApprovalTest, ASignedClickByAnAdminApprovesAndUpdatesThePost) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  HttpResponse r = Click(h, Signed("admin1", "approve", kNow + 1000));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("Approved by @alice at "), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("40 of 40 held action(s) applied"), std::string::npos) << r.body;
+  ASSERT_EQ(backend.decisions.size(), 1u);
+  EXPECT_EQ(backend.decisions[0].approver, "alice");
+  EXPECT_EQ(backend.decisions[0].held_id, "00000000000000aa");
+  EXPECT_TRUE(backend.decisions[0].approve);
+  EXPECT_EQ(Click(h, Signed("listed", "reject", kNow + 1000)).status, 200);  // by username
+  EXPECT_FALSE(backend.decisions.back().approve);
+}
+
+TEST(ApprovalTest, ForgedExpiredOrUnauthorisedClicksDecideNothing) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  const std::string good = SignButton(kKey, "00000000000000aa", "approve", kNow + 1000);
+  EXPECT_EQ(Click(h, Body("admin1", "approve", kNow + 1000, "00" + good.substr(2))).status, 403);
+  EXPECT_EQ(Click(h, Body("admin1", "reject", kNow + 1000, good)).status, 403);  // other action
+  EXPECT_EQ(Click(h, Body("admin1", "approve", kNow + 2000, good)).status, 403);  // other expiry
+  // A genuine button that may not act answers 200 with an ephemeral text (the server shows
+  // the clicker only a 200 answer's text) and no update.
+  HttpResponse expired = Click(h, Signed("admin1", "approve", kNow - 1));
+  EXPECT_EQ(expired.status, 200);
+  EXPECT_NE(expired.body.find("expired"), std::string::npos);
+  EXPECT_EQ(expired.body.find("update"), std::string::npos);
+  HttpResponse bob = Click(h, Signed("bob", "approve", kNow + 1000));
+  EXPECT_EQ(bob.status, 200);
+  EXPECT_EQ(bob.body.find("update"), std::string::npos);
+  EXPECT_NE(bob.body.find("@bob may not approve"), std::string::npos) << bob.body;
+  ApprovalsConfig no_admins = Approvers();
+  no_admins.system_admins = false;
+  ApprovalHandler strict(no_admins, kKey, backend);
+  EXPECT_EQ(Click(strict, Signed("admin1", "approve", kNow + 1000)).body.find("update"),
+            std::string::npos);
+  EXPECT_TRUE(backend.decisions.empty());
+}
+
+TEST(ApprovalTest, MalformedBodiesAre400AndNeverCrash) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  for (const char* body : {"", "{", "[]", "null", "{\"user_id\":5}", "{\"user_id\":\"u\"}",
+                           "{\"user_id\":\"u\",\"context\":[]}",
+                           "{\"user_id\":\"u\",\"context\":{\"expires\":\"soon\"}}",
+                           "{\"user_id\":\"u\",\"context\":{\"held_id\":1,\"expires\":1}}"}) {
+    EXPECT_EQ(Click(h, body).status, 400) << body;
+  }
+  EXPECT_TRUE(backend.decisions.empty());
+}
+
+TEST(ApprovalTest, TheRateLimitRefusesClicksBeyondThirtyAMinute) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  for (int i = 0; i < kClicksPerMinute; ++i) EXPECT_EQ(Click(h, "{").status, 400);
+  EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000)).status, 429);
+  EXPECT_TRUE(backend.decisions.empty());
+}
+
+TEST(ApprovalTest, OtherRoutesAndMethodsAreRefused) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/v1/actions";
+  EXPECT_EQ(h.Handle(req).status, 405);
+  req.method = "POST";
+  req.path = "/v1/held";
+  EXPECT_EQ(h.Handle(req).status, 404);
+}
+
+TEST(ApprovalTest, TheKeyFileMustHoldSixteenBytesAndIsNeverQuoted) {
+  testing::TempDir dir;
+  EXPECT_FALSE(ReadHmacKey(dir.File("missing")).ok());
+  auto short_key = ReadHmacKey(dir.Write("short", "tooshort\n"));
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_EQ(short_key.status().message().find("tooshort"), std::string::npos);
+  auto key = ReadHmacKey(dir.Write("key", std::string(kKey) + "\n"));
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(*key, kKey);
+}
+
+TEST(ApprovalTest, ThePostCarriesASummaryAndSignedButtons) {
+  HeldSetRecord held{"00000000000000aa", kNow, "r1", "2 deactivate",
+                     "deactivate\tE1\t\tjdoe\ndeactivate\tE2\t\tbad\x1b[2Jname\n", "", "", 0, ""};
+  ApprovalsConfig c;
+  c.url = "http://127.0.0.1:8071/v1/actions";
+  c.valid_for_ms = 60'000;
+  const std::string post = HeldPostJson(held, "held: 2 deactivations", c, kKey, kNow);
+  EXPECT_NE(post.find("\"url\":\"http://127.0.0.1:8071/v1/actions\""), std::string::npos);
+  EXPECT_NE(post.find(SignButton(kKey, held.held_id, "approve", kNow + 60'000)), std::string::npos);
+  EXPECT_NE(post.find(SignButton(kKey, held.held_id, "reject", kNow + 60'000)), std::string::npos);
+  EXPECT_NE(post.find("deactivate jdoe (key E1)"), std::string::npos) << post;
+  EXPECT_EQ(post.find("\x1b"), std::string::npos);
+  EXPECT_EQ(post.find(kKey), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rostersync::daemon
