@@ -1,11 +1,7 @@
-# Install rules and a Debian package (CPack DEB): rostersync + the bundled mm-emulator (for
-# `rostersync demo`), the systemd units, sysusers/tmpfiles, and /etc/rostersync/config.yaml
+# Install rules and a Debian package (CPack DEB): rostersync (never the test emulator
+# mm-emulator: `rostersync demo` runs from a build tree), the systemd units, sysusers/tmpfiles, and /etc/rostersync/config.yaml
 # from config/example.yaml as a conffile. Build with: cpack -G DEB (in the build dir).
 include(GNUInstallDirs)
-
-if(TARGET mm-emulator)
-  install(TARGETS mm-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-endif()
 
 set(ROSTERSYNC_SYSTEMD_UNITDIR "lib/systemd/system" CACHE STRING "systemd unit directory")
 install(FILES

@@ -99,7 +99,7 @@ std::string SelfDir() {
 std::string FindEmulator() {
   if (const char* env = std::getenv("ROSTERSYNC_EMULATOR"); env && *env) return env;
   std::vector<std::string> candidates = {SelfDir() + "/mm-emulator",
-                                         SelfDir() + "/../tests/emulator/mm-emulator"};
+                                         SelfDir() + "/../emulator/mm-emulator"};
 #ifdef ROSTERSYNC_EMULATOR_BUILD
   candidates.push_back(ROSTERSYNC_EMULATOR_BUILD);
 #endif
@@ -184,7 +184,8 @@ int Tour() {
   if (binary.empty()) {
     std::fprintf(stderr,
                  "rostersync demo: cannot find mm-emulator next to rostersync (%s) nor in the "
-                 "build tree; set ROSTERSYNC_EMULATOR to its path.\n",
+                 "build tree (the package does not ship it: run the demo from a build, scripts/demo); "
+                 "set ROSTERSYNC_EMULATOR to its path.\n",
                  SelfDir().c_str());
     return kExitError;
   }

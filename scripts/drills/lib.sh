@@ -60,7 +60,7 @@ drill_abort() {
 find_binaries() {
   local build="${ROSTERSYNC_BUILD_DIR:-$DRILL_ROOT/build/drills}"
   RS="${ROSTERSYNC_BIN:-$build/daemon/rostersync}"
-  EMU="${MM_EMULATOR_BIN:-$build/tests/emulator/mm-emulator}"
+  EMU="${MM_EMULATOR_BIN:-$build/emulator/mm-emulator}"
   if [ ! -x "$RS" ] || [ ! -x "$EMU" ]; then
     if [ -z "${ROSTERSYNC_BIN:-}${MM_EMULATOR_BIN:-}" ]; then
       drill_log "building rostersync and mm-emulator in $build"

@@ -1,4 +1,4 @@
-// api::Client against mm-emulator (tests/emulator): full listing, write round trip, and
+// api::Client against mm-emulator (emulator): full listing, write round trip, and
 // behaviour under injected faults and rate limiting. Fails if the emulator cannot start.
 #include <gtest/gtest.h>
 
