@@ -1,4 +1,5 @@
-// Executor::Apply: per-person ordering, bounded worker threads, write-ahead journal.
+// Executor::Apply: per-person ordering and the write-ahead journal (the worker pool and the
+// ledger write: executor_apply.cc).
 #include "sync/executor.h"
 
 #include <algorithm>

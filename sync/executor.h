@@ -175,8 +175,7 @@ class Executor {
   void RunPeople(const Plan& plan, const Ledger& stored, People* people,
                  ExecutionReport* report);  // ApplyPerson on options_.concurrency threads
   // Writes the ledger as applied (report->ledger_status).
-  void WriteLedger(const Plan& plan, const Ledger& stored, People* people,
-                   ExecutionReport* report);
+  void WriteLedger(const Plan& plan, const Ledger& stored, People* people, ExecutionReport* report);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
                         const Status& status, const std::string& result) const;

@@ -137,9 +137,8 @@ bool PlanBuilder::IdentityFieldTaken(int field, const User& user, const std::str
                   (*other)->username + ", which keeps it; fix the roster row";
     }
   } else if (other != nullptr && *other != &user) {
-    Notice(key, "cannot change " + std::string(name) + " of " + user.username +
-                    " (key=" + key + ") to " + wanted + ": account " + (*other)->username +
-                    " already uses it");
+    Notice(key, "cannot change " + std::string(name) + " of " + user.username + " (key=" + key +
+                    ") to " + wanted + ": account " + (*other)->username + " already uses it");
     return true;
   }
   return false;
