@@ -179,6 +179,49 @@ int StartEmulator(const std::string& binary, const std::string& seed_path, std::
   return std::stoi(m[1]);
 }
 
+// Writes the seed, roster and token into g_dir and starts mm-emulator on them: its port,
+// or -1 (the error printed).
+int StartDemoServer(const std::string& binary) {
+  std::ofstream(g_dir + "/seed.json") << kSeed;
+  std::ofstream(g_dir + "/roster.csv") << kRoster;
+  std::ofstream(g_dir + "/mm-token") << kDemoToken << "\n";
+  fs::permissions(g_dir + "/mm-token", fs::perms::owner_read | fs::perms::owner_write);
+  std::string error;
+  int port = StartEmulator(binary, g_dir + "/seed.json", &error);
+  if (port < 0) std::fprintf(stderr, "rostersync demo: %s\n", error.c_str());
+  return port;
+}
+
+// The tour's three steps (plan, sync, plan again), each printed; false when one failed.
+bool RunSteps(CycleRunner* runner) {
+  const bool color = isatty(STDOUT_FILENO) == 1;
+  struct Step {
+    const char* title;
+    bool apply;
+  };
+  for (const Step& step : {Step{"$ rostersync plan", false}, Step{"$ rostersync sync", true},
+                           Step{"$ rostersync plan   (again: the server now matches)", false}}) {
+    std::printf("== %s\n", step.title);
+    std::fflush(stdout);
+    CycleRequest request;
+    request.apply = step.apply;
+    request.command = step.apply ? RunCommand::kSync : RunCommand::kPlan;
+    CycleResult r = runner->Run(request);
+    if (!r.status.ok()) {
+      PrintError("demo", r.status);
+      return false;
+    }
+    std::cout << FormatPlanText(r.plan, color);
+    if (r.applied) {
+      std::cout << "Applied " << r.report.ok << ", failed " << r.report.failed << ", held "
+                << r.report.held << ".\n";
+    }
+    std::cout << "\n";
+    std::cout.flush();
+  }
+  return true;
+}
+
 int Tour() {
   std::string binary = FindEmulator();
   if (binary.empty()) {
@@ -189,16 +232,8 @@ int Tour() {
                  SelfDir().c_str());
     return kExitError;
   }
-  std::ofstream(g_dir + "/seed.json") << kSeed;
-  std::ofstream(g_dir + "/roster.csv") << kRoster;
-  std::ofstream(g_dir + "/mm-token") << kDemoToken << "\n";
-  fs::permissions(g_dir + "/mm-token", fs::perms::owner_read | fs::perms::owner_write);
-  std::string error;
-  int port = StartEmulator(binary, g_dir + "/seed.json", &error);
-  if (port < 0) {
-    std::fprintf(stderr, "rostersync demo: %s\n", error.c_str());
-    return kExitError;
-  }
+  int port = StartDemoServer(binary);
+  if (port < 0) return kExitError;
   std::ofstream(g_dir + "/config.yaml") << ConfigText(g_dir, port);
   std::printf("== mm-emulator on http://127.0.0.1:%d: admin, a bot, asmith, bwayne, old.timer\n",
               port);
@@ -215,31 +250,7 @@ int Tour() {
     PrintError("demo", runner.status());
     return kExitError;
   }
-  const bool color = isatty(STDOUT_FILENO) == 1;
-  struct Step {
-    const char* title;
-    bool apply;
-  };
-  for (const Step& step : {Step{"$ rostersync plan", false}, Step{"$ rostersync sync", true},
-                           Step{"$ rostersync plan   (again: the server now matches)", false}}) {
-    std::printf("== %s\n", step.title);
-    std::fflush(stdout);
-    CycleRequest request;
-    request.apply = step.apply;
-    request.command = step.apply ? RunCommand::kSync : RunCommand::kPlan;
-    CycleResult r = (*runner)->Run(request);
-    if (!r.status.ok()) {
-      PrintError("demo", r.status);
-      return kExitError;
-    }
-    std::cout << FormatPlanText(r.plan, color);
-    if (r.applied) {
-      std::cout << "Applied " << r.report.ok << ", failed " << r.report.failed << ", held "
-                << r.report.held << ".\n";
-    }
-    std::cout << "\n";
-    std::cout.flush();
-  }
+  if (!RunSteps(runner->get())) return kExitError;
   std::printf(
       "The bot, the admin and old.timer (not in the roster, never managed) were left "
       "alone.\nNext: copy config/example.yaml, point it at your server and roster, and run "

@@ -101,45 +101,16 @@ void CsvParser::Consume(char c) {
         return;
       }
       state_ = State::kUnquoted;
-      [[fallthrough]];
+      ConsumeUnquoted(c, eol);
+      break;
     case State::kUnquoted:
-      if (c == delimiter_) {
-        EndField();
-        state_ = State::kFieldStart;
-      } else if (eol) {
-        EndRecord();
-      } else if (c == '"' && field_.find_first_not_of(" \t") == std::string::npos) {
-        field_.clear();  // blanks before an opening quote: `a, "b"` is read as `b`
-        state_ = State::kQuoted;
-      } else {
-        field_.push_back(c);  // a quote inside an unquoted value is kept literally
-      }
+      ConsumeUnquoted(c, eol);
       break;
     case State::kQuoted:
-      if (c == '"') {
-        state_ = State::kQuoteInQuoted;
-      } else {
-        field_.push_back(c);
-      }
+      ConsumeQuoted(c);
       break;
     case State::kQuoteInQuoted:
-      if (c == '"') {
-        field_.push_back('"');
-        state_ = State::kQuoted;
-      } else if (c == delimiter_) {
-        EndField();
-        state_ = State::kFieldStart;
-      } else if (eol) {
-        EndRecord();
-      } else if (IsBlank(c)) {
-        // blanks after a closing quote are ignored
-      } else {
-        if (record_.error.empty()) {
-          record_.error = "text after a closing quote; a quote inside a quoted value must be doubled (\"\")";
-        }
-        field_.push_back(c);
-        state_ = State::kUnquoted;
-      }
+      ConsumeQuoteInQuoted(c, eol);
       break;
   }
   if (eol) {
@@ -147,6 +118,49 @@ void CsvParser::Consume(char c) {
     last_was_cr_ = c == '\r';
   }
   if ((field_.size() & 0xFFF) == 0xFFF) CheckLength();  // the slow path grows one byte at a time
+}
+
+void CsvParser::ConsumeUnquoted(char c, bool eol) {
+  if (c == delimiter_) {
+    EndField();
+    state_ = State::kFieldStart;
+  } else if (eol) {
+    EndRecord();
+  } else if (c == '"' && field_.find_first_not_of(" \t") == std::string::npos) {
+    field_.clear();  // blanks before an opening quote: `a, "b"` is read as `b`
+    state_ = State::kQuoted;
+  } else {
+    field_.push_back(c);  // a quote inside an unquoted value is kept literally
+  }
+}
+
+void CsvParser::ConsumeQuoted(char c) {
+  if (c == '"') {
+    state_ = State::kQuoteInQuoted;
+  } else {
+    field_.push_back(c);
+  }
+}
+
+void CsvParser::ConsumeQuoteInQuoted(char c, bool eol) {
+  if (c == '"') {
+    field_.push_back('"');
+    state_ = State::kQuoted;
+  } else if (c == delimiter_) {
+    EndField();
+    state_ = State::kFieldStart;
+  } else if (eol) {
+    EndRecord();
+  } else if (IsBlank(c)) {
+    // blanks after a closing quote are ignored
+  } else {
+    if (record_.error.empty()) {
+      record_.error =
+          "text after a closing quote; a quote inside a quoted value must be doubled (\"\")";
+    }
+    field_.push_back(c);
+    state_ = State::kUnquoted;
+  }
 }
 
 void CsvParser::Finish() {

@@ -43,6 +43,11 @@ class CsvParser {
   enum class State { kRecordStart, kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
   void Consume(char c);
+  // Consume's states (`eol`: c is CR or LF): in an unquoted value, in a quoted one, and
+  // right after a quote inside a quoted value (a doubled quote or the closing one).
+  void ConsumeUnquoted(char c, bool eol);
+  void ConsumeQuoted(char c);
+  void ConsumeQuoteInQuoted(char c, bool eol);
   void EndField();
   void EndRecord();
   void NewLine();  // counts a line end (CR, LF or CRLF count once)

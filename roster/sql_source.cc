@@ -101,6 +101,62 @@ void RestrictSession(Poco::Data::Session& session, const SqlConfig& config,
   }
 }
 
+// The query's column names (each once, case-insensitively) and the key column's index.
+Status ReadColumns(const Poco::Data::RecordSet& rs, const std::string& what,
+                   const std::string& key_column, RawTable* table, int* key_index) {
+  std::set<std::string> seen;
+  for (size_t c = 0; c < rs.columnCount(); ++c) {
+    std::string name = text::Trim(rs.columnName(c));
+    if (!seen.insert(text::AsciiLower(name)).second) {
+      return Status::Invalid(what + ": the query returns column '" + name +
+                             "' twice; give one of them another name with AS");
+    }
+    if (text::EqualsIgnoreCase(name, text::Trim(key_column))) *key_index = static_cast<int>(c);
+    table->columns.push_back(std::move(name));
+  }
+  return Status::Ok();
+}
+
+// The result's rows as text (a row with a cell that is not UTF-8 text is an error instead)
+// and the fingerprint of all the cells read.
+void ReadRows(const Poco::Data::RecordSet& rs, int key_index, RawTable* table) {
+  const size_t columns = rs.columnCount();
+  uint64_t hash = text::kFnvOffset;
+  const size_t rows = rs.rowCount();
+  table->rows.reserve(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    RawRow row;
+    row.cells.reserve(columns);
+    std::string bad_column;
+    for (size_t c = 0; c < columns; ++c) {
+      std::string cell;
+      try {
+        const Poco::Dynamic::Var& v = rs.value(c, r);
+        if (!v.isEmpty()) cell = v.convert<std::string>();
+      } catch (const Poco::Exception&) {
+        bad_column = table->columns[c];
+      }
+      hash = text::Fnv1a64(cell, text::Fnv1a64("\x1f", hash));
+      row.cells.push_back(std::move(cell));
+    }
+    for (size_t c = 0; c < columns && bad_column.empty(); ++c) {
+      if (!text::IsValidUtf8(row.cells[c])) bad_column = table->columns[c];
+    }
+    const std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : std::string();
+    row.where = "row " + std::to_string(r + 1) +
+                (key.empty() || !text::IsValidUtf8(key) ? "" : " (key=" + key + ")");
+    if (!bad_column.empty()) {
+      table->errors.push_back({row.where, text::IsValidUtf8(key) ? key : "", bad_column,
+                               "the value cannot be read as UTF-8 text; cast it to text in "
+                               "roster.sql.query or fix the data"});
+      continue;
+    }
+    hash = text::Fnv1a64("\x1e", hash);
+    table->rows.push_back(std::move(row));
+  }
+  table->fingerprint = text::Hex64(hash);
+}
+
 }  // namespace
 
 SqlSource::SqlSource(SqlConfig config, std::string key_column)
@@ -133,53 +189,10 @@ Result<RawTable> SqlSource::Read() {
     select << config_.query;
     select.execute();
     Poco::Data::RecordSet rs(select);
-    const size_t columns = rs.columnCount();
-    std::set<std::string> seen;
     int key_index = -1;
-    for (size_t c = 0; c < columns; ++c) {
-      std::string name = text::Trim(rs.columnName(c));
-      if (!seen.insert(text::AsciiLower(name)).second) {
-        return Status::Invalid(what + ": the query returns column '" + name +
-                               "' twice; give one of them another name with AS");
-      }
-      if (text::EqualsIgnoreCase(name, text::Trim(key_column_))) key_index = static_cast<int>(c);
-      table.columns.push_back(std::move(name));
-    }
-    uint64_t hash = text::kFnvOffset;
-    const size_t rows = rs.rowCount();
-    table.rows.reserve(rows);
-    for (size_t r = 0; r < rows; ++r) {
-      RawRow row;
-      row.cells.reserve(columns);
-      std::string bad_column;
-      for (size_t c = 0; c < columns; ++c) {
-        std::string cell;
-        try {
-          const Poco::Dynamic::Var& v = rs.value(c, r);
-          if (!v.isEmpty()) cell = v.convert<std::string>();
-        } catch (const Poco::Exception&) {
-          bad_column = table.columns[c];
-        }
-        hash = text::Fnv1a64(cell, text::Fnv1a64("\x1f", hash));
-        row.cells.push_back(std::move(cell));
-      }
-      for (size_t c = 0; c < columns && bad_column.empty(); ++c) {
-        if (!text::IsValidUtf8(row.cells[c])) bad_column = table.columns[c];
-      }
-      const std::string key =
-          key_index >= 0 ? text::Trim(row.cells[key_index]) : std::string();
-      row.where = "row " + std::to_string(r + 1) +
-                  (key.empty() || !text::IsValidUtf8(key) ? "" : " (key=" + key + ")");
-      if (!bad_column.empty()) {
-        table.errors.push_back({row.where, text::IsValidUtf8(key) ? key : "", bad_column,
-                                "the value cannot be read as UTF-8 text; cast it to text in "
-                                "roster.sql.query or fix the data"});
-        continue;
-      }
-      hash = text::Fnv1a64("\x1e", hash);
-      table.rows.push_back(std::move(row));
-    }
-    table.fingerprint = text::Hex64(hash);
+    Status columns = ReadColumns(rs, what, key_column_, &table, &key_index);
+    if (!columns.ok()) return columns;
+    ReadRows(rs, key_index, &table);
   } catch (const Poco::Exception& e) {
     return Status::IoError(RedactConnection(what + " failed: " + e.displayText(), conn) +
                            "; check roster.sql (connection and query); nothing was applied");

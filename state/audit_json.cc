@@ -60,6 +60,38 @@ auto Parse(const std::string& json, const char* what, Fn fn) -> decltype(fn(Poco
   }
 }
 
+NewUser NewUserFromJson(const Object::Ptr& n) {
+  NewUser u;
+  u.username = Str(n, "username");
+  u.email = Str(n, "email");
+  u.first_name = Str(n, "first_name");
+  u.last_name = Str(n, "last_name");
+  u.nickname = Str(n, "nickname");
+  u.position = Str(n, "position");
+  u.locale = Str(n, "locale");
+  u.auth_service = Str(n, "auth_service");
+  u.auth_data = Str(n, "auth_data");
+  if (n->has("email_verified")) u.email_verified = n->getValue<bool>("email_verified");
+  if (auto p = OptMap(n, "props")) u.props = *p;
+  if (auto p = OptMap(n, "notify_props")) u.notify_props = *p;
+  return u;
+}
+
+UserPatch UserPatchFromJson(const Object::Ptr& p) {
+  UserPatch patch;
+  patch.username = OptStr(p, "username");
+  patch.email = OptStr(p, "email");
+  patch.first_name = OptStr(p, "first_name");
+  patch.last_name = OptStr(p, "last_name");
+  patch.nickname = OptStr(p, "nickname");
+  patch.position = OptStr(p, "position");
+  patch.locale = OptStr(p, "locale");
+  patch.props = OptMap(p, "props");
+  patch.notify_props = OptMap(p, "notify_props");
+  patch.timezone = OptMap(p, "timezone");
+  return patch;
+}
+
 }  // namespace
 
 std::string IsoTimestampMs(int64_t ms) {
@@ -162,32 +194,8 @@ Result<Action> ActionFromJson(const std::string& json) {
         a.changes.push_back({Str(c, "field"), Str(c, "from"), Str(c, "to")});
       }
     }
-    if (auto n = o->getObject("new_user")) {
-      a.new_user.username = Str(n, "username");
-      a.new_user.email = Str(n, "email");
-      a.new_user.first_name = Str(n, "first_name");
-      a.new_user.last_name = Str(n, "last_name");
-      a.new_user.nickname = Str(n, "nickname");
-      a.new_user.position = Str(n, "position");
-      a.new_user.locale = Str(n, "locale");
-      a.new_user.auth_service = Str(n, "auth_service");
-      a.new_user.auth_data = Str(n, "auth_data");
-      if (n->has("email_verified")) a.new_user.email_verified = n->getValue<bool>("email_verified");
-      if (auto p = OptMap(n, "props")) a.new_user.props = *p;
-      if (auto p = OptMap(n, "notify_props")) a.new_user.notify_props = *p;
-    }
-    if (auto p = o->getObject("patch")) {
-      a.patch.username = OptStr(p, "username");
-      a.patch.email = OptStr(p, "email");
-      a.patch.first_name = OptStr(p, "first_name");
-      a.patch.last_name = OptStr(p, "last_name");
-      a.patch.nickname = OptStr(p, "nickname");
-      a.patch.position = OptStr(p, "position");
-      a.patch.locale = OptStr(p, "locale");
-      a.patch.props = OptMap(p, "props");
-      a.patch.notify_props = OptMap(p, "notify_props");
-      a.patch.timezone = OptMap(p, "timezone");
-    }
+    if (auto n = o->getObject("new_user")) a.new_user = NewUserFromJson(n);
+    if (auto p = o->getObject("patch")) a.patch = UserPatchFromJson(p);
     a.roles = Str(o, "roles");
     a.auth_service = Str(o, "auth_service");
     a.auth_data = Str(o, "auth_data");

@@ -1,11 +1,10 @@
-// Executor::Apply: per-person ordering, bounded worker threads, write-ahead journal.
+// Executor::Apply: per-person ordering and the write-ahead journal (the worker pool and the
+// ledger write: executor_apply.cc).
 #include "sync/executor.h"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "sync/plan_json.h"
 #include "sync/planner.h"
@@ -318,88 +317,21 @@ ExecutionReport Executor::Apply(const Plan& plan) {
 
 ExecutionReport Executor::Apply(const Plan& plan, const Ledger& stored) {
   ExecutionReport report;
-  report.outcomes.resize(plan.actions.size());
-  std::vector<std::string> keys;  // people in order of their first action
-  std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < plan.actions.size(); ++i) {
-    const Action& a = plan.actions[i];
-    report.outcomes[i].action = a;
-    report.outcomes[i].user_id = a.user_id;
-    if (a.held) {
-      ++report.held;
-      AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
-      rec.error = a.held_reason;
-      if (!HeldAlreadyAudited(rec, stored) && store_.AppendAudit(rec).ok()) WriteSink(rec);
-      continue;
-    }
-    if (!groups.count(a.key)) keys.push_back(a.key);
-    groups[a.key].push_back(i);
-  }
-  // Each person's working ledger entry; only that person's worker touches it.
-  std::map<std::string, LedgerEntry> working;
-  for (const auto& key : keys) {
-    LedgerEntry base;
-    base.key = key;
-    if (auto it = plan.ledger_after.find(key); it != plan.ledger_after.end()) {
-      base = it->second;
-    } else if (auto st = stored.find(key); st != stored.end()) {
-      base = st->second;
-    }
-    if (base.user_id.empty() && stored.count(key)) base.user_id = stored.at(key).user_id;
-    working[key] = base;
-  }
+  People people = GroupByPerson(plan, stored, &report);
   {
     std::lock_guard<std::mutex> lock(mu_);
     done_ = 0;
     total_ = plan.CountActive();
     drift_.clear();
   }
-  // Per person: keep the stored ledger entry as it is (a create answered "exists").
-  std::map<std::string, bool> keep;
-  for (const auto& key : keys) keep[key] = false;
   PrejoinTeams(plan);  // membership team joins in batches (executor_membership.cc)
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t k = next++; k < keys.size(); k = next++) {
-      const std::string& key = keys[k];
-      auto st = stored.find(key);
-      ApplyPerson(groups.at(key), plan, st == stored.end() ? nullptr : &st->second,
-                  &report.outcomes, &working.at(key), &keep.at(key));
-    }
-  };
-  size_t threads = std::min<size_t>(options_.concurrency, keys.size());
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-
+  RunPeople(plan, stored, &people, &report);
   for (const auto& o : report.outcomes) {
     if (o.action.held) continue;
     if (o.status.ok()) ++report.ok; else ++report.failed;
   }
   ReportFullTeams(plan, &report);
-  // The plan's ledger delta plus each person's entry as applied; only changed entries are
-  // written (the store upserts), then the removed ones are deleted.
-  Ledger changed = plan.ledger_after;
-  std::vector<std::string> removed = plan.ledger_removed;
-  for (auto& [key, entry] : working) {
-    if (keep.at(key)) {  // never drop what the ledger knew because a create said "exists"
-      changed.erase(key);
-      continue;
-    }
-    if (entry.user_id.empty()) {  // a create that did not happen
-      changed.erase(key);
-      if (stored.count(key) > 0) removed.push_back(key);
-    } else {
-      changed[key] = std::move(entry);
-    }
-  }
-  MarkHolds(plan, stored, removed, &changed);
-  report.ledger_status = changed.empty() ? Status::Ok() : store_.PutLedger(changed);
-  for (const std::string& key : removed) {
-    Status s = store_.DeleteLedgerEntry(key);
-    if (!s.ok() && report.ledger_status.ok()) report.ledger_status = s;
-  }
+  WriteLedger(plan, stored, &people, &report);
   std::lock_guard<std::mutex> lock(mu_);
   report.drift = drift_;
   return report;

@@ -128,6 +128,11 @@ class Executor {
   // Sends `action`; a patch retried without provider-owned fields is narrowed in place.
   Status Send(Action* action, Sent* sent);
   Status SendPatch(Action* action, Sent* sent);
+  // Send's larger cases: a create (adopting or retrying one whose answer was lost), a
+  // deactivation (revoking access tokens when configured), a demote or promote.
+  Status SendCreate(const Action& action, Sent* sent);
+  Status SendDeactivate(const std::string& id, Sent* sent);
+  Status SendGuest(const Action& action, const std::string& id, Sent* sent);
   // Journals, sends, audits and records one action (ledger as the server answered).
   Status SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
                        std::set<std::string>* set_this_run, bool* email_pending,
@@ -156,6 +161,21 @@ class Executor {
   void NoteRefusedJoin(const Action& action, ActionOutcome* out);
   void ReportFullTeams(const Plan& plan, ExecutionReport* report);
   void VerifyPerson(const std::vector<Verified>& done);
+  // executor_apply.cc: Apply's parts. People: those with unheld actions, in order of their
+  // first action; their action indexes; each one's working ledger entry (only that person's
+  // worker touches it); and whether the stored entry must stay as it is (keep_stored).
+  struct People {
+    std::vector<std::string> keys;
+    std::map<std::string, std::vector<size_t>> groups;
+    std::map<std::string, LedgerEntry> working;
+    std::map<std::string, bool> keep;
+  };
+  // Sizes report->outcomes, audits the held actions and groups the others by person.
+  People GroupByPerson(const Plan& plan, const Ledger& stored, ExecutionReport* report);
+  void RunPeople(const Plan& plan, const Ledger& stored, People* people,
+                 ExecutionReport* report);  // ApplyPerson on options_.concurrency threads
+  // Writes the ledger as applied (report->ledger_status).
+  void WriteLedger(const Plan& plan, const Ledger& stored, People* people, ExecutionReport* report);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
                         const Status& status, const std::string& result) const;

@@ -68,109 +68,111 @@ Result<User> Executor::FindCreated(const std::string& username, const std::strin
 
 Status Executor::Send(Action* action, Sent* sent) {
   const Action& a = *action;
-  std::string* user_id = &sent->user_id;
-  std::vector<FieldChange>* extra = &sent->extra;
-  std::string* note = &sent->note;
-  if (a.type != ActionType::kCreate && a.type != ActionType::kPasswordReset && user_id->empty()) {
+  const std::string& id = sent->user_id;
+  if (a.type != ActionType::kCreate && a.type != ActionType::kPasswordReset && id.empty()) {
     return Status::Invalid(std::string(ActionName(a.type)) + " of " + a.key +
                            ": no user id (was the account created?)");
   }
-  const std::string& id = *user_id;
   switch (a.type) {
-    case ActionType::kCreate: {
-      NewUser user = a.new_user;
-      if (user.auth_service.empty() && user.password.empty()) {
-        user.password = options_.password_generator();
-      }
-      // A 5xx answer or a lost answer may hide an applied create: look it up, adopt it if it
-      // exists, and only when it provably does not (NotFound by username and by email) send
-      // the create once more. Bounded to one extra attempt; never a duplicate.
-      constexpr int kMaxCreateAttempts = 2;
-      Status last;
-      for (int attempt = 1; attempt <= kMaxCreateAttempts; ++attempt) {
-        auto created = api_.CreateUser(user);
-        if (created.ok()) {
-          *user_id = created->id;
-          sent->answer = *created;
-          if (attempt > 1) *note = "created on the second attempt; no account after the first";
-          return Status::Ok();
-        }
-        last = created.status();
-        const bool retryable =
-            last.code() == Status::Code::kTransient || last.IsOutcomeUnknown();
-        if (!retryable) return last;
-        bool nobody_holds_it = false;
-        auto found = FindCreated(user.username, user.email, &nobody_holds_it);
-        if (found.ok()) {
-          *user_id = found->id;
-          sent->answer = *found;
-          *note = "create answer lost; the account exists and was adopted";
-          return Status::Ok();
-        }
-        if (!found.status().IsNotFound()) {
-          return found.status().Annotate("create of " + user.username + " may have happened");
-        }
-        if (!nobody_holds_it) break;  // someone else holds the name or email: do not resend
-      }
-      if (!last.IsOutcomeUnknown()) return last;
-      Status s = Status::OutcomeUnknown("create of " + user.username +
-                                        ": no answer and no such account; the next cycle "
-                                        "retries");
-      return s.WithHttp(last.http_status(), last.request_id(), last.error_id());
-    }
+    case ActionType::kCreate: return SendCreate(a, sent);
     case ActionType::kUpdate: return SendPatch(action, sent);
-    case ActionType::kDeactivate: {
-      Status s = api_.DeactivateUser(id);
-      if (!s.ok() || !options_.revoke_tokens_on_deactivate) return s;
-      // The server revokes sessions itself and refuses a deactivated user's tokens; they
-      // would work again after a reactivation, so the policy can revoke them for good.
-      auto tokens = api_.GetUserAccessTokens(id);
-      if (!tokens.ok()) {
-        *note = "deactivated; listing access tokens failed: " + tokens.status().ToString();
-        return Status::Ok();
-      }
-      int revoked = 0;
-      for (const auto& t : *tokens) {
-        if (!t.is_active) continue;
-        Status r = api_.RevokeUserAccessToken(t.id);
-        if (r.ok()) {
-          ++revoked;
-          // Which token went, by id and description (never its value): a reactivation
-          // cannot bring it back, so the audit tells the admin what to re-issue.
-          extra->push_back({"access_token", t.id + " (" + t.description + ")", "revoked"});
-        } else if (note->empty()) {
-          *note = "deactivated; revoking access token " + t.id + " failed: " + r.ToString();
-        }
-      }
-      if (revoked > 0) {
-        extra->push_back({"access_tokens", std::to_string(revoked) + " active", "revoked"});
-      }
-      return Status::Ok();
-    }
+    case ActionType::kDeactivate: return SendDeactivate(id, sent);
     case ActionType::kReactivate: return api_.SetUserActive(id, true);
     case ActionType::kRole: return api_.UpdateUserRoles(id, a.roles);
     case ActionType::kGuest:
-    case ActionType::kPromote: {
-      bool demote = a.type == ActionType::kGuest;
-      Status s = demote ? api_.DemoteUserToGuest(id) : api_.PromoteGuestToUser(id);
-      if (s.code() != Status::Code::kNotImplemented) return s;
-      // 501 means "already in that state" or "no license": read back to tell them apart.
-      auto user = api_.GetUser(id);
-      if (user.ok() && user->HasRole("system_guest") == demote) {
-        *note = demote ? "already a guest" : "already a member";
-        return Status::Ok();
-      }
-      return s;
-    }
+    case ActionType::kPromote: return SendGuest(a, id, sent);
     case ActionType::kAuth: return api_.UpdateUserAuth(id, a.auth_service, a.auth_data);
     case ActionType::kVerifyEmail: return api_.VerifyUserEmail(id);
     case ActionType::kPasswordReset: return api_.SendPasswordResetEmail(a.email);
     case ActionType::kJoinTeam:
     case ActionType::kJoinChannel:
     case ActionType::kLeaveChannel:
-    case ActionType::kLeaveTeam: return SendMembership(a, note);
+    case ActionType::kLeaveTeam: return SendMembership(a, &sent->note);
   }
   return Status::Internal("unknown action type");
+}
+
+Status Executor::SendCreate(const Action& action, Sent* sent) {
+  NewUser user = action.new_user;
+  if (user.auth_service.empty() && user.password.empty()) {
+    user.password = options_.password_generator();
+  }
+  // A 5xx answer or a lost answer may hide an applied create: look it up, adopt it if it
+  // exists, and only when it provably does not (NotFound by username and by email) send
+  // the create once more. Bounded to one extra attempt; never a duplicate.
+  constexpr int kMaxCreateAttempts = 2;
+  Status last;
+  for (int attempt = 1; attempt <= kMaxCreateAttempts; ++attempt) {
+    auto created = api_.CreateUser(user);
+    if (created.ok()) {
+      sent->user_id = created->id;
+      sent->answer = *created;
+      if (attempt > 1) sent->note = "created on the second attempt; no account after the first";
+      return Status::Ok();
+    }
+    last = created.status();
+    const bool retryable = last.code() == Status::Code::kTransient || last.IsOutcomeUnknown();
+    if (!retryable) return last;
+    bool nobody_holds_it = false;
+    auto found = FindCreated(user.username, user.email, &nobody_holds_it);
+    if (found.ok()) {
+      sent->user_id = found->id;
+      sent->answer = *found;
+      sent->note = "create answer lost; the account exists and was adopted";
+      return Status::Ok();
+    }
+    if (!found.status().IsNotFound()) {
+      return found.status().Annotate("create of " + user.username + " may have happened");
+    }
+    if (!nobody_holds_it) break;  // someone else holds the name or email: do not resend
+  }
+  if (!last.IsOutcomeUnknown()) return last;
+  Status s = Status::OutcomeUnknown("create of " + user.username +
+                                    ": no answer and no such account; the next cycle "
+                                    "retries");
+  return s.WithHttp(last.http_status(), last.request_id(), last.error_id());
+}
+
+Status Executor::SendDeactivate(const std::string& id, Sent* sent) {
+  Status s = api_.DeactivateUser(id);
+  if (!s.ok() || !options_.revoke_tokens_on_deactivate) return s;
+  // The server revokes sessions itself and refuses a deactivated user's tokens; they
+  // would work again after a reactivation, so the policy can revoke them for good.
+  auto tokens = api_.GetUserAccessTokens(id);
+  if (!tokens.ok()) {
+    sent->note = "deactivated; listing access tokens failed: " + tokens.status().ToString();
+    return Status::Ok();
+  }
+  int revoked = 0;
+  for (const auto& t : *tokens) {
+    if (!t.is_active) continue;
+    Status r = api_.RevokeUserAccessToken(t.id);
+    if (r.ok()) {
+      ++revoked;
+      // Which token went, by id and description (never its value): a reactivation
+      // cannot bring it back, so the audit tells the admin what to re-issue.
+      sent->extra.push_back({"access_token", t.id + " (" + t.description + ")", "revoked"});
+    } else if (sent->note.empty()) {
+      sent->note = "deactivated; revoking access token " + t.id + " failed: " + r.ToString();
+    }
+  }
+  if (revoked > 0) {
+    sent->extra.push_back({"access_tokens", std::to_string(revoked) + " active", "revoked"});
+  }
+  return Status::Ok();
+}
+
+Status Executor::SendGuest(const Action& action, const std::string& id, Sent* sent) {
+  bool demote = action.type == ActionType::kGuest;
+  Status s = demote ? api_.DemoteUserToGuest(id) : api_.PromoteGuestToUser(id);
+  if (s.code() != Status::Code::kNotImplemented) return s;
+  // 501 means "already in that state" or "no license": read back to tell them apart.
+  auto user = api_.GetUser(id);
+  if (user.ok() && user->HasRole("system_guest") == demote) {
+    sent->note = demote ? "already a guest" : "already a member";
+    return Status::Ok();
+  }
+  return s;
 }
 
 Status Executor::SendPatch(Action* a, Sent* sent) {

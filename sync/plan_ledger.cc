@@ -4,6 +4,29 @@
 #include "sync/text.h"
 
 namespace rostersync {
+namespace {
+
+// What a create sets: the new account's fields as POST /users stores them.
+std::map<std::string, std::string> CreateSetValues(const NewUser& n) {
+  std::map<std::string, std::string> v;
+  v["username"] = Lower(n.username);
+  v["email"] = Lower(n.email);
+  v["first_name"] = n.first_name;
+  v["last_name"] = n.last_name;
+  v["nickname"] = n.nickname;
+  v["position"] = n.position;
+  v["locale"] = n.locale;
+  v["auth_service"] = n.auth_service;
+  v["auth_data"] = n.auth_data;
+  v["roles"] = "system_user";  // what POST /users gives; a role/guest action follows
+  v["active"] = "true";
+  // A new email-login account starts unverified; the verify_email action that follows
+  // records "true". Only accounts with this record are ever verified later.
+  v["email_verified"] = n.email_verified.value_or(false) ? "true" : "false";
+  return v;
+}
+
+}  // namespace
 
 std::map<std::string, std::string> ActionSetValues(const Action& a) {
   std::map<std::string, std::string> v;
@@ -11,24 +34,9 @@ std::map<std::string, std::string> ActionSetValues(const Action& a) {
     if (value) v[field] = *value;
   };
   switch (a.type) {
-    case ActionType::kCreate: {
-      const NewUser& n = a.new_user;
-      v["username"] = Lower(n.username);
-      v["email"] = Lower(n.email);
-      v["first_name"] = n.first_name;
-      v["last_name"] = n.last_name;
-      v["nickname"] = n.nickname;
-      v["position"] = n.position;
-      v["locale"] = n.locale;
-      v["auth_service"] = n.auth_service;
-      v["auth_data"] = n.auth_data;
-      v["roles"] = "system_user";  // what POST /users gives; a role/guest action follows
-      v["active"] = "true";
-      // A new email-login account starts unverified; the verify_email action that follows
-      // records "true". Only accounts with this record are ever verified later.
-      v["email_verified"] = n.email_verified.value_or(false) ? "true" : "false";
+    case ActionType::kCreate:
+      v = CreateSetValues(a.new_user);
       break;
-    }
     case ActionType::kUpdate:
       opt("username", a.patch.username);
       opt("email", a.patch.email);

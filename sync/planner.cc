@@ -50,12 +50,7 @@ void PlanBuilder::AddGuestsHold() {
   holds_.push_back(rostersync::Hold{kGuardGuests, static_cast<int>(keys.size()), message});
 }
 
-Plan PlanBuilder::Build(const std::string* only_key) {
-  today_ = UtcDate(in_.now_ms);
-  only_key_ = only_key;
-  IndexUsers();
-  ResolveIdentities();
-  DetectRenames();
+void PlanBuilder::PlanPeople() {
   // One ordered pass over rows and absent ledger entries (both sorted by key): the ledger
   // delta is appended in key order, and only an entry that changed is copied (EntryDraft).
   auto absent = absent_.begin();
@@ -74,25 +69,34 @@ Plan PlanBuilder::Build(const std::string* only_key) {
     ForgetFailedDeactivation(*rows_[i], &draft_);
     RecordLedger(rows_[i]->key, known, draft_);
   }
+}
 
-  if (only_key != nullptr) {
-    const std::string& key = *only_key;
-    actions_.erase(std::remove_if(actions_.begin(), actions_.end(),
-                                  [&](const Action& a) { return a.key != key; }),
-                   actions_.end());
-    notices_.erase(std::remove_if(notices_.begin(), notices_.end(),
-                                  [&](const KeyedNotice& n) { return n.key != key; }),
-                   notices_.end());
-    if (!InRoster(key) && ledger_.count(key) == 0) {
-      Notice(key, key + " is neither in the roster nor in the ledger; nothing to do");
-    }
-    for (auto it = ledger_after_.begin(); it != ledger_after_.end();) {
-      it = it->first == key ? std::next(it) : ledger_after_.erase(it);
-    }
-    ledger_removed_.erase(std::remove_if(ledger_removed_.begin(), ledger_removed_.end(),
-                                         [&](const std::string& k) { return k != key; }),
-                          ledger_removed_.end());
+void PlanBuilder::KeepOnlyKey(const std::string& key) {
+  actions_.erase(std::remove_if(actions_.begin(), actions_.end(),
+                                [&](const Action& a) { return a.key != key; }),
+                 actions_.end());
+  notices_.erase(std::remove_if(notices_.begin(), notices_.end(),
+                                [&](const KeyedNotice& n) { return n.key != key; }),
+                 notices_.end());
+  if (!InRoster(key) && ledger_.count(key) == 0) {
+    Notice(key, key + " is neither in the roster nor in the ledger; nothing to do");
   }
+  for (auto it = ledger_after_.begin(); it != ledger_after_.end();) {
+    it = it->first == key ? std::next(it) : ledger_after_.erase(it);
+  }
+  ledger_removed_.erase(std::remove_if(ledger_removed_.begin(), ledger_removed_.end(),
+                                       [&](const std::string& k) { return k != key; }),
+                        ledger_removed_.end());
+}
+
+Plan PlanBuilder::Build(const std::string* only_key) {
+  today_ = UtcDate(in_.now_ms);
+  only_key_ = only_key;
+  IndexUsers();
+  ResolveIdentities();
+  DetectRenames();
+  PlanPeople();
+  if (only_key != nullptr) KeepOnlyKey(*only_key);
   ApplyGuards();
   AddGuestsHold();
   ProviderOwnedNotices();

@@ -71,29 +71,7 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
       continue;
     }
     const char* name = kPatchFieldNames[field];
-    if (field == kUsername && !service.empty()) {
-      if (entry->ReportOnce("sso_username")) {
-        Notice(key, user.username + " (key=" + key + ") signs in with " + service +
-                        ": its username follows the identity provider and cannot be changed to " +
-                        wanted + " through the API (reported once)");
-      }
-      continue;
-    }
-    if (field == kEmail && (service == "ldap" || IsOAuth(service))) {
-      if (entry->ReportOnce("sso_email")) {
-        Notice(key, user.username + " (key=" + key + ") signs in with " + service +
-                        ": its email follows the identity provider; not changed to " + wanted +
-                        " (reported once)");
-      }
-      continue;
-    }
-    if ((field == kFirstName || field == kLastName) && IsOAuth(service)) {
-      if (entry->ReportOnce("sso_name")) {
-        Notice(key, user.username + " (key=" + key + ") signs in with " + service +
-                        ": its name follows the identity provider (reported once)");
-      }
-      continue;
-    }
+    if (SsoKeepsField(field, user, key, service, wanted, entry)) continue;
     if (ProviderOwns(service, name)) continue;
     if (StoredInItsOwnForm(entry->get(), name, wanted, current)) continue;
     if (field == kEmail) {
@@ -104,23 +82,7 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
         continue;
       }
     }
-    if (folded) {
-      identity_keys_.insert(key);  // counted by the mass_identity_change guard
-      const auto& index = field == kEmail ? ByEmail() : ByUsername();
-      const User* const* other = index.Find(Lower(wanted));
-      if (other != nullptr && *other != &user && KeptByManaged(**other, field)) {
-        // Another managed account keeps it (a shifted row?): the update is held, not trimmed.
-        if (conflict.empty()) {
-          conflict = std::string(name) + " " + wanted + " belongs to managed account " +
-                     (*other)->username + ", which keeps it; fix the roster row";
-        }
-      } else if (other != nullptr && *other != &user) {
-        Notice(key, "cannot change " + std::string(name) + " of " + user.username +
-                        " (key=" + key + ") to " + wanted + ": account " + (*other)->username +
-                        " already uses it");
-        continue;
-      }
-    }
+    if (folded && IdentityFieldTaken(field, user, key, wanted, &conflict)) continue;
     *slot[field] = wanted;
     changes.push_back(FieldChange{name, current, wanted});
   }
@@ -131,6 +93,55 @@ void PlanBuilder::PlanUpdate(const RosterEntry& row, const User& user, EntryDraf
   update.patch = std::move(patch);
   update.changes = std::move(changes);
   if (!conflict.empty()) Hold(&update, kGuardConflict, conflict);
+}
+
+bool PlanBuilder::SsoKeepsField(int field, const User& user, const std::string& key,
+                                const std::string& service, const std::string& wanted,
+                                EntryDraft* entry) {
+  if (field == kUsername && !service.empty()) {
+    if (entry->ReportOnce("sso_username")) {
+      Notice(key, user.username + " (key=" + key + ") signs in with " + service +
+                      ": its username follows the identity provider and cannot be changed to " +
+                      wanted + " through the API (reported once)");
+    }
+    return true;
+  }
+  if (field == kEmail && (service == "ldap" || IsOAuth(service))) {
+    if (entry->ReportOnce("sso_email")) {
+      Notice(key, user.username + " (key=" + key + ") signs in with " + service +
+                      ": its email follows the identity provider; not changed to " + wanted +
+                      " (reported once)");
+    }
+    return true;
+  }
+  if ((field == kFirstName || field == kLastName) && IsOAuth(service)) {
+    if (entry->ReportOnce("sso_name")) {
+      Notice(key, user.username + " (key=" + key + ") signs in with " + service +
+                      ": its name follows the identity provider (reported once)");
+    }
+    return true;
+  }
+  return false;
+}
+
+bool PlanBuilder::IdentityFieldTaken(int field, const User& user, const std::string& key,
+                                     const std::string& wanted, std::string* conflict) {
+  const char* name = kPatchFieldNames[field];
+  identity_keys_.insert(key);  // counted by the mass_identity_change guard
+  const auto& index = field == kEmail ? ByEmail() : ByUsername();
+  const User* const* other = index.Find(Lower(wanted));
+  if (other != nullptr && *other != &user && KeptByManaged(**other, field)) {
+    // Another managed account keeps it (a shifted row?): the update is held, not trimmed.
+    if (conflict->empty()) {
+      *conflict = std::string(name) + " " + wanted + " belongs to managed account " +
+                  (*other)->username + ", which keeps it; fix the roster row";
+    }
+  } else if (other != nullptr && *other != &user) {
+    Notice(key, "cannot change " + std::string(name) + " of " + user.username + " (key=" + key +
+                    ") to " + wanted + ": account " + (*other)->username + " already uses it");
+    return true;
+  }
+  return false;
 }
 
 bool PlanBuilder::ProviderOwns(const std::string& service, const char* field) {

@@ -136,15 +136,32 @@ class PlanBuilder {
   // planner.cc
   // Adds the draft to the ledger delta when it differs from `old` (nullptr: no entry before).
   void RecordLedger(const std::string& key, const LedgerEntry* old, const EntryDraft& draft);
+  // Plans every row and every absent ledger entry, in key order.
+  void PlanPeople();
+  // MakePlanForKey: drops the actions, notices and ledger changes of every other key.
+  void KeepOnlyKey(const std::string& key);
 
   // planner_person.cc
   // `entry` starts as the old ledger entry (or none) and ends as the one to persist.
   void PlanRow(const RosterEntry& row, const Identity& identity, EntryDraft* entry);
   void PlanAbsent(const std::string& key, const LedgerEntry& old, EntryDraft* entry);
   void PlanCreate(const RosterEntry& row, const Identity& identity, EntryDraft* entry);
+  // PlanCreate's parts: whether the row may be created (a notice when not), the create
+  // action, the role it gets after the create, and the mails a password account gets.
+  bool CanCreate(const RosterEntry& row, const std::string& service, const std::string& data);
+  Action& AddCreate(const RosterEntry& row, const std::string& service, const std::string& data);
+  void PlanCreatedRole(const RosterEntry& row, Role role, bool admin_granted);
+  void PlanCreatedMail(const RosterEntry& row);
   void PlanAccount(const RosterEntry& row, const User& user, EntryDraft* entry,
                    bool desired_active, const std::string& inactive_why);
   void PlanUpdate(const RosterEntry& row, const User& user, EntryDraft* entry);
+  // PlanUpdate's per-field checks; true: the field is left as it is. The identity provider
+  // owns it (a one-time notice), or (email, username) another account uses the value; a
+  // managed account that keeps it sets *conflict (the update is held) instead.
+  bool SsoKeepsField(int field, const User& user, const std::string& key,
+                     const std::string& service, const std::string& wanted, EntryDraft* entry);
+  bool IdentityFieldTaken(int field, const User& user, const std::string& key,
+                          const std::string& wanted, std::string* conflict);
   void PlanRoles(const RosterEntry& row, const User& user);
   // Whether the identity provider owns `field` of `service` accounts on this server
   // (counted for one notice per field); ProviderOwnedNotices adds those notices.

@@ -98,33 +98,38 @@ void PlanBuilder::PlanRow(const RosterEntry& row, const Identity& id, EntryDraft
   PlanAccount(row, user, entry, desired, why);
 }
 
-void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
+// Whether the row can be created; when not, the notice says why.
+bool PlanBuilder::CanCreate(const RosterEntry& row, const std::string& service,
+                            const std::string& data) {
   const std::string& key = row.key;
   if (!opt_.policy.create) {
     Notice(key, key + " (" + row.username + ") is not created (policy.create=false)");
-    return;
+    return false;
   }
   if (StartsLater(row, today_, mapped_start_date_)) {
     Notice(key, key + " (" + row.username + ") starts " + row.start_date + "; not created yet");
-    return;
+    return false;
   }
   if (row.username.empty() || row.email.empty()) {
     Notice(key, key + " has no " + std::string(row.username.empty() ? "username" : "email") +
                     "; not created");
-    return;
+    return false;
   }
-  std::string service = mapped_auth_service_ ? row.auth_service : "";
-  std::string data = mapped_auth_data_ && !service.empty() ? row.auth_data : "";
   if (!service.empty() && data.empty()) {
     Notice(key, key + " has auth_service " + service + " but no auth_data; not created");
-    return;
+    return false;
   }
   if (!InScopeService(service)) {
     Notice(key, key + " would sign in with " + service +
                     ", which is not in scope.auth_services; not created");
-    return;
+    return false;
   }
-  Action& create = Add(ActionType::kCreate, key, nullptr);
+  return true;
+}
+
+Action& PlanBuilder::AddCreate(const RosterEntry& row, const std::string& service,
+                               const std::string& data) {
+  Action& create = Add(ActionType::kCreate, row.key, nullptr);
   create.username = row.username;
   create.email = row.email;
   NewUser& nu = create.new_user;
@@ -145,6 +150,15 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
   for (const auto& [name, value] : fields) {
     if (!value->empty()) create.changes.push_back(FieldChange{name, "", *value});
   }
+  return create;
+}
+
+void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDraft* entry) {
+  const std::string& key = row.key;
+  std::string service = mapped_auth_service_ ? row.auth_service : "";
+  std::string data = mapped_auth_data_ && !service.empty() ? row.auth_data : "";
+  if (!CanCreate(row, service, data)) return;
+  Action& create = AddCreate(row, service, data);
   Role role = mapped_role_ ? row.role : Role::kUser;
   const bool admin_granted = opt_.policy.roles && opt_.scope.manage_system_admins;
   // The role the account will actually get: an admin row without the grant is a member.
@@ -167,7 +181,12 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
     fresh.key = key;
     entry->Replace(std::move(fresh));
   }
+  PlanCreatedRole(row, role, admin_granted);
+  if (service.empty()) PlanCreatedMail(row);
+}
 
+void PlanBuilder::PlanCreatedRole(const RosterEntry& row, Role role, bool admin_granted) {
+  const std::string& key = row.key;
   if (role == Role::kGuest) {
     if (opt_.policy.guests) {
       Action& guest = Add(ActionType::kGuest, key, nullptr);
@@ -192,17 +211,18 @@ void PlanBuilder::PlanCreate(const RosterEntry& row, const Identity& id, EntryDr
                         "scope.manage_system_admins)");
     }
   }
-  if (service.empty()) {
-    if (opt_.policy.verify_email) {
-      Action& verify = Add(ActionType::kVerifyEmail, key, nullptr);
-      verify.username = row.username;
-      verify.email = row.email;
-    }
-    if (opt_.policy.send_password_reset) {
-      Action& reset = Add(ActionType::kPasswordReset, key, nullptr);
-      reset.username = row.username;
-      reset.email = row.email;
-    }
+}
+
+void PlanBuilder::PlanCreatedMail(const RosterEntry& row) {
+  if (opt_.policy.verify_email) {
+    Action& verify = Add(ActionType::kVerifyEmail, row.key, nullptr);
+    verify.username = row.username;
+    verify.email = row.email;
+  }
+  if (opt_.policy.send_password_reset) {
+    Action& reset = Add(ActionType::kPasswordReset, row.key, nullptr);
+    reset.username = row.username;
+    reset.email = row.email;
   }
 }
 
