@@ -23,7 +23,6 @@
 #include "daemon/held_sets.h"
 #include "daemon/leader_lock.h"
 #include "daemon/wiring.h"
-#include "state/open_store.h"
 #include "sync/text.h"
 
 namespace rostersync::daemon {

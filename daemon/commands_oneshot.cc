@@ -21,7 +21,6 @@
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
 #include "state/audit_json.h"
-#include "state/open_store.h"
 #include "sync/plan_printer.h"
 #include "sync/text.h"
 
@@ -230,7 +229,7 @@ int CmdStatus(const CommandLine& cl) {
     return kExitOk;
   }
   if (runs->empty()) {
-    std::printf("No runs recorded yet in %s.\n", RedactDatabaseUrl(config->state.database).c_str());
+    std::printf("No runs recorded yet in %s.\n", DatabaseForDisplay(config->state.database).c_str());
     return kExitOk;
   }
   for (const RunRecord& r : *runs) {  // the newest run that read the server

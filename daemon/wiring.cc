@@ -41,6 +41,10 @@ std::string ScrubUrlPassword(std::string text, const std::string& url) {
 
 std::string UrlForDisplay(const std::string& url) { return redact::UrlUserinfo(url); }
 
+std::string DatabaseForDisplay(const std::string& database_url) {
+  return RedactDatabaseUrl(database_url);
+}
+
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config) {
   Result<std::unique_ptr<StateStore>> store = OpenStateStore(config.state.database);
   if (!store.ok()) {

@@ -1,5 +1,6 @@
 // Production wiring: builds the Mattermost client, the state store and the audit file from
-// a Config. Internal to daemon/; the only file that includes api/ and state/ headers.
+// a Config. Internal to daemon/; the only file that includes api/ and state/ headers
+// (besides two interfaces; tests/cycle/boundaries.cmake checks it).
 #ifndef ROSTERSYNC_DAEMON_WIRING_H_
 #define ROSTERSYNC_DAEMON_WIRING_H_
 
@@ -26,6 +27,8 @@ Result<ServerCapabilities> ReadServerCapabilities(const Config& config);
 
 // The URL with any "user:password@" password shown as "***": "https://bob:***@host/x".
 std::string UrlForDisplay(const std::string& url);
+// state.database as shown to a person: the path kept, any password masked.
+std::string DatabaseForDisplay(const std::string& database_url);
 // `text` with the password of `url`'s user info (if any) replaced by "***".
 std::string ScrubUrlPassword(std::string text, const std::string& url);
 

@@ -1,0 +1,2 @@
+// A Poco-free header (the boundary check passes it).
+#include <string>
