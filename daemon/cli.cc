@@ -170,33 +170,86 @@ std::string HelpText(const std::string& command) {
   return out;
 }
 
+namespace {
+
+// One argument, with an inline "--name=value" split off.
+struct SplitArg {
+  std::string name;
+  std::string value;
+  bool has_inline = false;
+};
+
+SplitArg SplitInline(const std::string& raw) {
+  SplitArg a{raw, "", false};
+  if (raw.rfind("--", 0) != 0) return a;
+  auto eq = raw.find('=');
+  if (eq == std::string::npos) return a;
+  a.value = raw.substr(eq + 1);
+  a.name = raw.substr(0, eq);
+  a.has_inline = true;
+  return a;
+}
+
+// An option's value: the inline one, else the next argument (advancing *i).
+Result<std::string> TakeValue(const std::vector<std::string>& args, size_t* i, const SplitArg& a,
+                              const CommandSpec* spec) {
+  if (a.has_inline) return a.value;
+  if (*i + 1 >= args.size()) {
+    return Status::Invalid("option " + a.name + " needs a value; see rostersync " +
+                           (spec ? std::string(spec->name) + " " : "") + "--help");
+  }
+  return args[++*i];
+}
+
+// Records `a`, one of the command's own options (not --help/--config), in *cl.
+Status ApplyCommandFlag(const std::vector<std::string>& args, size_t* i, const SplitArg& a,
+                        const CommandSpec* spec, CommandLine* cl) {
+  const std::string& arg = a.name;
+  if (spec == nullptr) {
+    return Status::Invalid("unknown option " + arg + " before the command; see rostersync --help");
+  }
+  const FlagSpec* flag = nullptr;
+  for (const auto& f : spec->flags) {
+    if (arg == f.name) flag = &f;
+  }
+  if (flag == nullptr) {
+    return Status::Invalid("unknown option " + arg + " for " + spec->name + "; see rostersync " +
+                           spec->name + " --help");
+  }
+  if (!flag->value) {
+    if (a.has_inline) return Status::Invalid("option " + arg + " takes no value");
+    cl->opts[arg] = "";
+    return Status::Ok();
+  }
+  Result<std::string> v = TakeValue(args, i, a, spec);
+  if (!v.ok()) return v.status();
+  const bool more = arg == "--only" && cl->Has(arg);  // repeatable: joined by ','
+  cl->opts[arg] = more ? cl->Get(arg) + "," + *v : *v;
+  return Status::Ok();
+}
+
+// Invalid unless the command got exactly as many positional arguments as it takes.
+Status CheckPositionals(const CommandSpec& spec, const CommandLine& cl) {
+  size_t want = *spec.args ? 1 : 0;
+  if (cl.positionals.size() == want) return Status::Ok();
+  return Status::Invalid(
+      std::string(spec.name) +
+      (want ? " needs exactly one " + std::string(spec.args) : std::string(" takes no arguments")) +
+      "; see rostersync " + spec.name + " --help");
+}
+
+}  // namespace
+
 Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   CommandLine cl;
   const CommandSpec* spec = nullptr;
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::string value;
-    bool has_inline = false;
-    if (arg.rfind("--", 0) == 0) {
-      auto eq = arg.find('=');
-      if (eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    auto take_value = [&](const std::string& name) -> Result<std::string> {
-      if (has_inline) return value;
-      if (i + 1 >= args.size()) {
-        return Status::Invalid("option " + name + " needs a value; see rostersync " +
-                               (spec ? std::string(spec->name) + " " : "") + "--help");
-      }
-      return args[++i];
-    };
+    const SplitArg a = SplitInline(args[i]);
+    const std::string& arg = a.name;
     if (arg == "--help" || arg == "-h") {
       cl.help = true;
     } else if (arg == "--config" || arg == "-c") {
-      Result<std::string> v = take_value(arg);
+      Result<std::string> v = TakeValue(args, &i, a, spec);
       if (!v.ok()) return v.status();
       cl.config_path = *v;
       cl.config_given = true;
@@ -204,27 +257,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.command = "version";
       spec = FindCommand("version");
     } else if (arg.size() > 1 && arg[0] == '-') {
-      if (spec == nullptr) {
-        return Status::Invalid("unknown option " + arg +
-                               " before the command; see rostersync --help");
-      }
-      const FlagSpec* flag = nullptr;
-      for (const auto& f : spec->flags) {
-        if (arg == f.name) flag = &f;
-      }
-      if (flag == nullptr) {
-        return Status::Invalid("unknown option " + arg + " for " + spec->name +
-                               "; see rostersync " + spec->name + " --help");
-      }
-      if (flag->value) {
-        Result<std::string> v = take_value(arg);
-        if (!v.ok()) return v.status();
-        const bool more = arg == "--only" && cl.Has(arg);  // repeatable: joined by ','
-        cl.opts[arg] = more ? cl.Get(arg) + "," + *v : *v;
-      } else {
-        if (has_inline) return Status::Invalid("option " + arg + " takes no value");
-        cl.opts[arg] = "";
-      }
+      Status st = ApplyCommandFlag(args, &i, a, spec, &cl);
+      if (!st.ok()) return st;
     } else if (spec == nullptr) {
       spec = FindCommand(arg);
       if (spec == nullptr) {
@@ -237,13 +271,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     }
   }
   if (spec != nullptr && !cl.help) {
-    size_t want = *spec->args ? 1 : 0;
-    if (cl.positionals.size() != want) {
-      return Status::Invalid(std::string(spec->name) +
-                             (want ? " needs exactly one " + std::string(spec->args)
-                                   : std::string(" takes no arguments")) +
-                             "; see rostersync " + spec->name + " --help");
-    }
+    Status st = CheckPositionals(*spec, cl);
+    if (!st.ok()) return st;
   }
   return cl;
 }

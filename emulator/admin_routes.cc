@@ -116,49 +116,61 @@ void AdminRoutes::Handle(const ApiRequest& req, ApiResponse* resp) {
              p.size() > 27 && p.compare(p.size() - 14, 14, "/confirm_email") == 0) {
     ConfirmEmail(req, p.substr(13, p.size() - 13 - 14), resp);
   } else if ((m == "PUT" || m == "GET") && p == "/__emu/rate_limit") {
-    if (m == "PUT") {
-      try {
-        Poco::JSON::Parser parser;
-        auto obj = parser.parse(req.body).extract<Poco::JSON::Object::Ptr>();
-        double per_second = obj->has("per_second") ? obj->getValue<double>("per_second") : 0;
-        int burst = obj->has("burst") ? obj->getValue<int>("burst") : 0;
-        limiter_->Configure(per_second, burst);
-      } catch (const std::exception& e) {
-        return SetAppError(req, resp, 400, "api.emulator.bad_rate_limit",
-                           std::string("body must be {\"per_second\":N,\"burst\":B}: ") + e.what());
-      }
-    }
-    JsonWriter w;
-    w.BeginObject().Key("per_second").Double(limiter_->per_second());
-    w.Field("burst", limiter_->burst()).EndObject();
-    resp->body = w.Take();
+    HandleRateLimit(req, resp);
   } else if (m == "POST" && p == "/__emu/users") {
-    int added;
-    std::string error;
-    {
-      std::unique_lock lock(store_->mu());
-      added = LoadSeedJson(store_, req.body, &error);
-    }
-    if (added < 0) return SetAppError(req, resp, 400, "api.emulator.bad_seed", error);
-    JsonWriter w;
-    w.BeginObject().Field("added", added).EndObject();
-    resp->status = 201;
-    resp->body = w.Take();
+    HandleAddUsers(req, resp);
   } else if (m == "GET" && p == "/__emu/requests") {
-    size_t limit = 100;
-    auto it = req.query.find("limit");
-    if (it != req.query.end()) {
-      try {
-        limit = static_cast<size_t>(std::stoul(it->second));
-      } catch (const std::exception&) {
-        return SetAppError(req, resp, 400, "api.emulator.bad_limit", "limit must be a number");
-      }
-    }
-    resp->body = stats_->RecentJson(limit);
+    HandleRequests(req, resp);
   } else {
     SetAppError(req, resp, 404, "api.emulator.unknown_admin_route",
                 "Unknown emulator admin route " + m + " " + p + ".");
   }
+}
+
+void AdminRoutes::HandleRateLimit(const ApiRequest& req, ApiResponse* resp) {
+  if (req.method == "PUT") {
+    try {
+      Poco::JSON::Parser parser;
+      auto obj = parser.parse(req.body).extract<Poco::JSON::Object::Ptr>();
+      double per_second = obj->has("per_second") ? obj->getValue<double>("per_second") : 0;
+      int burst = obj->has("burst") ? obj->getValue<int>("burst") : 0;
+      limiter_->Configure(per_second, burst);
+    } catch (const std::exception& e) {
+      return SetAppError(req, resp, 400, "api.emulator.bad_rate_limit",
+                         std::string("body must be {\"per_second\":N,\"burst\":B}: ") + e.what());
+    }
+  }
+  JsonWriter w;
+  w.BeginObject().Key("per_second").Double(limiter_->per_second());
+  w.Field("burst", limiter_->burst()).EndObject();
+  resp->body = w.Take();
+}
+
+void AdminRoutes::HandleAddUsers(const ApiRequest& req, ApiResponse* resp) {
+  int added;
+  std::string error;
+  {
+    std::unique_lock lock(store_->mu());
+    added = LoadSeedJson(store_, req.body, &error);
+  }
+  if (added < 0) return SetAppError(req, resp, 400, "api.emulator.bad_seed", error);
+  JsonWriter w;
+  w.BeginObject().Field("added", added).EndObject();
+  resp->status = 201;
+  resp->body = w.Take();
+}
+
+void AdminRoutes::HandleRequests(const ApiRequest& req, ApiResponse* resp) {
+  size_t limit = 100;
+  auto it = req.query.find("limit");
+  if (it != req.query.end()) {
+    try {
+      limit = static_cast<size_t>(std::stoul(it->second));
+    } catch (const std::exception&) {
+      return SetAppError(req, resp, 400, "api.emulator.bad_limit", "limit must be a number");
+    }
+  }
+  resp->body = stats_->RecentJson(limit);
 }
 
 }  // namespace mmemu

@@ -33,6 +33,12 @@ class AdminRoutes {
   void HandleFaults(const ApiRequest& req, ApiResponse* resp);
   // POST /__emu/users/{id}/confirm_email: the person clicks the verification link.
   void ConfirmEmail(const ApiRequest& req, const std::string& user_id, ApiResponse* resp);
+  // GET/PUT /__emu/rate_limit: reads or sets the limiter.
+  void HandleRateLimit(const ApiRequest& req, ApiResponse* resp);
+  // POST /__emu/users: adds seed users (the seed file's JSON shape).
+  void HandleAddUsers(const ApiRequest& req, ApiResponse* resp);
+  // GET /__emu/requests?limit=N: the most recent requests.
+  void HandleRequests(const ApiRequest& req, ApiResponse* resp);
 
   UserStore* store_;
   Stats* stats_;

@@ -112,6 +112,67 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// Sets the plain flag `a` (one that takes value v) in *f; false if `a` is not one.
+// A malformed number throws (std::stoi and friends); the caller reports it.
+bool SetValueFlag(const std::string& a, const std::string& v, Flags* f) {
+  if (a == "--port") {
+    f->port = std::stoi(v);
+  } else if (a == "--host") {
+    f->host = v;
+  } else if (a == "--admin-token") {
+    f->admin_token = v;
+  } else if (a == "--seed") {
+    f->seed_file = v;
+  } else if (a == "--generate") {
+    f->generate = std::stoi(v);
+  } else if (a == "--rate-limit") {
+    f->rate_limit = std::stod(v);
+    f->rate_limit_given = true;
+  } else if (a == "--burst") {
+    f->burst = std::stoi(v);
+  } else if (a == "--fault-seed") {
+    f->faults.seed = std::stoull(v);
+  } else if (a == "--error-rate") {
+    f->faults.error_rate = std::stod(v);
+  } else if (a == "--latency-ms") {
+    f->faults.latency_ms = std::stoi(v);
+  } else if (a == "--jitter-ms") {
+    f->faults.jitter_ms = std::stoi(v);
+  } else if (a == "--reset-before-rate") {
+    f->faults.reset_before_rate = std::stod(v);
+  } else if (a == "--reset-after-rate") {
+    f->faults.reset_after_rate = std::stod(v);
+  } else if (a == "--truncate-rate") {
+    f->faults.truncate_rate = std::stod(v);
+  } else if (a == "--stall-rate") {
+    f->faults.stall_rate = std::stod(v);
+  } else if (a == "--stall-ms") {
+    f->faults.stall_ms = std::stoi(v);
+  } else if (a == "--threads") {
+    f->threads = std::stoi(v);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The checks on the parsed flags as a whole: false, with *error, if one fails.
+bool CheckFlags(const Flags& f, std::string* error) {
+  if (f.port < 0 || f.port > 65535) {
+    *error = "--port is required (0 picks a free port)";
+    return false;
+  }
+  if (f.admin_token.empty()) {
+    *error = "--admin-token is required";
+    return false;
+  }
+  if (f.threads < 1 || f.generate < 0) {
+    *error = "--threads must be >= 1 and --generate >= 0";
+    return false;
+  }
+  return true;
+}
+
 bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
   for (int i = 1; i < argc; ++i) {  // --realistic first, so other flags can refine it
     if (std::string(argv[i]) == "--realistic") f->modes = mmemu::RealisticModes();
@@ -139,43 +200,7 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
         return false;
       } else if (!ModeValue(a, v, &f->modes, &known, error)) {
         return false;
-      } else if (known) {
-      } else if (a == "--port") {
-        f->port = std::stoi(v);
-      } else if (a == "--host") {
-        f->host = v;
-      } else if (a == "--admin-token") {
-        f->admin_token = v;
-      } else if (a == "--seed") {
-        f->seed_file = v;
-      } else if (a == "--generate") {
-        f->generate = std::stoi(v);
-      } else if (a == "--rate-limit") {
-        f->rate_limit = std::stod(v);
-        f->rate_limit_given = true;
-      } else if (a == "--burst") {
-        f->burst = std::stoi(v);
-      } else if (a == "--fault-seed") {
-        f->faults.seed = std::stoull(v);
-      } else if (a == "--error-rate") {
-        f->faults.error_rate = std::stod(v);
-      } else if (a == "--latency-ms") {
-        f->faults.latency_ms = std::stoi(v);
-      } else if (a == "--jitter-ms") {
-        f->faults.jitter_ms = std::stoi(v);
-      } else if (a == "--reset-before-rate") {
-        f->faults.reset_before_rate = std::stod(v);
-      } else if (a == "--reset-after-rate") {
-        f->faults.reset_after_rate = std::stod(v);
-      } else if (a == "--truncate-rate") {
-        f->faults.truncate_rate = std::stod(v);
-      } else if (a == "--stall-rate") {
-        f->faults.stall_rate = std::stod(v);
-      } else if (a == "--stall-ms") {
-        f->faults.stall_ms = std::stoi(v);
-      } else if (a == "--threads") {
-        f->threads = std::stoi(v);
-      } else {
+      } else if (!known && !SetValueFlag(a, v, f)) {
         *error = "unknown flag " + a;
         return false;
       }
@@ -184,19 +209,7 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
       return false;
     }
   }
-  if (f->port < 0 || f->port > 65535) {
-    *error = "--port is required (0 picks a free port)";
-    return false;
-  }
-  if (f->admin_token.empty()) {
-    *error = "--admin-token is required";
-    return false;
-  }
-  if (f->threads < 1 || f->generate < 0) {
-    *error = "--threads must be >= 1 and --generate >= 0";
-    return false;
-  }
-  return true;
+  return CheckFlags(*f, error);
 }
 
 }  // namespace

@@ -39,6 +39,108 @@ int64_t GetInt(const Poco::JSON::Object::Ptr& obj, const std::string& key, int64
   return obj->has(key) ? obj->getValue<int64_t>(key) : dflt;
 }
 
+// Reads the string and map fields of one seed entry into *u; false if one has the wrong type.
+bool ReadSeedFields(const Poco::JSON::Object::Ptr& obj, EmuUser* u) {
+  bool bad = false;
+  ReadString(obj, "id", &u->id, &bad);
+  for (auto [key, dst] : std::initializer_list<std::pair<const char*, std::string*>>{
+           {"username", &u->username},
+           {"email", &u->email},
+           {"nickname", &u->nickname},
+           {"first_name", &u->first_name},
+           {"last_name", &u->last_name},
+           {"position", &u->position},
+           {"auth_data", &u->auth_data},
+           {"auth_service", &u->auth_service},
+           {"password", &u->password},
+           {"roles", &u->roles},
+           {"locale", &u->locale},
+           {"remote_id", &u->remote_id}}) {
+    ReadString(obj, key, dst, &bad);
+  }
+  ReadStringMap(obj, "props", &u->props, &bad);
+  ReadStringMap(obj, "notify_props", &u->notify_props, &bad);
+  ReadStringMap(obj, "timezone", &u->timezone, &bad);
+  return !bad;
+}
+
+// Fills the derived and defaulted fields of a seed entry; bots get their own.
+void FillSeedDefaults(UserStore* store, const Poco::JSON::Object::Ptr& obj, bool bots, EmuUser* u) {
+  u->username = ToLower(u->username);
+  u->email = ToLower(u->email);
+  if (u->id.empty()) u->id = store->NewId();
+  int64_t now = NowMs();
+  u->create_at = GetInt(obj, "create_at", now);
+  u->update_at = GetInt(obj, "update_at", u->create_at);
+  u->delete_at = GetInt(obj, "delete_at", 0);
+  u->email_verified = obj->has("email_verified") && obj->getValue<bool>("email_verified");
+  if (bots) {
+    bool bad = false;  // a bot's description or display_name of the wrong type is ignored
+    u->is_bot = true;
+    if (u->email.empty()) u->email = u->username + "@localhost";
+    std::string description;
+    ReadString(obj, "description", &description, &bad);
+    u->bot_description = description;
+    std::string display;
+    if (ReadString(obj, "display_name", &display, &bad) && u->first_name.empty()) {
+      u->first_name = display;
+    }
+  } else {
+    u->is_bot = obj->has("is_bot") && obj->getValue<bool>("is_bot");
+  }
+  if (u->locale.empty()) u->locale = "en";
+  if (u->notify_props.empty()) u->notify_props = DefaultNotifyProps(u->username);
+  if (u->timezone.empty()) u->timezone = DefaultTimezone();
+  if (!u->password.empty()) u->last_password_update = u->create_at;
+}
+
+// Adds one seed entry (and its token, if any); false, with *error, if it is malformed or clashes.
+bool AddSeedEntry(UserStore* store, const Poco::JSON::Object::Ptr& obj, bool bots,
+                  const std::string& where, std::string* error) {
+  auto u = std::make_unique<EmuUser>();
+  if (!ReadSeedFields(obj, u.get())) {
+    *error = where + ": a field has the wrong JSON type";
+    return false;
+  }
+  FillSeedDefaults(store, obj, bots, u.get());
+  std::string err = ValidateUser(*u);
+  if (err.empty()) err = CheckFree(store, *u);
+  if (!err.empty()) {
+    *error = where + " (" + u->username + "): " + err;
+    return false;
+  }
+  std::string token;
+  bool bad = false;  // a token of the wrong type is ignored
+  ReadString(obj, "token", &token, &bad);
+  EmuUser* stored = store->Insert(std::move(u));
+  if (!token.empty()) store->AddToken(stored->id, token, "seeded token");
+  return true;
+}
+
+// Adds the entries of root[section] ("users" or "bots"): their count, or -1 with *error.
+int LoadSeedSection(UserStore* store, const Poco::JSON::Object::Ptr& root, const char* section,
+                    std::string* error) {
+  if (!root->has(section)) return 0;
+  auto list = root->getArray(section);
+  if (!list) {
+    *error = std::string("\"") + section + "\" must be an array";
+    return -1;
+  }
+  const bool bots = std::string(section) == "bots";
+  int added = 0;
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto obj = list->getObject(static_cast<unsigned>(i));
+    std::string where = std::string(section) + "[" + std::to_string(i) + "]";
+    if (!obj) {
+      *error = where + " is not an object";
+      return -1;
+    }
+    if (!AddSeedEntry(store, obj, bots, where, error)) return -1;
+    ++added;
+  }
+  return added;
+}
+
 }  // namespace
 
 void CreateAdmin(UserStore* store, const std::string& token) {
@@ -66,82 +168,9 @@ int LoadSeedJson(UserStore* store, const std::string& json, std::string* error) 
   int added = 0;
   try {
     for (const char* section : {"users", "bots"}) {
-      if (!root->has(section)) continue;
-      auto list = root->getArray(section);
-      if (!list) {
-        *error = std::string("\"") + section + "\" must be an array";
-        return -1;
-      }
-      const bool bots = std::string(section) == "bots";
-      for (size_t i = 0; i < list->size(); ++i) {
-        auto obj = list->getObject(static_cast<unsigned>(i));
-        std::string where = std::string(section) + "[" + std::to_string(i) + "]";
-        if (!obj) {
-          *error = where + " is not an object";
-          return -1;
-        }
-        auto u = std::make_unique<EmuUser>();
-        bool bad = false;
-        ReadString(obj, "id", &u->id, &bad);
-        for (auto [key, dst] : std::initializer_list<std::pair<const char*, std::string*>>{
-                 {"username", &u->username},
-                 {"email", &u->email},
-                 {"nickname", &u->nickname},
-                 {"first_name", &u->first_name},
-                 {"last_name", &u->last_name},
-                 {"position", &u->position},
-                 {"auth_data", &u->auth_data},
-                 {"auth_service", &u->auth_service},
-                 {"password", &u->password},
-                 {"roles", &u->roles},
-                 {"locale", &u->locale},
-                 {"remote_id", &u->remote_id}}) {
-          ReadString(obj, key, dst, &bad);
-        }
-        ReadStringMap(obj, "props", &u->props, &bad);
-        ReadStringMap(obj, "notify_props", &u->notify_props, &bad);
-        ReadStringMap(obj, "timezone", &u->timezone, &bad);
-        if (bad) {
-          *error = where + ": a field has the wrong JSON type";
-          return -1;
-        }
-        u->username = ToLower(u->username);
-        u->email = ToLower(u->email);
-        if (u->id.empty()) u->id = store->NewId();
-        int64_t now = NowMs();
-        u->create_at = GetInt(obj, "create_at", now);
-        u->update_at = GetInt(obj, "update_at", u->create_at);
-        u->delete_at = GetInt(obj, "delete_at", 0);
-        u->email_verified = obj->has("email_verified") && obj->getValue<bool>("email_verified");
-        if (bots) {
-          u->is_bot = true;
-          if (u->email.empty()) u->email = u->username + "@localhost";
-          std::string description;
-          ReadString(obj, "description", &description, &bad);
-          u->bot_description = description;
-          std::string display;
-          if (ReadString(obj, "display_name", &display, &bad) && u->first_name.empty()) {
-            u->first_name = display;
-          }
-        } else {
-          u->is_bot = obj->has("is_bot") && obj->getValue<bool>("is_bot");
-        }
-        if (u->locale.empty()) u->locale = "en";
-        if (u->notify_props.empty()) u->notify_props = DefaultNotifyProps(u->username);
-        if (u->timezone.empty()) u->timezone = DefaultTimezone();
-        if (!u->password.empty()) u->last_password_update = u->create_at;
-        std::string err = ValidateUser(*u);
-        if (err.empty()) err = CheckFree(store, *u);
-        if (!err.empty()) {
-          *error = where + " (" + u->username + "): " + err;
-          return -1;
-        }
-        std::string token;
-        ReadString(obj, "token", &token, &bad);
-        EmuUser* stored = store->Insert(std::move(u));
-        if (!token.empty()) store->AddToken(stored->id, token, "seeded token");
-        ++added;
-      }
+      int n = LoadSeedSection(store, root, section, error);
+      if (n < 0) return -1;
+      added += n;
     }
     if (LoadSeedTeams(store, root, error) < 0) return -1;
   } catch (const std::exception& e) {

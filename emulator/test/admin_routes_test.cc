@@ -154,5 +154,63 @@ TEST(EmulatorAdminRoutesTest, RefusesToStartWithoutAdminToken) {
   EXPECT_EQ(WEXITSTATUS(status), 2);
 }
 
+// The error texts of the seed loader and the admin routes, and a bot's defaults.
+TEST(EmulatorAdminRoutesTest, SeedAndAdminErrorsSayWhatIsWrong) {
+  Emulator emu;
+  ASSERT_TRUE(emu.ok());
+  EmuClient admin(emu.port(), emu.admin_token());
+  auto message = [&](const std::string& body) {
+    auto r = admin.Post("/__emu/users", body);
+    EXPECT_EQ(r.status, 400) << r.body;
+    return r.status == 400 ? Obj(r.body)->getValue<std::string>("message") : r.body;
+  };
+  EXPECT_EQ(message(R"({"users":{}})"), R"("users" must be an array)");
+  EXPECT_EQ(message(R"({"bots":[1]})"), "bots[0] is not an object");
+  EXPECT_EQ(message(R"({"users":[{"username":"ok1","email":"ok1@example.com"},{"username":5}]})"),
+            "users[1]: a field has the wrong JSON type");
+  EXPECT_NE(message(R"({"users":[{"username":"admin","email":"a2@example.com"}]})")
+                .find("users[0] (admin): duplicate username admin"),
+            std::string::npos);
+  auto bot =
+      admin.Post("/__emu/users", R"({"bots":[{"username":"Robo","display_name":"Robo D"}]})");
+  ASSERT_EQ(bot.status, 201) << bot.body;
+  auto robo = Obj(admin.Get("/api/v4/users/username/robo").body);
+  EXPECT_EQ(robo->getValue<std::string>("email"), "robo@localhost");
+  EXPECT_EQ(robo->getValue<std::string>("first_name"), "Robo D");
+  EXPECT_EQ(admin.Get("/__emu/requests?limit=many").status, 400);
+  EXPECT_EQ(admin.Put("/__emu/rate_limit", "not json").status, 400);
+  ASSERT_EQ(admin.Put("/__emu/rate_limit", R"({"per_second":7,"burst":9})").status, 200);
+  auto limit = Obj(admin.Get("/__emu/rate_limit").body);
+  EXPECT_EQ(limit->getValue<int>("burst"), 9);
+  EXPECT_EQ(admin.Get("/__emu/nowhere").status, 404);
+}
+
+// mm-emulator's flag errors: exit 2 and the first stderr line names the problem.
+TEST(EmulatorAdminRoutesTest, FlagErrorsNameTheFlag) {
+  rostersync::testing::TempDir dir;
+  int run = 0;
+  auto first_error = [&](const std::vector<std::string>& args) {
+    const std::string err = dir.path() + "/stderr" + std::to_string(++run);
+    rostersync::testing::ChildProcess p(rostersync::testing::EmulatorBinary(), args, err);
+    EXPECT_EQ(p.ReadLine(10000), "");
+    int status = p.Signal(0, true);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+    std::ifstream in(err);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  EXPECT_EQ(first_error({"--port", "0", "--admin-token", "t", "--threads", "x"}),
+            "mm-emulator: bad value 'x' for --threads");
+  EXPECT_EQ(first_error({"--port", "0", "--admin-token", "t", "--frob", "1"}),
+            "mm-emulator: unknown flag --frob");
+  EXPECT_EQ(first_error({"--port", "0", "--admin-token"}),
+            "mm-emulator: --admin-token needs a value");
+  EXPECT_EQ(first_error({"--port", "0", "--admin-token", "t", "--threads", "0"}),
+            "mm-emulator: --threads must be >= 1 and --generate >= 0");
+  EXPECT_EQ(first_error({"--admin-token", "t"}),
+            "mm-emulator: --port is required (0 picks a free port)");
+}
+
 }  // namespace
 }  // namespace mmemu::test

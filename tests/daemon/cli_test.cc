@@ -71,5 +71,34 @@ TEST(CommandLineTest, HelpDescribesEveryCommandAndOption) {
   EXPECT_NE(HelpText("audit").find("--since DURATION"), std::string::npos);
 }
 
+TEST(CommandLineTest, JoinsRepeatedOnlyAndRefusesAValueForASwitch) {
+  auto cl = ParseCommandLine({"approve", "SET1", "--only", "a", "--only=b,c"});
+  ASSERT_TRUE(cl.ok()) << cl.status().ToString();
+  EXPECT_EQ(cl->Get("--only"), "a,b,c");
+  auto inline_switch = ParseCommandLine({"plan", "--json=yes"});
+  ASSERT_FALSE(inline_switch.ok());
+  EXPECT_EQ(inline_switch.status().message(), "option --json takes no value");
+}
+
+TEST(CommandLineTest, SaysWhereAnOptionWentWrong) {
+  auto before = ParseCommandLine({"--json", "plan"});
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.status().message(),
+            "unknown option --json before the command; see rostersync --help");
+  auto no_value = ParseCommandLine({"audit", "--since"});
+  ASSERT_FALSE(no_value.ok());
+  EXPECT_EQ(no_value.status().message(),
+            "option --since needs a value; see rostersync audit --help");
+  auto no_config = ParseCommandLine({"--config"});
+  ASSERT_FALSE(no_config.ok());
+  EXPECT_EQ(no_config.status().message(), "option --config needs a value; see rostersync --help");
+  auto extra = ParseCommandLine({"status", "extra"});
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(extra.status().message(), "status takes no arguments; see rostersync status --help");
+  auto version = ParseCommandLine({"--version"});
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(version->command, "version");
+}
+
 }  // namespace
 }  // namespace rostersync::daemon
