@@ -164,7 +164,7 @@ DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDe
   std::set<Identity> released;
   CycleRequest request;
   request.apply = true;
-  request.command = "approve";
+  request.command = RunCommand::kApprove;
   request.before_apply = [&](Plan* plan) {
     ReleaseDecision rd = MatchApproved(*items, d.only_keys, *plan);
     if (!rd.ok()) {

@@ -15,7 +15,7 @@ Result<E> Find(const char* const (&names)[N], std::string_view name, const char*
 }
 
 // In enum order.
-constexpr const char* kCommands[] = {"plan", "sync", "sync-user", "run"};
+constexpr const char* kCommands[] = {"plan", "sync", "sync-user", "run", "approve"};
 constexpr const char* kResults[] = {"running", "ok", "partial", "held", "failed", "interrupted"};
 constexpr const char* kJournalStates[] = {"pending", "done", "failed", "abandoned"};
 

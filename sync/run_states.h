@@ -11,7 +11,7 @@
 
 namespace rostersync {
 
-enum class RunCommand { kPlan, kSync, kSyncUser, kRun };
+enum class RunCommand { kPlan, kSync, kSyncUser, kRun, kApprove };
 // kRunning until it finishes; kInterrupted when the process died first (found by the next
 // run); else what the exit code says (cycle/exit_codes.h: ResultFor).
 enum class RunResult { kRunning, kOk, kPartial, kHeld, kFailed, kInterrupted };

@@ -9,7 +9,7 @@ namespace {
 
 TEST(RunStatesTest, EveryCommandRoundTripsThroughItsName) {
   for (RunCommand c : {RunCommand::kPlan, RunCommand::kSync, RunCommand::kSyncUser,
-                       RunCommand::kRun}) {
+                       RunCommand::kRun, RunCommand::kApprove}) {
     Result<RunCommand> back = RunCommandFromString(ToString(c));
     ASSERT_TRUE(back.ok()) << ToString(c);
     EXPECT_EQ(*back, c);
