@@ -68,6 +68,7 @@ class CycleRunner {
   CycleResult Run(const CycleRequest& request);
 
   StateStore& store() { return *store_; }
+  UsersApi& api() { return *api_; }
   AuditSink* audit() { return audit_; }
   const Config& config() const { return config_; }
   // Reopens the audit file (after logrotate / SIGHUP). No-op for other sinks.
