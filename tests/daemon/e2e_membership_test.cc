@@ -210,6 +210,13 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
   EXPECT_EQ(m.channels["dept-sales"].count("carol"), 1u) << "added by hand: never removed";
   CliRun plan = RunRostersync(dir_, {"--config", config_, "plan"});
   EXPECT_NE(plan.out.find("max_membership_removals"), std::string::npos) << plan.out;
+  // The hold is audited once: the next cycle's hold text counts more memberships (the joins
+  // above were added), but it is the same hold of the same removals.
+  const int held = AuditLines(dir_, "leave_channel", "held");
+  EXPECT_EQ(held, 100);
+  CliRun again = Sync();
+  EXPECT_EQ(again.exit_code, 4) << again.out << again.err;
+  EXPECT_EQ(AuditLines(dir_, "leave_channel", "held"), held);
 }
 
 // A team per business unit: `when` picks the team; a channel rule implies its team.
