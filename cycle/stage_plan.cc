@@ -6,6 +6,7 @@
 #include "cycle/guards.h"
 #include "cycle/stages.h"
 #include "sync/membership_planner.h"
+#include "sync/plan_printer.h"
 #include "sync/planner.h"
 #include "sync/text.h"
 
@@ -44,6 +45,7 @@ bool MakeCyclePlan(CycleContext* c) {
   if (membership != nullptr && !membership_options.rules.empty() && request.only_key.empty()) {
     AddMembershipPlan(*membership, membership_options, r.roster, c->users, c->ledger, &r.plan);
   }
+  if (c->options.revoke_tokens_on_deactivate) NoteTokenRevocations(&r.plan);  // plan_printer.h
   // The budget shared across cycles and the grace that counts scheduled cycles (guards.h).
   GuardContext guard{&c->ledger, options.policy, c->options.interval_ms, input.now_ms,
                      r.run_id,   request.only_key, request.force};

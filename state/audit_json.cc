@@ -3,9 +3,13 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
+#include <map>
 #include <sstream>
 
 namespace rostersync {
@@ -49,9 +53,10 @@ std::optional<StringMap> OptMap(const Object::Ptr& o, const std::string& key) {
 }
 
 template <typename Fn>
-auto Parse(const std::string& json, const char* what, Fn fn) -> decltype(fn(Poco::Dynamic::Var())) {
+auto Parse(const std::string& json, const char* what, Fn fn, bool keep_key_order = false)
+    -> decltype(fn(Poco::Dynamic::Var())) {
   try {
-    Poco::JSON::Parser parser;
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(keep_key_order));
     return fn(parser.parse(json));
   } catch (const Poco::Exception& e) {
     return Status::Invalid(std::string("malformed ") + what + ": " + e.displayText());
@@ -116,6 +121,60 @@ static int64_t ParseIsoMs(const std::string& s) {
   return static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
 }
 
+namespace {
+
+// The key of the n-th change (from 0) of a field within one record: the field name for the
+// first, "field#2", "field#3", ... for later ones (two revoked access tokens are two
+// "access_token" changes). A JSON object keeps one value per key; a repeated key would lose
+// all but one of them.
+std::string ChangeKey(const std::string& field, int nth) {
+  return nth == 0 ? field : field + "#" + std::to_string(nth + 1);
+}
+
+// The field a "changes" key names: "field#N" (N >= 2) is a later change of "field" when the
+// record also holds "field"; any other key is the field itself.
+std::string FieldOfKey(const Object::Ptr& changes, const std::string& key) {
+  const size_t hash = key.rfind('#');
+  if (hash == std::string::npos || hash == 0 || hash + 1 == key.size()) return key;
+  for (size_t i = hash + 1; i < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9') return key;
+  }
+  const std::string field = key.substr(0, hash);
+  return changes->has(field) ? field : key;
+}
+
+// The number after "#" in a repeated change's key (1 for the first change of a field).
+int ChangeOrdinal(const std::string& key, const std::string& field) {
+  return key.size() == field.size() ? 1 : std::atoi(key.c_str() + field.size() + 1);
+}
+
+// The changes of a record in the order written: repeated fields ("x", "x#2", "x#3") come
+// back as changes of "x" in their order.
+std::vector<FieldChange> ChangesOfRecord(const Object::Ptr& changes) {
+  struct Read {
+    size_t first;  // where the field's first key was read
+    int ordinal;
+    FieldChange change;
+  };
+  std::vector<Read> read;
+  std::map<std::string, size_t> first;
+  for (const std::string& key : changes->getNames()) {  // in written order (parsed so)
+    auto fromto = changes->getObject(key);
+    std::string field = FieldOfKey(changes, key);
+    const size_t at = first.emplace(field, read.size()).first->second;
+    read.push_back({at, ChangeOrdinal(key, field),
+                    FieldChange{field, Str(fromto, "from"), Str(fromto, "to")}});
+  }
+  std::stable_sort(read.begin(), read.end(), [](const Read& a, const Read& b) {
+    return a.first != b.first ? a.first < b.first : a.ordinal < b.ordinal;
+  });
+  std::vector<FieldChange> out;
+  for (Read& entry : read) out.push_back(std::move(entry.change));
+  return out;
+}
+
+}  // namespace
+
 std::string AuditRecordToJson(const AuditRecord& r) {
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("ts", IsoTimestampMs(r.ts_ms));
@@ -125,11 +184,14 @@ std::string AuditRecordToJson(const AuditRecord& r) {
   o.set("user_id", r.user_id);
   o.set("username", r.username);
   Object changes(Poco::JSON_PRESERVE_KEY_ORDER);
+  std::map<std::string, int> seen;  // field -> changes of it written so far
   for (const auto& c : r.changes) {
     Object fromto(Poco::JSON_PRESERVE_KEY_ORDER);
     fromto.set("from", c.from);
     fromto.set("to", c.to);
-    changes.set(c.field, fromto);
+    std::string key = ChangeKey(c.field, seen[c.field]++);
+    while (changes.has(key)) key = ChangeKey(c.field, seen[c.field]++);  // a field named "x#2"
+    changes.set(key, fromto);
   }
   o.set("changes", changes);
   o.set("result", r.result);
@@ -149,18 +211,13 @@ Result<AuditRecord> AuditRecordFromJson(const std::string& json) {
     r.key = Str(o, "key");
     r.user_id = Str(o, "user_id");
     r.username = Str(o, "username");
-    if (auto changes = o->getObject("changes")) {
-      for (const auto& [field, value] : *changes) {
-        auto fromto = value.extract<Object::Ptr>();
-        r.changes.push_back({field, Str(fromto, "from"), Str(fromto, "to")});
-      }
-    }
+    if (auto changes = o->getObject("changes")) r.changes = ChangesOfRecord(changes);
     r.result = Str(o, "result");
     r.http_status = o->optValue<int>("http_status", 0);
     r.request_id = Str(o, "request_id");
     r.error = Str(o, "error");
     return r;
-  });
+  }, /*keep_key_order=*/true);
 }
 
 Result<Action> ActionFromJson(const std::string& json) {

@@ -217,6 +217,7 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   AddDrift(sent->drift);
   AuditRecord rec = MakeAudit(a, sent->user_id, s, s.ok() ? "ok" : "failed");
   if (s.ok()) rec.request_id = api_.LastRequestId();
+  HoldRefusedJoinRecord(a, s, &rec);  // a full team's refusal is held (executor_membership.cc)
   rec.changes.insert(rec.changes.end(), sent->extra.begin(), sent->extra.end());
   if (a.type == ActionType::kDeactivate) {  // a failure is loud next cycle (planner)
     if (s.ok()) {

@@ -159,6 +159,9 @@ class Executor {
   // attention line per team. HoldForFullTeam is called before sending, NoteRefusedJoin after.
   bool HoldForFullTeam(const Action& action, ActionOutcome* out);
   void NoteRefusedJoin(const Action& action, ActionOutcome* out);
+  // The record of a join the server refused as "max_accounts" says "held" (not "failed"),
+  // with the full team's hold reason, as HoldForFullTeam's records do.
+  static void HoldRefusedJoinRecord(const Action& action, const Status& sent, AuditRecord* rec);
   void ReportFullTeams(const Plan& plan, ExecutionReport* report);
   void VerifyPerson(const std::vector<Verified>& done);
   // executor_apply.cc: Apply's parts. People: those with unheld actions, in order of their

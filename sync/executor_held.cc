@@ -1,5 +1,8 @@
 // Executor: auditing held actions once. A hold is recorded when it starts, when its reason
 // changes and when it comes back after it lapsed; the ledger remembers what is held now.
+// A hold is one action of one person on one target (its `changes`: the team or channel of a
+// membership action), so a person's holds on two channels are two holds; its reason is
+// compared without its counts ("51 removals (of 840 ...)" and "(of 891 ...)" are one reason).
 #include <map>
 #include <set>
 
@@ -10,6 +13,26 @@ namespace {
 
 // LedgerEntry::reported prefix: "held:deactivate" while that action of the person is held.
 constexpr char kHeldMark[] = "held:";
+
+// The reason of a hold without its numbers: every run of digits becomes "#".
+std::string ReasonKind(const std::string& reason) {
+  std::string out;
+  out.reserve(reason.size());
+  for (size_t i = 0; i < reason.size(); ++i) {
+    const bool digit = reason[i] >= '0' && reason[i] <= '9';
+    if (!digit) {
+      out += reason[i];
+    } else if (i == 0 || reason[i - 1] < '0' || reason[i - 1] > '9') {
+      out += '#';
+    }
+  }
+  return out;
+}
+
+// Whether two records are of the same action of the person on the same target.
+bool SameAction(const AuditRecord& a, const AuditRecord& b) {
+  return a.action == b.action && a.changes == b.changes;
+}
 
 }  // namespace
 
@@ -24,9 +47,9 @@ bool Executor::HeldAlreadyAudited(const AuditRecord& held, const Ledger& stored)
   auto records = store_.QueryAudit(q);
   if (!records.ok()) return false;  // audit again rather than lose a hold
   for (auto it = records->rbegin(); it != records->rend(); ++it) {
-    if (it->action != held.action) continue;
-    // The newest record of this person's action: the same hold is not audited again.
-    return it->result == "held" && it->error == held.error && it->changes == held.changes &&
+    if (!SameAction(*it, held)) continue;
+    // The newest record of this action of the person: the same hold is not audited again.
+    return it->result == "held" && ReasonKind(it->error) == ReasonKind(held.error) &&
            it->user_id == held.user_id;
   }
   return false;

@@ -27,6 +27,12 @@ Status FullTeam(const std::string& team, Status from) {
   return s.WithHttp(from.http_status(), from.request_id(), from.error_id());
 }
 
+// The reason a join is held while its team is full.
+std::string FullTeamReason(const Action& a) {
+  return "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)" +
+         (a.type == ActionType::kJoinChannel ? ": not a member of the team" : "");
+}
+
 }  // namespace
 
 void Executor::PrejoinTeams(const Plan& plan) {
@@ -91,8 +97,7 @@ bool Executor::HoldForFullTeam(const Action& a, ActionOutcome* out) {
     }
   }
   out->action.held = true;
-  out->action.held_reason = "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)" +
-                            (a.type == ActionType::kJoinChannel ? ": not a member of the team" : "");
+  out->action.held_reason = FullTeamReason(a);
   out->status = Status::Ok();
   // Audited once while the team stays full, like a hold of the plan (not every cycle).
   AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
@@ -109,10 +114,16 @@ void Executor::NoteRefusedJoin(const Action& a, ActionOutcome* out) {
     full_[a.team_id] = a.team;
     refused_.insert(BatchKey(a.team_id, a.user_id));
   }
-  // Audited "failed" with the server's answer already; counted as held, not as a failure.
+  // Audited "held" with the server's answer already (HoldRefusedJoinRecord); counted as held.
   out->action.held = true;
-  out->action.held_reason = "team " + a.team + " is full (TeamSettings.MaxUsersPerTeam)";
+  out->action.held_reason = FullTeamReason(a);
   out->status = Status::Ok();
+}
+
+void Executor::HoldRefusedJoinRecord(const Action& a, const Status& sent, AuditRecord* rec) {
+  if (a.type != ActionType::kJoinTeam || sent.ok() || !IsMaxAccounts(sent.error_id())) return;
+  rec->result = "held";  // http_status and request_id stay: the server's refusal
+  rec->error = FullTeamReason(a);
 }
 
 void Executor::ReportFullTeams(const Plan& plan, ExecutionReport* report) {

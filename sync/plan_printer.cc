@@ -293,6 +293,16 @@ std::string Printer::Run() {
 
 }  // namespace
 
+const char kRevokesTokensNote[] =
+    "and revokes the person's access tokens (a reactivation does not restore them)";
+
+void NoteTokenRevocations(Plan* plan) {
+  for (Action& a : plan->actions) {
+    if (a.type != ActionType::kDeactivate) continue;
+    a.detail += (a.detail.empty() ? "" : "; ") + std::string(kRevokesTokensNote);
+  }
+}
+
 char ActionSymbol(ActionType type) {
   switch (type) {
     case ActionType::kCreate: return '+';

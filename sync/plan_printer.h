@@ -22,6 +22,12 @@ struct PlanTextOptions {
 std::string FormatPlanText(const Plan& plan, const PlanTextOptions& options);
 std::string FormatPlanText(const Plan& plan, bool color);  // not verbose
 
+// With policy.revoke_tokens_on_deactivate on, a deactivation also revokes the person's
+// personal access tokens, which no reactivation restores: says so on each deactivation
+// (its detail, shown by the text plan and the plan JSON) so the plan shows it beforehand.
+void NoteTokenRevocations(Plan* plan);
+extern const char kRevokesTokensNote[];  // "revokes the person's access tokens"
+
 // The one-character marker of an action type: + ~ - > ^ v #.
 char ActionSymbol(ActionType type);
 

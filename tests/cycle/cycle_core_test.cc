@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/plan_printer.h"
 #include "tests/cycle/cycle_test_support.h"
 
 namespace rostersync::cycle {
@@ -239,6 +240,26 @@ TEST_F(CycleCoreTest, OptionsAreTakenAfreshEveryCycle) {
   CycleResult applied = Run();
   EXPECT_EQ(applied.result, RunResult::kOk) << CycleSummary(applied);
   EXPECT_EQ(applied.report.ok, 2);
+}
+
+TEST_F(CycleCoreTest, APlannedDeactivationSaysItRevokesTokensOnlyWhenThePolicyDoes) {
+  CreateEveryone();
+  loader_.roster.entries.resize(2);  // carol leaves
+  for (bool revoke : {false, true}) {
+    options_.revoke_tokens_on_deactivate = revoke;
+    CycleResult r = Run(/*apply=*/false);
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    const Action* deactivate = nullptr;
+    for (const Action& a : r.plan.actions) {
+      if (a.type == ActionType::kDeactivate) deactivate = &a;
+    }
+    ASSERT_NE(deactivate, nullptr);
+    const bool noted = deactivate->detail.find(kRevokesTokensNote) != std::string::npos;
+    EXPECT_EQ(noted, revoke) << deactivate->detail;
+    const std::string text = FormatPlanText(r.plan, false);
+    EXPECT_EQ(text.find("revokes the person's access tokens") != std::string::npos, revoke)
+        << text;
+  }
 }
 
 TEST_F(CycleCoreTest, AScrubbedMessageNeverCarriesTheUrlPassword) {

@@ -96,6 +96,23 @@ int Writes(const Emulator& emu) {
   return n;
 }
 
+// Lines of audit.jsonl with this action and result.
+int AuditLines(const TempDir& dir, const std::string& action, const std::string& result) {
+  const std::string file = TempDir::Read(dir.File("audit.jsonl"));
+  const std::string a = "\"action\":\"" + action + "\"";
+  const std::string r = "\"result\":\"" + result + "\"";
+  int n = 0;
+  size_t start = 0;
+  while (start < file.size()) {
+    size_t end = file.find('\n', start);
+    if (end == std::string::npos) end = file.size();
+    const std::string line = file.substr(start, end - start);
+    n += line.find(a) != std::string::npos && line.find(r) != std::string::npos;
+    start = end + 1;
+  }
+  return n;
+}
+
 class E2eMembershipTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -193,6 +210,13 @@ TEST_F(E2eMembershipTest, PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedD
   EXPECT_EQ(m.channels["dept-sales"].count("carol"), 1u) << "added by hand: never removed";
   CliRun plan = RunRostersync(dir_, {"--config", config_, "plan"});
   EXPECT_NE(plan.out.find("max_membership_removals"), std::string::npos) << plan.out;
+  // The hold is audited once: the next cycle's hold text counts more memberships (the joins
+  // above were added), but it is the same hold of the same removals.
+  const int held = AuditLines(dir_, "leave_channel", "held");
+  EXPECT_EQ(held, 100);
+  CliRun again = Sync();
+  EXPECT_EQ(again.exit_code, 4) << again.out << again.err;
+  EXPECT_EQ(AuditLines(dir_, "leave_channel", "held"), held);
 }
 
 // A team per business unit: `when` picks the team; a channel rule implies its team.
@@ -251,6 +275,20 @@ TEST_F(E2eMembershipTest, AFullTeamIsOneAttentionLineNamingTheSetting) {
   }
   EXPECT_GE(joins, 50);
   EXPECT_LE(joins, 49 + 16) << "joins sent after the team was known full";
+  // The refused joins are held, never failed, and audited once while the team stays full:
+  // two more cycles add no held record (each person has two channels in the full team).
+  EXPECT_EQ(AuditLines(dir_, "join_team", "failed"), 0);
+  const int team_holds = AuditLines(dir_, "join_team", "held");
+  const int channel_holds = AuditLines(dir_, "join_channel", "held");
+  EXPECT_GT(team_holds, 200);
+  EXPECT_GT(channel_holds, 400);
+  for (int cycle = 2; cycle <= 3; ++cycle) {
+    CliRun again = Sync();
+    EXPECT_EQ(again.exit_code, 4) << again.out << again.err;
+    EXPECT_EQ(AuditLines(dir_, "join_team", "held"), team_holds) << "cycle " << cycle;
+    EXPECT_EQ(AuditLines(dir_, "join_channel", "held"), channel_holds) << "cycle " << cycle;
+    EXPECT_EQ(AuditLines(dir_, "join_team", "failed"), 0) << "cycle " << cycle;
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "state/audit_json.h"
 #include "sync/executor.h"
 #include "tests/executor/executor_test_util.h"
 #include "tests/fakes/fake_users_api.h"
@@ -159,6 +160,13 @@ TEST_F(ExecutorAuditTest, RecordsWhichAccessTokensWereRevokedWithoutTheirValues)
                                    laptop.id + " (laptop) -> revoked"};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(revoked, want);
+  // The JSON audit (audit.jsonl, `audit --json`) keeps both tokens: access_token#2.
+  const std::string json = AuditRecordToJson(audit[0]);
+  EXPECT_NE(json.find("\"access_token\":"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"access_token#2\":"), std::string::npos) << json;
+  auto back = AuditRecordFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->changes, audit[0].changes);
 }
 
 }  // namespace

@@ -248,5 +248,91 @@ TEST_F(MembershipExecutorTest, APersonCreatedThisCycleJoinsInTheSameCycle) {
   EXPECT_TRUE(members_.IsChannelMember("chan-company-dept-sales", created->id));
 }
 
+// A full team where each person has two channels (department and office): each held join
+// (one per person and channel) is audited once, and the next cycles audit none again while
+// the team stays full (a person's holds on two channels are two holds, not one that flips).
+TEST_F(MembershipExecutorTest, AFullTeamsHeldChannelJoinsAreAuditedOnceEach) {
+  members_.set_max_users_per_team(50);
+  members_.AddChannel("company", "office-ber");
+  options_.rules.push_back({"company", "office-{office}", "", std::nullopt});
+  People(300, "Eng");
+  for (RosterEntry& e : roster_.entries) e.attributes["office"] = "Ber";
+  auto first = Apply(PlanNow());
+  EXPECT_EQ(first.held, 250 * 3);  // 250 team joins, 500 channel joins
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 250);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 500);
+  for (int cycle = 2; cycle <= 3; ++cycle) {
+    auto again = Apply(PlanNow());
+    EXPECT_EQ(again.held, 250 * 3) << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 250) << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 500) << "cycle " << cycle;
+  }
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
+}
+
+// A join refused one by one (a person created this cycle, so no batch) is held, not failed:
+// its record says "held", and the next cycle does not audit the same hold again.
+TEST_F(MembershipExecutorTest, ASingleJoinRefusedByAFullTeamIsAuditedHeldNotFailed) {
+  members_.set_max_users_per_team(1);
+  People(1, "Eng");
+  ASSERT_EQ(Apply(PlanNow()).ok, 2);
+  RosterEntry e;
+  e.key = "N1";
+  e.username = "newbie";
+  e.email = "newbie@example.com";
+  e.attributes["department"] = "Eng";
+  roster_.entries.push_back(e);
+  Plan plan;
+  plan.actions.push_back(CreateAction("N1", "newbie"));
+  auto report = Apply(PlanNow(plan));
+  EXPECT_EQ(members_.single_team_adds(), 1);
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
+  ASSERT_EQ(CountAudit(sink_.records(), "join_team", "held"), 1);
+  for (const AuditRecord& r : sink_.records()) {
+    if (r.action == "join_team" && r.result == "held") {
+      EXPECT_NE(r.error.find("company is full"), std::string::npos) << r.error;
+    }
+  }
+  auto created = api_.FindByUsername("newbie");
+  ASSERT_TRUE(created.has_value());
+  users_.push_back(*created);
+  Apply(PlanNow());  // the next cycle: the team is still full
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
+}
+
+// Held leaves of two channels of one person, held by a guard whose text carries counts that
+// change between cycles: audited once each; a different reason is audited again.
+TEST_F(MembershipExecutorTest, AHoldWhoseCountsChangeIsNotAuditedAgain) {
+  People(1, "Eng");
+  auto held_plan = [&](const std::string& reason) {
+    Plan plan;
+    for (const char* channel : {"dept-eng", "office-ber"}) {
+      Action a;
+      a.type = ActionType::kLeaveChannel;
+      a.key = "E0";
+      a.user_id = users_[0].id;
+      a.team_id = "team-company";
+      a.team = "company";
+      a.channel_id = std::string("chan-company-") + channel;
+      a.channel = channel;
+      a.changes = {{"channel", std::string("company/") + channel, ""}};
+      a.held = true;
+      a.held_reason = reason;
+      plan.actions.push_back(a);
+    }
+    return plan;
+  };
+  const std::string guard = "membership removals guard: ";
+  Apply(held_plan(guard + "51 membership removals (of 840 memberships rostersync added)"));
+  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 2);
+  Apply(held_plan(guard + "51 membership removals (of 891 memberships rostersync added)"));
+  Apply(held_plan(guard + "52 membership removals (of 891 memberships rostersync added)"));
+  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 2);
+  Apply(held_plan("roster not trusted: the roster shrank"));
+  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 4) << "a new reason";
+}
+
 }  // namespace
 }  // namespace rostersync

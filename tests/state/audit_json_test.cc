@@ -96,5 +96,38 @@ TEST(AuditJsonTest, RejectsMalformedPayloadsWithAReason) {
   EXPECT_FALSE(ActionFromJson("{not json").ok());
 }
 
+// A deactivation that revoked two access tokens writes two "access_token" changes: both must
+// reach the JSON (a JSON object keeps one value per key), and read back as written.
+TEST(AuditJsonTest, KeepsEveryChangeOfARepeatedField) {
+  AuditRecord r;
+  r.action = "deactivate";
+  r.key = "E7";
+  r.changes = {{"delete_at", "0", "now"},
+               {"access_token", "b9tx (ci bot)", "revoked"},
+               {"access_token", "k3jq (laptop)", "revoked"},
+               {"access_token", "zz01 (phone)", "revoked"},
+               {"access_tokens", "3 active", "revoked"}};
+  r.result = "ok";
+  std::string json = AuditRecordToJson(r);
+  EXPECT_NE(json.find(R"j("access_token":{"from":"b9tx (ci bot)","to":"revoked"})j"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"j("access_token#2":{"from":"k3jq (laptop)","to":"revoked"})j"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"j("access_token#3":{"from":"zz01 (phone)","to":"revoked"})j"),
+            std::string::npos) << json;
+  auto back = AuditRecordFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->changes, r.changes);
+}
+
+// A field whose own name looks like a repeat ("x#2") with no "x" beside it stays itself.
+TEST(AuditJsonTest, AFieldNamedLikeARepeatIsNotRenamed) {
+  AuditRecord r;
+  r.changes = {{"props.tag#2", "a", "b"}, {"props.tag#2", "b", "c"}};
+  auto back = AuditRecordFromJson(AuditRecordToJson(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->changes, r.changes);
+}
+
 }  // namespace
 }  // namespace rostersync
