@@ -124,9 +124,7 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   std::unique_ptr<AuditFile> audit;
   if (!config.audit.file.empty()) {
     Result<std::unique_ptr<AuditFile>> opened = AuditFile::Open(config.audit.file);
-    if (!opened.ok()) {
-      return opened.status().Annotate("audit.file (create its directory or fix the path)");
-    }
+    if (!opened.ok()) return opened.status();  // names audit.file and what to fix
     audit = std::move(opened).value();
   }
   static SystemClock clock;

@@ -55,7 +55,8 @@ Result<int> OpenOwnedFile(const std::string& what, const std::string& path, int 
       if (Status s = CheckOwnedFile(what, path, st); !s.ok()) return s;
     }
     return Status::IoError("cannot open " + what + " " + path + ": " + std::strerror(err) +
-                           " (check " + what + " and the directory's permissions)");
+                           " (check " + what + ": create its directory or fix the path or "
+                           "the directory's permissions)");
   }
   struct stat st {};
   Status s = ::fstat(fd, &st) == 0
