@@ -26,7 +26,7 @@
 #include "daemon/logging.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
-#include "state/owned_file.h"
+#include "daemon/wiring.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -129,7 +129,7 @@ class RunApplication : public Poco::Util::ServerApplication {
     if (saved_stderr_ < 0) return Status::Ok();
     int fd = -1;
     if (!logfile_.empty()) {
-      Result<int> opened = OpenOwnedFile("--logfile", logfile_, O_WRONLY | O_APPEND | O_CREAT,
+      Result<int> opened = OpenDaemonFile("--logfile", logfile_, O_WRONLY | O_APPEND | O_CREAT,
                                          0640);
       if (!opened.ok()) {
         ::dup2(saved_stderr_, STDERR_FILENO);  // say it where someone can read it

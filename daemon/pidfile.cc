@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "state/owned_file.h"
+#include "daemon/wiring.h"
 
 namespace rostersync::daemon {
 
@@ -18,7 +18,7 @@ Status CheckWritableFile(const std::string& what, const std::string& path) {
       return Status::IoError("cannot write " + what + " " + path +
                              ": it is a symlink (never followed); remove it");
     }
-    if (Status s = CheckOwnedFile(what, path, st); !s.ok()) return s;
+    if (Status s = CheckDaemonFile(what, path, st); !s.ok()) return s;
     if (::access(path.c_str(), W_OK) != 0) {
       return Status::IoError("cannot write " + what + " " + path + ": " + std::strerror(errno));
     }
@@ -37,7 +37,7 @@ Status CheckWritableFile(const std::string& what, const std::string& path) {
 }
 
 Result<std::unique_ptr<PidFile>> PidFile::Write(const std::string& path) {
-  Result<int> opened = OpenOwnedFile("--pidfile", path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  Result<int> opened = OpenDaemonFile("--pidfile", path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!opened.ok()) return opened.status();
   const int fd = *opened;
   const std::string text = std::to_string(::getpid()) + "\n";
