@@ -15,7 +15,7 @@ namespace rostersync::daemon {
 const char kForceNeedsToken[] =
     "force needs admin.token_file: releasing a held mass change over the admin endpoint "
     "requires a configured admin token (Authorization: Bearer <token>); set admin.token_file "
-    "and restart the service, or stop the service and run `rostersync sync --force`";
+    "and reload (SIGHUP) or restart the service, or stop the service and run `rostersync sync --force`";
 
 const char kApproveNeedsToken[] =
     "approving a held set over the admin endpoint requires a configured admin token "
@@ -97,6 +97,11 @@ Result<std::map<std::string, std::string>> QueryParameters(const std::string& qu
 bool Truthy(const std::map<std::string, std::string>& q, const std::string& key) {
   auto it = q.find(key);
   return it != q.end() && (it->second == "true" || it->second == "1");
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 // host[:port] of a Host header, brackets kept for IPv6 ("[::1]").
@@ -238,9 +243,11 @@ class Router {
     if (listen_host_ == "0.0.0.0" || listen_host_ == "::" || listen_host_ == "[::]") {
       return true;  // beyond loopback the token is mandatory; it guards every /v1/ route
     }
-    const std::string host = HostOnly(header);
-    return host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
-           host == listen_host_ || ("[" + listen_host_ + "]") == host;
+    // Host names are case-insensitive (RFC 9110 section 4.2.3): LOCALHOST is localhost.
+    const std::string host = Lower(HostOnly(header));
+    const std::string listen = Lower(listen_host_);
+    return host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host == listen ||
+           ("[" + listen + "]") == host;
   }
 
   bool Authorized(const HttpRequest& req) const {

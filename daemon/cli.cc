@@ -40,7 +40,7 @@ const std::vector<CommandSpec>& Commands() {
        {{"--json", nullptr, "print the plan as one JSON document (stable for scripts)"},
         {"--detailed-exitcode", nullptr,
          "exit 2 when the plan has changes, 4 when a guard held some or a person must act, 0 "
-         "when none"},
+         "when none; without it plan exits 0 whatever it found (1 only on an error)"},
         {"--verbose", nullptr,
          "list every adoption note, rejected row and unmatched account (not the first 10)"}}},
       {"sync",
@@ -166,7 +166,9 @@ std::string HelpText(const std::string& command) {
       "Exit codes: 0 success or no changes; 1 error (bad config, roster unreadable, server\n"
       "unreachable or unauthorised); 2 plan --detailed-exitcode found changes; 3 some\n"
       "actions failed; 4 a safety guard held back part of the plan, or a person must act;\n"
-      "5 an approval or rejection was refused (nothing applied).\n";
+      "5 an approval or rejection was refused (nothing applied). plan exits 0 whatever it\n"
+      "found, changes, held actions and attention items included (1 only on an error),\n"
+      "unless --detailed-exitcode asks for 2 and 4.\n";
   return out;
 }
 

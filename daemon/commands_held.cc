@@ -105,7 +105,12 @@ int CmdDecide(const CommandLine& cl) {
   decision.approver = CliApprover();
   decision.second_approver_above = config->approvals.second_approver_above;
   LeaderLock leader(config->state.database);
-  if (decision.approve && leader.needed() && !leader.TryAcquire()) {
+  Status lock = decision.approve && leader.needed() ? leader.Acquire() : Status::Ok();
+  if (!lock.ok() && !lock.IsConflict()) {
+    std::fprintf(stderr, "rostersync approve: %s\n", lock.ToString().c_str());
+    return kExitError;
+  }
+  if (!lock.ok()) {
     std::fprintf(stderr,
                  "rostersync approve: standby: another rostersync instance holds the leader "
                  "lock; approve on the leader (its admin endpoint: POST /v1/held/%s/approve)\n",

@@ -147,9 +147,15 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
     }
     reader = std::move(store).value();
   }
-  // PostgreSQL HA: a one-shot sync applies only while holding the leader lock.
+  // PostgreSQL HA: a one-shot sync applies only while holding the leader lock. Standby only
+  // when another instance really holds it; an unreachable database is an error (exit 1).
   LeaderLock leader(config->state.database);
-  if (request.apply && leader.needed() && !leader.TryAcquire()) {
+  Status lock = request.apply && leader.needed() ? leader.Acquire() : Status::Ok();
+  if (!lock.ok() && !lock.IsConflict()) {
+    PrintError(cl.command, lock);
+    return kExitError;
+  }
+  if (!lock.ok()) {
     std::fprintf(stderr,
                  "rostersync %s: standby: another rostersync instance holds the leader lock "
                  "on the state database and applies the changes; nothing was done here. Run "

@@ -26,6 +26,7 @@
 #include "daemon/logging.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
+#include "daemon/wiring.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -128,13 +129,13 @@ class RunApplication : public Poco::Util::ServerApplication {
     if (saved_stderr_ < 0) return Status::Ok();
     int fd = -1;
     if (!logfile_.empty()) {
-      fd = ::open(logfile_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
-      if (fd < 0) {
-        std::string why = std::strerror(errno);
+      Result<int> opened = OpenDaemonFile("--logfile", logfile_, O_WRONLY | O_APPEND | O_CREAT,
+                                         0640);
+      if (!opened.ok()) {
         ::dup2(saved_stderr_, STDERR_FILENO);  // say it where someone can read it
-        return Status::IoError("cannot open --logfile " + logfile_ + ": " + why +
-                               " (a symlink is refused)");
+        return opened.status();
       }
+      fd = *opened;
     } else {
       fd = sd_journal_stream_fd("rostersync", LOG_INFO, 1);
       if (fd < 0) fd = ::dup(saved_stderr_);

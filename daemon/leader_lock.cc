@@ -5,6 +5,10 @@
 #include <Poco/Exception.h>
 #include <spdlog/spdlog.h>
 
+#include <regex>
+
+#include "sync/redact.h"
+
 namespace rostersync::daemon {
 
 using Poco::Data::Keywords::into;
@@ -19,13 +23,34 @@ LeaderLock::LeaderLock(std::string database) {
 
 LeaderLock::~LeaderLock() = default;  // closing the session releases the lock
 
+namespace {
+
+// The value of password=... in a libpq conninfo ('' quoting allowed), or "".
+std::string ConnInfoPassword(const std::string& conninfo) {
+  static const std::regex kPassword(R"((?:^|\s)password\s*=\s*('([^']*)'|(\S+)))");
+  std::smatch m;
+  if (!std::regex_search(conninfo, m, kPassword)) return "";
+  return m[2].matched ? m[2].str() : m[3].str();
+}
+
+}  // namespace
+
 bool LeaderLock::TryAcquire() {
-  if (!needed()) return held_ = true;
+  Status s = Acquire();
+  if (!s.ok() && !s.IsConflict()) spdlog::warn("leader lock: {}", s.message());
+  return s.ok();
+}
+
+Status LeaderLock::Acquire() {
+  if (!needed()) {
+    held_ = true;
+    return Status::Ok();
+  }
   try {
     if (session_ && held_) {
       int one = 0;
       *session_ << "SELECT 1", into(one), now;  // still connected: still ours
-      return true;
+      return Status::Ok();
     }
     if (!session_ || !session_->isConnected()) {
       Poco::Data::PostgreSQL::Connector::registerConnector();
@@ -39,12 +64,16 @@ bool LeaderLock::TryAcquire() {
     held_ = got == 1;
   } catch (const Poco::Exception& e) {
     if (held_) spdlog::error("lost the leader lock session; standing by");
-    // Never echo the conninfo: it may hold a password.
-    spdlog::warn("leader lock: PostgreSQL state database unavailable ({})", e.name());
     session_.reset();
     held_ = false;
+    // The driver may echo the conninfo: mask its password, then anything shaped like one.
+    std::string text = redact::ConnectionString(
+        redact::Token(e.displayText(), ConnInfoPassword(conninfo_)));
+    return Status::IoError("cannot reach the PostgreSQL state database to take the leader "
+                           "lock: " + text + " (check state.database)");
   }
-  return held_;
+  if (held_) return Status::Ok();
+  return Status::Conflict("another rostersync instance holds the leader lock");
 }
 
 }  // namespace rostersync::daemon

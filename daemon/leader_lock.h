@@ -28,9 +28,13 @@ class LeaderLock {
   LeaderLock& operator=(const LeaderLock&) = delete;
 
   bool needed() const { return !conninfo_.empty(); }
-  // True when this process holds (or just took) the lock. False when another instance holds
-  // it; an IoError (database down) counts as false and is logged. Safe to call each cycle:
-  // a lost session is reconnected.
+  // OK when this process holds (or just took) the lock; Conflict when another instance holds
+  // it (a real standby); IoError when the database cannot be reached or refuses the login
+  // (its text names the cause, never the password). Safe to call each cycle: a lost session
+  // is reconnected.
+  Status Acquire();
+  // Acquire() as a bool for the service, which stands by and retries either way: an IoError
+  // counts as false and is logged.
   bool TryAcquire();
   bool held() const { return held_; }
 

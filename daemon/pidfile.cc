@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "daemon/wiring.h"
+
 namespace rostersync::daemon {
 
 Status CheckWritableFile(const std::string& what, const std::string& path) {
@@ -16,9 +18,7 @@ Status CheckWritableFile(const std::string& what, const std::string& path) {
       return Status::IoError("cannot write " + what + " " + path +
                              ": it is a symlink (never followed); remove it");
     }
-    if (!S_ISREG(st.st_mode)) {
-      return Status::IoError("cannot write " + what + " " + path + ": not a regular file");
-    }
+    if (Status s = CheckDaemonFile(what, path, st); !s.ok()) return s;
     if (::access(path.c_str(), W_OK) != 0) {
       return Status::IoError("cannot write " + what + " " + path + ": " + std::strerror(errno));
     }
@@ -37,12 +37,9 @@ Status CheckWritableFile(const std::string& what, const std::string& path) {
 }
 
 Result<std::unique_ptr<PidFile>> PidFile::Write(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    const int err = errno;
-    return Status::IoError("cannot write --pidfile " + path + ": " + std::strerror(err) +
-                           (err == ELOOP ? " (it is a symlink; remove it)" : ""));
-  }
+  Result<int> opened = OpenDaemonFile("--pidfile", path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!opened.ok()) return opened.status();
+  const int fd = *opened;
   const std::string text = std::to_string(::getpid()) + "\n";
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);

@@ -9,6 +9,7 @@
 #include "state/audit_file.h"
 #include "state/audit_json.h"
 #include "state/open_store.h"
+#include "state/owned_file.h"
 #include "sync/redact.h"
 
 namespace rostersync::daemon {
@@ -124,9 +125,7 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   std::unique_ptr<AuditFile> audit;
   if (!config.audit.file.empty()) {
     Result<std::unique_ptr<AuditFile>> opened = AuditFile::Open(config.audit.file);
-    if (!opened.ok()) {
-      return opened.status().Annotate("audit.file (create its directory or fix the path)");
-    }
+    if (!opened.ok()) return opened.status();  // names audit.file and what to fix
     audit = std::move(opened).value();
   }
   static SystemClock clock;
@@ -147,6 +146,15 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   }
   runner->decode_action_ = [](const std::string& payload) { return ActionFromJson(payload); };
   return runner;
+}
+
+Status CheckDaemonFile(const std::string& what, const std::string& path, const struct stat& st) {
+  return CheckOwnedFile(what, path, st);
+}
+
+Result<int> OpenDaemonFile(const std::string& what, const std::string& path, int flags,
+                           mode_t mode) {
+  return OpenOwnedFile(what, path, flags, mode);
 }
 
 }  // namespace rostersync::daemon

@@ -4,7 +4,11 @@
 #ifndef ROSTERSYNC_DAEMON_WIRING_H_
 #define ROSTERSYNC_DAEMON_WIRING_H_
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <memory>
+#include <string>
 
 #include "config/config.h"
 #include "sync/server_capabilities.h"
@@ -31,6 +35,14 @@ std::string UrlForDisplay(const std::string& url);
 std::string DatabaseForDisplay(const std::string& database_url);
 // `text` with the password of `url`'s user info (if any) replaced by "***".
 std::string ScrubUrlPassword(std::string text, const std::string& url);
+
+// The daemon's own files (--pidfile, --logfile), held to the audit file's rules
+// (state/owned_file.h): a regular file, never a symlink or a FIFO (the open never blocks),
+// owned by root or us, not world-writable. `st`: an existing file's lstat.
+Status CheckDaemonFile(const std::string& what, const std::string& path, const struct stat& st);
+// The descriptor (blocking, the caller closes it) or an IoError saying what to fix.
+Result<int> OpenDaemonFile(const std::string& what, const std::string& path, int flags,
+                           mode_t mode);
 
 }  // namespace rostersync::daemon
 

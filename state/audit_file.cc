@@ -11,6 +11,7 @@
 #include <set>
 
 #include "state/audit_json.h"
+#include "state/owned_file.h"
 
 namespace rostersync {
 
@@ -26,20 +27,12 @@ AuditFile::~AuditFile() {
 }
 
 Status AuditFile::OpenLocked() {
-  // O_NOFOLLOW: a symlink planted at audit.file is refused, never followed.
-  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ELOOP) {
-      return Status::IoError("cannot open audit file " + path_ +
-                             ": it is a symlink, which is never followed; point audit.file at "
-                             "the real file or remove the link");
-    }
-    return Status::IoError("cannot open audit file " + path_ + ": " + std::strerror(err) +
-                           " (check audit.file and the directory's permissions)");
-  }
+  // Never a symlink (not followed), a FIFO (it would hang the open), another user's file or
+  // a world-writable one (either could forge the trail): state/owned_file.h.
+  Result<int> fd = OpenOwnedFile("audit.file", path_, O_WRONLY | O_APPEND | O_CREAT, 0640);
+  if (!fd.ok()) return fd.status();
   if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
+  fd_ = *fd;
   return Status::Ok();
 }
 
@@ -72,10 +65,10 @@ void AuditFile::CatchUp(const std::vector<AuditRecord>& committed) {
   std::lock_guard<std::mutex> lock(mu_);
   std::set<std::string> present;
   bool tail_ends_clean = true;
-  int rfd = ::open(path_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int rfd = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (rfd >= 0) {
     struct stat st {};
-    if (::fstat(rfd, &st) == 0) {
+    if (::fstat(rfd, &st) == 0 && S_ISREG(st.st_mode)) {
       off_t start = st.st_size > static_cast<off_t>(kTailBytes) ? st.st_size - kTailBytes : 0;
       std::string tail(static_cast<size_t>(st.st_size - start), '\0');
       ssize_t n = ::pread(rfd, tail.data(), tail.size(), start);

@@ -133,6 +133,15 @@ TEST_F(AdminHardeningTest, AForeignHostHeaderIsRefusedOnV1) {
   EXPECT_EQ(Get("/healthz", "evil.example.com").rfind("HTTP/1.1 200 ", 0), 0u);
 }
 
+// Host names are case-insensitive: any case of an allowed name is the same name.
+TEST_F(AdminHardeningTest, TheHostHeaderIsCaseInsensitive) {
+  Start();
+  for (const std::string host : {"LOCALHOST", "LocalHost:9187", "localHOST"}) {
+    EXPECT_EQ(Get("/v1/status", host).rfind("HTTP/1.1 200 ", 0), 0u) << host;
+  }
+  EXPECT_EQ(Get("/v1/status", "EVIL.example.com").rfind("HTTP/1.1 421 ", 0), 0u);
+}
+
 TEST_F(AdminHardeningTest, MalformedRequestsGet400WithCorrectReasonPhrases) {
   Start("tok");
   EXPECT_EQ(Exchange(server_->port(), "GARBAGE\r\n\r\n").rfind("HTTP/1.1 400 Bad Request", 0), 0u);
@@ -165,6 +174,8 @@ TEST_F(AdminHardeningTest, ForceWithoutATokenIs403OnEveryRoute) {
     std::string answer = path.rfind("/v1/status", 0) == 0 ? Get(path) : Post(server_->port(), path);
     EXPECT_EQ(answer.rfind("HTTP/1.1 403 ", 0), 0u) << path << answer;
     EXPECT_NE(answer.find("force needs admin.token_file"), std::string::npos) << answer;
+    // SIGHUP applies a new admin.token_file: the message must not demand a restart.
+    EXPECT_NE(answer.find("reload (SIGHUP) or restart"), std::string::npos) << answer;
   }
   EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true").rfind("HTTP/1.1 200 ", 0), 0u);
   EXPECT_EQ(Post(server_->port(), "/v1/sync?wait=true&force=false").rfind("HTTP/1.1 200 ", 0), 0u);

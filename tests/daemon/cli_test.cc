@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace rostersync::daemon {
 namespace {
 
@@ -98,6 +101,29 @@ TEST(CommandLineTest, SaysWhereAnOptionWentWrong) {
   auto version = ParseCommandLine({"--version"});
   ASSERT_TRUE(version.ok()) << version.status().ToString();
   EXPECT_EQ(version->command, "version");
+
+// plan never fails its caller unless asked (--detailed-exitcode): the help and
+// docs/contract.md say so in so many words.
+TEST(CommandLineTest, HelpAndContractSayPlanExitsZeroUnlessDetailedExitcode) {
+  auto flat = [](std::string text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '\n') c = ' ';
+      if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+    }
+    return out;
+  };
+  const std::string all = flat(HelpText(""));
+  EXPECT_NE(all.find("plan exits 0 whatever it found"), std::string::npos) << all;
+  EXPECT_NE(all.find("unless --detailed-exitcode asks for 2 and 4"), std::string::npos) << all;
+  EXPECT_NE(flat(HelpText("plan")).find("without it plan exits 0 whatever it found"),
+            std::string::npos);
+  std::ifstream in(std::string(ROSTERSYNC_SOURCE_DIR) + "/docs/contract.md");
+  std::stringstream contract;
+  contract << in.rdbuf();
+  const std::string doc = flat(contract.str());
+  EXPECT_NE(doc.find("`plan` exits 0 whatever it found"), std::string::npos);
+  EXPECT_NE(doc.find("unless `--detailed-exitcode` asks for 2 and 4"), std::string::npos);
 }
 
 }  // namespace

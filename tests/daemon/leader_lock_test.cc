@@ -26,6 +26,7 @@ TEST(LeaderLockTest, OnlyOneInstanceHoldsThePostgresLockAndTheOtherTakesOver) {
   ASSERT_TRUE(first->needed());
   EXPECT_TRUE(first->TryAcquire());
   EXPECT_FALSE(second.TryAcquire());  // standby
+  EXPECT_TRUE(second.Acquire().IsConflict());
   EXPECT_TRUE(first->TryAcquire());   // still the leader
   first.reset();  // its session closes: the server releases the lock as the backend exits
   bool took_over = false;
@@ -38,6 +39,18 @@ TEST(LeaderLockTest, OnlyOneInstanceHoldsThePostgresLockAndTheOtherTakesOver) {
 TEST(LeaderLockTest, AnUnreachableDatabaseMeansStandbyNotACrash) {
   LeaderLock lock("postgresql:host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2");
   EXPECT_FALSE(lock.TryAcquire());
+  EXPECT_FALSE(lock.held());
+}
+
+// Unreachable is an error saying so (never the password), not "another instance leads".
+TEST(LeaderLockTest, AcquireTellsAnUnreachableDatabaseFromAHeldLock) {
+  LeaderLock lock(
+      "postgresql:host=127.0.0.1 port=1 dbname=x user=x password=s3cret-pw connect_timeout=2");
+  Status s = lock.Acquire();
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(s.IsConflict()) << s.ToString();
+  EXPECT_NE(s.message().find("state database"), std::string::npos) << s.ToString();
+  EXPECT_EQ(s.message().find("s3cret-pw"), std::string::npos) << s.ToString();
   EXPECT_FALSE(lock.held());
 }
 
