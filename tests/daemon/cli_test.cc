@@ -101,6 +101,7 @@ TEST(CommandLineTest, SaysWhereAnOptionWentWrong) {
   auto version = ParseCommandLine({"--version"});
   ASSERT_TRUE(version.ok()) << version.status().ToString();
   EXPECT_EQ(version->command, "version");
+}
 
 // plan never fails its caller unless asked (--detailed-exitcode): the help and
 // docs/contract.md say so in so many words.
