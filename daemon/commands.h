@@ -3,9 +3,12 @@
 #ifndef ROSTERSYNC_DAEMON_COMMANDS_H_
 #define ROSTERSYNC_DAEMON_COMMANDS_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
+#include "sync/state_store.h"
 #include "daemon/cli.h"
 #include "sync/status.h"
 
@@ -25,6 +28,10 @@ int CmdVersion();
 // Loads and validates the config; on errors prints every problem to stderr (and returns
 // nullopt). Warnings are printed and tolerated. Sets up logging from it.
 std::optional<Config> LoadConfigOrReport(const CommandLine& cl);
+
+// The state store opened for reading (beside a running service too); on failure prints the
+// error and returns null.
+std::unique_ptr<StateStore> OpenStoreOrReport(const CommandLine& cl, const Config& config);
 
 // "rostersync plan: <message>" on stderr, one paragraph.
 void PrintError(const std::string& command, const Status& status);

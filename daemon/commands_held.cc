@@ -80,12 +80,9 @@ int HandOffDecision(const Config& config, const HeldDecision& d) {
 int CmdHeld(const CommandLine& cl) {
   std::optional<Config> config = LoadConfigOrReport(cl);
   if (!config) return kExitError;
-  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
-  if (!store.ok()) {
-    PrintError(cl.command, store.status());
-    return kExitError;
-  }
-  Result<std::vector<HeldSetRecord>> sets = (*store)->RecentHeldSets(50);
+  std::unique_ptr<StateStore> store = OpenStoreOrReport(cl, *config);
+  if (!store) return kExitError;
+  Result<std::vector<HeldSetRecord>> sets = store->RecentHeldSets(50);
   if (!sets.ok()) {
     PrintError(cl.command, sets.status());
     return kExitError;

@@ -34,6 +34,15 @@ void PrintError(const std::string& command, const Status& status) {
   std::fprintf(stderr, "rostersync %s: %s\n", command.c_str(), status.ToString().c_str());
 }
 
+std::unique_ptr<StateStore> OpenStoreOrReport(const CommandLine& cl, const Config& config) {
+  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(config);
+  if (!store.ok()) {
+    PrintError(cl.command, store.status());
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
 std::optional<Config> LoadConfigOrReport(const CommandLine& cl) {
   ConfigLoad load = LoadConfigFile(cl.config_path);
   std::string report = load.Report();
@@ -140,12 +149,8 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   if (!config) return kExitError;
   std::unique_ptr<StateStore> reader;
   if (!request.apply) {
-    Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
-    if (!store.ok()) {
-      PrintError(cl.command, store.status());
-      return kExitError;
-    }
-    reader = std::move(store).value();
+    reader = OpenStoreOrReport(cl, *config);
+    if (!reader) return kExitError;
   }
   // PostgreSQL HA: a one-shot sync applies only while holding the leader lock. Standby only
   // when another instance really holds it; an unreachable database is an error (exit 1).
@@ -220,12 +225,9 @@ int CmdSync(const CommandLine& cl) {
 int CmdStatus(const CommandLine& cl) {
   std::optional<Config> config = LoadConfigOrReport(cl);
   if (!config) return kExitError;
-  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
-  if (!store.ok()) {
-    PrintError(cl.command, store.status());
-    return kExitError;
-  }
-  Result<std::vector<RunRecord>> runs = (*store)->RecentRuns(20);
+  std::unique_ptr<StateStore> store = OpenStoreOrReport(cl, *config);
+  if (!store) return kExitError;
+  Result<std::vector<RunRecord>> runs = store->RecentRuns(20);
   if (!runs.ok()) {
     PrintError(cl.command, runs.status());
     return kExitError;
@@ -281,12 +283,9 @@ int CmdAudit(const CommandLine& cl) {
     }
     query.limit = static_cast<int>(n);
   }
-  Result<std::unique_ptr<StateStore>> store = OpenStoreForReading(*config);
-  if (!store.ok()) {
-    PrintError(cl.command, store.status());
-    return kExitError;
-  }
-  Result<std::vector<AuditRecord>> records = (*store)->QueryAudit(query);
+  std::unique_ptr<StateStore> store = OpenStoreOrReport(cl, *config);
+  if (!store) return kExitError;
+  Result<std::vector<AuditRecord>> records = store->QueryAudit(query);
   if (!records.ok()) {
     PrintError(cl.command, records.status());
     return kExitError;

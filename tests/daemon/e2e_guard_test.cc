@@ -18,11 +18,6 @@
 namespace rostersync::testing {
 namespace {
 
-std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  auto pos = s.find(from);
-  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
-}
-
 class E2eGuardTest : public ::testing::Test {
  protected:
   // Starts `run` with five people (policy lines replaced by `policy`) and waits for them.

@@ -22,11 +22,6 @@
 namespace rostersync::testing {
 namespace {
 
-std::string Replace(std::string s, const std::string& from, const std::string& to) {
-  auto pos = s.find(from);
-  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
-}
-
 // Nothing listens on port 1: the connection is refused at once.
 TEST(E2eRedteamFixesTest, OneShotSyncWithAnUnreachablePostgresFailsAndSaysWhy) {
   TempDir dir;

@@ -203,4 +203,9 @@ long ChangingRequests(const Emulator& emu) {
   }
 }
 
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
+}
+
 }  // namespace rostersync::testing

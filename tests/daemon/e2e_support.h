@@ -32,6 +32,10 @@ CliRun RunRostersync(const TempDir& dir, const std::vector<std::string>& args,
 extern const char kE2eSeed[];
 
 // A roster CSV (employee_id,username,email,first_name,last_name,status).
+// `s` with the first `from` replaced by `to` (unchanged when `from` is absent): edits a
+// config written by WriteConfig.
+std::string Replace(std::string s, const std::string& from, const std::string& to);
+
 std::string RosterCsv(const std::vector<std::vector<std::string>>& rows);
 extern const std::vector<std::vector<std::string>> kE2eRoster;
 
