@@ -1,15 +1,10 @@
 // held, approve, reject: the held sets a guard left waiting and the decisions about them
 // (held_sets.h).
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -33,14 +28,6 @@ namespace {
 // admin.token_file's token); the service audits the decision as "admin-token". Prints its
 // answer; exit 0, 5 when it refused (409), 1 otherwise.
 int HandOffDecision(const Config& config, const HeldDecision& d) {
-  std::string token;
-  if (!config.admin.token_file.empty()) {
-    std::ifstream in(config.admin.token_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    token = ss.str();
-    token.erase(token.find_last_not_of(" \t\r\n") + 1);
-  }
   std::string only;
   for (const std::string& k : d.only_keys) {
     std::string encoded;
@@ -49,30 +36,14 @@ int HandOffDecision(const Config& config, const HeldDecision& d) {
   }
   const std::string path = "/v1/held/" + d.held_id + (d.approve ? "/approve" : "/reject") +
                            (only.empty() ? "" : "?only=" + only);
-  const std::string address = AdminClientAddress(config.admin.listen);
-  try {
-    const auto colon = address.rfind(':');
-    std::string host = address.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    Poco::Net::HTTPClientSession session(
-        host, static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
-    session.setTimeout(Poco::Timespan(3600, 0));
-    Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.setHost(address);
-    req.setContentLength(0);
-    if (!token.empty()) req.set("Authorization", "Bearer " + token);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(resp), body);
-    const int status = static_cast<int>(resp.getStatus());
-    std::fprintf(status == 200 ? stdout : stderr, "%s\n", EscapeControl(body).c_str());
-    return status == 200 ? kExitOk : status == 409 ? kExitRefused : kExitError;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rostersync: the running service's admin endpoint %s did not answer: %s\n",
-                 address.c_str(), e.what());
+  Result<ServiceAnswer> answer = PostToService(config.admin, path);
+  if (!answer.ok()) {
+    std::fprintf(stderr, "rostersync: %s\n", EscapeControl(answer.status().message()).c_str());
     return kExitError;
   }
+  const int status = answer->status;
+  std::fprintf(status == 200 ? stdout : stderr, "%s\n", EscapeControl(answer->body).c_str());
+  return status == 200 ? kExitOk : status == 409 ? kExitRefused : kExitError;
 }
 
 }  // namespace

@@ -18,6 +18,18 @@ namespace rostersync::daemon {
 Result<CycleOutput> HandOffSync(const AdminConfig& admin, const std::string& key, bool force,
                                 bool json);
 
+// What the running service answered to a POST on its admin endpoint.
+struct ServiceAnswer {
+  int status = 0;
+  std::string body;
+  std::string address;  // "host:port" it was sent to
+};
+
+// POST `path` (with query) to the running service's admin endpoint, with admin.token_file's
+// token when configured. Blocking (up to an hour: a sync may be long). IoError when the token
+// cannot be read or the endpoint does not answer; any HTTP status is an answer.
+Result<ServiceAnswer> PostToService(const AdminConfig& admin, const std::string& path);
+
 // "host:port" of admin.listen as a client reaches it (0.0.0.0 -> 127.0.0.1, [::] -> ::1).
 std::string AdminClientAddress(const std::string& listen);
 
