@@ -28,13 +28,10 @@ int RunBriefly(const TempDir& dir, const std::string& args, int seconds) {
 }
 
 TEST(E2eHardeningTest, PidfileRefusesToFollowASymlink) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   std::string config = WriteConfig(dir, c);
   std::string precious = dir.Write("precious", "do not overwrite\n");
   ASSERT_EQ(::symlink(precious.c_str(), dir.File("run.pid").c_str()), 0);
@@ -46,13 +43,10 @@ TEST(E2eHardeningTest, PidfileRefusesToFollowASymlink) {
 }
 
 TEST(E2eHardeningTest, DaemonModeLogsToTheLogfileAndTheSymlinkFreePidfile) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   const std::string pidfile = dir.File("run.pid"), logfile = dir.File("run.log");
@@ -102,13 +96,11 @@ TEST(E2eHardeningTest, APasswordInTheServerUrlIsNeverPrinted) {
 }
 
 TEST(E2eHardeningTest, SigtermDuringASlowCycleExitsPromptlyAndTheNextRunIsClean) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));
@@ -140,13 +132,11 @@ TEST(E2eHardeningTest, SigtermDuringASlowCycleExitsPromptlyAndTheNextRunIsClean)
 // pacing sleep, nothing more is sent, and the cycle ends by itself (no 1.5 s grace, no
 // "exiting now"); the next sync is clean.
 TEST(E2eHardeningTest, SigtermWakesARateLimitedCycleWhichEndsByItself) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, dir.File("run.log"));

@@ -24,13 +24,11 @@ namespace {
 
 // Nothing listens on port 1: the connection is refused at once.
 TEST(E2eRedteamFixesTest, OneShotSyncWithAnUnreachablePostgresFailsAndSaysWhy) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   std::string yaml = TempDir::Read(WriteConfig(dir, c));
   yaml = Replace(yaml, "\"sqlite:" + dir.File("state.db") + "\"",
                  "\"postgresql:host=127.0.0.1 port=1 dbname=rs user=rs "
@@ -64,13 +62,10 @@ char ProcState(int pid) {
 // takes (1.2-1.7 s under a slow reaper), which is not rostersync's exit. Hence the state
 // from /proc, where a zombie has exited.
 TEST(E2eRedteamFixesTest, DaemonWithALogfileExitsPromptlyOnSigterm) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   const std::string config = WriteConfig(dir, c);
   const std::string pidfile = dir.File("run.pid"), logfile = dir.File("run.log");
   const std::string cmd = "timeout -k 2 20 " + RostersyncBinary() + " --config " + config +

@@ -148,13 +148,10 @@ TEST(E2eRedteamTest, ForceWithTheTokenReleasesTheHeldDeactivations) {
 }
 
 TEST(E2eRedteamTest, DaemonRefusesASymlinkedPidfileOrLogfileBeforeForking) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   std::string config = WriteConfig(dir, c);
   std::string precious = dir.Write("precious", "keep\n");
   ASSERT_EQ(::symlink(precious.c_str(), dir.File("link").c_str()), 0);
@@ -170,13 +167,10 @@ TEST(E2eRedteamTest, DaemonRefusesASymlinkedPidfileOrLogfileBeforeForking) {
 }
 
 TEST(E2eRedteamTest, CheckConfigFailsOnARefusedTokenAndAFifoRoster) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   c.token = "not-the-admin-token";
   std::string config = WriteConfig(dir, c);
   CliRun refused = RunRostersync(dir, {"--config", config, "check-config"});

@@ -188,13 +188,10 @@ TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
   if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
   ScratchDatabase db(pg);
   ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   std::string config_a = WriteConfig(dir, c);
   std::string yaml = TempDir::Read(config_a);
   auto replace = [](std::string s, const std::string& from, const std::string& to) {
@@ -239,13 +236,11 @@ TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
   if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
   ScratchDatabase db(pg);
   ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   std::string yaml = TempDir::Read(WriteConfig(dir, c));
   auto from = "\"sqlite:" + dir.File("state.db") + "\"";
   yaml.replace(yaml.find(from), from.size(), "\"postgresql:" + db.conninfo() + "\"");
@@ -280,13 +275,10 @@ namespace rostersync::testing {
 namespace {
 
 TEST(E2eRunTest, TellsSystemdReadyStatusAndStopping) {
-  TempDir dir;
-  Emulator emu;
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed;
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  E2eConfig& c = bed.c;
   std::string config = WriteConfig(dir, c);
   // A fake $NOTIFY_SOCKET, as systemd provides for Type=notify.
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

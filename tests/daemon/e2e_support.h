@@ -50,6 +50,19 @@ struct E2eConfig {
 // Writes token + config.yaml into dir; returns the config path.
 std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
 
+// The usual bed of an e2e test: a temp dir holding kE2eRoster as roster.csv, a default
+// emulator, and a config for them with a free admin port. Check emu.ok() first.
+struct E2eBed {
+  E2eBed() {
+    dir.Write("roster.csv", RosterCsv(kE2eRoster));
+    c.url = emu.url();
+    c.admin_port = FreePort();
+  }
+  TempDir dir;
+  Emulator emu;
+  E2eConfig c;
+};
+
 // A user of /__emu/state.
 struct EmuUser {
   std::string id, username, email, last_name, roles;
