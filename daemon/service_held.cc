@@ -3,12 +3,16 @@
 // routes are audited as "admin-token", button decisions with the clicking Mattermost user.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "daemon/approval_click.h"
 #include "daemon/approval_post.h"
 #include "daemon/exit_codes.h"
 #include "daemon/held_sets.h"
 #include "daemon/json_views.h"
 #include "daemon/service.h"
+
+#include <algorithm>
 #include "sync/text.h"
 
 namespace rostersync::daemon {
@@ -70,6 +74,16 @@ Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve
 }
 
 Result<User> Service::ClickingUser(const std::string& user_id) {
+  // Only a real id: "me" (or a path) would read the account behind rostersync's own token,
+  // a system admin, and approve in its name.
+  const bool id_shaped = user_id.size() == 26 &&
+      std::all_of(user_id.begin(), user_id.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+      });
+  if (!id_shaped) {
+    return Status::Invalid("the clicking user_id is not a Mattermost user id (26 lower-case "
+                           "letters and digits)");
+  }
   std::shared_ptr<CycleRunner> runner = Runner();
   if (!runner) return Status::Transient("not ready: the Mattermost client is not built yet");
   return runner->api().GetUser(user_id);

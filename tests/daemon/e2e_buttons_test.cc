@@ -197,6 +197,13 @@ TEST_F(E2eButtonsTest, AnAdminClickAppliesExactlyTheHeldFortyAndUpdatesThePost) 
   EXPECT_EQ(garbage.first, 400);
   EXPECT_EQ(Deactivated(), 0);
 
+  // user_id "me" would read rostersync's own account (a system admin): refused.
+  EmuUser me;
+  me.id = "me";
+  std::string as_me = ClickAs(me, "approve");
+  EXPECT_EQ(as_me.find("Approved by"), std::string::npos) << as_me;
+  EXPECT_EQ(Deactivated(), 0) << as_me;
+
   std::string approved = ClickAs(admin_, "approve");
   EXPECT_NE(approved.find("\"status\":200"), std::string::npos) << approved << TempDir::Read(Log());
   EXPECT_EQ(Deactivated(), 40);
