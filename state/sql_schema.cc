@@ -46,6 +46,12 @@ const std::vector<Migration>& StateMigrations() {
            " detail TEXT NOT NULL DEFAULT '')",
            "CREATE INDEX held_sets_created ON held_sets (created_ms)",
        }},
+      {4,
+       {
+           // Named values kept between processes (StateStore::GetValue, sync/state_store.h).
+           "CREATE TABLE state_values (name TEXT PRIMARY KEY, value TEXT NOT NULL DEFAULT '',"
+           " updated_ms {BIGINT} NOT NULL DEFAULT 0)",
+       }},
   };
   return kMigrations;
 }

@@ -56,6 +56,8 @@ class SqlStateStore : public StateStore {
   Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) override;
   Status PutHeldSet(const HeldSetRecord& record) override;
   Result<std::vector<HeldSetRecord>> RecentHeldSets(int limit) override;
+  Result<std::optional<std::string>> GetValue(const std::string& name) override;
+  Status PutValue(const std::string& name, const std::string& value, int64_t updated_ms) override;
 
  private:
   SqlStateStore(SqlDialect dialect, std::unique_ptr<Poco::Data::Session> session,

@@ -149,6 +149,21 @@ class StateStore {
     (void)limit;
     return Status::NotImplemented("this state store keeps no held sets");
   }
+
+  // Small named values the cycle keeps between processes (e.g. the rate limiter's last state,
+  // the incremental cycle's watermark). `name` is one of the kValue* constants below; `value`
+  // is opaque text, never a secret. Absent: std::nullopt.
+  virtual Result<std::optional<std::string>> GetValue(const std::string& name) {
+    (void)name;
+    return Status::NotImplemented("this state store keeps no named values");
+  }
+  // Inserts or replaces; `updated_ms` is when (Env time) the value was written.
+  virtual Status PutValue(const std::string& name, const std::string& value, int64_t updated_ms) {
+    (void)name;
+    (void)value;
+    (void)updated_ms;
+    return Status::NotImplemented("this state store keeps no named values");
+  }
 };
 
 }  // namespace rostersync

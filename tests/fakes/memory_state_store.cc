@@ -166,4 +166,19 @@ Result<std::vector<HeldSetRecord>> MemoryStateStore::RecentHeldSets(int limit) {
   return out;
 }
 
+Result<std::optional<std::string>> MemoryStateStore::GetValue(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+Status MemoryStateStore::PutValue(const std::string& name, const std::string& value,
+                                  int64_t updated_ms) {
+  (void)updated_ms;
+  std::lock_guard<std::mutex> lock(mu_);
+  values_[name] = value;
+  return Status::Ok();
+}
+
 }  // namespace rostersync::testing

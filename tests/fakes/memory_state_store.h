@@ -33,6 +33,8 @@ class MemoryStateStore : public StateStore {
   Status SaveAcceptedRoster(const RosterFingerprint& fingerprint) override;
   Status PutHeldSet(const HeldSetRecord& record) override;
   Result<std::vector<HeldSetRecord>> RecentHeldSets(int limit) override;
+  Result<std::optional<std::string>> GetValue(const std::string& name) override;
+  Status PutValue(const std::string& name, const std::string& value, int64_t updated_ms) override;
 
   // While on, CompleteAction fails with IoError and changes nothing.
   void FailCompleteAction(bool on);
@@ -47,6 +49,7 @@ class MemoryStateStore : public StateStore {
   std::vector<AuditRecord> audit_;
   std::optional<RosterFingerprint> roster_;
   std::map<std::string, HeldSetRecord> held_sets_;
+  std::map<std::string, std::string> values_;
   int64_t next_journal_id_ = 1;
   bool fail_complete_ = false;
 };

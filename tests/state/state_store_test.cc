@@ -359,6 +359,22 @@ TEST_P(StateStoreTest, KeepsHeldSetsAndTheirDecisionsNewestFirst) {
   EXPECT_EQ(store_->RecentHeldSets(1)->size(), 1u);
 }
 
+TEST_P(StateStoreTest, KeepsNamedValuesAndReplacesThem) {
+  auto none = store_->GetValue("rate_limit");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store_->PutValue("rate_limit", "tokens=3 at=1", kBigMs).ok());
+  ASSERT_TRUE(store_->PutValue("watermark", "", kBigMs).ok());
+  ASSERT_TRUE(store_->PutValue("rate_limit", "tokens=9\t'quoted'", kBigMs + 1).ok());
+  auto got = store_->GetValue("rate_limit");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(**got, "tokens=9\t'quoted'");
+  auto empty = store_->GetValue("watermark");
+  ASSERT_TRUE(empty.ok() && empty->has_value());
+  EXPECT_EQ(**empty, "");
+}
+
 TEST_P(StateStoreTest, SurvivesConcurrentWritersWithoutLosingRecords) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 25;
