@@ -255,6 +255,18 @@ bool HttpServer::Impl::ReadFrom(size_t i) {
 
 void HttpServer::Impl::Dispatch(size_t i, HttpRequest req) {
   int fd = conns[i].fd;
+  if (options.is_inline && options.is_inline(req)) {  // small: fits the socket's buffer
+    HttpResponse resp;
+    try {
+      resp = handler(req);
+    } catch (const std::exception& e) {
+      resp = ErrorResponse(500, std::string("internal error: ") + e.what());
+    }
+    SendAll(fd, Format(&req, resp));
+    ::shutdown(fd, SHUT_WR);
+    Close(i);
+    return;
+  }
   bool slow_route = options.is_slow && options.is_slow(req);
   conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(i));
   int flags = fcntl(fd, F_GETFL);

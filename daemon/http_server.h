@@ -54,6 +54,9 @@ struct HttpServerOptions {
   size_t max_body_bytes = 64 * 1024;
   // Routes that may take long (a sync) run in the slow pool so they never starve /healthz.
   std::function<bool(const HttpRequest&)> is_slow;
+  // Routes answered by the event loop itself, never queued behind busy workers (/healthz):
+  // their handler must answer at once with a small body and never block.
+  std::function<bool(const HttpRequest&)> is_inline;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

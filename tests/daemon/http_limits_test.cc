@@ -35,6 +35,15 @@ class QuietBackend : public AdminBackend {
   }
 };
 
+// A backend whose /v1/status takes 300 ms: enough of them fill the worker pool.
+class SlowStatusBackend : public QuietBackend {
+ public:
+  std::string StatusJson() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return "{}";
+  }
+};
+
 class NoClicks : public ApprovalBackend {
  public:
   int64_t NowMs() override { return 0; }
@@ -199,6 +208,39 @@ TEST(HttpLimitsTest, HealthzStaysTrueUnderConnectionsFromManyLoopbackAddresses) 
   churn.join();
   EXPECT_EQ(ok, 20);
   for (int fd : held) close(fd);
+}
+
+// Complete requests that keep every worker busy (and the queue full) do not delay /healthz:
+// it is answered by the event loop itself.
+TEST(HttpLimitsTest, HealthzIsAnsweredAtOnceWhileTheWorkersAreBusy) {
+  SlowStatusBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const int port = (*server)->port();
+  std::vector<int> busy;
+  const std::string status = "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (int a = 2; a < 12; ++a) {
+    for (int k = 0; k < 7; ++k) {  // 70 complete requests: 4 running, 64 queued, 2 refused
+      int fd = ConnectFrom(port, "127.0.3." + std::to_string(a));
+      ASSERT_GE(fd, 0);
+      send(fd, status.data(), status.size(), MSG_NOSIGNAL);
+      busy.push_back(fd);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto t0 = std::chrono::steady_clock::now();
+  int fd = ConnectFrom(port, "127.0.0.1");
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+  bool reset = false;
+  const std::string answer = ReadAll(fd, &reset);
+  close(fd);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_LT(ms, 250);
+  for (int b : busy) close(b);
 }
 
 }  // namespace
