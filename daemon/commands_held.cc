@@ -62,7 +62,17 @@ int HandOffDecision(const CommandLine& cl, const Config& config, const HeldDecis
                                        status == 200 ? &exit_code : nullptr);
   if (cl.Has("--json") && !AnswerField(answer->body, status == 200 ? "held_id" : "error",
                                        nullptr).empty()) {
-    std::fprintf(status == 200 ? stdout : stderr, "%s\n", answer->body.c_str());  // JSON-escaped
+    // JSON escapes its strings; anything raw that a terminal would act on is escaped here.
+    const std::string& body = answer->body;
+    bool raw_control = false;
+    for (size_t n = 0; n < body.size(); ++n) {
+      const unsigned char c = static_cast<unsigned char>(body[n]);
+      raw_control |= c < 0x20 || c == 0x7f ||
+                     (c == 0xc2 && n + 1 < body.size() &&
+                      static_cast<unsigned char>(body[n + 1]) < 0xa0);  // C1: U+0080..U+009F
+    }
+    std::fprintf(status == 200 ? stdout : stderr, "%s\n",
+                 raw_control ? EscapeControl(body).c_str() : body.c_str());
     return exit_code;
   }
   const std::string kConflict = "Conflict: ";  // Status::ToString() of a 409
