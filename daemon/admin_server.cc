@@ -329,6 +329,10 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const std::string& liste
   options.is_slow = [](const HttpRequest& req) {
     return req.method == "POST" || req.query.find("refresh=") != std::string::npos;
   };
+  // Liveness never waits behind busy workers (the router answers it without the backend).
+  options.is_inline = [](const HttpRequest& req) {
+    return req.path == "/healthz" && (req.method == "GET" || req.method == "HEAD");
+  };
   Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
       bind_host, std::stoi(port_text), options,
       [router](const HttpRequest& req) { return router->Handle(req); });

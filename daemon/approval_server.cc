@@ -38,6 +38,14 @@ std::string HourMinute(int64_t ms) {
   return std::string(buf) + " UTC";
 }
 
+// An untrusted string for the audit trail and the log: control characters escaped, at most
+// 64 characters (a click's body may be 8 KiB); `empty` when there is none.
+std::string Clipped(const std::string& text, const std::string& empty) {
+  if (text.empty()) return empty;
+  if (text.size() <= 64) return EscapeControl(text);
+  return EscapeControl(text.substr(0, 64)) + "...";
+}
+
 }  // namespace
 
 bool ApprovalHandler::TakeRateToken(int64_t now_ms) {
@@ -56,34 +64,61 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
     return r;
   }
   const int64_t now = backend_.NowMs();
+  // Not audited: the limit is what keeps a flood of clicks out of the audit trail.
   if (!TakeRateToken(now)) return Refuse(429, "too many clicks; try again in a minute");
   Result<ButtonClick> click = ParseButtonClick(req.body);
-  if (!click.ok()) return Refuse(400, click.status().message());
-  if (Status s = VerifyButton(key_, click->context, now); !s.ok()) {
-    spdlog::warn("approval button refused from {}: {}", req.peer, s.message());
-    return Refuse(s.IsConflict() ? kShown : 403, s.message());  // expired: a genuine button
+  if (!click.ok()) return RefuseClick(req, nullptr, "", now, 400, click.status().message());
+  return HandleClick(req, *click, now);
+}
+
+HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonClick* click,
+                                          const std::string& username, int64_t now_ms,
+                                          int status, const std::string& why) {
+  AuditRecord rec;
+  rec.ts_ms = now_ms;
+  const std::string action = click ? click->context.action : "";
+  rec.action = action == "approve" || action == "reject" ? action : "click";
+  rec.key = "held:" + Clipped(click ? click->context.held_id : "", "unknown");
+  rec.user_id = Clipped(click ? click->user_id : "", "unknown");
+  rec.username = EscapeControl(username);
+  rec.result = "refused";
+  rec.http_status = status;
+  rec.error = "button click refused: " + EscapeControl(why) + " (from " +
+              Clipped(req.peer, "unknown") + ")";
+  backend_.AuditRefusedClick(rec);
+  spdlog::warn("approval button: user_id {} on {}: {}", rec.user_id, rec.key, rec.error);
+  return Refuse(status, why);
+}
+
+HttpResponse ApprovalHandler::HandleClick(const HttpRequest& req, const ButtonClick& click,
+                                          int64_t now) {
+  if (Status s = VerifyButton(key_, click.context, now); !s.ok()) {
+    // expired: a genuine button, told with 200; forged: 403
+    return RefuseClick(req, &click, "", now, s.IsConflict() ? kShown : 403, s.message());
   }
-  Result<User> user = backend_.ClickingUser(click->user_id);
+  Result<User> user = backend_.ClickingUser(click.user_id);
   if (!user.ok()) {
-    return Refuse(kShown, "cannot read the clicking user from the server: " +
+    return RefuseClick(req, &click, "", now, kShown,
+                       "cannot read the clicking user from the server: " +
                            user.status().message());
   }
   if (!MayApprove(*user, config_)) {
-    spdlog::warn("approval button: @{} may not decide held set {}", EscapeControl(user->username),
-                 EscapeControl(click->context.held_id));
-    return Refuse(kShown, "@" + user->username + " may not approve or reject held sets "
+    return RefuseClick(req, &click, user->username, now, kShown,
+                       "@" + user->username + " may not approve or reject held sets "
                        "(approvals.approvers)");
   }
-  const bool approve = click->context.action == "approve";
-  DecisionOutcome out = backend_.Decide(
-      HeldDecision{click->context.held_id, approve, {}, user->username});
-  if (out.exit_code == kExitRefused || out.exit_code == kExitError) {
-    return Refuse(kShown, out.message);
+  const bool approve = click.context.action == "approve";
+  HeldDecision decision{click.context.held_id, approve, {}, user->username};
+  decision.approver_id = user->id.empty() ? click.user_id : user->id;
+  DecisionOutcome out = backend_.Decide(decision);
+  if (out.exit_code == kExitRefused) return Refuse(kShown, out.message);  // audited there
+  if (out.exit_code == kExitError) {
+    return RefuseClick(req, &click, user->username, now, kShown, out.message);
   }
   if (out.pending) {  // the post keeps its buttons for the second approver
     const std::string first = "Approved by @" + user->username + " at " + HourMinute(now) +
                               " (1 of 2 approvers): waiting for a second approver (held set " +
-                              click->context.held_id + ")";
+                              click.context.held_id + ")";
     return Answer(200, "{\"update\":{\"message\":" + JsonString(first) +
                            "},\"ephemeral_text\":" + JsonString(out.message) + "}");
   }
@@ -92,7 +127,7 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
                              : "dismissed until the plan changes";
   const std::string message = std::string(approve ? "Approved" : "Rejected") + " by @" +
                               user->username + " at " + HourMinute(now) + ": " + what +
-                              " (held set " + click->context.held_id + ")";
+                              " (held set " + click.context.held_id + ")";
   return Answer(200, "{\"update\":{\"message\":" + JsonString(message) +
                          ",\"props\":{}},\"ephemeral_text\":" + JsonString(out.message) + "}");
 }

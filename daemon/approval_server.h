@@ -1,8 +1,9 @@
 // ApprovalServer: POST /v1/actions on approvals.listen, the one route the Mattermost server
 // calls when someone clicks Approve or Reject on a held-plan post. It never takes the admin
 // token: a click is checked by its signed context (approval_click.h), its expiry and the
-// clicking user's roles read through the API. Body size limit (8 KiB), a rate limit (30
-// clicks a minute), malformed JSON -> 400. Thread-safe; the backend must outlive it.
+// clicking user's roles read through the API. Body size limit (8 KiB, 413), a rate limit (30
+// clicks a minute), malformed JSON -> 400. Every refused click (but those over the rate
+// limit) is audited once. Thread-safe; the backend must outlive it.
 #ifndef ROSTERSYNC_DAEMON_APPROVAL_SERVER_H_
 #define ROSTERSYNC_DAEMON_APPROVAL_SERVER_H_
 
@@ -13,8 +14,10 @@
 #include <string>
 
 #include "config/config.h"
+#include "daemon/approval_click.h"
 #include "daemon/held_sets.h"
 #include "daemon/http_server.h"
+#include "sync/state_store.h"
 #include "sync/status.h"
 #include "sync/user.h"
 
@@ -28,6 +31,9 @@ class ApprovalBackend {
   virtual Result<User> ClickingUser(const std::string& user_id) = 0;
   // The decision, as `approve` / `reject` would make it (held_sets.h).
   virtual DecisionOutcome Decide(const HeldDecision& decision) = 0;
+  // Writes one audit record of a refused click (result "refused"; strings already escaped,
+  // never the signature) to the state store and the audit sink.
+  virtual void AuditRefusedClick(const AuditRecord& record) = 0;
 };
 
 // The route's whole logic, without the socket (tests and the fuzz target call it).
@@ -39,6 +45,11 @@ class ApprovalHandler {
 
  private:
   bool TakeRateToken(int64_t now_ms);
+  HttpResponse HandleClick(const HttpRequest& req, const ButtonClick& click, int64_t now_ms);
+  // Audits the refusal (who, which held set, why), logs it and answers it.
+  HttpResponse RefuseClick(const HttpRequest& req, const ButtonClick* click,
+                           const std::string& username, int64_t now_ms, int status,
+                           const std::string& why);
   const ApprovalsConfig config_;
   const std::string key_;
   ApprovalBackend& backend_;

@@ -89,15 +89,18 @@ const std::vector<CommandSpec>& Commands() {
        "cycle in which exactly those held actions are released (other held actions stay held).\n"
        "Anything that changed or vanished refuses the whole approval with the difference.\n"
        "Exit 0 applied, 3 some released actions failed, 5 refused (nothing applied), 1 error.\n"
-       "The decision is audited with the OS user as approver.",
+       "The decision is audited with the OS user as approver (user_id \"cli\"). Beside a\n"
+       "running `rostersync run` it is handed to the service's admin endpoint (audited as\n"
+       "admin-token); either way one line says what was applied.",
        {{"--only", "KEY[,KEY...]", "approve the held actions of these roster keys only "
-                                   "(repeatable)"}}},
+                                   "(repeatable)"},
+        {"--json", nullptr, "print the decision as JSON (beside a running service: its answer)"}}},
       {"reject",
        "HELD_ID",
        "dismiss a held set until the plan changes",
        "Marks HELD_ID rejected: it stays held and is not offered again; a plan whose held\n"
        "actions differ gets a new held id. Exit 0, 5 refused (unknown or already decided).",
-       {}},
+       {{"--json", nullptr, "print the decision as JSON (beside a running service: its answer)"}}},
       {"audit",
        "",
        "query the audit trail",

@@ -1,5 +1,6 @@
 // held, approve, reject: the held sets a guard left waiting and the decisions about them
 // (held_sets.h).
+#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 #include <unistd.h>
 
@@ -24,10 +25,23 @@ namespace rostersync::daemon {
 
 namespace {
 
+// A field of the service's JSON answer ("" when absent or not JSON).
+std::string AnswerField(const std::string& body, const std::string& name, int* exit_code) {
+  try {
+    Poco::JSON::Parser parser;
+    auto obj = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    if (exit_code != nullptr && obj->has("exit_code")) *exit_code = obj->getValue<int>("exit_code");
+    return obj->has(name) ? obj->getValue<std::string>(name) : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 // Beside a running service: POST /v1/held/{id}/approve|reject on its admin endpoint (with
-// admin.token_file's token); the service audits the decision as "admin-token". Prints its
-// answer; exit 0, 5 when it refused (409), 1 otherwise.
-int HandOffDecision(const Config& config, const HeldDecision& d) {
+// admin.token_file's token); the service audits the decision as "admin-token". Prints one
+// human line (what was decided, how many held actions applied), or with --json the service's
+// JSON answer; exit as a local decision would (0, 3, 5), 1 otherwise.
+int HandOffDecision(const CommandLine& cl, const Config& config, const HeldDecision& d) {
   std::string only;
   for (const std::string& k : d.only_keys) {
     std::string encoded;
@@ -38,12 +52,38 @@ int HandOffDecision(const Config& config, const HeldDecision& d) {
                            (only.empty() ? "" : "?only=" + only);
   Result<ServiceAnswer> answer = PostToService(config.admin, path);
   if (!answer.ok()) {
-    std::fprintf(stderr, "rostersync: %s\n", EscapeControl(answer.status().message()).c_str());
+    std::fprintf(stderr, "rostersync %s: %s\n", cl.command.c_str(),
+                 EscapeControl(answer.status().message()).c_str());
     return kExitError;
   }
   const int status = answer->status;
-  std::fprintf(status == 200 ? stdout : stderr, "%s\n", EscapeControl(answer->body).c_str());
-  return status == 200 ? kExitOk : status == 409 ? kExitRefused : kExitError;
+  int exit_code = status == 200 ? kExitOk : status == 409 ? kExitRefused : kExitError;
+  std::string text = AnswerField(answer->body, status == 200 ? "message" : "error",
+                                       status == 200 ? &exit_code : nullptr);
+  if (cl.Has("--json") && !AnswerField(answer->body, status == 200 ? "held_id" : "error",
+                                       nullptr).empty()) {
+    // JSON escapes its strings; anything raw that a terminal would act on is escaped here.
+    const std::string& body = answer->body;
+    bool raw_control = false;
+    for (size_t n = 0; n < body.size(); ++n) {
+      const unsigned char c = static_cast<unsigned char>(body[n]);
+      raw_control |= c < 0x20 || c == 0x7f ||
+                     (c == 0xc2 && n + 1 < body.size() &&
+                      static_cast<unsigned char>(body[n + 1]) < 0xa0);  // C1: U+0080..U+009F
+    }
+    std::fprintf(status == 200 ? stdout : stderr, "%s\n",
+                 raw_control ? EscapeControl(body).c_str() : body.c_str());
+    return exit_code;
+  }
+  const std::string kConflict = "Conflict: ";  // Status::ToString() of a 409
+  if (status == 409 && text.rfind(kConflict, 0) == 0) text.erase(0, kConflict.size());
+  const std::string shown = text.empty() ? "the running service at " + answer->address +
+                                               " answered " + std::to_string(status) + ": " +
+                                               answer->body
+                                         : text;
+  std::fprintf(exit_code == kExitOk ? stdout : stderr, "rostersync %s: %s\n", cl.command.c_str(),
+               EscapeControl(shown).c_str());
+  return exit_code;
 }
 
 }  // namespace
@@ -71,6 +111,7 @@ int CmdDecide(const CommandLine& cl) {
   decision.approve = cl.command == "approve";
   decision.only_keys = ParseOnlyKeys(cl.Get("--only"));
   decision.approver = CliApprover();
+  decision.approver_id = kCliApproverId;
   decision.second_approver_above = config->approvals.second_approver_above;
   LeaderLock leader(config->state.database);
   Status lock = decision.approve && leader.needed() ? leader.Acquire() : Status::Ok();
@@ -98,7 +139,7 @@ int CmdDecide(const CommandLine& cl) {
     std::fprintf(stderr, "rostersync %s: the service holds the state database; handing the "
                          "decision to it at %s (audited as admin-token)\n",
                  cl.command.c_str(), AdminClientAddress(config->admin.listen).c_str());
-    return HandOffDecision(*config, decision);
+    return HandOffDecision(cl, *config, decision);
   }
   if (!runner.ok()) {
     PrintError(cl.command, runner.status());
@@ -107,6 +148,10 @@ int CmdDecide(const CommandLine& cl) {
   CycleRunner& run = **runner;
   DecisionOutcome out = DecideHeldSet(run.store(), run.audit(), decision, SystemClock().NowMs(),
                                       [&](const CycleRequest& r) { return run.Run(r); });
+  if (cl.Has("--json")) {
+    std::cout << DecisionToJson(decision.held_id, decision.approve, out) << "\n";
+    return out.exit_code;
+  }
   if (out.cycle_ran && out.exit_code != kExitRefused && out.cycle.status.ok()) {
     CycleOutput printed = RenderCycle(out.cycle, "approve", false, isatty(STDOUT_FILENO) == 1,
                                       false);

@@ -44,6 +44,7 @@ void AuditDecision(StateStore& store, AuditSink* audit, const HeldDecision& d,
   rec.run_id = run_id;
   rec.action = d.approve ? "approve" : "reject";
   rec.key = "held:" + d.held_id;
+  rec.user_id = d.approver_id.empty() ? "unknown" : d.approver_id;
   rec.username = d.approver;
   rec.result = result;
   rec.error = detail;
@@ -241,6 +242,15 @@ DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDec
   HeldDecision both = d;
   both.approver = record.approvers + "," + d.approver;
   return ApproveHeldSet(store, audit, both, std::move(record), now_ms, run_cycle);
+}
+
+std::string DecisionToJson(const std::string& held_id, bool approve, const DecisionOutcome& out) {
+  return "{\"held_id\":" + JsonString(held_id) + ",\"decision\":" +
+         JsonString(!approve ? "rejected" : out.pending ? "pending" : "approved") +
+         ",\"exit_code\":" + std::to_string(out.exit_code) +
+         ",\"released\":" + std::to_string(out.released) +
+         ",\"applied\":" + std::to_string(out.applied) + ",\"message\":" +
+         JsonString(out.message) + "}";
 }
 
 std::string HeldSetsToJson(const std::vector<HeldSetRecord>& sets) {

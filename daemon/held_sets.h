@@ -24,6 +24,11 @@ constexpr int kExitRefused = 5;
 // The approver of a decision made from the CLI (the OS user) and through the admin token.
 std::string CliApprover();
 constexpr char kAdminTokenApprover[] = "admin-token";
+// The audit user_id of a decision that no Mattermost account made: "cli" (a local
+// `rostersync approve|reject`, username = the OS user) and "admin-token" (the admin
+// endpoint, username = "admin-token"). A button click's is the clicking user's id.
+constexpr char kCliApproverId[] = "cli";
+constexpr char kAdminTokenApproverId[] = "admin-token";
 
 // Records the plan's held set as waiting when its id is new; an id already stored (waiting or
 // decided) is left as it is. Returns the stored record (held_id "" when nothing is held).
@@ -41,6 +46,9 @@ struct HeldDecision {
   // approvals.second_approver_above: a set with more deactivations than this needs two
   // different approvers (the first approval is recorded as "pending"); 0 = one is enough.
   int second_approver_above = 0;
+  // Audited as user_id: the clicking Mattermost user's id, kCliApproverId or
+  // kAdminTokenApproverId (never empty in the audit: "" is audited as "unknown").
+  std::string approver_id;
 };
 
 struct DecisionOutcome {
@@ -55,10 +63,15 @@ struct DecisionOutcome {
 
 // Runs `run_cycle` (an apply cycle) for an approval; a rejection runs no cycle. Records the
 // decision on the held set and one audit record ("approve" / "reject", key = "held:<id>",
-// username = the approver) in the store and `audit` (may be null).
+// user_id = the approver's id, username = the approver) in the store and `audit` (may be
+// null).
 using CycleFn = std::function<CycleResult(const CycleRequest&)>;
 DecisionOutcome DecideHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& decision,
                               int64_t now_ms, const CycleFn& run_cycle);
+
+// The answer of POST /v1/held/{id}/approve|reject and of `approve|reject --json`:
+// {held_id, decision (approved|pending|rejected), exit_code, released, applied, message}.
+std::string DecisionToJson(const std::string& held_id, bool approve, const DecisionOutcome& out);
 
 // JSON for `held --json` and GET /v1/held: {"held":[{held_id, created, run_id, summary,
 // actions:[{action,key,username,target,changes}], decision, approvers, decided, detail}]}.

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -110,7 +111,13 @@ struct Conn {
   std::string buf;
   int64_t deadline_ms = 0;
   int64_t accepted_ms = 0;
+  // Answered (413) and shut for writing: what the client still sends is read and discarded
+  // until it closes or the deadline, so it reads the answer instead of a reset.
+  bool draining = false;
 };
+
+// How long a refused request's body is read and discarded before the connection is closed.
+constexpr int64_t kDrainMs = 2'000;
 
 }  // namespace
 
@@ -135,11 +142,35 @@ struct HttpServer::Impl {
     Close(i);
   }
   void Accept();
+  // The oldest connection of the client address holding the most connections being read.
+  size_t Busiest() const;
+  // Answers a request that cannot be read whole (413, 431, 400) and drains the rest.
+  void RejectAndDrain(size_t i, int status, const std::string& message);
   // Returns false when the connection was closed or handed to a pool.
   bool ReadFrom(size_t i);
   void Dispatch(size_t i, HttpRequest req);
   void Run();
 };
+
+size_t HttpServer::Impl::Busiest() const {
+  std::map<std::string, int> count;
+  for (const Conn& c : conns) ++count[c.peer];
+  size_t best = 0;
+  for (size_t i = 1; i < conns.size(); ++i) {
+    if (count[conns[i].peer] > count[conns[best].peer]) best = i;  // conns is oldest first
+  }
+  return best;
+}
+
+void HttpServer::Impl::RejectAndDrain(size_t i, int status, const std::string& message) {
+  Conn& c = conns[i];
+  SendAll(c.fd, Format(nullptr, ErrorResponse(status, message)));
+  ::shutdown(c.fd, SHUT_WR);
+  c.draining = true;
+  c.buf.clear();
+  c.buf.shrink_to_fit();
+  c.deadline_ms = NowMs() + kDrainMs;
+}
 
 void HttpServer::Impl::Accept() {
   for (;;) {
@@ -156,11 +187,6 @@ void HttpServer::Impl::Accept() {
     c.peer = host;
     c.accepted_ms = NowMs();
     c.deadline_ms = c.accepted_ms + options.request_deadline_ms;
-    if (static_cast<int>(conns.size()) >= options.max_connections) {
-      SendAll(fd, Format(nullptr, ErrorResponse(503, "too many connections")));
-      ::close(fd);
-      continue;
-    }
     // Per client: a new connection evicts that client's oldest unfinished one, so a client
     // trickling bytes on many connections cannot keep a quick request out.
     int mine = 0;
@@ -170,7 +196,14 @@ void HttpServer::Impl::Accept() {
       ++mine;
       if (oldest == conns.size()) oldest = i;
     }
-    if (mine >= options.max_per_client) Reject(oldest, 408, "request not completed in time");
+    if (mine >= options.max_per_client) {
+      Reject(oldest, 408, "request not completed in time");
+    } else if (static_cast<int>(conns.size()) >= options.max_connections) {
+      // In total: the new connection evicts the oldest unfinished one of the busiest client
+      // instead of being refused, so connections from many addresses (any 127.x is a local
+      // address) cannot keep /healthz out; a complete request is read within a loop turn.
+      Reject(Busiest(), 408, "request not completed in time");
+    }
     conns.push_back(std::move(c));
   }
 }
@@ -184,31 +217,33 @@ bool HttpServer::Impl::ReadFrom(size_t i) {
     Close(i);
     return false;
   }
+  if (c.draining) return true;  // discarded: memory stays bounded whatever is sent
   c.buf.append(buf, static_cast<size_t>(n));
   size_t end = c.buf.find("\r\n\r\n");
   if (end == std::string::npos) {
     if (c.buf.size() > options.max_header_bytes) {
-      Reject(i, 431, "request head too large");
+      RejectAndDrain(i, 431, "request head too large");
       return false;
     }
     return true;
   }
   Result<HttpRequest> req = ParseRequestHead(c.buf.substr(0, end));
   if (!req.ok()) {
-    Reject(i, 400, "malformed request: " + req.status().message());
+    RejectAndDrain(i, 400, "malformed request: " + req.status().message());
     return false;
   }
   size_t want = 0;
   std::string length = req->Header("content-length");
   if (!length.empty()) {
     if (length.size() > 9 || length.find_first_not_of("0123456789") != std::string::npos) {
-      Reject(i, 400, "malformed request: bad Content-Length");
+      RejectAndDrain(i, 400, "malformed request: bad Content-Length");
       return false;
     }
     want = static_cast<size_t>(std::stoul(length));
   }
-  if (want > options.max_body_bytes) {
-    Reject(i, 413, "request body too large");
+  if (want > options.max_body_bytes) {  // answered before a byte of the body is stored
+    RejectAndDrain(i, 413, "request body too large (at most " +
+                               std::to_string(options.max_body_bytes) + " bytes)");
     return false;
   }
   if (c.buf.size() - end - 4 < want) return true;
@@ -220,6 +255,18 @@ bool HttpServer::Impl::ReadFrom(size_t i) {
 
 void HttpServer::Impl::Dispatch(size_t i, HttpRequest req) {
   int fd = conns[i].fd;
+  if (options.is_inline && options.is_inline(req)) {  // small: fits the socket's buffer
+    HttpResponse resp;
+    try {
+      resp = handler(req);
+    } catch (const std::exception& e) {
+      resp = ErrorResponse(500, std::string("internal error: ") + e.what());
+    }
+    SendAll(fd, Format(&req, resp));
+    ::shutdown(fd, SHUT_WR);
+    Close(i);
+    return;
+  }
   bool slow_route = options.is_slow && options.is_slow(req);
   conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(i));
   int flags = fcntl(fd, F_GETFL);
@@ -267,7 +314,9 @@ void HttpServer::Impl::Run() {
     }
     now = NowMs();
     for (size_t i = 0; i < conns.size();) {
-      if (conns[i].deadline_ms <= now) {
+      if (conns[i].deadline_ms <= now && conns[i].draining) {
+        Close(i);
+      } else if (conns[i].deadline_ms <= now) {
         Reject(i, 408, "request not completed in time");
       } else {
         ++i;

@@ -1,8 +1,10 @@
 // HttpServer: the small HTTP/1.1 server under the admin endpoint, built to hold against a
 // hostile neighbour. One event-loop thread reads every request (so slow clients cost no
 // worker thread) under a whole-request deadline that is never reset by a trickle of bytes,
-// with a per-client and a total connection cap; complete requests go to a worker pool (a
-// separate small pool for slow routes). One request per connection. Thread-safe.
+// with a per-client and a total connection cap (a new connection evicts an unfinished one, so
+// /healthz always gets in); complete requests go to a worker pool (a separate small pool for
+// slow routes). A body over the limit is answered 413 at once and the rest read and dropped
+// (never stored). One request per connection. Thread-safe.
 #ifndef ROSTERSYNC_DAEMON_HTTP_SERVER_H_
 #define ROSTERSYNC_DAEMON_HTTP_SERVER_H_
 
@@ -39,8 +41,12 @@ struct HttpResponse {
 struct HttpServerOptions {
   int request_deadline_ms = 5'000;  // from accept to the last byte of the request
   int send_timeout_ms = 10'000;
-  int max_per_client = 8;     // connections still being read, per client address
-  int max_connections = 128;  // in total; beyond, new connections get 503
+  // Connections still being read, per client address; beyond, a new one evicts (408) that
+  // client's oldest.
+  int max_per_client = 8;
+  // In total; beyond, a new connection evicts (408) the oldest of the client address that
+  // holds the most.
+  int max_connections = 128;
   int fast_threads = 4;
   int slow_threads = 2;
   size_t max_queued = 64;  // per pool; beyond, 503
@@ -48,6 +54,9 @@ struct HttpServerOptions {
   size_t max_body_bytes = 64 * 1024;
   // Routes that may take long (a sync) run in the slow pool so they never starve /healthz.
   std::function<bool(const HttpRequest&)> is_slow;
+  // Routes answered by the event loop itself, never queued behind busy workers (/healthz):
+  // their handler must answer at once with a small body and never block.
+  std::function<bool(const HttpRequest&)> is_inline;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

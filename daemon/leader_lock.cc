@@ -63,7 +63,7 @@ Status LeaderLock::Acquire() {
     if (got && !held_) spdlog::info("took the leader lock: this instance applies changes");
     held_ = got == 1;
   } catch (const Poco::Exception& e) {
-    if (held_) spdlog::error("lost the leader lock session; standing by");
+    if (held_) spdlog::error("lost the leader lock: its session to the state database failed");
     session_.reset();
     held_ = false;
     // The driver may echo the conninfo: mask its password, then anything shaped like one.

@@ -212,13 +212,16 @@ Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
       return s;
     }
   }
-  bool leader = leader_->TryAcquire();
+  // Conflict: another instance leads (standby). Any other error: the state database cannot
+  // be reached, which is a failed cycle with its real cause, never "standby".
+  Status lock = leader_->Acquire();
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    standby_ = !leader;
+    std::lock_guard<std::mutex> guard(mu_);
+    standby_ = lock.IsConflict();
   }
-  metrics_.SetLeader(leader);
-  if (!leader && request.apply) {
+  metrics_.SetLeader(lock.ok());
+  if (!lock.ok() && request.apply) {
+    if (!lock.IsConflict()) return lock;
     return Status::Conflict(
         "standby: another rostersync instance holds the leader lock on "
         "the state database and applies changes");

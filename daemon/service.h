@@ -68,6 +68,7 @@ class Service : public AdminBackend, public ApprovalBackend {
   int64_t NowMs() override { return clock_.NowMs(); }
   Result<User> ClickingUser(const std::string& user_id) override;
   DecisionOutcome Decide(const HeldDecision& decision) override;
+  void AuditRefusedClick(const AuditRecord& record) override;
 
  private:
   bool ScheduledCycle(Trigger trigger);  // the scheduler's callback

@@ -11,8 +11,6 @@
 #include "daemon/held_sets.h"
 #include "daemon/json_views.h"
 #include "daemon/service.h"
-
-#include <algorithm>
 #include "sync/text.h"
 
 namespace rostersync::daemon {
@@ -61,16 +59,23 @@ DecisionOutcome Service::Decide(const HeldDecision& asked) {
 
 Result<std::string> Service::DecideHeld(const std::string& held_id, bool approve,
                                         const std::string& only) {
-  DecisionOutcome out =
-      Decide(HeldDecision{held_id, approve, ParseOnlyKeys(only), kAdminTokenApprover});
+  HeldDecision decision{held_id, approve, ParseOnlyKeys(only), kAdminTokenApprover};
+  decision.approver_id = kAdminTokenApproverId;
+  DecisionOutcome out = Decide(decision);
   if (out.exit_code == kExitRefused) return Status::Conflict(out.message);
   if (out.exit_code == kExitError) return Status::Transient(out.message);
-  return "{\"held_id\":" + JsonString(held_id) + ",\"decision\":" +
-         JsonString(!approve ? "rejected" : out.pending ? "pending" : "approved") +
-         ",\"exit_code\":" +
-         std::to_string(out.exit_code) + ",\"released\":" + std::to_string(out.released) +
-         ",\"applied\":" + std::to_string(out.applied) + ",\"message\":" +
-         JsonString(out.message) + "}";
+  return DecisionToJson(held_id, approve, out);
+}
+
+void Service::AuditRefusedClick(const AuditRecord& record) {
+  std::shared_ptr<StateStore> store = Store();
+  std::shared_ptr<CycleRunner> runner = Runner();
+  if (!store) return;  // not ready: the click's refusal is logged (approval_server.cc)
+  if (Status s = store->AppendAudit(record); !s.ok()) {
+    spdlog::warn("cannot audit a refused approval click: {}", EscapeControl(s.ToString()));
+    return;
+  }
+  if (runner && runner->audit() != nullptr) runner->audit()->Write(record);
 }
 
 Result<User> Service::ClickingUser(const std::string& user_id) {

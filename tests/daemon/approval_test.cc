@@ -32,6 +32,7 @@ class FakeBackend : public ApprovalBackend {
  public:
   int64_t NowMs() override { return kNow; }
   Result<User> ClickingUser(const std::string& id) override {
+    if (id == "missing") return Status::NotFound("no such user");
     User u;
     u.id = id;
     u.username = id == "admin1" ? "alice" : id == "listed" ? "carol" : "bob";
@@ -41,11 +42,15 @@ class FakeBackend : public ApprovalBackend {
   DecisionOutcome Decide(const HeldDecision& d) override {
     decisions.push_back(d);
     DecisionOutcome out;
+    if (refuse_decisions) return DecisionOutcome{kExitRefused, "held set was already approved"};
     out.released = out.applied = 40;
     out.message = "approved";
     return out;
   }
+  void AuditRefusedClick(const AuditRecord& record) override { refusals.push_back(record); }
   std::vector<HeldDecision> decisions;
+  std::vector<AuditRecord> refusals;
+  bool refuse_decisions = false;  // Decide refuses (and audits that itself)
 };
 
 HttpResponse Click(ApprovalHandler& h, const std::string& body) {
@@ -71,10 +76,74 @@ TEST(ApprovalTest, ASignedClickByAnAdminApprovesAndUpdatesThePost) {
   EXPECT_NE(r.body.find("40 of 40 held action(s) applied"), std::string::npos) << r.body;
   ASSERT_EQ(backend.decisions.size(), 1u);
   EXPECT_EQ(backend.decisions[0].approver, "alice");
+  EXPECT_EQ(backend.decisions[0].approver_id, "admin1");  // audited as user_id
   EXPECT_EQ(backend.decisions[0].held_id, "00000000000000aa");
   EXPECT_TRUE(backend.decisions[0].approve);
   EXPECT_EQ(Click(h, Signed("listed", "reject", kNow + 1000)).status, 200);  // by username
   EXPECT_FALSE(backend.decisions.back().approve);
+  EXPECT_EQ(backend.decisions.back().approver_id, "listed");
+  EXPECT_TRUE(backend.refusals.empty());
+}
+
+TEST(ApprovalTest, EveryRefusedClickIsAuditedOnceWithWhoWhichSetAndWhy) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  const std::string good = SignButton(kKey, "00000000000000aa", "approve", kNow + 1000);
+  const std::string forged_sig = "00" + good.substr(2);
+  struct Case {
+    std::string body;
+    int status;
+    std::string user_id, username, why;
+  };
+  const std::vector<Case> cases = {
+      {Body("admin1", "approve", kNow + 1000, forged_sig), 403, "admin1", "", "signature"},
+      {Signed("admin1", "approve", kNow - 1), 200, "admin1", "", "expired"},
+      {Signed("bob", "reject", kNow + 1000), 200, "bob", "bob", "may not approve"},
+      {Signed("missing", "approve", kNow + 1000), 200, "missing", "", "no such user"},
+      {"{\"user_id\":", 400, "unknown", "", "not valid JSON"},
+  };
+  for (const Case& c : cases) {
+    backend.refusals.clear();
+    HttpResponse r = Click(h, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " " << r.body;
+    ASSERT_EQ(backend.refusals.size(), 1u) << c.body;
+    const AuditRecord& rec = backend.refusals[0];
+    EXPECT_EQ(rec.result, "refused");
+    EXPECT_EQ(rec.user_id, c.user_id);
+    EXPECT_EQ(rec.username, c.username);
+    EXPECT_EQ(rec.http_status, c.status);
+    EXPECT_EQ(rec.key, c.status == 400 ? "held:unknown" : "held:00000000000000aa");
+    EXPECT_NE(rec.error.find(c.why), std::string::npos) << rec.error;
+    EXPECT_EQ(rec.ts_ms, kNow);
+    for (const std::string& field : {rec.action, rec.key, rec.user_id, rec.username, rec.error}) {
+      EXPECT_EQ(field.find(good.substr(2)), std::string::npos) << field;  // never the sig
+    }
+  }
+  EXPECT_TRUE(backend.decisions.empty());
+  // A refusal by the decision itself (already decided, plan changed) is audited there, once.
+  backend.refusals.clear();
+  backend.refuse_decisions = true;
+  EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000)).status, 200);
+  EXPECT_EQ(backend.decisions.size(), 1u);
+  EXPECT_TRUE(backend.refusals.empty());
+}
+
+TEST(ApprovalTest, ARefusedClicksUntrustedStringsAreEscapedAndClipped) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  const std::string user = "x\\u001b[2J" + std::string(200, 'u');
+  const std::string held = "\\u001b]0;pwned\\u0007" + std::string(300, 'h');
+  const std::string body = "{\"user_id\":\"" + user + "\",\"context\":{\"held_id\":\"" + held +
+                           "\",\"action\":\"approve\\u000a\",\"expires\":1,\"sig\":\"00\"}}";
+  EXPECT_EQ(Click(h, body).status, 403);
+  ASSERT_EQ(backend.refusals.size(), 1u);
+  const AuditRecord& rec = backend.refusals[0];
+  EXPECT_EQ(rec.action, "click");  // not a known action
+  for (const std::string& field : {rec.action, rec.key, rec.user_id, rec.username, rec.error}) {
+    for (char ch : field) EXPECT_GE(static_cast<unsigned char>(ch), 0x20) << field;
+    EXPECT_LE(field.size(), 200u) << field;
+  }
+  EXPECT_EQ(rec.user_id.rfind("x\\x1b[2J", 0), 0u) << rec.user_id;
 }
 
 TEST(ApprovalTest, ForgedExpiredOrUnauthorisedClicksDecideNothing) {

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "tests/daemon/e2e_support.h"
@@ -230,6 +231,58 @@ TEST_F(E2eButtonsTest, AnAdminClickAppliesExactlyTheHeldFortyAndUpdatesThePost) 
   EXPECT_EQ(ChangingRequests(*emu_), writes);
 }
 
+// The records of `audit --json` (one JSON object a line) on the held set `held_id`.
+std::vector<Poco::JSON::Object::Ptr> HeldRecords(const std::string& json, const std::string& id) {
+  std::vector<Poco::JSON::Object::Ptr> out;
+  std::istringstream lines(json);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    Poco::JSON::Parser parser;
+    auto r = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+    if (r->getValue<std::string>("key") == "held:" + id) out.push_back(r);
+  }
+  return out;
+}
+
+TEST_F(E2eButtonsTest, EveryRefusedClickIsAuditedOnceAndTheApprovalNamesTheClicker) {
+  WriteRoster(5);
+  Poco::JSON::Object::Ptr context = WaitForButtons(1);
+  ASSERT_FALSE(context.isNull()) << TempDir::Read(Log());
+  const std::string held_id = context->getValue<std::string>("held_id");
+  const int64_t expires = context->getValue<int64_t>("expires");
+  ClickAs(carol_, "approve");  // not an approver
+  const std::string forged = Forged(held_id, expires, "not-the-key-000000");
+  EXPECT_EQ(PostBody(approvals_port_, "/v1/actions", forged).first, 403);
+  EmuUser me;
+  me.id = "me";
+  ClickAs(me, "approve");  // not a Mattermost id
+  EXPECT_NE(ClickAs(admin_, "approve").find("\"status\":200"), std::string::npos);
+  ASSERT_EQ(Deactivated(), 40);
+  CliRun audit = RunRostersync(dir_, {"--config", config_, "audit", "--json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  std::vector<Poco::JSON::Object::Ptr> records = HeldRecords(audit.out, held_id);
+  ASSERT_EQ(records.size(), 4u) << audit.out;  // three refusals, one approval, each once
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {carol_.id, "may not approve"}, {admin_.id, "signature"}, {"me", "not a Mattermost user id"},
+      {admin_.id, ""}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    const auto& r = records[i];
+    EXPECT_EQ(r->getValue<std::string>("user_id"), want[i].first) << audit.out;
+    EXPECT_EQ(r->getValue<std::string>("action"), "approve");
+    const std::string result = r->getValue<std::string>("result");
+    EXPECT_EQ(result, i < 3 ? "refused" : "ok") << audit.out;
+    EXPECT_NE(r->getValue<std::string>("error").find(want[i].second), std::string::npos)
+        << r->getValue<std::string>("error");
+  }
+  EXPECT_EQ(records[0]->getValue<std::string>("username"), carol_.username);
+  EXPECT_EQ(records[3]->getValue<std::string>("username"), admin_.username);
+  const std::string sig = context->getValue<std::string>("sig");
+  EXPECT_EQ(audit.out.find(sig), std::string::npos);  // never a button's signature
+  EXPECT_EQ(audit.out.find(Sign("not-the-key-000000", held_id, "approve", expires)),
+            std::string::npos);
+  EXPECT_EQ(audit.out.find(kHmacKey), std::string::npos);
+}
+
 TEST_F(E2eButtonsTest, AClickAfterThePlanChangedAppliesNothing) {
   WriteRoster(5);
   Poco::JSON::Object::Ptr context = WaitForButtons(1);
@@ -253,7 +306,8 @@ TEST_F(E2eButtonsTest, AClickAfterThePlanChangedAppliesNothing) {
   EXPECT_NE(approve.err.find("admin.token_file"), std::string::npos) << approve.err;
   CliRun reject = RunRostersync(dir_, {"--config", config_, "reject", held_id});
   EXPECT_EQ(reject.exit_code, 0) << reject.out << reject.err;
-  EXPECT_NE(reject.out.find("\"decision\":\"rejected\""), std::string::npos) << reject.out;
+  EXPECT_NE(reject.out.find("rostersync reject: rejected held set " + held_id), std::string::npos)
+      << reject.out;
   EXPECT_EQ(RunRostersync(dir_, {"--config", config_, "reject", held_id}).exit_code, 5);
   EXPECT_EQ(Deactivated(), 0);
 }

@@ -52,7 +52,8 @@ class HeldDecisionTest : public ::testing::Test {
   }
   DecisionOutcome Decide(const std::string& id, bool approve, const std::string& who,
                          int second_above = 0) {
-    return DecideHeldSet(store_, nullptr, HeldDecision{id, approve, {}, who, second_above}, 2000,
+    return DecideHeldSet(store_, nullptr, HeldDecision{id, approve, {}, who, second_above, "id-" + who},
+                         2000,
                          [this](const CycleRequest& r) { return Cycle(r); });
   }
   HeldSetRecord Stored(const std::string& id) {
@@ -83,9 +84,25 @@ TEST_F(HeldDecisionTest, ApproveAppliesTheSetOnceAndAuditsTheApprover) {
   EXPECT_EQ(audit.back().action, "approve");
   EXPECT_EQ(audit.back().key, "held:" + id);
   EXPECT_EQ(audit.back().username, "alice");
+  EXPECT_EQ(audit.back().user_id, "id-alice");
   EXPECT_EQ(Decide(id, true, "bob").exit_code, kExitRefused);  // already approved
   EXPECT_EQ(applied_, 3);
   EXPECT_EQ(store_.Audit().back().result, "refused");
+  EXPECT_EQ(store_.Audit().back().user_id, "id-bob");
+}
+
+TEST_F(HeldDecisionTest, EveryDecisionRecordNamesWhoDecidedInUserId) {
+  const std::string id = Hold(2);
+  EXPECT_EQ(Decide(id, false, "bob").exit_code, kExitOk);
+  EXPECT_EQ(Decide("ffffffffffffffff", true, "carol").exit_code, kExitRefused);
+  HeldDecision anonymous{Hold(3), true, {}, "dave"};  // no approver_id: never audited empty
+  DecideHeldSet(store_, nullptr, anonymous, 2000, [this](const CycleRequest& r) { return Cycle(r); });
+  std::vector<AuditRecord> audit = store_.Audit();
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[0].user_id, "id-bob");
+  EXPECT_EQ(audit[1].user_id, "id-carol");
+  EXPECT_EQ(audit[2].user_id, "unknown");
+  for (const AuditRecord& r : audit) EXPECT_FALSE(r.user_id.empty()) << r.action;
 }
 
 TEST_F(HeldDecisionTest, ChangedPlansUnknownIdsAndRejectedSetsApplyNothing) {

@@ -1,0 +1,247 @@
+// The admin endpoint and the approvals listener at their limits, on real loopback sockets: a
+// 10 MB body is answered 413 with a JSON error (not a reset), and /healthz stays 200 while
+// connections from many 127.x addresses fill the total connection cap.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "daemon/admin_server.h"
+#include "daemon/approval_server.h"
+
+namespace rostersync::daemon {
+namespace {
+
+class QuietBackend : public AdminBackend {
+ public:
+  bool Ready(std::string*) override { return true; }
+  std::string MetricsText() override { return "up 1\n"; }
+  std::string StatusJson() override { return "{}"; }
+  Result<std::string> RunsJson() override { return std::string("{}"); }
+  Result<std::string> PlanJson(bool) override { return std::string("{}"); }
+  Result<std::string> AuditJson(const AuditQuery&) override { return std::string("{}"); }
+  std::string TriggerSync() override { return "{}"; }
+  Result<std::string> SyncUser(const std::string&) override { return std::string("{}"); }
+  Result<std::string> SyncAndWait(const std::string&, bool, bool) override {
+    return std::string("{}");
+  }
+};
+
+// A backend whose /v1/status takes 300 ms: enough of them fill the worker pool.
+class SlowStatusBackend : public QuietBackend {
+ public:
+  std::string StatusJson() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return "{}";
+  }
+};
+
+class NoClicks : public ApprovalBackend {
+ public:
+  int64_t NowMs() override { return 0; }
+  Result<User> ClickingUser(const std::string&) override { return Status::NotFound("none"); }
+  DecisionOutcome Decide(const HeldDecision&) override { return {}; }
+  void AuditRefusedClick(const AuditRecord&) override { ++refusals; }
+  std::atomic<int> refusals{0};
+};
+
+// A connection to 127.0.0.1:port from the local address `from` (any 127.x), or -1.
+int ConnectFrom(int port, const std::string& from = "127.0.0.1") {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, from.c_str(), &local.sin_addr);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Reads until the peer closes (or 5 s); *reset: the read ended with ECONNRESET.
+std::string ReadAll(int fd, bool* reset) {
+  std::string out;
+  *reset = false;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n < 0) *reset = errno == ECONNRESET;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// POSTs a 10 MB body the way a plain client does (the whole body, then the answer).
+std::string PostTenMegabytes(int port, const std::string& path, bool* reset) {
+  int fd = ConnectFrom(port);
+  if (fd < 0) return "no connection";
+  const size_t size = 10 * 1024 * 1024;
+  const std::string head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                           "application/json\r\nContent-Length: " + std::to_string(size) +
+                           "\r\n\r\n";
+  std::thread sender([fd, &head, size] {
+    send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    const std::string chunk(64 * 1024, 'x');
+    for (size_t sent = 0; sent < size; sent += chunk.size()) {
+      if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) break;
+    }
+    shutdown(fd, SHUT_WR);
+  });
+  std::string answer = ReadAll(fd, reset);
+  sender.join();
+  close(fd);
+  return answer;
+}
+
+TEST(HttpLimitsTest, ATenMegabyteBodyIsAnswered413NotReset) {
+  QuietBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  for (int round = 0; round < 3; ++round) {
+    bool reset = false;
+    std::string answer = PostTenMegabytes((*server)->port(), "/v1/sync", &reset);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Content-Type: application/json"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\r\n\r\n{\"error\":\"request body too large"), std::string::npos)
+        << answer;
+    EXPECT_FALSE(reset);
+  }
+  bool reset = false;
+  int fd = ConnectFrom((*server)->port());
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+  EXPECT_EQ(ReadAll(fd, &reset).rfind("HTTP/1.1 200 OK\r\n", 0), 0u);  // still serving
+  close(fd);
+}
+
+TEST(HttpLimitsTest, TheApprovalsListenerAnswers413ToATenMegabyteBody) {
+  NoClicks backend;
+  ApprovalsConfig config;
+  config.listen = "127.0.0.1:0";
+  auto server = ApprovalServer::Start(config, "0123456789abcdef0123456789abcdef", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  bool reset = false;
+  std::string answer = PostTenMegabytes((*server)->port(), "/v1/actions", &reset);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("{\"error\":\"request body too large"), std::string::npos) << answer;
+  EXPECT_FALSE(reset);
+}
+
+// Connections from 20 addresses, 8 each (the per-address cap), fill the total cap of 128:
+// /healthz from yet another address still answers 200 at once.
+TEST(HttpLimitsTest, HealthzStaysTrueUnderConnectionsFromManyLoopbackAddresses) {
+  QuietBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const int port = (*server)->port();
+  std::vector<int> held;
+  for (int a = 2; a < 22; ++a) {
+    for (int k = 0; k < 8; ++k) {
+      int fd = ConnectFrom(port, "127.0.1." + std::to_string(a));
+      ASSERT_GE(fd, 0);
+      send(fd, "GET /v1/status HTTP/1.1\r\n", 25, MSG_NOSIGNAL);  // never finished
+      held.push_back(fd);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all accepted
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    int fd = ConnectFrom(port, "127.0.0.1");
+    ASSERT_GE(fd, 0);
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+    bool reset = false;
+    std::string answer = ReadAll(fd, &reset);
+    close(fd);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+    EXPECT_LT(ms, 1000);
+  }
+  // Churn: a thread keeps opening unfinished connections from 32 addresses while /healthz
+  // is asked 20 times; every answer is 200.
+  std::atomic<bool> stop{false};
+  std::thread churn([&] {
+    std::vector<int> mine;
+    for (int n = 0; !stop; ++n) {
+      int fd = ConnectFrom(port, "127.0.2." + std::to_string(2 + n % 32));
+      if (fd >= 0) {
+        send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+        mine.push_back(fd);
+      }
+      if (mine.size() > 400) {
+        for (int f : mine) close(f);
+        mine.clear();
+      }
+    }
+    for (int f : mine) close(f);
+  });
+  int ok = 0;
+  for (int i = 0; i < 20; ++i) {
+    int fd = ConnectFrom(port, "127.0.0.1");
+    if (fd < 0) continue;
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+    bool reset = false;
+    ok += ReadAll(fd, &reset).rfind("HTTP/1.1 200 OK\r\n", 0) == 0 ? 1 : 0;
+    close(fd);
+  }
+  stop = true;
+  churn.join();
+  EXPECT_EQ(ok, 20);
+  for (int fd : held) close(fd);
+}
+
+// Complete requests that keep every worker busy (and the queue full) do not delay /healthz:
+// it is answered by the event loop itself.
+TEST(HttpLimitsTest, HealthzIsAnsweredAtOnceWhileTheWorkersAreBusy) {
+  SlowStatusBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const int port = (*server)->port();
+  std::vector<int> busy;
+  const std::string status = "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (int a = 2; a < 12; ++a) {
+    for (int k = 0; k < 7; ++k) {  // 70 complete requests: 4 running, 64 queued, 2 refused
+      int fd = ConnectFrom(port, "127.0.3." + std::to_string(a));
+      ASSERT_GE(fd, 0);
+      send(fd, status.data(), status.size(), MSG_NOSIGNAL);
+      busy.push_back(fd);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto t0 = std::chrono::steady_clock::now();
+  int fd = ConnectFrom(port, "127.0.0.1");
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+  bool reset = false;
+  const std::string answer = ReadAll(fd, &reset);
+  close(fd);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+  EXPECT_LT(ms, 250);
+  for (int b : busy) close(b);
+}
+
+}  // namespace
+}  // namespace rostersync::daemon
