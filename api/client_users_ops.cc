@@ -4,13 +4,6 @@
 
 namespace rostersync::api {
 
-namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-}  // namespace
-
 Result<std::vector<User>> Client::GetUsersByIds(const std::vector<std::string>& ids,
                                                 std::optional<int64_t> since) {
   Query q;

@@ -7,11 +7,6 @@
 namespace rostersync::api {
 
 namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-
 Query ReportFilters(const UserReportQuery& r) {
   Query q;
   q.Opt("role_filter", r.role_filter)

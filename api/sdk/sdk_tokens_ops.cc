@@ -5,13 +5,6 @@
 
 namespace rostersync::api {
 
-namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-}  // namespace
-
 Result<User> SdkClient::Login(const LoginRequest& request) {
   return CallJson<User>("POST", kUsers + "/login", kUsers + "/login", EncodeLoginRequest(request));
 }

@@ -4,13 +4,6 @@
 
 namespace rostersync::api {
 
-namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-}  // namespace
-
 Result<UserAutocomplete> SdkClient::AutocompleteUsers(const std::string& name,
                                                    const std::optional<std::string>& team_id,
                                                    const std::optional<std::string>& channel_id,
