@@ -1,11 +1,8 @@
-// api::Client: what the product uses of a Mattermost server over HTTP(S): the
-// rostersync::UsersApi and rostersync::MembershipApi seams, on the transport (retries, rate
-// limits, TLS). Target rs_api. The typed client for every seed operation of the Users API is
-// api::SdkClient (api/sdk/sdk_client.h, target rs_api_sdk), a Client with more methods.
-// Thread-safe: one Client serves all executor threads. Owns its connection pool.
-// Every method returns a Status kind from http_errors.h on failure. Retry safety:
-// GET/PUT/DELETE are retried internally; a POST that may have reached the server
-// answers OutcomeUnknown and must be looked up before it is repeated.
+// api::Client: what the product uses of a Mattermost server: the UsersApi and MembershipApi
+// seams over HTTP(S), on the transport (retries, rate limits, TLS). Target rs_api; the typed
+// client for every seed operation is api::SdkClient (api/sdk/sdk_client.h, rs_api_sdk).
+// Thread-safe, owns its connection pool; errors are Status kinds from http_errors.h. GET/PUT/
+// DELETE are retried; a POST that may have reached the server answers OutcomeUnknown.
 #ifndef ROSTERSYNC_API_CLIENT_H_
 #define ROSTERSYNC_API_CLIENT_H_
 
