@@ -314,53 +314,6 @@ Result<User> Client::GetUserByEmail(const std::string& email) {
 
 Result<User> Client::CreateUser(const NewUser& user) { return CreateUser(user, "", ""); }
 
-Result<User> Client::PatchUser(const std::string& user_id, const UserPatch& patch) {
-  return CallJson<User>("PUT", "/api/v4/users/" + Seg(user_id) + "/patch",
-                        "/api/v4/users/{user_id}/patch", EncodeUserPatch(patch));
-}
-
-Status Client::DeactivateUser(const std::string& user_id) { return DeleteUser(user_id).status(); }
-
-Status Client::SetUserActive(const std::string& user_id, bool active) {
-  return UpdateUserActive(user_id, active).status();
-}
-
-Status Client::UpdateUserRoles(const std::string& user_id, const std::string& roles) {
-  return CallJson<StatusOK>("PUT", "/api/v4/users/" + Seg(user_id) + "/roles",
-                            "/api/v4/users/{user_id}/roles", EncodeStringFields({{"roles", roles}}))
-      .status();
-}
-
-Status Client::DemoteUserToGuest(const std::string& user_id) {
-  return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/demote",
-                            "/api/v4/users/{user_id}/demote", "",
-                            /*read_only_post=*/true)  // a repeat answers 501 "already guest"
-      .status();
-}
-
-Status Client::PromoteGuestToUser(const std::string& user_id) {
-  return CallJson<StatusOK>("POST", "/api/v4/users/" + Seg(user_id) + "/promote",
-                            "/api/v4/users/{user_id}/promote", "",
-                            /*read_only_post=*/true)  // a repeat answers 501 "already user"
-      .status();
-}
-
-Status Client::UpdateUserAuth(const std::string& user_id, const std::string& auth_service,
-                              const std::string& auth_data) {
-  return UpdateUserAuthData(user_id, UserAuthData{auth_data, auth_service}).status();
-}
-
-Status Client::VerifyUserEmail(const std::string& user_id) {
-  return VerifyUserEmailWithoutToken(user_id).status();
-}
-
-Status Client::SendPasswordResetEmail(const std::string& email) {
-  return CallJson<StatusOK>("POST", "/api/v4/users/password/reset/send",
-                            "/api/v4/users/password/reset/send",
-                            EncodeStringFields({{"email", email}}))
-      .status();
-}
-
 Result<std::vector<UserAccessToken>> Client::GetUserAccessTokens(const std::string& user_id) {
   std::vector<UserAccessToken> tokens;
   for (int page = 0; page < 10000; ++page) {
@@ -370,10 +323,6 @@ Result<std::vector<UserAccessToken>> Client::GetUserAccessTokens(const std::stri
     if (static_cast<int>(batch->size()) < kPageSize) return tokens;
   }
   return Status::Internal("listing access tokens: more than 10000 pages");
-}
-
-Status Client::RevokeUserAccessToken(const std::string& token_id) {
-  return RevokeUserAccessTokenById(token_id).status();
 }
 
 }  // namespace rostersync::api

@@ -12,6 +12,12 @@
 
 namespace rostersync::api {
 
+// The users routes: "/api/v4/users" and "/api/v4/users/{id}<rest>" with the id escaped.
+inline const std::string kUsers = "/api/v4/users";
+inline std::string UserPath(const std::string& id, const std::string& rest = "") {
+  return kUsers + "/" + Seg(id) + rest;
+}
+
 // True for "application/json" and "application/json; charset=utf-8".
 inline bool IsJsonContentType(const std::string& content_type) {
   return content_type.compare(0, 16, "application/json") == 0;

@@ -1,16 +1,12 @@
-// api::Client: teams, channels and memberships (the routes of issue 18; see api/README.md,
-// "Teams and channels").
+// api::Client: the team, channel and membership routes the MembershipApi seam is built on
+// (api/README.md, "Teams and channels"). Every page of a list: api/sdk/sdk_teams_ops.cc.
 #include <algorithm>
-#include <unordered_set>
 
 #include "api/client_internal.h"
 
 namespace rostersync::api {
 
 namespace {
-
-constexpr int kPageSize = 200;     // the server clamps per_page to 200
-constexpr int kMaxPages = 100000;  // 20M rows: far past any real team
 
 const std::string kTeams = "/api/v4/teams";
 const std::string kChannels = "/api/v4/channels";
@@ -27,46 +23,10 @@ std::string MemberBody(const std::string& team_id, const std::string& user_id) {
   return EncodeStringFields({{"team_id", team_id}, {"user_id", user_id}});
 }
 
-// Reads every page of an offset-paged list through `page_fn`, de-duplicated by `key`.
-// A full page without a new key means the server ignores ?page=: Invalid.
-template <typename T, typename PageFn, typename KeyFn>
-Result<std::vector<T>> AllPages(const std::string& what, PageFn page_fn, KeyFn key) {
-  std::vector<T> out;
-  std::unordered_set<std::string> seen;
-  for (int page = 0; page < kMaxPages; ++page) {
-    Result<std::vector<T>> part = page_fn(page);
-    if (!part.ok()) return part.status().Annotate(what + ", page " + std::to_string(page));
-    std::size_t fresh = 0;
-    for (T& item : *part) {
-      if (seen.insert(key(item)).second) {
-        out.push_back(std::move(item));
-        ++fresh;
-      }
-    }
-    if (static_cast<int>(part->size()) < kPageSize) return out;
-    if (fresh == 0) {
-      return Status::Invalid(what + ": page " + std::to_string(page) +
-                             " repeats rows already read; the server (or a proxy) ignores ?page=");
-    }
-  }
-  return Status::Invalid(what + ": more than " + std::to_string(kMaxPages) + " pages");
-}
-
 }  // namespace
 
 Result<Team> Client::GetTeamByName(const std::string& name) {
   return CallJson<Team>("GET", kTeams + "/name/" + Seg(name), kTeams + "/name/{name}");
-}
-
-Result<std::vector<Team>> Client::GetTeams() {
-  return AllPages<Team>(
-      "listing all teams",
-      [&](int page) {
-        Query q;
-        q.Int("page", page).Int("per_page", kPageSize);
-        return CallJson<std::vector<Team>>("GET", kTeams + q.str(), kTeams);
-      },
-      [](const Team& t) { return t.id; });
 }
 
 Result<Channel> Client::GetChannelByName(const std::string& team_id, const std::string& name,
@@ -119,18 +79,6 @@ Status Client::RemoveTeamMember(const std::string& team_id, const std::string& u
   return CallJson<StatusOK>("DELETE", TeamPath(team_id, "/members/" + Seg(user_id)),
                             kTeams + "/{team_id}/members/{user_id}")
       .status();
-}
-
-Result<std::vector<TeamMember>> Client::GetTeamMembers(const std::string& team_id) {
-  return AllPages<TeamMember>(
-      "listing the members of team " + team_id,
-      [&](int page) {
-        Query q;
-        q.Int("page", page).Int("per_page", kPageSize);
-        return CallJson<std::vector<TeamMember>>("GET", TeamPath(team_id, "/members") + q.str(),
-                                                 kTeams + "/{team_id}/members");
-      },
-      [](const TeamMember& m) { return m.user_id; });
 }
 
 Result<std::vector<TeamMember>> Client::GetTeamMembersByIds(

@@ -1,29 +1,8 @@
-// api::Client: user lookups, searches and account changes beyond the UsersApi seam.
+// api::Client: the UsersApi seam's lookups by id and name and its account changes, and the
+// typed routes they use (CreateUser with invite, /users/stats, one page of a user's tokens).
 #include "api/client_internal.h"
 
 namespace rostersync::api {
-
-namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-}  // namespace
-
-Result<UserAutocomplete> Client::AutocompleteUsers(const std::string& name,
-                                                   const std::optional<std::string>& team_id,
-                                                   const std::optional<std::string>& channel_id,
-                                                   std::optional<int> limit) {
-  Query q;
-  q.Str("name", name).Opt("team_id", team_id).Opt("channel_id", channel_id);
-  if (limit) q.Int("limit", *limit);
-  return CallJson<UserAutocomplete>("GET", kUsers + "/autocomplete" + q.str(),
-                                    kUsers + "/autocomplete");
-}
-
-Result<std::vector<std::string>> Client::GetKnownUsers() {
-  return CallJson<std::vector<std::string>>("GET", kUsers + "/known", kUsers + "/known");
-}
 
 Result<std::vector<User>> Client::GetUsersByIds(const std::vector<std::string>& ids,
                                                 std::optional<int64_t> since) {
@@ -38,117 +17,83 @@ Result<std::vector<User>> Client::GetUsersByUsernames(const std::vector<std::str
                                      EncodeStringArray(usernames), true);
 }
 
-Result<std::map<std::string, std::vector<User>>> Client::GetUsersByGroupChannelIds(
-    const std::vector<std::string>& group_channel_ids) {
-  return CallJson<std::map<std::string, std::vector<User>>>(
-      "POST", kUsers + "/group_channels", kUsers + "/group_channels",
-      EncodeStringArray(group_channel_ids), true);
-}
-
-Result<std::vector<User>> Client::SearchUsers(const SearchUsersRequest& request) {
-  return CallJson<std::vector<User>>("POST", kUsers + "/search", kUsers + "/search",
-                                     EncodeSearchUsersRequest(request), true);
-}
-
-Result<std::vector<User>> Client::GetUsersWithInvalidEmails(int page, int per_page) {
-  Query q;
-  q.Int("page", page).Int("per_page", per_page);
-  return CallJson<std::vector<User>>("GET", kUsers + "/invalid_emails" + q.str(),
-                                     kUsers + "/invalid_emails");
-}
-
 Result<User> Client::CreateUser(const NewUser& user, const std::string& t, const std::string& iid) {
   Query q;
   q.AddNonEmpty("t", t).AddNonEmpty("iid", iid);
   return CallJson<User>("POST", kUsers + q.str(), kUsers, EncodeNewUser(user));
 }
 
-Result<User> Client::UpdateUser(const UserUpdate& update) {
-  return CallJson<User>("PUT", UserPath(update.id), kUsers + "/{user_id}",
-                        EncodeUserUpdate(update));
+Result<User> Client::PatchUser(const std::string& user_id, const UserPatch& patch) {
+  return CallJson<User>("PUT", UserPath(user_id, "/patch"), kUsers + "/{user_id}/patch",
+                        EncodeUserPatch(patch));
 }
 
-Result<StatusOK> Client::DeleteUser(const std::string& user_id) {
-  return CallJson<StatusOK>("DELETE", UserPath(user_id), kUsers + "/{user_id}");
+Status Client::DeactivateUser(const std::string& user_id) {
+  return CallJson<StatusOK>("DELETE", UserPath(user_id), kUsers + "/{user_id}").status();
 }
 
-Status Client::PermanentDeleteAllUsers() {
-  return Call("DELETE", kUsers, kUsers).status();
-}
-
-Result<StatusOK> Client::UpdateUserActive(const std::string& user_id, bool active) {
+Status Client::SetUserActive(const std::string& user_id, bool active) {
   return CallJson<StatusOK>("PUT", UserPath(user_id, "/active"), kUsers + "/{user_id}/active",
-                            EncodeFields({{"active", active}}));
+                            EncodeFields({{"active", active}}))
+      .status();
 }
 
-Result<UserAuthData> Client::UpdateUserAuthData(const std::string& user_id,
-                                                const UserAuthData& auth) {
+Status Client::UpdateUserRoles(const std::string& user_id, const std::string& roles) {
+  return CallJson<StatusOK>("PUT", UserPath(user_id, "/roles"), kUsers + "/{user_id}/roles",
+                            EncodeStringFields({{"roles", roles}}))
+      .status();
+}
+
+Status Client::DemoteUserToGuest(const std::string& user_id) {
+  return CallJson<StatusOK>("POST", UserPath(user_id, "/demote"), kUsers + "/{user_id}/demote",
+                            "", /*read_only_post=*/true)  // a repeat answers 501 "already guest"
+      .status();
+}
+
+Status Client::PromoteGuestToUser(const std::string& user_id) {
+  return CallJson<StatusOK>("POST", UserPath(user_id, "/promote"), kUsers + "/{user_id}/promote",
+                            "", /*read_only_post=*/true)  // a repeat answers 501 "already user"
+      .status();
+}
+
+Status Client::UpdateUserAuth(const std::string& user_id, const std::string& auth_service,
+                              const std::string& auth_data) {
   return CallJson<UserAuthData>(
-      "PUT", UserPath(user_id, "/auth"), kUsers + "/{user_id}/auth",
-      EncodeStringFields({{"auth_data", auth.auth_data}, {"auth_service", auth.auth_service}}));
-}
-
-Result<StatusOK> Client::ConvertUserToBot(const std::string& user_id) {
-  return CallJson<StatusOK>("POST", UserPath(user_id, "/convert_to_bot"),
-                            kUsers + "/{user_id}/convert_to_bot");
-}
-
-Result<StatusOK> Client::ConvertBotToUser(const std::string& bot_user_id, const UserPatch& user,
-                                          bool set_system_admin) {
-  Query q;
-  if (set_system_admin) q.Bool("set_system_admin", true);
-  return CallJson<StatusOK>("POST", "/api/v4/bots/" + Seg(bot_user_id) + "/convert_to_user" + q.str(),
-                            "/api/v4/bots/{bot_user_id}/convert_to_user", EncodeUserPatch(user));
-}
-
-Status Client::MigrateAuthToLdap(const std::string& from, const std::string& match_field,
-                                 bool force) {
-  return Call("POST", kUsers + "/migrate_auth/ldap", kUsers + "/migrate_auth/ldap",
-              EncodeFields({{"from", from}, {"match_field", match_field}, {"force", force}}))
+             "PUT", UserPath(user_id, "/auth"), kUsers + "/{user_id}/auth",
+             EncodeStringFields({{"auth_data", auth_data}, {"auth_service", auth_service}}))
       .status();
 }
 
-Status Client::MigrateAuthToSaml(const std::string& from, const StringMap& matches,
-                                 bool auto_migrate) {
-  return Call("POST", kUsers + "/migrate_auth/saml", kUsers + "/migrate_auth/saml",
-              EncodeFields({{"from", from}, {"matches", matches}, {"auto", auto_migrate}}))
-      .status();
-}
-
-Result<User> Client::VerifyUserEmailWithoutToken(const std::string& user_id) {
+Status Client::VerifyUserEmail(const std::string& user_id) {
   return CallJson<User>("POST", UserPath(user_id, "/email/verify/member"),
                         kUsers + "/{user_id}/email/verify/member", "",
-                        /*read_only_post=*/true);  // verifying twice is harmless
+                        /*read_only_post=*/true)  // verifying twice is harmless
+      .status();
 }
 
-Result<StatusOK> Client::VerifyUserEmailWithToken(const std::string& token) {
-  return CallJson<StatusOK>("POST", kUsers + "/email/verify", kUsers + "/email/verify",
-                            EncodeStringFields({{"token", token}}));
+Status Client::SendPasswordResetEmail(const std::string& email) {
+  return CallJson<StatusOK>("POST", kUsers + "/password/reset/send",
+                            kUsers + "/password/reset/send",
+                            EncodeStringFields({{"email", email}}))
+      .status();
 }
 
-Result<StatusOK> Client::SendVerificationEmail(const std::string& email) {
-  return CallJson<StatusOK>("POST", kUsers + "/email/verify/send", kUsers + "/email/verify/send",
-                            EncodeStringFields({{"email", email}}));
+Result<UsersStats> Client::GetTotalUsersStats() {
+  return CallJson<UsersStats>("GET", kUsers + "/stats", kUsers + "/stats");
 }
 
-Result<StatusOK> Client::RegisterTermsOfServiceAction(const std::string& user_id,
-                                                      const std::string& terms_of_service_id,
-                                                      bool accepted) {
-  // The server reads termsOfServiceId and a boolean `accepted` (api4/user.go); the spec
-  // names the field serviceTermsId and types `accepted` as a string. Both ids are sent.
-  return CallJson<StatusOK>("POST", UserPath(user_id, "/terms_of_service"),
-                            kUsers + "/{user_id}/terms_of_service",
-                            EncodeFields({{"serviceTermsId", terms_of_service_id},
-                                          {"termsOfServiceId", terms_of_service_id},
-                                          {"accepted", accepted}}));
+Result<std::vector<UserAccessTokenSanitized>> Client::GetUserAccessTokensForUser(
+    const std::string& user_id, int page, int per_page) {
+  Query q;
+  q.Int("page", page).Int("per_page", per_page);
+  return CallJson<std::vector<UserAccessTokenSanitized>>(
+      "GET", UserPath(user_id, "/tokens") + q.str(), kUsers + "/{user_id}/tokens");
 }
 
-Status Client::PublishUserTyping(const std::string& user_id, const std::string& channel_id,
-                                 const std::optional<std::string>& parent_id) {
-  std::vector<JsonField> fields{{"channel_id", channel_id}};
-  if (parent_id) fields.push_back({"parent_id", *parent_id});
-  return Call("POST", UserPath(user_id, "/typing"), kUsers + "/{user_id}/typing",
-              EncodeFields(fields))
+Status Client::RevokeUserAccessToken(const std::string& token_id) {
+  return CallJson<StatusOK>("POST", kUsers + "/tokens/revoke", kUsers + "/tokens/revoke",
+                            EncodeStringFields({{"token_id", token_id}}),
+                            /*read_only_post=*/true)  // revoking twice is harmless
       .status();
 }
 

@@ -197,28 +197,6 @@ TEST(ClientTest, RevalidatesSingleUserReadsWithEtag) {
   EXPECT_EQ(server.received()[1].Header("if-none-match"), "\"v1\"");
 }
 
-TEST(ClientTest, UploadsProfileImageAsMultipartAndReadsBinaryImages) {
-  const std::string png("\x89PNG\r\n\x1a\n\0\x01" "binary", 16);
-  ScriptedServer server([&](const Request& req) {
-    if (req.method == "POST") return Json(200, R"({"status":"OK"})");
-    Reply r;
-    r.content_type = "image/png";
-    r.body = png;
-    return r;
-  });
-  auto client = MakeClient(Options(server));
-  auto set = client->SetProfileImage("u1", png, "me.png");
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
-  const Request upload = server.received().at(0);
-  EXPECT_EQ(upload.Header("content-type").rfind("multipart/form-data; boundary=", 0), 0u);
-  EXPECT_NE(upload.body.find("name=\"image\"; filename=\"me.png\""), std::string::npos);
-  EXPECT_NE(upload.body.find(png), std::string::npos);
-  auto image = client->GetProfileImage("u1");
-  ASSERT_TRUE(image.ok());
-  EXPECT_EQ(image->data, png);
-  EXPECT_EQ(image->content_type, "image/png");
-}
-
 TEST(ClientTest, ReusesKeptAliveConnections) {
   ScriptedServer server([&](const Request&) { return Json(200, UserJson("u1", "alice")); });
   auto options = Options(server);

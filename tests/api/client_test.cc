@@ -177,8 +177,6 @@ TEST(ClientTest, PostsThatAreSafeToRepeatAreRetriedOn5xx) {
       {"promote", [&] { return client->PromoteGuestToUser("u1"); }},
       {"verify email", [&] { return client->VerifyUserEmail("u1"); }},
       {"revoke token", [&] { return client->RevokeUserAccessToken("t1"); }},
-      {"revoke session", [&] { return client->RevokeSession("u1", "s1").status(); }},
-      {"revoke all sessions", [&] { return client->RevokeAllSessions("u1").status(); }},
       {"usernames", [&] { return client->GetUsersByUsernames({"alice"}).status(); }},
   };
   for (const auto& [name, call] : calls_to_make) {

@@ -1,4 +1,5 @@
-// Contract: every one of the 66 Users API operations, sent by api::Client to a Prism mock
+// Contract: every one of the 66 Users API operations, sent by api::SdkClient (rs_api_sdk;
+// the seam methods it inherits from api::Client included) to a Prism mock
 // of the official spec. A request the spec rejects (422, or 400 with sl-violations) fails
 // the test. Prints "contract: N/66 operations accepted by the spec".
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 
 #include "api/api_observer.h"
 #include "api/client.h"
+#include "api/sdk/sdk_client.h"
 #include "tests/support/child_process.h"
 
 namespace rostersync::api {
@@ -54,9 +56,9 @@ TEST(ContractTest, EveryOperationIsAcceptedByTheSpec) {
   options.max_attempts = 1;
   options.observer = &recorder;
   options.timeout_ms = 20000;
-  auto created = Client::Create(options);
+  auto created = SdkClient::Create(options);
   ASSERT_TRUE(created.ok());
-  Client& c = **created;
+  SdkClient& c = **created;
 
   const std::string uid = "4xp9fdt77pncbef59f4k1qe83o";
   const std::string other = "5yq8gfu88qodcfg60g5l2rf94p";
@@ -95,7 +97,7 @@ TEST(ContractTest, EveryOperationIsAcceptedByTheSpec) {
       {"convert_user_to_bot_0", [&] { return c.ConvertUserToBot(uid).status(); }},
       {"create_user", [&] { return c.CreateUser(new_user).status(); }},
       {"create_user_access_token", [&] { return c.CreateUserAccessToken(uid, "sync").status(); }},
-      {"delete_user", [&] { return c.DeleteUser(uid).status(); }},
+      {"delete_user", [&] { return c.DeactivateUser(uid); }},
       {"demote_user_to_guest", [&] { return c.DemoteUserToGuest(uid); }},
       {"disable_user_access_token", [&] { return c.DisableUserAccessToken("tok1").status(); }},
       {"enable_user_access_token", [&] { return c.EnableUserAccessToken("tok1").status(); }},
@@ -218,9 +220,9 @@ TEST(ContractTest, TeamAndChannelOperationsAreAcceptedByTheTeamsSpec) {
   options.max_attempts = 1;
   options.observer = &recorder;
   options.timeout_ms = 20000;
-  auto created = Client::Create(options);
+  auto created = SdkClient::Create(options);
   ASSERT_TRUE(created.ok());
-  Client& c = **created;
+  SdkClient& c = **created;
   const std::string team = "4xp9fdt77pncbef59f4k1qe83o";
   const std::string channel = "6zr7hgv99rpedgh71h6m3sg05q";
   const std::string uid = "5yq8gfu88qodcfg60g5l2rf94p";

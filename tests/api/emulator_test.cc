@@ -40,8 +40,6 @@ TEST(EmulatorClientTest, ListsEveryGeneratedUserOnce) {
   for (const auto& u : *users) ids.insert(u.id);
   EXPECT_EQ(ids.size(), users->size());
   EXPECT_GE(users->size(), 2345u);
-  auto stats = client->GetTotalUsersStats();
-  if (stats.ok()) std::cout << "emulator total_users_count=" << stats->total_users_count << "\n";
 }
 
 TEST(EmulatorClientTest, CreatesPatchesAndDeactivatesAUser) {

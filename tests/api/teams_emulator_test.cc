@@ -1,5 +1,6 @@
-// api::Client's team/channel methods against mm-emulator: lookups, paging, adds and
-// removals, and every server error id the membership rules produce, as Status values.
+// api::SdkClient's team/channel methods (the typed routes api::Client's MembershipApi is
+// built on, and the paged lists) against mm-emulator: lookups, paging, adds and removals,
+// and every server error id the membership rules produce, as Status values.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "api/client.h"
+#include "api/sdk/sdk_client.h"
 #include "tests/support/child_process.h"
 
 namespace rostersync::api {
@@ -41,7 +43,7 @@ class TeamsClientTest : public ::testing::Test {
     options.token = emu_->admin_token();
     options.base_delay_ms = 5;
     options.max_attempts = 3;
-    auto client = Client::Create(options);
+    auto client = SdkClient::Create(options);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     client_ = std::move(client).value();
     auto team = client_->GetTeamByName("company");
@@ -59,7 +61,7 @@ class TeamsClientTest : public ::testing::Test {
     return c.ok() ? c->id : "";
   }
   std::unique_ptr<Emulator> emu_;
-  std::unique_ptr<Client> client_;
+  std::unique_ptr<SdkClient> client_;
   std::string team_;
   std::map<std::string, std::string> ids_;
 };

@@ -1,16 +1,12 @@
-// api::Client: statistics, reports, limits, per-user listings and profile images.
+// api::SdkClient: statistics, reports, limits, per-user listings and profile images.
 #include <random>
 
 #include "api/client_internal.h"
+#include "api/sdk/sdk_client.h"
 
 namespace rostersync::api {
 
 namespace {
-const std::string kUsers = "/api/v4/users";
-std::string UserPath(const std::string& id, const std::string& rest = "") {
-  return kUsers + "/" + Seg(id) + rest;
-}
-
 Query ReportFilters(const UserReportQuery& r) {
   Query q;
   q.Opt("role_filter", r.role_filter)
@@ -23,11 +19,7 @@ Query ReportFilters(const UserReportQuery& r) {
 }
 }  // namespace
 
-Result<UsersStats> Client::GetTotalUsersStats() {
-  return CallJson<UsersStats>("GET", kUsers + "/stats", kUsers + "/stats");
-}
-
-Result<UsersStats> Client::GetTotalUsersStatsFiltered(const UsersStatsFilter& f) {
+Result<UsersStats> SdkClient::GetTotalUsersStatsFiltered(const UsersStatsFilter& f) {
   Query q;
   q.Opt("in_team", f.in_team)
       .Opt("in_channel", f.in_channel)
@@ -40,7 +32,7 @@ Result<UsersStats> Client::GetTotalUsersStatsFiltered(const UsersStatsFilter& f)
                               kUsers + "/stats/filtered");
 }
 
-Result<std::vector<UserReport>> Client::GetUsersForReporting(const UserReportQuery& r) {
+Result<std::vector<UserReport>> SdkClient::GetUsersForReporting(const UserReportQuery& r) {
   Query q;
   q.Opt("sort_column", r.sort_column)
       .Opt("direction", r.direction)
@@ -56,14 +48,14 @@ Result<std::vector<UserReport>> Client::GetUsersForReporting(const UserReportQue
                                            "/api/v4/reports/users");
 }
 
-Result<int64_t> Client::GetUserCountForReporting(const UserReportQuery& r) {
+Result<int64_t> SdkClient::GetUserCountForReporting(const UserReportQuery& r) {
   auto count = CallJson<double>("GET", "/api/v4/reports/users/count" + ReportFilters(r).str(),
                                 "/api/v4/reports/users/count");
   if (!count.ok()) return count.status();
   return static_cast<int64_t>(*count);
 }
 
-Result<ServerLimits> Client::GetServerLimits() {
+Result<ServerLimits> SdkClient::GetServerLimits() {
   // The server sends one object; the spec says an array. Accept both.
   auto response = Call("GET", "/api/v4/limits/server", "/api/v4/limits/server");
   if (!response.ok()) return response.status();
@@ -83,7 +75,7 @@ Result<ServerLimits> Client::GetServerLimits() {
   return limits;
 }
 
-Result<std::vector<ChannelMemberWithTeamData>> Client::GetChannelMembersWithTeamDataForUser(
+Result<std::vector<ChannelMemberWithTeamData>> SdkClient::GetChannelMembersWithTeamDataForUser(
     const std::string& user_id, int page, int per_page) {
   Query q;
   q.Int("page", page).Int("pageSize", per_page);
@@ -91,43 +83,43 @@ Result<std::vector<ChannelMemberWithTeamData>> Client::GetChannelMembersWithTeam
       "GET", UserPath(user_id, "/channel_members") + q.str(), kUsers + "/{user_id}/channel_members");
 }
 
-Result<std::vector<UploadSession>> Client::GetUploadsForUser(const std::string& user_id) {
+Result<std::vector<UploadSession>> SdkClient::GetUploadsForUser(const std::string& user_id) {
   return CallJson<std::vector<UploadSession>>("GET", UserPath(user_id, "/uploads"),
                                               kUsers + "/{user_id}/uploads");
 }
 
-Result<std::vector<Audit>> Client::GetUserAudits(const std::string& user_id) {
+Result<std::vector<Audit>> SdkClient::GetUserAudits(const std::string& user_id) {
   return CallJson<std::vector<Audit>>("GET", UserPath(user_id, "/audits"),
                                       kUsers + "/{user_id}/audits");
 }
 
-Result<UserTermsOfService> Client::GetUserTermsOfService(const std::string& user_id) {
+Result<UserTermsOfService> SdkClient::GetUserTermsOfService(const std::string& user_id) {
   return CallJson<UserTermsOfService>("GET", UserPath(user_id, "/terms_of_service"),
                                       kUsers + "/{user_id}/terms_of_service");
 }
 
-Result<Blob> Client::GetBlob(const std::string& path, const std::string& route) {
+Result<Blob> SdkClient::GetBlob(const std::string& path, const std::string& route) {
   HttpRequest request;
   request.method = "GET";
   request.path = path;
   request.route = route;
   request.accept = "image/*, */*";
-  auto response = transport_->Execute(request);
+  auto response = transport().Execute(request);
   if (!response.ok()) return response.status();
   return Blob{response->content_type, std::move(response->body)};
 }
 
-Result<Blob> Client::GetProfileImage(const std::string& user_id, std::optional<double> cache_buster) {
+Result<Blob> SdkClient::GetProfileImage(const std::string& user_id, std::optional<double> cache_buster) {
   Query q;
   if (cache_buster) q.Int("_", static_cast<int64_t>(*cache_buster));
   return GetBlob(UserPath(user_id, "/image") + q.str(), kUsers + "/{user_id}/image");
 }
 
-Result<Blob> Client::GetDefaultProfileImage(const std::string& user_id) {
+Result<Blob> SdkClient::GetDefaultProfileImage(const std::string& user_id) {
   return GetBlob(UserPath(user_id, "/image/default"), kUsers + "/{user_id}/image/default");
 }
 
-Result<StatusOK> Client::SetProfileImage(const std::string& user_id, const std::string& image,
+Result<StatusOK> SdkClient::SetProfileImage(const std::string& user_id, const std::string& image,
                                          const std::string& filename) {
   std::string boundary = "rostersync-";
   std::mt19937_64 rng{std::random_device{}()};
@@ -145,14 +137,14 @@ Result<StatusOK> Client::SetProfileImage(const std::string& user_id, const std::
   request.body = std::move(body);
   request.content_type = "multipart/form-data; boundary=" + boundary;
   request.post_is_read_only = true;  // setting the same picture twice is harmless
-  auto response = transport_->Execute(request);
+  auto response = transport().Execute(request);
   if (!response.ok()) return response.status();
   auto decoded = Decode<StatusOK>(response->body);
   if (!decoded.ok()) return decoded.status().Annotate("POST " + request.route);
   return decoded;
 }
 
-Result<StatusOK> Client::SetDefaultProfileImage(const std::string& user_id) {
+Result<StatusOK> SdkClient::SetDefaultProfileImage(const std::string& user_id) {
   return CallJson<StatusOK>("DELETE", UserPath(user_id, "/image"), kUsers + "/{user_id}/image");
 }
 
