@@ -6,6 +6,7 @@
 #include "config/host_and_secrets.h"
 #include "daemon/cycle_output.h"
 #include "daemon/exit_codes.h"
+#include "daemon/internal_options.h"
 #include "daemon/json_views.h"
 #include "daemon/logging.h"
 #include "daemon/systemd_notify.h"
@@ -30,6 +31,7 @@ ScheduleOptions Service::ToScheduleOptions(const Config& config) {
   o.interval_ms = std::max<int64_t>(config.schedule.interval_ms, 1000);
   o.jitter_ms = config.schedule.jitter_ms;
   o.run_on_start = config.schedule.run_on_start;
+  o.debounce_ms = RosterQuietMs();
   return o;
 }
 
@@ -57,7 +59,7 @@ Status Service::Start() {
     watch_ = std::make_unique<RosterWatch>(path, [this, path] {
       spdlog::debug("roster file changed: {}", path);
       scheduler_->RosterChanged();
-    });
+    }, RosterQuietMs());
     Status s = watch_->Start();
     if (!s.ok()) {
       spdlog::warn("{}", s.ToString());

@@ -44,9 +44,9 @@ std::string Sign(const std::string& key, const std::string& held_id, const std::
 }
 
 bool Eventually(const std::function<bool()>& done, int timeout_ms = 60'000) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
+  for (int waited = 0; waited < timeout_ms; waited += 20) {
     if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return done();
 }

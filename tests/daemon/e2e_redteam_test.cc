@@ -67,13 +67,18 @@ TEST(E2eRedteamTest, KillNineMidApplyLeavesEveryAppliedChangeAuditedOnce) {
 
   dir.Write("roster.csv", PositionRoster(kPeople, "Manager"));
   emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 200}");
+  const long before = ChangingRequests(emu);
+  ASSERT_GE(before, 0);
   {
+    // Killed once the first updates have landed: mid-apply, with more in flight.
     ChildProcess sync(RostersyncBinary(), {"--config", config, "sync"}, dir.File("killed.err"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    ASSERT_TRUE(Eventually([&] { return ChangingRequests(emu) >= before + 5; }))
+        << TempDir::Read(dir.File("killed.err"));
     sync.Signal(SIGKILL, true);
   }
   emu.Send("PUT", "/__emu/faults", "{\"latency_ms\": 0}");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a restart takes a moment
+  ASSERT_LT(ChangingRequests(emu) - before, kPeople) << "the kill came after the whole apply";
   CliRun second = RunRostersync(dir, {"--config", config, "sync"});
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
 

@@ -208,4 +208,44 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
   return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
 }
 
+namespace {
+constexpr char kQuietEnv[] = "ROSTERSYNC_INTERNAL_ROSTER_QUIET_MS";
+}  // namespace
+
+QuietTime::QuietTime(int ms) {
+  if (const char* v = std::getenv(kQuietEnv)) {
+    had_ = true;
+    previous_ = v;
+  }
+  setenv(kQuietEnv, std::to_string(ms).c_str(), 1);
+}
+
+QuietTime::~QuietTime() {
+  if (had_) {
+    setenv(kQuietEnv, previous_.c_str(), 1);
+  } else {
+    unsetenv(kQuietEnv);
+  }
+}
+
+int CyclesTotal(int port, const std::string& result) {
+  auto [status, text] = HttpGet(port, "/metrics");
+  if (status != 200) return -1;
+  const std::string prefix = "rostersync_cycles_total{result=\"";
+  int total = 0;
+  for (size_t pos = text.find(prefix); pos != std::string::npos;
+       pos = text.find(prefix, pos + 1)) {
+    if (pos > 0 && text[pos - 1] != '\n') continue;
+    const size_t name_end = text.find('"', pos + prefix.size());
+    const size_t value = text.find("} ", pos);
+    if (name_end == std::string::npos || value == std::string::npos) return -1;
+    if (!result.empty() && text.compare(pos + prefix.size(), name_end - pos - prefix.size(),
+                                        result) != 0) {
+      continue;
+    }
+    total += std::atoi(text.c_str() + value + 2);
+  }
+  return total;
+}
+
 }  // namespace rostersync::testing

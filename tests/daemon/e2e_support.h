@@ -86,6 +86,26 @@ long ChangingRequests(const Emulator& emu);
 std::unique_ptr<ChildProcess> StartService(const std::string& config, const std::string& log,
                                            int admin_port);
 
+// Sets the roster watch's quiet time and debounce (ROSTERSYNC_INTERNAL_ROSTER_QUIET_MS, read
+// by `rostersync run` at start and reload) for the services started while it lives; restores
+// the previous value after. ctest gives the e2e tests 250 ms (tests/daemon/CMakeLists.txt);
+// a test whose timing depends on the window sets its own with this.
+class QuietTime {
+ public:
+  explicit QuietTime(int ms);
+  ~QuietTime();
+  QuietTime(const QuietTime&) = delete;
+  QuietTime& operator=(const QuietTime&) = delete;
+
+ private:
+  bool had_ = false;
+  std::string previous_;
+};
+
+// The sum of rostersync_cycles_total over every result in /metrics of the admin endpoint on
+// `port` (with `result` set, only that result: "ok", "failed", ...); -1 when unreachable.
+int CyclesTotal(int port, const std::string& result = "");
+
 // Polls `done` every 20 ms for at most timeout_ms; true as soon as it holds.
 bool Eventually(const std::function<bool()>& done, int timeout_ms = 30'000);
 // How many times `what` occurs in `text` (overlapping occurrences count).

@@ -169,6 +169,10 @@ Emulator::Emulator(const std::vector<std::string>& extra_args, const std::string
   if (std::regex_search(line, m, kListening)) port_ = std::stoi(m[1]);
 }
 
+Emulator::~Emulator() {
+  if (process_.running()) process_.Signal(SIGKILL, true);
+}
+
 std::string Emulator::Send(const std::string& method, const std::string& path,
                            const std::string& json_body) const {
   HttpCall call;

@@ -1,7 +1,12 @@
 #include "tests/support/temp_dir.h"
 
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <stdlib.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cstdint>
 
 #include <filesystem>
 #include <fstream>
@@ -9,9 +14,27 @@
 
 namespace rostersync::testing {
 
+namespace {
+
+// $TMPDIR when set; else /dev/shm when it is a writable memory file system with at least
+// 1 GiB free; else /tmp. On memory the state store's fsyncs cost nothing: the e2e tests
+// spend most of their time in them on a disk (E2eMembershipTest 13 s on /tmp, 3 s here).
+std::string BaseDir() {
+  const char* env = getenv("TMPDIR");
+  if (env != nullptr && *env != '\0') return env;
+  struct statfs fs {};
+  if (statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+      static_cast<uint64_t>(fs.f_bavail) * fs.f_bsize >= (uint64_t{1} << 30) &&
+      access("/dev/shm", W_OK | X_OK) == 0) {
+    return "/dev/shm";
+  }
+  return "/tmp";
+}
+
+}  // namespace
+
 TempDir::TempDir() {
-  const char* base = getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/rostersync-test-XXXXXX";
+  std::string tmpl = BaseDir() + "/rostersync-test-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed for " << tmpl;
   }

@@ -1,5 +1,5 @@
-// TempDir: a fresh directory under $TMPDIR (or /tmp), removed with everything in it when
-// the object dies. Not thread-safe; one per test.
+// TempDir: a fresh directory under $TMPDIR (else /dev/shm when it is a roomy tmpfs, else
+// /tmp), removed with everything in it when the object dies. Not thread-safe; one per test.
 #ifndef ROSTERSYNC_TESTS_SUPPORT_TEMP_DIR_H_
 #define ROSTERSYNC_TESTS_SUPPORT_TEMP_DIR_H_
 

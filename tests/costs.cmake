@@ -1,0 +1,58 @@
+# ctest COST of the suite's slowest tests (seconds with `ctest -j2` on the 2-core build box),
+# so that a run without earlier cost data (a fresh build directory) starts them first and the
+# tail stays short. ctest's own cost data (Testing/Temporary/CTestCostData.txt) replaces these
+# once it exists. The test directories holding these include this file (TEST_INCLUDE_FILES)
+# after defining their tests; ctest ignores the names that belong to other directories.
+set_tests_properties(ContractTest.EveryOperationIsAcceptedByTheSpec PROPERTIES COST 11)
+set_tests_properties(ContractTest.TeamAndChannelOperationsAreAcceptedByTheTeamsSpec
+  PROPERTIES COST 7)
+set_tests_properties(EmulatorConformanceTest.ServerModeAnswersMatchTheOfficialSpec
+  PROPERTIES COST 7)
+set_tests_properties(EmulatorConformanceTest.UsersEndpointsMatchTheOfficialSpec PROPERTIES COST 7)
+set_tests_properties(EmulatorConformanceTest.TeamsAndChannelsMatchTheOfficialSpec
+  PROPERTIES COST 5)
+set_tests_properties(AdminHardeningTest.ATrickledRequestMeetsAWholeRequestDeadline
+  PROPERTIES COST 5)
+set_tests_properties(EmulatorModesClientTest.ListingCompletesWhileANeighbourDrainsTheSharedIpBucket
+  PROPERTIES COST 4)
+set_tests_properties(ConfigMalformedTest.RandomBytesNeverCrash PROPERTIES COST 4)
+set_tests_properties(E2eRedteamTest.KillNineMidApplyLeavesEveryAppliedChangeAuditedOnce
+  PROPERTIES COST 4)
+set_tests_properties(RosterWatchTest.ASlowWriterThatRecreatesTheFileGetsNoCallbackOnThePartialFile
+  PROPERTIES COST 3)
+set_tests_properties(E2eWatchTest.ASlowExportGetsNoCycleOnThePartialFile PROPERTIES COST 3)
+set_tests_properties(E2eRunTest.WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver
+  PROPERTIES COST 3)
+set_tests_properties(RosterWatchTest.AWriterThatClosesBetweenChunksIsWaitedFor PROPERTIES COST 3)
+set_tests_properties(E2eRosterSettleTest.AnIntervalCycleNeverReadsARosterStillBeingWritten
+  PROPERTIES COST 3)
+set_tests_properties(E2eHardeningTest.SigtermDuringASlowCycleExitsPromptlyAndTheNextRunIsClean
+  PROPERTIES COST 2)
+set_tests_properties(EmulatorServerModesTest.ReadsRightAfterAWriteSeeTheStateBeforeIt
+  PROPERTIES COST 2)
+set_tests_properties(E2eServerTest.ConvergesOnARealisticServerAndThenSendsNothing
+  PROPERTIES COST 2)
+set_tests_properties(E2eMembershipTest.AFullTeamIsOneAttentionLineNamingTheSetting
+  PROPERTIES COST 2)
+set_tests_properties(E2eHardeningTest.DaemonModeLogsToTheLogfileAndTheSymlinkFreePidfile
+  PROPERTIES COST 2)
+set_tests_properties(E2eButtonsTest.AClickAfterThePlanChangedAppliesNothing PROPERTIES COST 2)
+set_tests_properties(E2eMembershipTest.PutsEveryoneInTheTeamAndChannelsMovesAndHoldsARenamedDepartment
+  PROPERTIES COST 1)
+set_tests_properties(CycleTest.WaitsForARosterStillBeingWrittenInsteadOfReadingHalfOfIt
+  PROPERTIES COST 1)
+set_tests_properties(EmulatorClientTest.PacedListingAtTheRateLimitCompletes PROPERTIES COST 1)
+set_tests_properties(E2eReloadTest.ThreeReloadsUnchangedChangedBrokenAndEachRosterChangeIsApplied
+  PROPERTIES COST 1)
+set_tests_properties(E2eApproveTest.OnlyReleasesTheNamedKeysAndRejectDismissesASet
+  PROPERTIES COST 1)
+set_tests_properties(E2eRunTest.WithPostgresOneShotSyncStandsByBesideTheLeader PROPERTIES COST 1)
+set_tests_properties(ClientTest.WaitsOutRateLimitAnswersAndRetries PROPERTIES COST 1)
+set_tests_properties(EmulatorModesClientTest.RealisticServerRefusesAWeakPasswordAndLagsReads
+  PROPERTIES COST 1)
+set_tests_properties(RosterWatchTest.ARenameOverFiresOnceItIsStable PROPERTIES COST 1)
+set_tests_properties(E2eMembershipTest.ATeamPerBusinessUnit PROPERTIES COST 1)
+set_tests_properties(E2eBesideServiceTest.SyncAndSyncUserAreHandedToTheServiceWithTheSameOutput
+  PROPERTIES COST 1)
+set_tests_properties(E2eButtonsTest.AnAdminClickAppliesExactlyTheHeldFortyAndUpdatesThePost
+  PROPERTIES COST 1)
