@@ -303,7 +303,7 @@ int CmdAudit(const CommandLine& cl) {
     }
     const std::string error = r.error.empty() ? "" : "  error: " + EscapeControl(r.error);
     std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(),
-                EscapeControl(r.result).c_str(), EscapeControl(r.action).c_str(),
+                ToString(r.result), ToString(r.action),
                 EscapeControl(r.username).c_str(), EscapeControl(r.key).c_str(), changes.c_str(),
                 error.c_str());
   }

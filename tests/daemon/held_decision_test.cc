@@ -80,12 +80,12 @@ TEST_F(HeldDecisionTest, ApproveAppliesTheSetOnceAndAuditsTheApprover) {
   EXPECT_EQ(Stored(id).approvers, "alice");
   std::vector<AuditRecord> audit = store_.Audit();
   ASSERT_FALSE(audit.empty());
-  EXPECT_EQ(audit.back().action, "approve");
+  EXPECT_EQ(audit.back().action, AuditAction::kApprove);
   EXPECT_EQ(audit.back().key, "held:" + id);
   EXPECT_EQ(audit.back().username, "alice");
   EXPECT_EQ(Decide(id, true, "bob").exit_code, kExitRefused);  // already approved
   EXPECT_EQ(applied_, 3);
-  EXPECT_EQ(store_.Audit().back().result, "refused");
+  EXPECT_EQ(store_.Audit().back().result, AuditResult::kRefused);
 }
 
 TEST_F(HeldDecisionTest, ChangedPlansUnknownIdsAndRejectedSetsApplyNothing) {
