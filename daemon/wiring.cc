@@ -128,8 +128,7 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
     if (!opened.ok()) return opened.status();  // names audit.file and what to fix
     audit = std::move(opened).value();
   }
-  static SystemClock clock;
-  std::unique_ptr<CycleRunner> runner(new CycleRunner(config, clock));
+  std::unique_ptr<CycleRunner> runner(new CycleRunner(config, Env::Default()));
   runner->owned_api_ = std::move(client).value();
   runner->owned_store_ = std::move(owned_store);
   runner->api_ = runner->owned_api_.get();
