@@ -16,7 +16,6 @@
 #include "daemon/exit_codes.h"
 #include "daemon/handoff.h"
 #include "daemon/held_sets.h"
-#include "daemon/leader_lock.h"
 #include "daemon/wiring.h"
 #include "sync/text.h"
 
@@ -72,8 +71,8 @@ int CmdDecide(const CommandLine& cl) {
   decision.only_keys = ParseOnlyKeys(cl.Get("--only"));
   decision.approver = CliApprover();
   decision.second_approver_above = config->approvals.second_approver_above;
-  LeaderLock leader(config->state.database);
-  Status lock = decision.approve && leader.needed() ? leader.Acquire() : Status::Ok();
+  std::unique_ptr<LeaderElection> leader = MakeLeaderElection(config->state.database);
+  Status lock = decision.approve ? leader->Acquire() : Status::Ok();
   if (!lock.ok() && !lock.IsConflict()) {
     std::fprintf(stderr, "rostersync approve: %s\n", lock.ToString().c_str());
     return kExitError;

@@ -16,7 +16,6 @@
 #include "daemon/exit_codes.h"
 #include "daemon/handoff.h"
 #include "daemon/json_views.h"
-#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
@@ -154,8 +153,8 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   }
   // PostgreSQL HA: a one-shot sync applies only while holding the leader lock. Standby only
   // when another instance really holds it; an unreachable database is an error (exit 1).
-  LeaderLock leader(config->state.database);
-  Status lock = request.apply && leader.needed() ? leader.Acquire() : Status::Ok();
+  std::unique_ptr<LeaderElection> leader = MakeLeaderElection(config->state.database);
+  Status lock = request.apply ? leader->Acquire() : Status::Ok();
   if (!lock.ok() && !lock.IsConflict()) {
     PrintError(cl.command, lock);
     return kExitError;

@@ -5,9 +5,11 @@
 #include "api/client_options.h"
 #include "config/config_loader.h"
 #include "daemon/cycle.h"
+#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "state/audit_file.h"
 #include "state/audit_json.h"
+#include "state/leader_lock.h"
 #include "state/open_store.h"
 #include "state/owned_file.h"
 #include "sync/redact.h"
@@ -145,6 +147,10 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   }
   runner->decode_action_ = [](const std::string& payload) { return ActionFromJson(payload); };
   return runner;
+}
+
+std::unique_ptr<LeaderElection> MakeLeaderElection(const std::string& database) {
+  return std::make_unique<LoggedLeaderElection>(OpenLeaderElection(database));
 }
 
 Status CheckDaemonFile(const std::string& what, const std::string& path, const struct stat& st) {

@@ -23,8 +23,8 @@ set(uses_daemon sync cycle config api roster state)
 
 # Each folder's public headers: what other folders may include. Anything else is private.
 # sync/ is the core: all of it is public except the planner's internals.
-set(public_sync audit_sink.h clock.h env.h executor.h flat_index.h held_set.h ledger.h
-    listing_guard.h membership_api.h membership_planner.h options.h plan.h plan_acceptance.h
+set(public_sync audit_sink.h clock.h env.h executor.h flat_index.h held_set.h leader_election.h
+    ledger.h listing_guard.h membership_api.h membership_planner.h options.h plan.h plan_acceptance.h
     plan_json.h plan_printer.h planner.h redact.h roster.h roster_source.h run_states.h
     server_capabilities.h state_store.h status.h stop_token.h text.h user.h users_api.h)
 # cycle/: the core, its types, its seams and its exit codes; the stages, guards, baseline
@@ -39,8 +39,9 @@ set(public_config config.h config_loader.h config_schema.h host_and_secrets.h
 set(public_api api_observer.h client.h client_options.h)
 # roster/: the loader (source factory, map, validate, gate), the CSV settle wait, text helpers.
 set(public_roster csv_settle.h roster_loader.h text.h)
-# state/: opening a store, the audit file and its JSON form, the owned-file rules.
-set(public_state audit_file.h audit_json.h open_store.h owned_file.h)
+# state/: opening a store, the leader election on it, the audit file and its JSON form, the
+# owned-file rules.
+set(public_state audit_file.h audit_json.h leader_lock.h open_store.h owned_file.h)
 # daemon/: the top; nothing of it is included elsewhere.
 set(public_daemon "")
 

@@ -1,0 +1,150 @@
+// CycleCoordinator: see daemon/cycle_coordinator.h. Moved out of daemon/service.cc.
+#include "daemon/cycle_coordinator.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/json_views.h"
+
+namespace rostersync::daemon {
+
+CycleCoordinator::CycleCoordinator(Config config, std::unique_ptr<LeaderElection> leader,
+                                   const Clock& clock, Seams seams)
+    : clock_(clock),
+      seams_(std::move(seams)),
+      leader_(std::move(leader)),
+      config_(std::move(config)) {}
+
+Status CycleCoordinator::BuildLocked() {
+  Config config;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    config = config_;
+  }
+  return RebuildLocked(config);
+}
+
+void CycleCoordinator::SetConfig(Config config) {
+  std::lock_guard<std::mutex> lock(mu_);
+  config_ = std::move(config);
+  config_changed_ = true;
+}
+
+Status CycleCoordinator::RebuildLocked(const Config& config) {
+  std::shared_ptr<StateStore> store = this->store();
+  if (!store || store_url_ != config.state.database) {
+    {
+      // Release before acquire: the old runner and store (and the SQLite lock) go first.
+      std::lock_guard<std::mutex> lock(mu_);
+      runner_.reset();
+      store_.reset();
+    }
+    store.reset();
+    Result<std::unique_ptr<StateStore>> opened = seams_.open_store(config);
+    if (!opened.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      runner_status_ = opened.status();
+      return opened.status();
+    }
+    store = std::shared_ptr<StateStore>(std::move(opened).value());
+    std::lock_guard<std::mutex> lock(mu_);
+    store_ = store;
+    store_url_ = config.state.database;
+  }
+  Result<std::unique_ptr<CycleRunner>> runner = seams_.make_runner(config, store.get());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!runner.ok()) {
+    runner_status_ = runner.status();
+    return runner.status();
+  }
+  runner_ = std::move(runner).value();
+  runner_status_ = Status::Ok();
+  return Status::Ok();
+}
+
+bool CycleCoordinator::CheckLeader() {
+  Status s = leader_->Acquire();
+  // Standing by either way; a database that cannot be reached is worth a warning.
+  if (!s.ok() && !s.IsConflict()) spdlog::warn("leader lock: {}", s.message());
+  const bool leader = s.ok();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    standby_ = !leader;
+  }
+  if (seams_.on_leader) seams_.on_leader(leader);
+  return leader;
+}
+
+Result<CycleResult> CycleCoordinator::RunLocked(const CycleRequest& request) {
+  Config config;
+  bool rebuild;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rebuild = !runner_ || config_changed_;
+    config = config_;
+    config_changed_ = false;
+  }
+  if (rebuild) {
+    Status s = RebuildLocked(config);
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      config_changed_ = true;  // try again next time
+      return s;
+    }
+  }
+  if (!CheckLeader() && request.apply) {
+    return Status::Conflict(
+        "standby: another rostersync instance holds the leader lock on "
+        "the state database and applies changes");
+  }
+  std::shared_ptr<CycleRunner> runner = this->runner();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cycle_running_ = true;
+    cycle_started_ms_ = clock_.NowMs();
+  }
+  CycleResult result = runner->Run(request);
+  std::string plan_json = result.planned ? CycleResultToJson(result) : "";
+  std::lock_guard<std::mutex> lock(mu_);
+  cycle_running_ = false;
+  unauthorized_ = result.unauthorized;
+  if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
+  return result;
+}
+
+std::shared_ptr<CycleRunner> CycleCoordinator::runner() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return runner_;
+}
+
+std::shared_ptr<StateStore> CycleCoordinator::store() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return store_;
+}
+
+Status CycleCoordinator::runner_status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return runner_status_;
+}
+
+bool CycleCoordinator::standby() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return standby_;
+}
+
+bool CycleCoordinator::unauthorized() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unauthorized_;
+}
+
+bool CycleCoordinator::cycle_running(int64_t* started_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (started_ms != nullptr) *started_ms = cycle_started_ms_;
+  return cycle_running_;
+}
+
+std::string CycleCoordinator::last_plan_json() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_plan_json_;
+}
+
+}  // namespace rostersync::daemon
