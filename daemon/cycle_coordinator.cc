@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/exit_codes.h"
 #include "daemon/json_views.h"
 
 namespace rostersync::daemon {
@@ -109,6 +110,25 @@ Result<CycleResult> CycleCoordinator::RunLocked(const CycleRequest& request) {
   unauthorized_ = result.unauthorized;
   if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
   return result;
+}
+
+bool CycleCoordinator::RunScheduled(Trigger trigger, const ScheduledReport& report) {
+  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
+  spdlog::info("cycle starting ({})", TriggerName(trigger));
+  CycleRequest request;
+  request.apply = true;
+  request.command = RunCommand::kRun;
+  Result<CycleResult> result = RunLocked(request);
+  if (!result.ok()) {
+    if (result.status().IsConflict()) {
+      if (report.standby) report.standby(result.status());
+      return true;  // standing by is not a failure: keep the normal interval
+    }
+    if (report.not_run) report.not_run(result.status());
+    return false;
+  }
+  if (report.ran) report.ran(*result);
+  return result->exit_code != kExitError;
 }
 
 std::shared_ptr<CycleRunner> CycleCoordinator::runner() const {

@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "daemon/cycle.h"
+#include "daemon/scheduler.h"
 #include "sync/clock.h"
 #include "sync/leader_election.h"
 #include "sync/state_store.h"
@@ -51,6 +52,18 @@ class CycleCoordinator {
   // The build's error when no runner can be built (tried again next time); Conflict
   // ("standby: ...") when another instance leads and `request` applies.
   Result<CycleResult> RunLocked(const CycleRequest& request);
+
+  // What the service does with a scheduled cycle (daemon/service.cc: its reporter).
+  struct ScheduledReport {
+    std::function<void(const CycleResult&)> ran;  // a cycle that ran, whatever its exit code
+    std::function<void(const Status&)> not_run;   // no cycle could start (no runner)
+    std::function<void(const Status&)> standby;   // another instance leads
+  };
+  // The scheduler's callback: takes cycle_mutex(), runs an applying cycle (RunCommand::kRun)
+  // and reports it. Returns the scheduler's success: true for a cycle that did not exit 1
+  // and for standby (the normal interval is kept); false when no cycle could start or it
+  // exited 1 (the scheduler retries sooner).
+  bool RunScheduled(Trigger trigger, const ScheduledReport& report);
 
   // Snapshots, safe from any thread.
   std::shared_ptr<CycleRunner> runner() const;

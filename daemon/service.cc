@@ -167,23 +167,14 @@ Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous
 }
 
 bool Service::ScheduledCycle(Trigger trigger) {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  spdlog::info("cycle starting ({})", TriggerName(trigger));
-  CycleRequest request;
-  request.apply = true;
-  request.command = RunCommand::kRun;
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) {
-    if (result.status().IsConflict()) {
-      NotifyStatus("standby");
-      spdlog::info("{}", result.status().message());
-      return true;  // standing by is not a failure: keep the normal interval
-    }
-    Reporter().NotRun(result.status());
-    return false;
-  }
-  Record(*result);
-  return result->exit_code != kExitError;
+  CycleCoordinator::ScheduledReport report;
+  report.ran = [this](const CycleResult& result) { Record(result); };
+  report.not_run = [this](const Status& why) { Reporter().NotRun(why); };
+  report.standby = [](const Status& why) {
+    NotifyStatus("standby");
+    spdlog::info("{}", why.message());
+  };
+  return coordinator_->RunScheduled(trigger, report);
 }
 
 CycleReporter Service::Reporter() {

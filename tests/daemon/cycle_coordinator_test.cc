@@ -186,5 +186,28 @@ TEST_F(CycleCoordinatorTest, ARefusedTokenMarksUnauthorizedUntilACycleSucceeds) 
   EXPECT_FALSE(coordinator_->unauthorized());
 }
 
+// The scheduler's view: standby keeps the normal interval (success, nothing reported as a
+// failure); no runner is a failure reported as not run; a cycle that ran is reported.
+TEST_F(CycleCoordinatorTest, AScheduledCycleCountsStandbyAsSuccessAndNoRunnerAsFailure) {
+  std::vector<std::string> seen;
+  CycleCoordinator::ScheduledReport report;
+  report.ran = [&](const CycleResult& r) { seen.push_back("ran " + std::to_string(r.exit_code)); };
+  report.not_run = [&](const Status&) { seen.push_back("not run"); };
+  report.standby = [&](const Status&) { seen.push_back("standby"); };
+
+  build_error_ = Status::Invalid("mattermost.token_file: no such file");
+  EXPECT_FALSE(coordinator_->RunScheduled(Trigger::kStart, report));
+  build_error_ = Status::Ok();
+  leader_->Answer(Status::Conflict("another rostersync instance holds the leader lock"));
+  EXPECT_TRUE(coordinator_->RunScheduled(Trigger::kInterval, report));
+  EXPECT_EQ(api_.Writes(), 0);
+  leader_->Answer(Status::Ok());
+  EXPECT_TRUE(coordinator_->RunScheduled(Trigger::kInterval, report));
+  EXPECT_EQ(api_.Calls("CreateUser"), 2);
+  api_.FailNext("GetMe", Status::Unauthorized("HTTP 401: invalid token"));
+  EXPECT_FALSE(coordinator_->RunScheduled(Trigger::kRetry, report)) << "exit 1 is a failure";
+  EXPECT_EQ(seen, (std::vector<std::string>{"not run", "standby", "ran 0", "ran 1"}));
+}
+
 }  // namespace
 }  // namespace rostersync::daemon
