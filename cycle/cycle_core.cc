@@ -58,7 +58,8 @@ CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& requ
       deps_.store == nullptr || deps_.env == nullptr || deps_.log == nullptr) {
     // Nothing to log or record with: the result alone says it.
     c.result.stage = "state";
-    c.result.status = Status::Internal("cycle built without a roster, api, state store, env or log");
+    c.result.status =
+        Status::Internal("cycle built without a roster, api, state store, env or log");
     c.result.exit_code = kExitError;
     c.result.result = RunResult::kFailed;
     return std::move(c.result);

@@ -112,8 +112,9 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
     return Status::Ok();
   };
   auto abandon = [&](const std::string& why) -> Status {
-    AuditRecord rec = MakeAudit(
-        a, e.user_id, Status::Transient(std::string(kNotAppliedNote) + why + ")"), AuditResult::kFailed);
+    AuditRecord rec =
+        MakeAudit(a, e.user_id, Status::Transient(std::string(kNotAppliedNote) + why + ")"),
+                  AuditResult::kFailed);
     rec.run_id = e.run_id;
     Status s = store_.CompleteAction(e.id, JournalState::kAbandoned, rec, std::nullopt);
     if (s.ok()) WriteSink(rec);

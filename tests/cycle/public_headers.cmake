@@ -24,8 +24,8 @@ set(uses_daemon sync cycle config api roster state)
 # Each folder's public headers: what other folders may include. Anything else is private.
 # sync/ is the core: all of it is public except the planner's internals.
 set(public_sync audit_sink.h clock.h env.h executor.h flat_index.h held_set.h leader_election.h
-    ledger.h listing_guard.h membership_api.h membership_planner.h options.h plan.h plan_acceptance.h
-    plan_json.h plan_printer.h planner.h redact.h roster.h roster_source.h run_states.h
+    ledger.h listing_guard.h membership_api.h membership_planner.h options.h plan.h
+    plan_acceptance.h plan_json.h plan_printer.h planner.h redact.h roster.h roster_source.h run_states.h
     server_capabilities.h state_store.h status.h stop_token.h text.h user.h users_api.h)
 # cycle/: the core, its types, its seams and its exit codes; the stages, guards, baseline
 # rule and create confirmation are its own.

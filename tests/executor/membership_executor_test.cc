@@ -264,8 +264,10 @@ TEST_F(MembershipExecutorTest, AFullTeamsHeldChannelJoinsAreAuditedOnceEach) {
   for (int cycle = 2; cycle <= 3; ++cycle) {
     auto again = Apply(PlanNow());
     EXPECT_EQ(again.held, 250 * 3) << "cycle " << cycle;
-    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 250) << "cycle " << cycle;
-    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kHeld), 500) << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 250)
+        << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kHeld), 500)
+        << "cycle " << cycle;
   }
   EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kFailed), 0);
 }
@@ -331,7 +333,8 @@ TEST_F(MembershipExecutorTest, AHoldWhoseCountsChangeIsNotAuditedAgain) {
   Apply(held_plan(guard + "52 membership removals (of 891 memberships rostersync added)"));
   EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 2);
   Apply(held_plan("roster not trusted: the roster shrank"));
-  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 4) << "a new reason";
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 4)
+      << "a new reason";
 }
 
 }  // namespace
