@@ -24,7 +24,7 @@ void CycleContext::Finish() {
   }
   r.exit_code = ExitCodeFor(outcome);
   r.result = ResultFor(r.exit_code);
-  r.seconds = static_cast<double>(deps.clock->NowMs() - r.started_ms) / 1000.0;
+  r.seconds = static_cast<double>(deps.env->NowMs() - r.started_ms) / 1000.0;
   r.roster.entries.clear();
   r.roster.entries.shrink_to_fit();
 }
@@ -39,7 +39,7 @@ bool CycleContext::Stop(const char* stage, const Status& raw) {
   deps.log->Error("cycle " + result.run_id + " stopped at " + stage + ": " +
                   result.status.ToString());
   if (run_begun) {
-    Status s = deps.store->FinishRun(RunRecordFor(result, deps.clock->NowMs()));
+    Status s = deps.store->FinishRun(RunRecordFor(result, deps.env->NowMs()));
     if (!s.ok()) deps.log->Error("cannot record run " + result.run_id + ": " + s.ToString());
   }
   return false;
@@ -47,7 +47,7 @@ bool CycleContext::Stop(const char* stage, const Status& raw) {
 
 CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& request) {
   CycleContext c{deps_, options, request};
-  c.result.started_ms = deps_.clock != nullptr ? deps_.clock->NowMs() : 0;
+  c.result.started_ms = deps_.env != nullptr ? deps_.env->NowMs() : 0;
   c.result.run_id = NewRunId(c.result.started_ms);
   c.result.command = request.command;
   c.run.run_id = c.result.run_id;
@@ -55,10 +55,11 @@ CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& requ
   c.run.started_ms = c.result.started_ms;
   c.run.result = RunResult::kRunning;
   if (deps_.roster == nullptr || deps_.loader == nullptr || deps_.api == nullptr ||
-      deps_.store == nullptr || deps_.clock == nullptr || deps_.log == nullptr) {
+      deps_.store == nullptr || deps_.env == nullptr || deps_.log == nullptr) {
     // Nothing to log or record with: the result alone says it.
     c.result.stage = "state";
-    c.result.status = Status::Internal("cycle built without a roster, api, state store or log");
+    c.result.status =
+        Status::Internal("cycle built without a roster, api, state store, env or log");
     c.result.exit_code = kExitError;
     c.result.result = RunResult::kFailed;
     return std::move(c.result);

@@ -9,7 +9,7 @@
 #include "cycle/cycle_types.h"
 #include "cycle/seams.h"
 #include "sync/audit_sink.h"
-#include "sync/clock.h"
+#include "sync/env.h"
 #include "sync/roster_source.h"
 #include "sync/state_store.h"
 #include "sync/stop_token.h"
@@ -24,7 +24,7 @@ struct CycleDeps {
   UsersApi* api = nullptr;
   StateStore* store = nullptr;
   AuditSink* audit = nullptr;  // may be null
-  const Clock* clock = nullptr;
+  Env* env = nullptr;  // time (and sleeps, threads) for every stage
   CycleLog* log = nullptr;
   const StopToken* stop = nullptr;  // may be null; once requested nothing new starts
 };

@@ -77,7 +77,10 @@ Result<int> DeactivationsInWindow(StateStore& store, const GuardContext& ctx,
   if (!records.ok()) return records.status();
   int n = 0;
   for (const AuditRecord& r : *records) {
-    if (r.action == "deactivate" && r.result == "ok" && r.run_id != ctx.run_id) ++n;
+    if (r.action == AuditAction::kDeactivate && r.result == AuditResult::kOk &&
+        r.run_id != ctx.run_id) {
+      ++n;
+    }
   }
   return n;
 }

@@ -25,7 +25,7 @@ bool ApplyPlan(CycleContext* c) {
   exec_options.stop = c->deps.stop;
   exec_options.only_key = c->request.only_key;
   exec_options.on_progress = c->options.on_progress;
-  Executor executor(*c->deps.api, *c->deps.store, c->deps.audit, *c->deps.clock, exec_options);
+  Executor executor(*c->deps.api, *c->deps.store, c->deps.audit, *c->deps.env, exec_options);
   c->result.report = executor.Apply(c->result.plan, c->ledger);
   c->result.applied = true;
   for (const std::string& d : c->result.report.drift) c->deps.log->Warn("drift after apply: " + d);

@@ -22,7 +22,7 @@ bool MakeCyclePlan(CycleContext* c) {
   input.users = &c->users;
   input.ledger = &c->ledger;
   input.self_user_id = c->me.id;
-  input.now_ms = c->deps.clock->NowMs();
+  input.now_ms = c->deps.env->NowMs();
   input.capabilities = &r.capabilities;
   auto make_plan = [&] {
     return request.only_key.empty() ? MakePlan(input, options)

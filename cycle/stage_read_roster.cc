@@ -9,7 +9,7 @@ bool ReadRoster(CycleContext* c) {
   Result<std::optional<RosterFingerprint>> last = c->deps.store->LastAcceptedRoster();
   if (!last.ok()) return c->Stop("state", last.status());
   const std::string where = c->deps.roster->Describe();
-  Result<Roster> roster = c->deps.loader->Load(*c->deps.roster, *last, c->deps.clock->NowMs());
+  Result<Roster> roster = c->deps.loader->Load(*c->deps.roster, *last, c->deps.env->NowMs());
   if (!roster.ok()) {
     return c->Stop("roster", roster.status().Annotate(
                                  "cannot read the roster " + where +

@@ -10,7 +10,7 @@ void RecordCycle(CycleContext* c) {
   CycleResult& r = c->result;
   if (ShouldAcceptBaseline(c->request, r)) {
     Status s = c->deps.store->SaveAcceptedRoster(
-        c->deps.loader->Fingerprint(r.roster, c->deps.clock->NowMs()));
+        c->deps.loader->Fingerprint(r.roster, c->deps.env->NowMs()));
     if (s.ok()) {
       r.baseline_saved = true;
     } else {
@@ -18,7 +18,7 @@ void RecordCycle(CycleContext* c) {
     }
   }
   c->Finish();
-  Status s = c->deps.store->FinishRun(RunRecordFor(r, c->deps.clock->NowMs()));
+  Status s = c->deps.store->FinishRun(RunRecordFor(r, c->deps.env->NowMs()));
   if (!s.ok()) c->deps.log->Error("cannot record run " + r.run_id + ": " + s.ToString());
 }
 

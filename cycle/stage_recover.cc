@@ -19,7 +19,7 @@ bool Recover(CycleContext* c) {
   resolve_options.run_id = c->result.run_id;
   resolve_options.decode_action = c->options.decode_action;
   resolve_options.stop = c->deps.stop;
-  Executor resolver(*c->deps.api, *c->deps.store, c->deps.audit, *c->deps.clock,
+  Executor resolver(*c->deps.api, *c->deps.store, c->deps.audit, *c->deps.env,
                     resolve_options);
   s = resolver.ResolvePending();
   if (!s.ok()) {

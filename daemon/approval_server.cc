@@ -77,11 +77,13 @@ HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonCl
   AuditRecord rec;
   rec.ts_ms = now_ms;
   const std::string action = click ? click->context.action : "";
-  rec.action = action == "approve" || action == "reject" ? action : "click";
+  rec.action = action == "approve"  ? AuditAction::kApprove
+               : action == "reject" ? AuditAction::kReject
+                                    : AuditAction::kClick;
   rec.key = "held:" + Clipped(click ? click->context.held_id : "", "unknown");
   rec.user_id = Clipped(click ? click->user_id : "", "unknown");
   rec.username = EscapeControl(username);
-  rec.result = "refused";
+  rec.result = AuditResult::kRefused;
   rec.http_status = status;
   rec.error = "button click refused: " + EscapeControl(why) + " (from " +
               Clipped(req.peer, "unknown") + ")";

@@ -17,7 +17,6 @@
 #include "daemon/exit_codes.h"
 #include "daemon/handoff.h"
 #include "daemon/held_sets.h"
-#include "daemon/leader_lock.h"
 #include "daemon/wiring.h"
 #include "sync/text.h"
 
@@ -113,8 +112,8 @@ int CmdDecide(const CommandLine& cl) {
   decision.approver = CliApprover();
   decision.approver_id = kCliApproverId;
   decision.second_approver_above = config->approvals.second_approver_above;
-  LeaderLock leader(config->state.database);
-  Status lock = decision.approve && leader.needed() ? leader.Acquire() : Status::Ok();
+  std::unique_ptr<LeaderElection> leader = MakeLeaderElection(config->state.database);
+  Status lock = decision.approve ? leader->Acquire() : Status::Ok();
   if (!lock.ok() && !lock.IsConflict()) {
     std::fprintf(stderr, "rostersync approve: %s\n", lock.ToString().c_str());
     return kExitError;

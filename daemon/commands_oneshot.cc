@@ -16,7 +16,6 @@
 #include "daemon/exit_codes.h"
 #include "daemon/handoff.h"
 #include "daemon/json_views.h"
-#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "daemon/wiring.h"
 #include "roster/roster_loader.h"
@@ -154,8 +153,8 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
   }
   // PostgreSQL HA: a one-shot sync applies only while holding the leader lock. Standby only
   // when another instance really holds it; an unreachable database is an error (exit 1).
-  LeaderLock leader(config->state.database);
-  Status lock = request.apply && leader.needed() ? leader.Acquire() : Status::Ok();
+  std::unique_ptr<LeaderElection> leader = MakeLeaderElection(config->state.database);
+  Status lock = request.apply ? leader->Acquire() : Status::Ok();
   if (!lock.ok() && !lock.IsConflict()) {
     PrintError(cl.command, lock);
     return kExitError;
@@ -303,7 +302,7 @@ int CmdAudit(const CommandLine& cl) {
     }
     const std::string error = r.error.empty() ? "" : "  error: " + EscapeControl(r.error);
     std::printf("%s %-7s %-13s %-16s key=%s%s%s\n", UtcTimestamp(r.ts_ms).c_str(),
-                EscapeControl(r.result).c_str(), EscapeControl(r.action).c_str(),
+                ToString(r.result), ToString(r.action),
                 EscapeControl(r.username).c_str(), EscapeControl(r.key).c_str(), changes.c_str(),
                 error.c_str());
   }

@@ -27,10 +27,11 @@ class SpdCycleLog : public cycle::CycleLog {
 // gates it (roster_loader.h).
 class ConfigRosterLoader : public cycle::RosterLoader {
  public:
-  ConfigRosterLoader(const Config& config, const StopToken* stop) : config_(config), stop_(stop) {}
+  ConfigRosterLoader(const Config& config, const StopToken* stop, Env& env)
+      : config_(config), stop_(stop), env_(env) {}
   Result<Roster> Load(RosterSource& source, const std::optional<RosterFingerprint>& last,
                       int64_t now_ms) override {
-    if (Status settled = WaitForRosterToSettle(config_.roster, stop_); !settled.ok()) {
+    if (Status settled = WaitForRosterToSettle(config_.roster, stop_, env_); !settled.ok()) {
       return settled;
     }
     return LoadRoster(source, config_, last, now_ms);
@@ -42,6 +43,7 @@ class ConfigRosterLoader : public cycle::RosterLoader {
  private:
   const Config& config_;
   const StopToken* stop_;
+  Env& env_;
 };
 
 // A roster source the configuration could not build: reading it gives the reason, so the
@@ -73,12 +75,11 @@ cycle::CycleOptions CycleOptionsFor(const Config& config) {
   return options;
 }
 
-CycleRunner::CycleRunner(Config config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock) {}
+CycleRunner::CycleRunner(Config config, Env& env) : config_(std::move(config)), env_(env) {}
 
 CycleRunner::CycleRunner(Config config, UsersApi* api, StateStore* store, AuditSink* audit,
-                         const Clock& clock)
-    : config_(std::move(config)), clock_(clock), api_(api), store_(store), audit_(audit) {}
+                         Env& env)
+    : config_(std::move(config)), env_(env), api_(api), store_(store), audit_(audit) {}
 
 CycleRunner::~CycleRunner() = default;
 
@@ -91,7 +92,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   std::unique_ptr<RosterSource> source =
       made.ok() ? std::move(made).value()
                 : std::make_unique<UnbuiltRosterSource>(made.status(), config_.roster.source);
-  ConfigRosterLoader loader(config_, stop_);
+  ConfigRosterLoader loader(config_, stop_, env_);
   SpdCycleLog log;
   cycle::CycleDeps deps;
   deps.roster = source.get();
@@ -99,7 +100,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   deps.api = api_;
   deps.store = store_;
   deps.audit = audit_;
-  deps.clock = &clock_;
+  deps.env = &env_;
   deps.log = &log;
   deps.stop = stop_;
   cycle::CycleOptions options = CycleOptionsFor(config_);
@@ -114,7 +115,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   CycleResult r = cycle::CycleCore(deps).Run(options, request);
   if (r.applied && r.status.ok() && request.only_key.empty()) {
     // What is held now waits for an approval (daemon/held_sets.h).
-    Result<HeldSetRecord> held = RecordHeldSet(*store_, r.plan, r.run_id, clock_.NowMs());
+    Result<HeldSetRecord> held = RecordHeldSet(*store_, r.plan, r.run_id, env_.NowMs());
     if (!held.ok()) spdlog::error("cannot record the held set: {}", held.status().ToString());
     if (held.ok()) {
       r.held_id = held->held_id;

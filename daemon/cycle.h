@@ -16,7 +16,7 @@
 #include "cycle/cycle_types.h"
 #include "cycle/seams.h"
 #include "sync/audit_sink.h"
-#include "sync/clock.h"
+#include "sync/env.h"
 #include "sync/executor.h"
 #include "sync/plan.h"
 #include "sync/roster.h"
@@ -56,9 +56,9 @@ class CycleRunner {
                                                      const StopToken* stop = nullptr);
 
   // Test wiring: any UsersApi / StateStore (not owned if the unique_ptrs are null; the raw
-  // pointers must then outlive the runner). audit may be null.
-  CycleRunner(Config config, UsersApi* api, StateStore* store, AuditSink* audit,
-              const Clock& clock);
+  // pointers must then outlive the runner). audit may be null. `env` (time, the CSV settle
+  // wait) must outlive the runner.
+  CycleRunner(Config config, UsersApi* api, StateStore* store, AuditSink* audit, Env& env);
   ~CycleRunner();
   CycleRunner(const CycleRunner&) = delete;
   CycleRunner& operator=(const CycleRunner&) = delete;
@@ -77,10 +77,10 @@ class CycleRunner {
   void set_stop(const StopToken* stop) { stop_ = stop; }
 
  private:
-  CycleRunner(Config config, const Clock& clock);
+  CycleRunner(Config config, Env& env);
 
   Config config_;
-  const Clock& clock_;
+  Env& env_;
   std::unique_ptr<UsersApi> owned_api_;
   std::unique_ptr<StateStore> owned_store_;
   std::unique_ptr<AuditSink> owned_audit_;

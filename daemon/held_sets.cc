@@ -37,12 +37,12 @@ Result<HeldSetRecord> FindHeldSet(StateStore& store, const std::string& held_id)
 }
 
 void AuditDecision(StateStore& store, AuditSink* audit, const HeldDecision& d,
-                   const std::string& run_id, const std::string& result,
-                   const std::string& detail, int64_t now_ms) {
+                   const std::string& run_id, AuditResult result, const std::string& detail,
+                   int64_t now_ms) {
   AuditRecord rec;
   rec.ts_ms = now_ms;
   rec.run_id = run_id;
-  rec.action = d.approve ? "approve" : "reject";
+  rec.action = d.approve ? AuditAction::kApprove : AuditAction::kReject;
   rec.key = "held:" + d.held_id;
   rec.user_id = d.approver_id.empty() ? "unknown" : d.approver_id;
   rec.username = d.approver;
@@ -53,7 +53,7 @@ void AuditDecision(StateStore& store, AuditSink* audit, const HeldDecision& d,
 
 DecisionOutcome Refuse(StateStore& store, AuditSink* audit, const HeldDecision& d,
                        const std::string& run_id, const std::string& why, int64_t now_ms) {
-  AuditDecision(store, audit, d, run_id, "refused", why, now_ms);
+  AuditDecision(store, audit, d, run_id, AuditResult::kRefused, why, now_ms);
   DecisionOutcome out;
   out.exit_code = kExitRefused;
   out.message = std::string(d.approve ? "approval" : "rejection") + " refused, nothing was " +
@@ -124,7 +124,8 @@ DecisionOutcome RejectHeldSet(StateStore& store, AuditSink* audit, const HeldDec
   record.decided_ms = now_ms;
   record.detail = "dismissed until the plan changes";
   if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
-  AuditDecision(store, audit, d, "", "ok", record.summary + ": " + record.detail, now_ms);
+  AuditDecision(store, audit, d, "", AuditResult::kOk, record.summary + ": " + record.detail,
+                now_ms);
   return {kExitOk, "rejected held set " + d.held_id + " (" + record.summary +
                        "): dismissed until the plan changes"};
 }
@@ -148,7 +149,8 @@ DecisionOutcome FirstOfTwo(StateStore& store, AuditSink* audit, const HeldDecisi
   record.detail = "needs a second approver (more than " +
                   std::to_string(d.second_approver_above) + " deactivations)";
   if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
-  AuditDecision(store, audit, d, "", "pending", record.summary + ": " + record.detail, now_ms);
+  AuditDecision(store, audit, d, "", AuditResult::kPending,
+                record.summary + ": " + record.detail, now_ms);
   DecisionOutcome out{kExitOk, "first approval of held set " + d.held_id + " (" +
                                    record.summary + ") recorded; it " + record.detail +
                                    "; nothing was applied yet"};
@@ -204,7 +206,8 @@ DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDe
   record.detail = std::to_string(out.applied) + " of " + std::to_string(out.released) +
                   " held action(s) applied" + (d.only_keys.empty() ? "" : " (--only)");
   if (Status s = store.PutHeldSet(record); !s.ok()) return {kExitError, s.ToString()};
-  AuditDecision(store, audit, d, out.cycle.run_id, out.applied == out.released ? "ok" : "failed",
+  AuditDecision(store, audit, d, out.cycle.run_id,
+                out.applied == out.released ? AuditResult::kOk : AuditResult::kFailed,
                 record.summary + ": " + record.detail, now_ms);
   out.exit_code = out.applied == out.released ? kExitOk : kExitFailed;
   out.message = "approved held set " + d.held_id + " (" + record.summary + "): " + record.detail;

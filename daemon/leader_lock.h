@@ -1,47 +1,27 @@
-// LeaderLock: with a PostgreSQL state store, only one rostersync instance applies changes.
-// It holds pg_try_advisory_lock on a dedicated session for the life of the process; the
-// others stand by and retry each cycle, so one takes over within one interval.
-// Owns its session. Not thread-safe: call from the cycle thread only.
+// LoggedLeaderElection: wraps the state side's leader election (sync/leader_election.h) and
+// logs its transitions: "took the leader lock" when this instance starts applying changes,
+// "lost the leader lock session" when a held lock's connection fails. Built by
+// MakeLeaderElection (daemon/wiring.h). Not thread-safe, like what it wraps.
 #ifndef ROSTERSYNC_DAEMON_LEADER_LOCK_H_
 #define ROSTERSYNC_DAEMON_LEADER_LOCK_H_
 
 #include <memory>
-#include <string>
 
-#include "sync/status.h"
-
-namespace Poco::Data {
-class Session;
-}
+#include "sync/leader_election.h"
 
 namespace rostersync::daemon {
 
-class LeaderLock {
+class LoggedLeaderElection : public LeaderElection {
  public:
-  static constexpr long long kLockKey = 0x726f737465727379;  // "rostersy"
+  explicit LoggedLeaderElection(std::unique_ptr<LeaderElection> inner)
+      : inner_(std::move(inner)) {}
 
-  // database: state.database. For anything but "postgresql:..." no lock is needed and
-  // TryAcquire always answers true.
-  explicit LeaderLock(std::string database);
-  ~LeaderLock();
-  LeaderLock(const LeaderLock&) = delete;
-  LeaderLock& operator=(const LeaderLock&) = delete;
-
-  bool needed() const { return !conninfo_.empty(); }
-  // OK when this process holds (or just took) the lock; Conflict when another instance holds
-  // it (a real standby); IoError when the database cannot be reached or refuses the login
-  // (its text names the cause, never the password). Safe to call each cycle: a lost session
-  // is reconnected.
-  Status Acquire();
-  // Acquire() as a bool for the service, which stands by and retries either way: an IoError
-  // counts as false and is logged.
-  bool TryAcquire();
-  bool held() const { return held_; }
+  Status Acquire() override;  // inner's answer, unchanged
+  bool held() const override { return inner_->held(); }
+  bool contended() const override { return inner_->contended(); }
 
  private:
-  std::string conninfo_;
-  std::unique_ptr<Poco::Data::Session> session_;
-  bool held_ = false;
+  std::unique_ptr<LeaderElection> inner_;
 };
 
 }  // namespace rostersync::daemon

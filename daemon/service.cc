@@ -35,10 +35,24 @@ ScheduleOptions Service::ToScheduleOptions(const Config& config) {
   return o;
 }
 
-Service::Service(Config config, const Clock& clock) : clock_(clock), config_(std::move(config)) {
+std::unique_ptr<CycleCoordinator> Service::MakeCoordinator(const Config& config) {
+  CycleCoordinator::Seams seams;
+  seams.open_store = [](const Config& c) { return OpenStore(c); };
+  seams.make_runner = [this](const Config& c, StateStore* store) {
+    return CycleRunner::Create(c, &observer_, store, &stop_token_);
+  };
+  seams.on_leader = [this](bool leader) { metrics_.SetLeader(leader); };
+  return std::make_unique<CycleCoordinator>(config, MakeLeaderElection(config.state.database),
+                                            clock_, std::move(seams));
+}
+
+Service::Service(Config config, const Clock& clock)
+    : clock_(clock),
+      coordinator_(MakeCoordinator(config)),
+      cycle_mu_(coordinator_->cycle_mutex()),
+      config_(std::move(config)) {
   notifier_ =
       std::make_unique<Notifier>(MakeHttpWebhookSender(config_.notify.webhook_url, 10'000), clock_);
-  leader_ = std::make_unique<LeaderLock>(config_.state.database);
 }
 
 Service::~Service() { Stop(); }
@@ -46,7 +60,7 @@ Service::~Service() { Stop(); }
 Status Service::Start() {
   {
     std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-    Status s = RebuildRunner(config_);
+    Status s = coordinator_->BuildLocked();
     if (!s.ok()) spdlog::error("not ready: {}", s.ToString());  // retried at every cycle
   }
   Status s = StartAdmin(config_.admin, nullptr);
@@ -121,7 +135,7 @@ bool Service::Reload(const std::string& config_path) {
           MakeHttpWebhookSender(load.config.notify.webhook_url, 10'000), clock_);
     }
     config_ = std::move(load.config);
-    config_changed_ = true;
+    coordinator_->SetConfig(config_);
   }
   if (scheduler_) scheduler_->SetOptions(ToScheduleOptions(config_));
   spdlog::info("SIGHUP: reloaded {}; the next cycle uses it", config_path);
@@ -154,115 +168,15 @@ Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous
   return Status::Ok();
 }
 
-Status Service::RebuildRunner(const Config& config) {
-  std::shared_ptr<StateStore> store = Store();
-  if (!store || store_url_ != config.state.database) {
-    {
-      // Release before acquire: the old runner and store (and the SQLite lock) go first.
-      std::lock_guard<std::mutex> lock(mu_);
-      runner_.reset();
-      store_.reset();
-    }
-    store.reset();
-    Result<std::unique_ptr<StateStore>> opened = OpenStore(config);
-    if (!opened.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      runner_status_ = opened.status();
-      return opened.status();
-    }
-    store = std::shared_ptr<StateStore>(std::move(opened).value());
-    std::lock_guard<std::mutex> lock(mu_);
-    store_ = store;
-    store_url_ = config.state.database;
-  }
-  Result<std::unique_ptr<CycleRunner>> runner =
-      CycleRunner::Create(config, &observer_, store.get(), &stop_token_);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!runner.ok()) {
-    runner_status_ = runner.status();
-    return runner.status();
-  }
-  runner_ = std::move(runner).value();
-  runner_status_ = Status::Ok();
-  return Status::Ok();
-}
-
-std::shared_ptr<StateStore> Service::Store() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return store_;
-}
-
-std::shared_ptr<CycleRunner> Service::Runner() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return runner_;
-}
-
-Result<CycleResult> Service::RunCycleLocked(const CycleRequest& request) {
-  Config config;
-  bool rebuild;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    rebuild = !runner_ || config_changed_;
-    config = config_;
-    config_changed_ = false;
-  }
-  if (rebuild) {
-    Status s = RebuildRunner(config);
-    if (!s.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      config_changed_ = true;  // try again next time
-      return s;
-    }
-  }
-  // Conflict: another instance leads (standby). Any other error: the state database cannot
-  // be reached, which is a failed cycle with its real cause, never "standby".
-  Status lock = leader_->Acquire();
-  {
-    std::lock_guard<std::mutex> guard(mu_);
-    standby_ = lock.IsConflict();
-  }
-  metrics_.SetLeader(lock.ok());
-  if (!lock.ok() && request.apply) {
-    if (!lock.IsConflict()) return lock;
-    return Status::Conflict(
-        "standby: another rostersync instance holds the leader lock on "
-        "the state database and applies changes");
-  }
-  std::shared_ptr<CycleRunner> runner = Runner();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    cycle_running_ = true;
-    cycle_started_ms_ = clock_.NowMs();
-  }
-  CycleResult result = runner->Run(request);
-  std::string plan_json = result.planned ? CycleResultToJson(result) : "";
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    cycle_running_ = false;
-    unauthorized_ = result.unauthorized;
-    if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
-  }
-  return result;
-}
-
 bool Service::ScheduledCycle(Trigger trigger) {
-  std::lock_guard<std::mutex> cycle_lock(cycle_mu_);
-  spdlog::info("cycle starting ({})", TriggerName(trigger));
-  CycleRequest request;
-  request.apply = true;
-  request.command = RunCommand::kRun;
-  Result<CycleResult> result = RunCycleLocked(request);
-  if (!result.ok()) {
-    if (result.status().IsConflict()) {
-      NotifyStatus("standby");
-      spdlog::info("{}", result.status().message());
-      return true;  // standing by is not a failure: keep the normal interval
-    }
-    Reporter().NotRun(result.status());
-    return false;
-  }
-  Record(*result);
-  return result->exit_code != kExitError;
+  CycleCoordinator::ScheduledReport report;
+  report.ran = [this](const CycleResult& result) { Record(result); };
+  report.not_run = [this](const Status& why) { Reporter().NotRun(why); };
+  report.standby = [](const Status& why) {
+    NotifyStatus("standby");
+    spdlog::info("{}", why.message());
+  };
+  return coordinator_->RunScheduled(trigger, report);
 }
 
 CycleReporter Service::Reporter() {
@@ -284,20 +198,22 @@ void Service::WatchdogLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     // A cycle stuck far beyond any sane duration stops the pings: systemd restarts us.
-    bool stuck = cycle_running_ && clock_.NowMs() - cycle_started_ms_ >
-                                       std::max<int64_t>(config_.schedule.interval_ms, 3600'000);
+    int64_t started_ms = 0;
+    bool stuck = coordinator_->cycle_running(&started_ms) &&
+                 clock_.NowMs() - started_ms >
+                     std::max<int64_t>(config_.schedule.interval_ms, 3600'000);
     if (!stuck) NotifyWatchdog();
     watchdog_cv_.wait_for(lock, std::chrono::milliseconds(period));
   }
 }
 
 bool Service::Ready(std::string* why) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!runner_status_.ok()) {
-    *why = runner_status_.ToString();
+  Status runner_status = coordinator_->runner_status();
+  if (!runner_status.ok()) {
+    *why = runner_status.ToString();
     return false;
   }
-  if (unauthorized_) {
+  if (coordinator_->unauthorized()) {
     *why = "the last cycle failed on authorisation: the Mattermost token was refused";
     return false;
   }

@@ -1,6 +1,7 @@
 // Service: the body of `rostersync run`. Owns the scheduler, roster watch, admin endpoint,
-// metrics, notifier, leader lock and the current CycleRunner; implements the admin routes.
-// Start() after any fork; Stop() before exit. Public methods are thread-safe: one mutex
+// metrics, notifier and the cycle coordinator (daemon/cycle_coordinator.h: the runner, the
+// leader election, one cycle at a time); implements the admin routes. Start() after any
+// fork; Stop() before exit. Public methods are thread-safe: the coordinator's mutex
 // serialises cycles (scheduled, per-user and /v1/plan), another guards the shared state.
 #ifndef ROSTERSYNC_DAEMON_SERVICE_H_
 #define ROSTERSYNC_DAEMON_SERVICE_H_
@@ -17,7 +18,7 @@
 #include "daemon/admin_server.h"
 #include "daemon/approval_server.h"
 #include "daemon/cycle.h"
-#include "daemon/leader_lock.h"
+#include "daemon/cycle_coordinator.h"
 #include "daemon/metrics.h"
 #include "daemon/metrics_observer.h"
 #include "daemon/notifier.h"
@@ -73,14 +74,13 @@ class Service : public AdminBackend, public ApprovalBackend {
  private:
   bool ScheduledCycle(Trigger trigger);  // the scheduler's callback
   // Under cycle_mu_: builds the runner if needed, checks the leader lock, runs.
-  Result<CycleResult> RunCycleLocked(const CycleRequest& request);
+  Result<CycleResult> RunCycleLocked(const CycleRequest& request) {
+    return coordinator_->RunLocked(request);
+  }
   void Record(const CycleResult& result);  // the reporter, then last_run_ for /v1/status
   CycleReporter Reporter();                // metrics, STATUS=, notifications
-  std::shared_ptr<CycleRunner> Runner();
-  std::shared_ptr<StateStore> Store();
-  // Under cycle_mu_: (re)builds the runner for `config` on the one process-wide store, which
-  // is reopened only when state.database changed (the old one is released first).
-  Status RebuildRunner(const Config& config);
+  std::shared_ptr<CycleRunner> Runner() { return coordinator_->runner(); }
+  std::shared_ptr<StateStore> Store() { return coordinator_->store(); }
   // Starts the admin endpoint for `admin` (stopping the running one first). On failure the
   // previous endpoint, if any, is brought back.
   Status StartAdmin(const AdminConfig& admin, const AdminConfig* previous);
@@ -91,6 +91,9 @@ class Service : public AdminBackend, public ApprovalBackend {
   bool PostHeldSet(const CycleResult& result);
   void WatchdogLoop();
   static ScheduleOptions ToScheduleOptions(const Config& config);
+  // The coordinator over the production wiring (OpenStore, CycleRunner::Create, the leader
+  // election for state.database) with the leader metric.
+  std::unique_ptr<CycleCoordinator> MakeCoordinator(const Config& config);
 
   const Clock& clock_;
   // Requested first thing in Stop(): the running cycle starts nothing new and its sleeps end.
@@ -99,22 +102,12 @@ class Service : public AdminBackend, public ApprovalBackend {
   MetricsApiObserver observer_{metrics_};
   std::unique_ptr<Notifier> notifier_;
 
-  std::mutex cycle_mu_;  // one cycle at a time
-  std::mutex mu_;        // guards the members below
+  std::unique_ptr<CycleCoordinator> coordinator_;
+  std::mutex& cycle_mu_;  // coordinator_->cycle_mutex(): one cycle at a time
+  std::mutex mu_;         // guards the members below
   Config config_;
-  bool config_changed_ = false;
-  std::shared_ptr<CycleRunner> runner_;
-  std::shared_ptr<StateStore> store_;  // one handle (one SQLite lock) for the process life
-  std::string store_url_;
-  Status runner_status_ = Status::Internal("not started");
-  std::unique_ptr<LeaderLock> leader_;
-  bool standby_ = false;
-  bool unauthorized_ = false;
-  bool cycle_running_ = false;
-  int64_t cycle_started_ms_ = 0;
   std::optional<RunRecord> last_run_;
   std::string last_summary_;
-  std::string last_plan_json_;  // of the last cycle that planned; served by GET /v1/plan
   std::mutex plan_refresh_mu_;  // at most one ?refresh=true at a time
 
   std::unique_ptr<Scheduler> scheduler_;

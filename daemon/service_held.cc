@@ -17,10 +17,7 @@ namespace rostersync::daemon {
 
 Result<std::string> Service::HeldJson() {
   std::shared_ptr<StateStore> store = Store();
-  if (!store) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return runner_status_;
-  }
+  if (!store) return coordinator_->runner_status();
   Result<std::vector<HeldSetRecord>> sets = store->RecentHeldSets(50);
   if (!sets.ok()) return sets.status();
   return HeldSetsToJson(*sets);
@@ -36,8 +33,7 @@ DecisionOutcome Service::Decide(const HeldDecision& asked) {
   std::shared_ptr<StateStore> store = Store();
   std::shared_ptr<CycleRunner> runner = Runner();
   if (!store || !runner) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return DecisionOutcome{kExitError, runner_status_.ToString()};
+    return DecisionOutcome{kExitError, coordinator_->runner_status().ToString()};
   }
   DecisionOutcome out = DecideHeldSet(
       *store, runner->audit(), decision, clock_.NowMs(), [&](const CycleRequest& request) {

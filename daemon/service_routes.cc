@@ -16,8 +16,8 @@ std::string Service::StatusJson() {
   status.not_ready_reason = why;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    status.standby = standby_;
-    status.cycle_running = cycle_running_;
+    status.standby = coordinator_->standby();
+    status.cycle_running = coordinator_->cycle_running(nullptr);
     if (scheduler_) {
       status.scheduled = true;
       status.cycles_run = scheduler_->cycles_run();
@@ -32,10 +32,7 @@ std::string Service::StatusJson() {
 
 Result<std::string> Service::RunsJson() {
   std::shared_ptr<StateStore> store = Store();
-  if (!store) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return runner_status_;
-  }
+  if (!store) return coordinator_->runner_status();
   Result<std::vector<RunRecord>> runs = store->RecentRuns(50);
   if (!runs.ok()) return runs.status();
   return RunsToJson(*runs);
@@ -43,10 +40,7 @@ Result<std::string> Service::RunsJson() {
 
 Result<std::string> Service::AuditJson(const AuditQuery& query) {
   std::shared_ptr<StateStore> store = Store();
-  if (!store) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return runner_status_;
-  }
+  if (!store) return coordinator_->runner_status();
   Result<std::vector<AuditRecord>> records = store->QueryAudit(query);
   if (!records.ok()) return records.status();
   return AuditToJson(*records);
@@ -55,11 +49,11 @@ Result<std::string> Service::AuditJson(const AuditQuery& query) {
 Result<std::string> Service::PlanJson(bool refresh) {
   if (!refresh) {
     // Never a cycle on a plain GET: it would hold a fast admin thread for a whole cycle.
-    std::lock_guard<std::mutex> lock(mu_);
-    if (last_plan_json_.empty()) {
+    std::string plan = coordinator_->last_plan_json();
+    if (plan.empty()) {
       return Status::NotFound("no plan computed yet; GET /v1/plan?refresh=true computes one");
     }
-    return last_plan_json_;
+    return plan;
   }
   std::unique_lock<std::mutex> refreshing(plan_refresh_mu_, std::try_to_lock);
   if (!refreshing.owns_lock()) {
@@ -72,8 +66,7 @@ Result<std::string> Service::PlanJson(bool refresh) {
   Result<CycleResult> result = RunCycleLocked(request);
   if (!result.ok()) return result.status();
   if (!result->status.ok()) return result->status;
-  std::lock_guard<std::mutex> lock(mu_);
-  return last_plan_json_;
+  return coordinator_->last_plan_json();
 }
 
 std::string Service::TriggerSync() {

@@ -5,9 +5,11 @@
 #include "api/client_options.h"
 #include "config/config_loader.h"
 #include "daemon/cycle.h"
+#include "daemon/leader_lock.h"
 #include "daemon/logging.h"
 #include "state/audit_file.h"
 #include "state/audit_json.h"
+#include "state/leader_lock.h"
 #include "state/open_store.h"
 #include "state/owned_file.h"
 #include "sync/redact.h"
@@ -128,8 +130,7 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
     if (!opened.ok()) return opened.status();  // names audit.file and what to fix
     audit = std::move(opened).value();
   }
-  static SystemClock clock;
-  std::unique_ptr<CycleRunner> runner(new CycleRunner(config, clock));
+  std::unique_ptr<CycleRunner> runner(new CycleRunner(config, Env::Default()));
   runner->owned_api_ = std::move(client).value();
   runner->owned_store_ = std::move(owned_store);
   runner->api_ = runner->owned_api_.get();
@@ -146,6 +147,10 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   }
   runner->decode_action_ = [](const std::string& payload) { return ActionFromJson(payload); };
   return runner;
+}
+
+std::unique_ptr<LeaderElection> MakeLeaderElection(const std::string& database) {
+  return std::make_unique<LoggedLeaderElection>(OpenLeaderElection(database));
 }
 
 Status CheckDaemonFile(const std::string& what, const std::string& path, const struct stat& st) {

@@ -1,6 +1,6 @@
-// Production wiring: builds the Mattermost client, the state store and the audit file from
-// a Config. Internal to daemon/; the only file that includes api/ and state/ headers
-// (besides two interfaces; tests/cycle/boundaries.cmake checks it).
+// Production wiring: builds the Mattermost client, the state store, the audit file and the
+// leader election from a Config. Internal to daemon/; the only file that includes api/ and
+// state/ headers (besides two interfaces; tests/cycle/boundaries.cmake checks it).
 #ifndef ROSTERSYNC_DAEMON_WIRING_H_
 #define ROSTERSYNC_DAEMON_WIRING_H_
 
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "sync/leader_election.h"
 #include "sync/server_capabilities.h"
 #include "sync/state_store.h"
 #include "sync/status.h"
@@ -20,6 +21,11 @@ namespace rostersync::daemon {
 // Opens state.database (sqlite:... or postgresql:...). IoError/Invalid saying what to do;
 // never includes a connection password. Safe to retry.
 Result<std::unique_ptr<StateStore>> OpenStore(const Config& config);
+
+// Who applies changes when several instances share state.database: the PostgreSQL advisory
+// lock (state/leader_lock.h) for a PostgreSQL database, else always this process; takes and
+// losses of the lock are logged (daemon/leader_lock.h). Connects at the first Acquire().
+std::unique_ptr<LeaderElection> MakeLeaderElection(const std::string& database);
 
 // For status, audit and plan: an SQLite reader that takes no lock, so these work beside a
 // running service (see OpenStateStoreForReading). Never write through it.

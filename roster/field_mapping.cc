@@ -23,7 +23,7 @@ std::string Join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-// MappableFields() and the Transform table are the config schema's (config/config_schema.cc).
+// MappableFields() and the Transform table are the config schema's (config/config_schema.h).
 
 namespace {
 // In place; the ASCII cases (nearly every roster value) allocate nothing.

@@ -179,7 +179,7 @@ std::string AuditRecordToJson(const AuditRecord& r) {
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("ts", IsoTimestampMs(r.ts_ms));
   o.set("run_id", r.run_id);
-  o.set("action", r.action);
+  o.set("action", std::string(ToString(r.action)));
   o.set("key", r.key);
   o.set("user_id", r.user_id);
   o.set("username", r.username);
@@ -194,7 +194,7 @@ std::string AuditRecordToJson(const AuditRecord& r) {
     changes.set(key, fromto);
   }
   o.set("changes", changes);
-  o.set("result", r.result);
+  o.set("result", std::string(ToString(r.result)));
   o.set("http_status", r.http_status);
   o.set("request_id", r.request_id);
   o.set("error", r.error);
@@ -207,12 +207,16 @@ Result<AuditRecord> AuditRecordFromJson(const std::string& json) {
     AuditRecord r;
     r.ts_ms = ParseIsoMs(Str(o, "ts"));
     r.run_id = Str(o, "run_id");
-    r.action = Str(o, "action");
+    Result<AuditAction> action = AuditActionFromString(Str(o, "action"));
+    if (!action.ok()) return action.status().Annotate("audit record");
+    r.action = *action;
     r.key = Str(o, "key");
     r.user_id = Str(o, "user_id");
     r.username = Str(o, "username");
     if (auto changes = o->getObject("changes")) r.changes = ChangesOfRecord(changes);
-    r.result = Str(o, "result");
+    Result<AuditResult> result = AuditResultFromString(Str(o, "result"));
+    if (!result.ok()) return result.status().Annotate("audit record");
+    r.result = *result;
     r.http_status = o->optValue<int>("http_status", 0);
     r.request_id = Str(o, "request_id");
     r.error = Str(o, "error");

@@ -29,17 +29,17 @@ Executor::Executor(UsersApi& api, StateStore& store, AuditSink* audit_file, cons
 }
 
 AuditRecord Executor::MakeAudit(const Action& action, const std::string& user_id,
-                                const Status& status, const std::string& result) const {
+                                const Status& status, AuditResult result) const {
   AuditRecord r;
   r.ts_ms = clock_.NowMs();
   r.run_id = options_.run_id;
-  r.action = ActionName(action.type);
+  r.action = AuditActionOf(action.type);
   r.key = action.key;
   r.user_id = user_id;
   r.username = action.username;
   r.changes = action.changes;
   r.result = result;
-  if (result == "ok") {
+  if (result == AuditResult::kOk) {
     r.http_status = SuccessHttpStatus(action.type);
   } else if (!status.ok()) {
     r.http_status = status.http_status();
@@ -142,7 +142,7 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     if (options_.stop != nullptr && options_.stop->stop_requested()) {
       // Stopping: no new action starts (nothing journaled, the ledger entry reverted).
       out.status = Status::Transient("not started: rostersync is stopping");
-      AuditRecord rec = MakeAudit(a, a.user_id, out.status, "failed");
+      AuditRecord rec = MakeAudit(a, a.user_id, out.status, AuditResult::kFailed);
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
       revert(a);
       failed.emplace_back(a, out.status.code());
@@ -159,7 +159,8 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
                        : Status(blocker->second, "skipped: the earlier " +
                                                      std::string(ActionName(blocker->first.type)) +
                                                      " of " + a.key + " failed");
-      AuditRecord rec = MakeAudit(a, a.user_id, out.status, out.status.ok() ? "ok" : "failed");
+      AuditRecord rec = MakeAudit(a, a.user_id, out.status,
+                                  out.status.ok() ? AuditResult::kOk : AuditResult::kFailed);
       if (out.status.ok()) rec.error = "not sent: the new email is pending verification";
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
       if (!out.status.ok()) {
@@ -215,7 +216,8 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   Status s = journal_id.ok() ? Send(&a, sent)
                              : journal_id.status().Annotate("not sent: journaling failed");
   AddDrift(sent->drift);
-  AuditRecord rec = MakeAudit(a, sent->user_id, s, s.ok() ? "ok" : "failed");
+  AuditRecord rec =
+      MakeAudit(a, sent->user_id, s, s.ok() ? AuditResult::kOk : AuditResult::kFailed);
   if (s.ok()) rec.request_id = api_.LastRequestId();
   HoldRefusedJoinRecord(a, s, &rec);  // a full team's refusal is held (executor_membership.cc)
   rec.changes.insert(rec.changes.end(), sent->extra.begin(), sent->extra.end());

@@ -181,7 +181,7 @@ class Executor {
   void WriteLedger(const Plan& plan, const Ledger& stored, People* people, ExecutionReport* report);
   void Progress();
   AuditRecord MakeAudit(const Action& action, const std::string& user_id,
-                        const Status& status, const std::string& result) const;
+                        const Status& status, AuditResult result) const;
   void WriteSink(const AuditRecord& record);
   // True when the newest audit record of this person's action is this same hold (same
   // reason and changes) and, for a person in the ledger, the hold did not lapse since (the

@@ -18,7 +18,7 @@ Executor::People Executor::GroupByPerson(const Plan& plan, const Ledger& stored,
     report->outcomes[i].user_id = a.user_id;
     if (a.held) {
       ++report->held;
-      AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
+      AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), AuditResult::kHeld);
       rec.error = a.held_reason;
       if (!HeldAlreadyAudited(rec, stored) && store_.AppendAudit(rec).ok()) WriteSink(rec);
       continue;

@@ -37,8 +37,9 @@ bool SameAction(const AuditRecord& a, const AuditRecord& b) {
 }  // namespace
 
 bool Executor::HeldAlreadyAudited(const AuditRecord& held, const Ledger& stored) {
+  const std::string mark = kHeldMark + std::string(ToString(held.action));
   if (auto it = stored.find(held.key);
-      it != stored.end() && it->second.reported.count(kHeldMark + held.action) == 0) {
+      it != stored.end() && it->second.reported.count(mark) == 0) {
     return false;  // not held at the end of the last cycle that covered this person
   }
   AuditQuery q;
@@ -49,7 +50,7 @@ bool Executor::HeldAlreadyAudited(const AuditRecord& held, const Ledger& stored)
   for (auto it = records->rbegin(); it != records->rend(); ++it) {
     if (!SameAction(*it, held)) continue;
     // The newest record of this action of the person: the same hold is not audited again.
-    return it->result == "held" && ReasonKind(it->error) == ReasonKind(held.error) &&
+    return it->result == AuditResult::kHeld && ReasonKind(it->error) == ReasonKind(held.error) &&
            it->user_id == held.user_id;
   }
   return false;

@@ -100,7 +100,7 @@ bool Executor::HoldForFullTeam(const Action& a, ActionOutcome* out) {
   out->action.held_reason = FullTeamReason(a);
   out->status = Status::Ok();
   // Audited once while the team stays full, like a hold of the plan (not every cycle).
-  AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), "held");
+  AuditRecord rec = MakeAudit(a, a.user_id, Status::Ok(), AuditResult::kHeld);
   rec.error = out->action.held_reason;
   static const Ledger kNoLedger;
   if (!HeldAlreadyAudited(rec, kNoLedger) && store_.AppendAudit(rec).ok()) WriteSink(rec);
@@ -122,7 +122,7 @@ void Executor::NoteRefusedJoin(const Action& a, ActionOutcome* out) {
 
 void Executor::HoldRefusedJoinRecord(const Action& a, const Status& sent, AuditRecord* rec) {
   if (a.type != ActionType::kJoinTeam || sent.ok() || !IsMaxAccounts(sent.error_id())) return;
-  rec->result = "held";  // http_status and request_id stay: the server's refusal
+  rec->result = AuditResult::kHeld;  // http_status and request_id stay: the server's refusal
   rec->error = FullTeamReason(a);
 }
 

@@ -102,7 +102,7 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
   // ok when the server shows the change, failed when it does not (journal: abandoned).
   auto finish_applied = [&](const std::string& user_id) -> Status {
     RecordAppliedAction(a, user_id, &entry);
-    AuditRecord rec = MakeAudit(a, user_id, Status::Ok(), "ok");
+    AuditRecord rec = MakeAudit(a, user_id, Status::Ok(), AuditResult::kOk);
     rec.run_id = e.run_id;  // the record belongs to the run that sent the request
     rec.error = kResolvedNote;
     Status s = store_.CompleteAction(e.id, JournalState::kDone, rec, entry);
@@ -112,8 +112,9 @@ Status Executor::ResolveOne(const JournalEntry& e, Ledger* ledger) {
     return Status::Ok();
   };
   auto abandon = [&](const std::string& why) -> Status {
-    AuditRecord rec = MakeAudit(
-        a, e.user_id, Status::Transient(std::string(kNotAppliedNote) + why + ")"), "failed");
+    AuditRecord rec =
+        MakeAudit(a, e.user_id, Status::Transient(std::string(kNotAppliedNote) + why + ")"),
+                  AuditResult::kFailed);
     rec.run_id = e.run_id;
     Status s = store_.CompleteAction(e.id, JournalState::kAbandoned, rec, std::nullopt);
     if (s.ok()) WriteSink(rec);

@@ -52,12 +52,12 @@ struct JournalEntry {
 struct AuditRecord {
   int64_t ts_ms = 0;
   std::string run_id;
-  std::string action;  // ActionName()
+  AuditAction action = AuditAction::kUpdate;  // stored as ToString (sync/run_states.h)
   std::string key;
   std::string user_id;
   std::string username;
   std::vector<FieldChange> changes;  // never secrets
-  std::string result;                // ok | failed | held
+  AuditResult result = AuditResult::kOk;
   int http_status = 0;
   std::string request_id;
   std::string error;

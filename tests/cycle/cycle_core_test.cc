@@ -34,7 +34,7 @@ class CycleCoreTest : public ::testing::Test {
     deps_.loader = &loader_;
     deps_.api = &api_;
     deps_.store = &store_;
-    deps_.clock = &clock_;
+    deps_.env = &env_;
     deps_.log = &log_;
   }
   CycleResult Run(bool apply = true, const std::string& only_key = "") {
@@ -62,7 +62,7 @@ class CycleCoreTest : public ::testing::Test {
   PreparedLoader loader_;
   FakeUsersApi api_;
   FaultyStore store_;
-  FakeClock clock_{kNow};
+  FakeEnv env_{kNow};
   RecordingLog log_;
   CycleDeps deps_;
   CycleOptions options_;
@@ -205,7 +205,7 @@ TEST_F(CycleCoreTest, AStopRequestedBeforeApplyingAppliesNothing) {
 TEST_F(CycleCoreTest, AnUntrustedRosterHoldsDeactivationsAndIsNotTheBaseline) {
   CreateEveryone();
   const RosterFingerprint before = **store_.LastAcceptedRoster();
-  clock_.Advance(60'000);
+  env_.Advance(60'000);
   loader_.roster.entries.resize(1);
   loader_.roster.fingerprint = "fp-1";
   loader_.roster.trusted = false;

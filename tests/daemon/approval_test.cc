@@ -108,14 +108,14 @@ TEST(ApprovalTest, EveryRefusedClickIsAuditedOnceWithWhoWhichSetAndWhy) {
     EXPECT_EQ(r.status, c.status) << c.body << " " << r.body;
     ASSERT_EQ(backend.refusals.size(), 1u) << c.body;
     const AuditRecord& rec = backend.refusals[0];
-    EXPECT_EQ(rec.result, "refused");
+    EXPECT_EQ(rec.result, AuditResult::kRefused);
     EXPECT_EQ(rec.user_id, c.user_id);
     EXPECT_EQ(rec.username, c.username);
     EXPECT_EQ(rec.http_status, c.status);
     EXPECT_EQ(rec.key, c.status == 400 ? "held:unknown" : "held:00000000000000aa");
     EXPECT_NE(rec.error.find(c.why), std::string::npos) << rec.error;
     EXPECT_EQ(rec.ts_ms, kNow);
-    for (const std::string& field : {rec.action, rec.key, rec.user_id, rec.username, rec.error}) {
+    for (const std::string& field : {std::string(ToString(rec.action)), rec.key, rec.user_id, rec.username, rec.error}) {
       EXPECT_EQ(field.find(good.substr(2)), std::string::npos) << field;  // never the sig
     }
   }
@@ -138,8 +138,8 @@ TEST(ApprovalTest, ARefusedClicksUntrustedStringsAreEscapedAndClipped) {
   EXPECT_EQ(Click(h, body).status, 403);
   ASSERT_EQ(backend.refusals.size(), 1u);
   const AuditRecord& rec = backend.refusals[0];
-  EXPECT_EQ(rec.action, "click");  // not a known action
-  for (const std::string& field : {rec.action, rec.key, rec.user_id, rec.username, rec.error}) {
+  EXPECT_EQ(rec.action, AuditAction::kClick);  // not a known action
+  for (const std::string& field : {std::string(ToString(rec.action)), rec.key, rec.user_id, rec.username, rec.error}) {
     for (char ch : field) EXPECT_GE(static_cast<unsigned char>(ch), 0x20) << field;
     EXPECT_LE(field.size(), 200u) << field;
   }

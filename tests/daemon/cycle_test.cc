@@ -50,7 +50,7 @@ class CycleTest : public ::testing::Test {
     return load.config;
   }
   CycleResult Run(const std::string& roster_csv, bool apply = true) {
-    CycleRunner runner(MakeConfig(roster_csv), &api_, &store_, nullptr, clock_);
+    CycleRunner runner(MakeConfig(roster_csv), &api_, &store_, nullptr, env_);
     CycleRequest request;
     request.apply = apply;
     return runner.Run(request);
@@ -59,7 +59,7 @@ class CycleTest : public ::testing::Test {
   TempDir dir_;
   FakeUsersApi api_;
   MemoryStateStore store_;
-  FakeClock clock_{kNow};
+  FakeEnv env_{kNow};
 };
 
 constexpr char kHeader[] = "employee_id,username,email,role\n";
@@ -143,7 +143,8 @@ TEST_F(CycleTest, WaitsForARosterStillBeingWrittenInsteadOfReadingHalfOfIt) {
   ASSERT_TRUE(Run(head + tail).status.ok());
   ASSERT_EQ(api_.Calls("CreateUser"), 40);
   // The exporter truncates the file and writes its first rows; the rest comes 300 ms later.
-  CycleRunner runner(MakeConfig(head, "1s"), &api_, &store_, nullptr, clock_);
+  // Real time: the settle wait compares the file's modification time with the Env's clock.
+  CycleRunner runner(MakeConfig(head, "1s"), &api_, &store_, nullptr, Env::Default());
   const std::string path = dir_.File("roster.csv");
   std::thread writer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -158,6 +159,24 @@ TEST_F(CycleTest, WaitsForARosterStillBeingWrittenInsteadOfReadingHalfOfIt) {
   EXPECT_EQ(api_.Calls("DeactivateUser"), 0) << "the half-written roster was read";
   EXPECT_EQ(r.plan.roster_rows, 40);
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1'000));
+}
+
+// The runner's Env is the cycle's clock and the settle wait's sleeper: a file modified "in
+// the future" of a FakeEnv is waited for on fake sleeps (none real), then read whole.
+TEST_F(CycleTest, SleepsTheSettleWaitOnTheRunnersEnv) {
+  const std::string csv = std::string(kHeader) + "E1,alice,alice@example.com,member\n";
+  CycleRunner runner(MakeConfig(csv, "1s"), &api_, &store_, nullptr, env_);
+  CycleRequest request;
+  request.apply = true;
+  const auto start = std::chrono::steady_clock::now();
+  CycleResult r = runner.Run(request);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(api_.Calls("CreateUser"), 1);
+  int64_t slept = 0;
+  for (int64_t ms : env_.sleeps()) slept += ms;
+  EXPECT_GE(slept, 1'000) << "the settle wait slept on the runner's Env";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+  EXPECT_EQ(r.started_ms, kNow);
 }
 
 // The listing skew of a busy server (a rename moving rows across a page boundary) can hide

@@ -28,10 +28,10 @@ TEST(E2eAuditTest, AuditPrintsEveryRecordByDefaultAndAtMostLimitWithLimit) {
       AuditRecord r;
       r.ts_ms = 1700000000000 + i;
       r.run_id = "run-1";
-      r.action = "update";
+      r.action = AuditAction::kUpdate;
       r.key = "K" + std::to_string(i);
       r.username = "user" + std::to_string(i);
-      r.result = "ok";
+      r.result = AuditResult::kOk;
       ASSERT_TRUE((*store)->AppendAudit(r).ok());
     }
   }

@@ -29,9 +29,9 @@ class GuardsTest : public ::testing::Test {
     AuditRecord r;
     r.ts_ms = ts;
     r.run_id = "earlier";
-    r.action = "deactivate";
+    r.action = AuditAction::kDeactivate;
     r.key = "K" + std::to_string(ts);
-    r.result = "ok";
+    r.result = AuditResult::kOk;
     ASSERT_TRUE(store_->AppendAudit(r).ok());
   }
   static Plan OneDeactivation(const std::string& key) {

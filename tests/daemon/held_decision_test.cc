@@ -81,13 +81,13 @@ TEST_F(HeldDecisionTest, ApproveAppliesTheSetOnceAndAuditsTheApprover) {
   EXPECT_EQ(Stored(id).approvers, "alice");
   std::vector<AuditRecord> audit = store_.Audit();
   ASSERT_FALSE(audit.empty());
-  EXPECT_EQ(audit.back().action, "approve");
+  EXPECT_EQ(audit.back().action, AuditAction::kApprove);
   EXPECT_EQ(audit.back().key, "held:" + id);
   EXPECT_EQ(audit.back().username, "alice");
   EXPECT_EQ(audit.back().user_id, "id-alice");
   EXPECT_EQ(Decide(id, true, "bob").exit_code, kExitRefused);  // already approved
   EXPECT_EQ(applied_, 3);
-  EXPECT_EQ(store_.Audit().back().result, "refused");
+  EXPECT_EQ(store_.Audit().back().result, AuditResult::kRefused);
   EXPECT_EQ(store_.Audit().back().user_id, "id-bob");
 }
 
@@ -102,7 +102,7 @@ TEST_F(HeldDecisionTest, EveryDecisionRecordNamesWhoDecidedInUserId) {
   EXPECT_EQ(audit[0].user_id, "id-bob");
   EXPECT_EQ(audit[1].user_id, "id-carol");
   EXPECT_EQ(audit[2].user_id, "unknown");
-  for (const AuditRecord& r : audit) EXPECT_FALSE(r.user_id.empty()) << r.action;
+  for (const AuditRecord& r : audit) EXPECT_FALSE(r.user_id.empty()) << ToString(r.action);
 }
 
 TEST_F(HeldDecisionTest, ChangedPlansUnknownIdsAndRejectedSetsApplyNothing) {

@@ -46,7 +46,7 @@ class ExecutorAuditTest : public ::testing::Test {
   size_t HeldRecords() const {
     auto audit = store_.Audit();
     return std::count_if(audit.begin(), audit.end(),
-                         [](const AuditRecord& r) { return r.result == "held"; });
+                         [](const AuditRecord& r) { return r.result == AuditResult::kHeld; });
   }
 
   FakeUsersApi api_;

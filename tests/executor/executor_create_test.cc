@@ -23,7 +23,7 @@ TEST_F(ExecutorTest, AdoptsACreateWhoseAnswerWasLostInsteadOfDuplicatingIt) {
   EXPECT_EQ(named, 1);
   EXPECT_EQ(store_.LoadLedger()->at("E1").user_id, api_.FindByUsername("jdoe")->id);
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
 }
 
 TEST_F(ExecutorTest, ReportsALostCreateThatNeverHappenedAsFailedForTheNextCycle) {
@@ -66,7 +66,7 @@ TEST_F(ExecutorTest, RetriesACreateAnsweredWithAServerErrorOnceAndMakesOneAccoun
   EXPECT_EQ(report.outcomes[0].user_id, api_.FindByUsername("jdoe")->id);
   EXPECT_EQ(store_.LoadLedger()->at("E1").user_id, api_.FindByUsername("jdoe")->id);
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
   EXPECT_EQ(sink_.records(), store_.Audit());
 }
 
@@ -79,7 +79,7 @@ TEST_F(ExecutorTest, RetriesALostCreateThatNeverHappenedOnceWithinTheCycle) {
   EXPECT_EQ(api_.Calls("CreateUser"), 2);
   EXPECT_EQ(api_.AllUsers().size(), 2u);  // the token's own user and jdoe
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
 }
 
 TEST_F(ExecutorTest, GivesUpOnACreateAfterOneExtraAttempt) {

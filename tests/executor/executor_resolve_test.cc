@@ -79,9 +79,9 @@ TEST_F(ExecutorResolveTest, AdoptsACreateThatHappenedBeforeTheCrashExactlyOnce) 
   auto entry = store_.LoadLedger()->at("E1");
   EXPECT_EQ(entry.user_id, user->id);
   EXPECT_EQ(entry.set_values.at("auth_data"), "jdoe@corp");
-  EXPECT_EQ(CountAudit(store_.Audit(), "create", "ok"), 1);
+  EXPECT_EQ(CountAudit(store_.Audit(), AuditAction::kCreate, AuditResult::kOk), 1);
   EXPECT_EQ(store_.Audit()[0].run_id, "run-1");
-  EXPECT_EQ(CountAudit(sink_.records(), "create", "ok"), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kCreate, AuditResult::kOk), 1);
 }
 
 TEST_F(ExecutorResolveTest, AbandonsACreateThatNeverReachedTheServer) {
@@ -91,7 +91,7 @@ TEST_F(ExecutorResolveTest, AbandonsACreateThatNeverReachedTheServer) {
   EXPECT_EQ(store_.Journal()[0].state, JournalState::kAbandoned);
   // Not applied: one failed record (in the run that sent it), in the store and the file.
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "failed");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kFailed);
   EXPECT_EQ(store_.Audit()[0].run_id, "run-1");
   EXPECT_NE(store_.Audit()[0].error.find("not applied"), std::string::npos);
   EXPECT_EQ(sink_.records().size(), 1u);
@@ -127,9 +127,9 @@ TEST_F(ExecutorResolveTest, RecordsADeactivationThatHappenedAndAbandonsOneThatDi
   EXPECT_EQ(journal[1].state, JournalState::kAbandoned);
   ASSERT_EQ(store_.Audit().size(), 2u);
   EXPECT_EQ(store_.Audit()[0].key, "E1");
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
   EXPECT_EQ(store_.Audit()[1].key, "E2");
-  EXPECT_EQ(store_.Audit()[1].result, "failed");
+  EXPECT_EQ(store_.Audit()[1].result, AuditResult::kFailed);
   EXPECT_EQ(store_.LoadLedger()->at("E1").set_values.at("active"), "false");
 }
 
@@ -161,14 +161,14 @@ TEST_F(ExecutorResolveTest, AuditsEveryInFlightUpdateOnceInStoreAndFile) {
   ASSERT_TRUE(executor.ResolvePending().ok());
   ASSERT_TRUE(executor.ResolvePending().ok());
   EXPECT_TRUE(store_.PendingJournal()->empty());
-  EXPECT_EQ(CountAudit(store_.Audit(), "update", "ok"), 3);
-  EXPECT_EQ(CountAudit(store_.Audit(), "update", "failed"), 1);
-  EXPECT_EQ(CountAudit(sink_.records(), "update", "ok"), 3);
-  EXPECT_EQ(CountAudit(sink_.records(), "update", "failed"), 1);
+  EXPECT_EQ(CountAudit(store_.Audit(), AuditAction::kUpdate, AuditResult::kOk), 3);
+  EXPECT_EQ(CountAudit(store_.Audit(), AuditAction::kUpdate, AuditResult::kFailed), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kUpdate, AuditResult::kOk), 3);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kUpdate, AuditResult::kFailed), 1);
   for (const AuditRecord& r : store_.Audit()) {
     EXPECT_EQ(r.run_id, "run-1");
     EXPECT_NE(r.error.find("interrupted run"), std::string::npos) << r.error;
-    EXPECT_EQ(r.result, r.key == "E3" ? "failed" : "ok") << r.key;
+    EXPECT_EQ(r.result, r.key == "E3" ? AuditResult::kFailed : AuditResult::kOk) << r.key;
   }
 }
 
@@ -193,7 +193,7 @@ TEST_F(ExecutorResolveTest, WaitsForALateRequestToSettleBeforeJudgingIt) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(400));
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
 }
 
 TEST_F(ExecutorResolveTest, MarksARunLeftRunningByAKilledProcessInterrupted) {
@@ -249,9 +249,9 @@ TEST_F(ExecutorResolveTest, CopiesRecordsTheFileMissedBeforeTheCrashOnce) {
   AuditRecord committed;
   committed.ts_ms = clock_.NowMs();
   committed.run_id = "run-1";
-  committed.action = "update";
+  committed.action = AuditAction::kUpdate;
   committed.key = "E1";
-  committed.result = "ok";
+  committed.result = AuditResult::kOk;
   ASSERT_TRUE(store_.AppendAudit(committed).ok());  // the crash came before the file write
   Executor executor = MakeExecutor(file->get());
   ASSERT_TRUE(executor.ResolvePending().ok());

@@ -32,7 +32,7 @@ TEST_F(ExecutorTest, CreatesUserAndRecordsWhatItSetInTheLedger) {
   EXPECT_EQ(ledger->at("E1").set_values.at("auth_data"), "jdoe@corp");
   EXPECT_EQ(ledger->at("E1").set_values.at("auth_service"), "saml");
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "ok");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kOk);
   EXPECT_EQ(store_.Audit()[0].user_id, user->id);
   EXPECT_EQ(sink_.records(), store_.Audit());
   EXPECT_EQ(store_.Journal()[0].state, JournalState::kDone);
@@ -50,8 +50,8 @@ TEST_F(ExecutorTest, RecordsTheServersRequestIdWithEveryAppliedAction) {
   ASSERT_EQ(report.ok, 2) << report.outcomes[0].status.ToString();
   ASSERT_EQ(store_.Audit().size(), 2u);
   for (const AuditRecord& r : store_.Audit()) {
-    EXPECT_EQ(r.result, "ok");
-    EXPECT_EQ(r.request_id.rfind("fake-req-", 0), 0u) << r.action << ": " << r.request_id;
+    EXPECT_EQ(r.result, AuditResult::kOk);
+    EXPECT_EQ(r.request_id.rfind("fake-req-", 0), 0u) << ToString(r.action) << ": " << r.request_id;
   }
   EXPECT_NE(store_.Audit()[0].request_id, store_.Audit()[1].request_id);
 }
@@ -86,8 +86,8 @@ TEST_F(ExecutorTest, OneFailingPersonNeverStopsTheOthers) {
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(api_.FindUser(users[i].id)->last_name, i == 3 ? "Old" : "New");
   }
-  EXPECT_EQ(CountAudit(store_.Audit(), "update", "failed"), 1);
-  EXPECT_EQ(CountAudit(store_.Audit(), "update", "ok"), 9);
+  EXPECT_EQ(CountAudit(store_.Audit(), AuditAction::kUpdate, AuditResult::kFailed), 1);
+  EXPECT_EQ(CountAudit(store_.Audit(), AuditAction::kUpdate, AuditResult::kOk), 9);
 }
 
 TEST_F(ExecutorTest, SkipsAPersonsLaterActionsAfterAFailureAndSaysWhy) {
@@ -162,7 +162,7 @@ TEST_F(ExecutorTest, AuditsHeldActionsAsHeldWithoutSendingThem) {
   EXPECT_EQ(report.ok + report.failed, 0);
   EXPECT_EQ(api_.Writes(), 0);
   ASSERT_EQ(store_.Audit().size(), 1u);
-  EXPECT_EQ(store_.Audit()[0].result, "held");
+  EXPECT_EQ(store_.Audit()[0].result, AuditResult::kHeld);
   EXPECT_EQ(store_.Audit()[0].error, a.held_reason);
   EXPECT_TRUE(store_.Journal().empty());
   EXPECT_TRUE(api_.FindUser(u.id)->active());

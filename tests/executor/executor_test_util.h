@@ -72,8 +72,8 @@ inline Action UpdateAction(const std::string& key, const std::string& user_id,
   return a;
 }
 
-inline int CountAudit(const std::vector<AuditRecord>& records, const std::string& action,
-                      const std::string& result) {
+inline int CountAudit(const std::vector<AuditRecord>& records, AuditAction action,
+                      AuditResult result) {
   int n = 0;
   for (const auto& r : records) n += (r.action == action && r.result == result) ? 1 : 0;
   return n;

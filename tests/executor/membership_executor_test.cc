@@ -86,8 +86,8 @@ TEST_F(MembershipExecutorTest, BatchesTeamJoinsRecordsThemAndTheNextPlanIsEmpty)
   EXPECT_EQ(members_.batch_calls(), 2) << "300 joins in batches of at most 256";
   EXPECT_EQ(members_.single_team_adds(), 0);
   EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 300);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "ok"), 300);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "ok"), 300);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kOk), 300);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kOk), 300);
   Ledger ledger = *store_.LoadLedger();
   EXPECT_EQ(ledger.at("E7").set_values.at("member:team:team-company"), "company");
   EXPECT_EQ(ledger.at("E7").set_values.at("member:channel:chan-company-dept-eng"),
@@ -113,10 +113,10 @@ TEST_F(MembershipExecutorTest, AFullTeamIsOneAttentionItemNotAFailurePerJoin) {
   EXPECT_NE(report.attention[0].find("TeamSettings.MaxUsersPerTeam"), std::string::npos);
   EXPECT_NE(report.attention[0].find("550 team joins and 550 channel joins"), std::string::npos);
   EXPECT_EQ(members_.ChannelMemberCount("chan-company-dept-eng"), 50);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "failed"), 0);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kFailed), 0);
   Ledger ledger = *store_.LoadLedger();
   EXPECT_EQ(ledger.at("E599").set_values.count("member:team:team-company"), 0u);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 550);
 
   // The next cycle: the team is still full; one refused batch, and the same holds are not
   // audited again.
@@ -124,8 +124,8 @@ TEST_F(MembershipExecutorTest, AFullTeamIsOneAttentionItemNotAFailurePerJoin) {
   EXPECT_EQ(members_.batch_calls(), 2);
   EXPECT_EQ(again.held, 1100);
   ASSERT_EQ(again.attention.size(), 1u);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 550);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 550);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 550);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kHeld), 550);
 }
 
 TEST_F(MembershipExecutorTest, AMemberOfAFullTeamStillJoinsItsChannels) {
@@ -259,15 +259,17 @@ TEST_F(MembershipExecutorTest, AFullTeamsHeldChannelJoinsAreAuditedOnceEach) {
   for (RosterEntry& e : roster_.entries) e.attributes["office"] = "Ber";
   auto first = Apply(PlanNow());
   EXPECT_EQ(first.held, 250 * 3);  // 250 team joins, 500 channel joins
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 250);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 500);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 250);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kHeld), 500);
   for (int cycle = 2; cycle <= 3; ++cycle) {
     auto again = Apply(PlanNow());
     EXPECT_EQ(again.held, 250 * 3) << "cycle " << cycle;
-    EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 250) << "cycle " << cycle;
-    EXPECT_EQ(CountAudit(sink_.records(), "join_channel", "held"), 500) << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 250)
+        << "cycle " << cycle;
+    EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinChannel, AuditResult::kHeld), 500)
+        << "cycle " << cycle;
   }
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kFailed), 0);
 }
 
 // A join refused one by one (a person created this cycle, so no batch) is held, not failed:
@@ -287,10 +289,10 @@ TEST_F(MembershipExecutorTest, ASingleJoinRefusedByAFullTeamIsAuditedHeldNotFail
   auto report = Apply(PlanNow(plan));
   EXPECT_EQ(members_.single_team_adds(), 1);
   EXPECT_EQ(report.failed, 0);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
-  ASSERT_EQ(CountAudit(sink_.records(), "join_team", "held"), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kFailed), 0);
+  ASSERT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 1);
   for (const AuditRecord& r : sink_.records()) {
-    if (r.action == "join_team" && r.result == "held") {
+    if (r.action == AuditAction::kJoinTeam && r.result == AuditResult::kHeld) {
       EXPECT_NE(r.error.find("company is full"), std::string::npos) << r.error;
     }
   }
@@ -298,8 +300,8 @@ TEST_F(MembershipExecutorTest, ASingleJoinRefusedByAFullTeamIsAuditedHeldNotFail
   ASSERT_TRUE(created.has_value());
   users_.push_back(*created);
   Apply(PlanNow());  // the next cycle: the team is still full
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "held"), 1);
-  EXPECT_EQ(CountAudit(sink_.records(), "join_team", "failed"), 0);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kHeld), 1);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kJoinTeam, AuditResult::kFailed), 0);
 }
 
 // Held leaves of two channels of one person, held by a guard whose text carries counts that
@@ -326,12 +328,13 @@ TEST_F(MembershipExecutorTest, AHoldWhoseCountsChangeIsNotAuditedAgain) {
   };
   const std::string guard = "membership removals guard: ";
   Apply(held_plan(guard + "51 membership removals (of 840 memberships rostersync added)"));
-  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 2);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 2);
   Apply(held_plan(guard + "51 membership removals (of 891 memberships rostersync added)"));
   Apply(held_plan(guard + "52 membership removals (of 891 memberships rostersync added)"));
-  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 2);
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 2);
   Apply(held_plan("roster not trusted: the roster shrank"));
-  EXPECT_EQ(CountAudit(sink_.records(), "leave_channel", "held"), 4) << "a new reason";
+  EXPECT_EQ(CountAudit(sink_.records(), AuditAction::kLeaveChannel, AuditResult::kHeld), 4)
+      << "a new reason";
 }
 
 }  // namespace

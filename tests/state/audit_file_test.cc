@@ -28,12 +28,12 @@ AuditRecord Record(int i) {
   AuditRecord r;
   r.ts_ms = 1'790'000'000'000 + i;
   r.run_id = "run-7";
-  r.action = "create";
+  r.action = AuditAction::kCreate;
   r.key = "E" + std::to_string(i);
   r.user_id = "u" + std::to_string(i);
   r.username = "user" + std::to_string(i);
   r.changes = {{"email", "", "user@example.com"}};
-  r.result = "ok";
+  r.result = AuditResult::kOk;
   r.http_status = 201;
   return r;
 }

@@ -12,12 +12,12 @@ TEST(AuditJsonTest, WritesTheSpecFieldsWithChangesAsFromToObjects) {
   AuditRecord r;
   r.ts_ms = 1'796'735'343'045;  // 2026-12-08T13:22:23.045Z
   r.run_id = "r1";
-  r.action = "update";
+  r.action = AuditAction::kUpdate;
   r.key = "E1";
   r.user_id = "u1";
   r.username = "jdoe";
   r.changes = {{"last_name", "Smith", "Smith-Jones"}};
-  r.result = "failed";
+  r.result = AuditResult::kFailed;
   r.http_status = 400;
   r.request_id = "req";
   r.error = "Conflict: \"x\"";
@@ -100,14 +100,14 @@ TEST(AuditJsonTest, RejectsMalformedPayloadsWithAReason) {
 // reach the JSON (a JSON object keeps one value per key), and read back as written.
 TEST(AuditJsonTest, KeepsEveryChangeOfARepeatedField) {
   AuditRecord r;
-  r.action = "deactivate";
+  r.action = AuditAction::kDeactivate;
   r.key = "E7";
   r.changes = {{"delete_at", "0", "now"},
                {"access_token", "b9tx (ci bot)", "revoked"},
                {"access_token", "k3jq (laptop)", "revoked"},
                {"access_token", "zz01 (phone)", "revoked"},
                {"access_tokens", "3 active", "revoked"}};
-  r.result = "ok";
+  r.result = AuditResult::kOk;
   std::string json = AuditRecordToJson(r);
   EXPECT_NE(json.find(R"j("access_token":{"from":"b9tx (ci bot)","to":"revoked"})j"),
             std::string::npos) << json;

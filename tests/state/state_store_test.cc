@@ -79,19 +79,20 @@ LedgerEntry SampleEntry(const std::string& key) {
   return e;
 }
 
-AuditRecord SampleAudit(int64_t ts, const std::string& key, const std::string& result) {
+AuditRecord SampleAudit(int64_t ts, const std::string& key, AuditResult result) {
   AuditRecord r;
   r.ts_ms = ts;
   r.run_id = "run-1";
-  r.action = "update";
+  r.action = AuditAction::kUpdate;
   r.key = key;
   r.user_id = "uid-" + key;
   r.username = "user." + key;
   r.changes = {{"last_name", "Smith", "Smith-Jones"}, {"nickname", "", "JJ"}};
   r.result = result;
-  r.http_status = result == "ok" ? 200 : 400;
-  r.request_id = result == "ok" ? "" : "req-9";
-  r.error = result == "ok" ? "" : "Conflict: username exists";
+  const bool ok = result == AuditResult::kOk;
+  r.http_status = ok ? 200 : 400;
+  r.request_id = ok ? "" : "req-9";
+  r.error = ok ? "" : "Conflict: username exists";
   return r;
 }
 
@@ -235,7 +236,7 @@ TEST_P(StateStoreTest, CompletesJournalEntryAuditAndLedgerTogether) {
   EXPECT_EQ((*pending)[0].created_ms, kBigMs);
   EXPECT_EQ((*pending)[0].state, JournalState::kPending);
 
-  AuditRecord audit = SampleAudit(kBigMs, "E1", "ok");
+  AuditRecord audit = SampleAudit(kBigMs, "E1", AuditResult::kOk);
   LedgerEntry entry = SampleEntry("E1");
   ASSERT_TRUE(store_->CompleteAction(*first, JournalState::kDone, audit, entry).ok());
   ASSERT_TRUE(store_->CompleteAction(*second, JournalState::kAbandoned, std::nullopt, std::nullopt).ok());
@@ -250,7 +251,7 @@ TEST_P(StateStoreTest, CompletesJournalEntryAuditAndLedgerTogether) {
 TEST_P(StateStoreTest, QueriesAuditBySinceAndUserNewestLimitOldestFirst) {
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(store_->AppendAudit(SampleAudit(kBigMs + i, i % 2 ? "odd" : "even",
-                                                i == 3 ? "failed" : "ok")).ok());
+                                                i == 3 ? AuditResult::kFailed : AuditResult::kOk)).ok());
   }
   AuditQuery q;
   q.since_ms = kBigMs + 2;
@@ -259,7 +260,7 @@ TEST_P(StateStoreTest, QueriesAuditBySinceAndUserNewestLimitOldestFirst) {
   ASSERT_TRUE(odd.ok()) << odd.status().ToString();
   ASSERT_EQ(odd->size(), 4u);  // 3 5 7 9
   EXPECT_EQ(odd->front().ts_ms, kBigMs + 3);
-  EXPECT_EQ(odd->front().result, "failed");
+  EXPECT_EQ(odd->front().result, AuditResult::kFailed);
   EXPECT_EQ(odd->front().error, "Conflict: username exists");
   q.username = "even";  // the roster key matches too
   q.limit = 2;
@@ -274,7 +275,7 @@ TEST_P(StateStoreTest, QueriesAuditBySinceAndUserNewestLimitOldestFirst) {
 std::vector<AuditRecord> RenamedPersonTrail() {
   auto rec = [](int64_t ts, const std::string& key, const std::string& username,
                 std::vector<FieldChange> changes) {
-    AuditRecord r = SampleAudit(ts, key, "ok");
+    AuditRecord r = SampleAudit(ts, key, AuditResult::kOk);
     r.username = username;
     r.changes = std::move(changes);
     return r;
@@ -387,7 +388,7 @@ TEST_P(StateStoreTest, SurvivesConcurrentWritersWithoutLosingRecords) {
         j.key = "K" + std::to_string(t) + "-" + std::to_string(i);
         auto id = store_->JournalBegin(j);
         if (!id.ok() ||
-            !store_->CompleteAction(*id, JournalState::kDone, SampleAudit(kBigMs, j.key, "ok"),
+            !store_->CompleteAction(*id, JournalState::kDone, SampleAudit(kBigMs, j.key, AuditResult::kOk),
                                     SampleEntry(j.key)).ok()) {
           ++failures;
         }
