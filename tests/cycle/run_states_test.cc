@@ -59,7 +59,7 @@ TEST(AuditStatesTest, EveryActionRoundTripsThroughItsName) {
     EXPECT_EQ(*back, a);
     names.insert(ToString(a));
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(kActionTypeCount) + 2) << "names are distinct";
+  EXPECT_EQ(names.size(), static_cast<size_t>(kActionTypeCount) + 3) << "names are distinct";
   EXPECT_STREQ(ToString(AuditAction::kApprove), "approve");
   EXPECT_STREQ(ToString(AuditAction::kReject), "reject");
   EXPECT_STREQ(ToString(AuditAction::kClick), "click");

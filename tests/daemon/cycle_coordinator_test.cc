@@ -127,12 +127,15 @@ TEST_F(CycleCoordinatorTest, AStandbyRefusesToApplyButPlansThenTakesOver) {
   EXPECT_EQ(leader_->checks(), 3) << "leadership is checked before every cycle";
 }
 
-TEST_F(CycleCoordinatorTest, AnUnreachableLockDatabaseIsStandbyNotAFailure) {
+// A state database that cannot be reached is a failed cycle with its cause, never "standby"
+// (standby is only a lock another instance holds).
+TEST_F(CycleCoordinatorTest, AnUnreachableLockDatabaseIsAFailedCycleNotStandby) {
   leader_->Answer(Status::IoError("cannot reach the PostgreSQL state database"));
   Result<CycleResult> r = Run(true);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().IsConflict()) << r.status().ToString();
-  EXPECT_TRUE(coordinator_->standby());
+  EXPECT_EQ(r.status().code(), Status::Code::kIoError) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("cannot reach"), std::string::npos);
+  EXPECT_FALSE(coordinator_->standby());
   EXPECT_EQ(api_.Writes(), 0);
 }
 

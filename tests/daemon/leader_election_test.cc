@@ -58,7 +58,7 @@ TEST_F(LeaderElectionLogTest, LogsTakingAndLosingTheLockOnceEach) {
   Status lost = election.Acquire();
   EXPECT_EQ(lost.code(), Status::Code::kIoError);
   EXPECT_FALSE(election.held());
-  EXPECT_EQ(Count("lost the leader lock session"), 1);
+  EXPECT_EQ(Count("lost the leader lock: its session to the state database failed"), 1);
 }
 
 TEST_F(LeaderElectionLogTest, ASoleLeaderNeverLogsTakingALock) {
