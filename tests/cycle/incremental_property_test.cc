@@ -70,7 +70,9 @@ class World {
           if (!rows.empty()) rows[Pick(rows.size())].username += "x";
           break;
         case 4:
-          if (!rows.empty()) rows[Pick(rows.size())].email = "n" + std::to_string(next_++) + "@example.com";
+          if (!rows.empty()) {
+            rows[Pick(rows.size())].email = "n" + std::to_string(next_++) + "@example.com";
+          }
           break;
         case 5:
           if (!rows.empty()) rows[Pick(rows.size())].last_name = "L" + std::to_string(next_++);

@@ -46,7 +46,8 @@ TEST(E2eIncrementalTest, ARosterChangeIsPickedUpIncrementallyAndOutsideAccountsA
 
   // Outside rostersync: an account no roster row names.
   emu.Send("POST", "/api/v4/users",
-           R"({"username":"outsider","email":"outsider@example.com","password":"Outsider-pass-1"})");
+           R"({"username":"outsider","email":"outsider@example.com",)"
+           R"("password":"Outsider-pass-1"})");
   emu.Send("POST", "/__emu/stats/reset", "");
   // bob leaves: the roster file changes, the watch starts a cycle.
   auto roster = kE2eRoster;

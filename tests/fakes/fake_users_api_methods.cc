@@ -79,7 +79,9 @@ Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::str
 Result<std::vector<User>> FakeUsersApi::GetUsersChangedSince(const std::vector<std::string>& ids,
                                                              int64_t since_ms) {
   RS_FAULT("GetUsersChangedSince", "", false);
-  if (ids.empty()) return Http(Status::Invalid("no user ids"), 400, "api.context.invalid_body_param");
+  if (ids.empty()) {
+    return Http(Status::Invalid("no user ids"), 400, "api.context.invalid_body_param");
+  }
   std::vector<User> out;
   std::set<std::string> seen;  // the server removes duplicate ids
   for (const std::string& id : ids) {
