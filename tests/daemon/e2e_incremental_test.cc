@@ -38,7 +38,7 @@ TEST(E2eIncrementalTest, ARosterChangeIsPickedUpIncrementallyAndOutsideAccountsA
   ChildProcess run(RostersyncBinary(), {"--config", config, "run"}, log);
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(log);
   // A finished run's message ends in "; full cycle" or "; incremental cycle".
-  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; full cycle\"") == 1; }))
+  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; full cycle\"") >= 1; }))
       << TempDir::Read(log) << runs();
   const long full_requests = StatValue(emu.Get("/__emu/stats"), "requests_total");
   ASSERT_GT(full_requests, 15);  // 3,000 accounts: at least 15 pages
@@ -58,7 +58,7 @@ TEST(E2eIncrementalTest, ARosterChangeIsPickedUpIncrementallyAndOutsideAccountsA
     std::optional<EmuUser> bob = FindEmuUser(emu.Get("/__emu/state"), "bob");
     return bob && bob->delete_at > 0;
   })) << TempDir::Read(log);
-  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; incremental cycle\"") == 1; }))
+  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; incremental cycle\"") >= 1; }))
       << runs();
   const long incremental_requests = StatValue(emu.Get("/__emu/stats"), "requests_total");
   EXPECT_GT(incremental_requests, 0);
@@ -71,7 +71,7 @@ TEST(E2eIncrementalTest, ARosterChangeIsPickedUpIncrementallyAndOutsideAccountsA
   run.Signal(SIGHUP, false);
   ASSERT_TRUE(Eventually([&] { return TempDir::Read(log).find("reloaded") != std::string::npos; }));
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync"), 202);
-  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; full cycle\"") == 2; })) << runs();
+  ASSERT_TRUE(Eventually([&] { return CountOf(runs(), "; full cycle\"") >= 2; })) << runs();
   ASSERT_TRUE(Eventually([&] {
     return HttpGet(c.admin_port, "/v1/plan").second.find("outsider") != std::string::npos;
   })) << HttpGet(c.admin_port, "/v1/plan").second;
