@@ -13,6 +13,7 @@
 #include "api/client_internal.h"
 #include "api/http_errors.h"
 #include "sync/flat_index.h"
+#include "sync/http_date.h"
 
 namespace rostersync::api {
 
@@ -20,6 +21,8 @@ namespace {
 
 constexpr int kPageSize = 200;           // the server's maximum per_page (docs/emulator.md)
 constexpr std::size_t kEtagCacheMax = 4096;
+// The Date of the last answer Call() received on this thread (Client::LastServerTimeMs).
+thread_local std::optional<int64_t> t_last_server_time_ms;
 
 // Adds a page's ids to `seen`. Fails when the listing cannot be trusted: a full page without
 // a new id (the server or a proxy ignores ?page=) or more users than `cap`. `seen` views the
@@ -148,8 +151,12 @@ Result<HttpResponse> Client::Call(const std::string& method, const std::string& 
   request.body = json_body;
   if (!json_body.empty()) request.content_type = "application/json";
   request.post_is_read_only = read_only_post;
-  return transport_->Execute(request);
+  Result<HttpResponse> response = transport_->Execute(request);
+  if (response.ok()) t_last_server_time_ms = ParseHttpDate(response->date);
+  return response;
 }
+
+std::optional<int64_t> Client::LastServerTimeMs() const { return t_last_server_time_ms; }
 
 Result<User> Client::GetUserCached(const std::string& path, const std::string& route) {
   HttpRequest request;

@@ -52,6 +52,12 @@ class Client : public rostersync::UsersApi, public rostersync::MembershipApi {
   // an alias with no `since`.
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids,
                                           std::optional<int64_t> since);
+  Result<std::vector<User>> GetUsersChangedSince(const std::vector<std::string>& ids,
+                                                 int64_t since_ms) override {
+    return GetUsersByIds(ids, since_ms);
+  }
+  // The Date of the last answer Call() received on this thread.
+  std::optional<int64_t> LastServerTimeMs() const override;
   // POST /users/usernames (a read: retried like one).
   Result<std::vector<User>> GetUsersByUsernames(
       const std::vector<std::string>& usernames) override;

@@ -35,6 +35,7 @@ struct HttpResponse {
   std::string content_type;
   std::string etag;
   std::string request_id;
+  std::string date;  // the Date header: the server's clock (sync/http_date.h)
 };
 
 class ConnectionPool;

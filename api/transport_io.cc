@@ -83,6 +83,7 @@ Attempt Answered(const Poco::Net::HTTPResponse& response, std::string body) {
   a.response.content_type = response.getContentType();
   a.response.etag = response.get("ETag", "");
   a.response.request_id = response.get("X-Request-Id", "");
+  a.response.date = response.get("Date", "");
   a.limit = HeaderInt(response, "X-Ratelimit-Limit");
   a.remaining = HeaderInt(response, "X-Ratelimit-Remaining");
   a.reset = HeaderInt(response, "X-Ratelimit-Reset");

@@ -104,6 +104,9 @@ struct ScheduleConfig {
   int64_t jitter_ms = 30'000;
   bool run_on_start = true;
   bool watch_roster = true;
+  // Between full cycles (every account listed) the service runs incremental ones; 0: every
+  // cycle is full (cycle/users_snapshot.h).
+  int64_t full_every_ms = 24 * 3'600'000;
 };
 
 struct StateConfig {

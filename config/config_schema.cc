@@ -265,6 +265,10 @@ std::vector<KeySpec> BuildSchema() {
        RS_AT(schedule.run_on_start)},
       {"schedule.watch_roster", K::kBool, "true",
        "A changed roster file starts a cycle (debounced)", RS_AT(schedule.watch_roster)},
+      {"schedule.full_every", K::kDuration, "24h",
+       "`run` lists every account this often (and on start, after a reload, after a failed or "
+       "held cycle); cycles in between read only what changed; 0 = every cycle is full",
+       RS_AT(schedule.full_every_ms)},
       // state, audit, admin, notify, logging
       {"state.database",
        K::kString,

@@ -67,15 +67,14 @@ CycleResult CycleCore::Run(const CycleOptions& options, const CycleRequest& requ
   if (options.insecure_skip_verify) {
     deps_.log->Warn("mattermost.insecure_skip_verify is true: TLS certificates are NOT verified");
   }
-  if (!Recover(&c) || !ReadRoster(&c) || !ReadServer(&c) || !MakeCyclePlan(&c)) {
-    return std::move(c.result);
+  if (Recover(&c) && ReadRoster(&c) && ReadServer(&c) && MakeCyclePlan(&c)) {
+    if (!request.apply) {
+      c.Finish();
+    } else if (ApplyPlan(&c)) {
+      RecordCycle(&c);
+    }
   }
-  if (!request.apply) {
-    c.Finish();
-    return std::move(c.result);
-  }
-  if (!ApplyPlan(&c)) return std::move(c.result);
-  RecordCycle(&c);
+  KeepSnapshot(&c);  // what the next cycle may refresh instead of listing (users_snapshot.h)
   return std::move(c.result);
 }
 

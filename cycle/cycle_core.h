@@ -8,6 +8,7 @@
 
 #include "cycle/cycle_types.h"
 #include "cycle/seams.h"
+#include "cycle/users_snapshot.h"
 #include "sync/audit_sink.h"
 #include "sync/env.h"
 #include "sync/roster_source.h"
@@ -27,6 +28,9 @@ struct CycleDeps {
   Env* env = nullptr;  // time (and sleeps, threads) for every stage
   CycleLog* log = nullptr;
   const StopToken* stop = nullptr;  // may be null; once requested nothing new starts
+  // May be null (every cycle is full). Kept between the cycles of one process: what an
+  // incremental cycle refreshes instead of listing every account (cycle/users_snapshot.h).
+  UsersSnapshot* snapshot = nullptr;
 };
 
 class CycleCore {

@@ -48,6 +48,7 @@ RunRecord RunRecordFor(const CycleResult& r, int64_t finished_ms) {
   run.rejected_rows =
       r.planned ? r.plan.rejected_rows : static_cast<int>(r.roster.rejected.size());
   run.message = r.status.ok() ? CycleSummary(r) : r.stage + ": " + r.status.ToString();
+  if (!r.cycle_kind.empty()) run.message += "; " + r.cycle_kind + " cycle";
   if (r.capabilities.known) run.server = r.capabilities.Summary();
   return run;
 }

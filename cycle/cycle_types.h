@@ -23,6 +23,7 @@ struct CycleRequest {
   bool force = false;              // --force: release held actions (not ambiguous matches)
   bool detailed_exitcode = false;  // plan --detailed-exitcode
   std::string only_key;            // sync-user KEY / POST /v1/users/{key}/sync
+  bool full = false;               // sync --full: list every account (cycle/users_snapshot.h)
   RunCommand command = RunCommand::kSync;  // RunRecord.command
   bool progress = false;           // a progress line on stderr while applying
   // approve (daemon/held_sets.h): called with the guarded plan just before it is applied; it
@@ -49,6 +50,9 @@ struct CycleResult {
   std::string held_decision;  // "" waiting, or what was decided about it (rejected, ...)
   Roster roster;  // as loaded (rejected rows, notices, trust), entries cleared after planning
   bool baseline_saved = false;  // the roster became the accepted baseline (cycle/baseline.h)
+  // "full" or "incremental" once the server was reached ("" before), and why.
+  std::string cycle_kind;
+  std::string cycle_kind_reason;
 };
 
 // "20261129T130223Z-3f9a": sortable, unique enough for one installation.

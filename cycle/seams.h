@@ -64,6 +64,9 @@ struct CycleOptions {
   PlannerOptions planner;
   MembershipOptions membership;       // rules empty: memberships off
   int64_t interval_ms = 3'600'000;    // schedule.interval (the deactivation budget window)
+  // schedule.full_every: incremental cycles in between (cycle/users_snapshot.h); 0: every
+  // cycle lists every account.
+  int64_t full_every_ms = 0;
   int concurrency = 1;                // mattermost.concurrency
   bool revoke_tokens_on_deactivate = false;  // policy.revoke_tokens_on_deactivate
   std::string server;                 // the Mattermost URL as shown (no password)

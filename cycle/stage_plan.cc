@@ -17,6 +17,10 @@ bool MakeCyclePlan(CycleContext* c) {
   CycleResult& r = c->result;
   PlannerOptions options = c->options.planner;
   options.force = request.force;
+  // Only a listing shows the accounts no row or ledger entry names: an incremental cycle
+  // leaves policy.unmatched_accounts to the next full one (cycle/users_snapshot.h).
+  const bool incremental = c->kind == CycleKind::kIncremental;
+  if (incremental) options.policy.unmatched_accounts = UnmatchedMode::kLeave;
   PlannerInput input;
   input.roster = &r.roster;
   input.users = &c->users;
@@ -30,8 +34,10 @@ bool MakeCyclePlan(CycleContext* c) {
   };
   r.plan = make_plan();
   // A create acts on an absence from the listing: confirm it, and plan again (once) with any
-  // account the listing missed, so its row adopts or matches it (create_confirm.h).
-  Result<int> missed = FindAccountsForCreates(*c->deps.api, r.plan, &c->users);
+  // account the listing missed, so its row adopts or matches it (create_confirm.h). An
+  // incremental read has just looked up every row no known account names: nothing to add.
+  Result<int> missed =
+      incremental ? Result<int>(0) : FindAccountsForCreates(*c->deps.api, r.plan, &c->users);
   if (!missed.ok()) return c->Stop("server", missed.status().Annotate("nothing was changed"));
   if (*missed > 0) {
     c->deps.log->Warn("the listing missed " + std::to_string(*missed) +
@@ -51,6 +57,7 @@ bool MakeCyclePlan(CycleContext* c) {
                      r.run_id,   request.only_key, request.force};
   ApplyWindowGuards(*c->deps.store, guard, &r.plan);
   HoldForImplausibleListing(c->listing, request.force, &r.plan);
+  if (incremental) r.plan.notices.push_back(kIncrementalNotice);
   r.planned = true;
   for (const Hold& hold : r.plan.holds) c->deps.log->Warn("held: " + EscapeControl(hold.message));
   for (const Attention& item : r.plan.attention) {

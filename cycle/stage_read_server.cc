@@ -1,7 +1,8 @@
 // Stage "read server" (docs/design.md, "One cycle"): the token's own user, what the server
-// allows, every user, the ledger (loaded once: the planner and the executor both use it),
-// and the ledger's ids the listing missed, confirmed with POST /users/ids. Any failure
-// stops the cycle before anything is planned.
+// allows, whether the cycle is full or incremental (an incremental one continues in
+// stage_read_delta.cc), every user, the ledger (loaded once: the planner and the executor
+// both use it), and the ledger's ids the listing missed, confirmed with POST /users/ids. Any
+// failure stops the cycle before anything is planned.
 #include <unordered_set>
 
 #include "cycle/stages.h"
@@ -39,10 +40,42 @@ bool ReadMe(CycleContext* c) {
   return c->Stop("server", s);
 }
 
+// Full or incremental (cycle/users_snapshot.h); an incremental cycle with more rows to look
+// up by email than kMaxDeltaEmailLookups is full instead. Sets c->kind, the result's kind
+// and *lookups. A whole-roster applied cycle that lists every account drops the old snapshot
+// first: two copies of every account are never held at once.
+void DecideKind(CycleContext* c, RowLookups* lookups) {
+  KindInput in;
+  in.snapshot = c->deps.snapshot;
+  in.apply = c->request.apply;
+  in.whole_roster = c->request.only_key.empty();
+  in.full_requested = c->request.full;
+  in.full_every_ms = c->options.full_every_ms;
+  in.now_ms = c->result.started_ms;
+  in.server_time_ms = c->server_time_ms;
+  KindDecision d = DecideCycleKind(in);
+  if (d.kind == CycleKind::kIncremental) {
+    *lookups = LookupsFor(c->result.roster, c->deps.snapshot->users);
+    if (lookups->emails.size() > kMaxDeltaEmailLookups) {
+      d = {CycleKind::kFull, std::to_string(lookups->emails.size()) +
+                                 " roster rows to look up by email: a listing is cheaper"};
+    }
+  }
+  c->kind = d.kind;
+  c->result.cycle_kind = ToString(d.kind);
+  c->result.cycle_kind_reason = d.reason;
+  c->deps.log->Info("cycle " + c->result.run_id + ": " + ToString(d.kind) + " cycle (" +
+                    d.reason + ")");
+  if (d.kind == CycleKind::kFull && in.snapshot != nullptr && in.apply && in.whole_roster) {
+    c->deps.snapshot->Invalidate();
+  }
+}
+
 }  // namespace
 
 bool ReadServer(CycleContext* c) {
   if (!ReadMe(c)) return false;
+  c->server_time_ms = c->deps.api->LastServerTimeMs();
   UsersApi& api = *c->deps.api;
   Result<ServerCapabilities> capabilities = api.GetServerCapabilities();
   if (!capabilities.ok()) {
@@ -54,6 +87,9 @@ bool ReadServer(CycleContext* c) {
   c->result.capabilities = *capabilities;
   c->deps.log->Info("cycle " + c->result.run_id + ": " +
                     EscapeControl(c->result.capabilities.Summary()));
+  RowLookups lookups;
+  DecideKind(c, &lookups);
+  if (c->kind == CycleKind::kIncremental) return ReadServerIncremental(c, lookups);
   Result<std::vector<User>> users = api.ListAllUsers();
   if (!users.ok()) {
     return c->Stop("server", users.status().Annotate("listing the users of " + c->options.server +

@@ -7,7 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "cycle/cycle_core.h"
+#include "cycle/incremental_read.h"
+#include "cycle/users_snapshot.h"
 #include "sync/ledger.h"
 #include "sync/listing_guard.h"
 #include "sync/user.h"
@@ -25,6 +29,8 @@ struct CycleContext {
   std::vector<User> users; // the listing plus accounts confirmed beside it
   Ledger ledger;           // loaded once; the planner and the executor both use it
   ListingCheck listing;    // for the implausible-listing guard
+  CycleKind kind = CycleKind::kFull;    // decided in stage "read server"
+  std::optional<int64_t> server_time_ms;  // the Date of GetMe's answer (the next watermark)
 
   // Records that the cycle stopped at `stage` (message scrubbed), finishes the result and
   // the begun run. Always returns false.
@@ -39,6 +45,10 @@ bool ReadServer(CycleContext* c);     // stage_read_server.cc: me, capabilities,
 bool MakeCyclePlan(CycleContext* c);  // stage_plan.cc: plan, confirm creates, guards
 bool ApplyPlan(CycleContext* c);      // stage_apply.cc
 void RecordCycle(CycleContext* c);    // stage_record.cc: baseline, finish the run
+// stage_read_delta.cc: the server read of an incremental cycle (cycle/incremental_read.h).
+bool ReadServerIncremental(CycleContext* c, const RowLookups& lookups);
+// stage_read_delta.cc: after the cycle, the snapshot keeps its view or is dropped.
+void KeepSnapshot(CycleContext* c);
 
 }  // namespace rostersync::cycle
 

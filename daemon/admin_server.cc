@@ -176,6 +176,7 @@ class Router {
     const bool wait = Truthy(q, "wait"), force = Truthy(q, "force");
     const bool json = q.count("output") && q.at("output") == "json";
     if (path == "/v1/sync") {
+      if (Truthy(q, "full")) backend_.RequestFullCycle();
       if (wait) return Reply(backend_.SyncAndWait("", force, json));
       return Json(202, backend_.TriggerSync());
     }

@@ -39,6 +39,9 @@ class AdminBackend {
   // POST /v1/sync?wait=true and /v1/users/{key}/sync?wait=true (key "" = full sync): runs
   // the cycle now and answers what the CLI would print, as CycleOutputToJson.
   virtual Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) = 0;
+  // POST /v1/sync?full=true (sync --full handed to the service): the next whole-roster cycle
+  // lists every account instead of reading only what changed. Called before the sync.
+  virtual void RequestFullCycle() {}
   // GET /v1/held: the held sets (daemon/held_sets.h HeldSetsToJson).
   virtual Result<std::string> HeldJson() {
     return Status::NotFound("held sets are not served here");

@@ -51,6 +51,9 @@ const std::vector<CommandSpec>& Commands() {
        "4 a safety guard held part of the plan or a person must act (! attention), 1 the cycle\n"
        "could not run.",
        {{"--force", nullptr, "override the safety guards (max_deactivations, untrusted roster)"},
+        {"--full", nullptr,
+         "list every account (a full reconciliation) even where the running service would "
+         "run an incremental cycle; a one-shot sync is always full"},
         {"--json", nullptr, "print the plan and the outcome as one JSON document"},
         {"--verbose", nullptr,
          "list every adoption note, rejected row and unmatched account (not the first 10)"}}},

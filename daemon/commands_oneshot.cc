@@ -182,7 +182,7 @@ int RunOneCycle(const CommandLine& cl, const CycleRequest& request, bool json) {
                  cl.command.c_str(), cl.command.c_str(),
                  AdminClientAddress(config->admin.listen).c_str());
     Result<CycleOutput> output =
-        HandOffSync(config->admin, request.only_key, request.force, json);
+        HandOffSync(config->admin, request.only_key, request.force, json, request.full);
     if (!output.ok()) {
       PrintError(cl.command, runner.status());
       PrintError(cl.command, output.status());
@@ -214,6 +214,7 @@ int CmdSync(const CommandLine& cl) {
   CycleRequest request;
   request.apply = true;
   request.force = cl.Has("--force");
+  request.full = cl.Has("--full");
   request.command = cl.command == "sync-user" ? RunCommand::kSyncUser : RunCommand::kSync;
   if (cl.command == "sync-user") request.only_key = cl.positionals.at(0);
   bool json = cl.Has("--json");

@@ -66,6 +66,7 @@ cycle::CycleOptions CycleOptionsFor(const Config& config) {
   options.planner = ToPlannerOptions(config);
   options.membership = ToMembershipOptions(config);
   options.interval_ms = config.schedule.interval_ms;
+  options.full_every_ms = config.schedule.full_every_ms;
   options.concurrency = config.mattermost.concurrency;
   options.revoke_tokens_on_deactivate = config.policy.revoke_tokens_on_deactivate;
   options.server = UrlForDisplay(config.mattermost.url);
@@ -87,7 +88,11 @@ void CycleRunner::ReopenAudit() {
   if (reopen_audit_) reopen_audit_();
 }
 
-CycleResult CycleRunner::Run(const CycleRequest& request) {
+CycleResult CycleRunner::Run(const CycleRequest& asked) {
+  CycleRequest request = asked;
+  if (request.apply && request.only_key.empty() && full_next_.exchange(false)) {
+    request.full = true;
+  }
   Result<std::unique_ptr<RosterSource>> made = MakeRosterSource(config_.roster);
   std::unique_ptr<RosterSource> source =
       made.ok() ? std::move(made).value()
@@ -103,6 +108,7 @@ CycleResult CycleRunner::Run(const CycleRequest& request) {
   deps.env = &env_;
   deps.log = &log;
   deps.stop = stop_;
+  deps.snapshot = &snapshot_;
   cycle::CycleOptions options = CycleOptionsFor(config_);
   options.decode_action = decode_action_;
   if (request.progress) {

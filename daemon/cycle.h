@@ -6,6 +6,7 @@
 #ifndef ROSTERSYNC_DAEMON_CYCLE_H_
 #define ROSTERSYNC_DAEMON_CYCLE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "config/config.h"
 #include "cycle/cycle_types.h"
 #include "cycle/seams.h"
+#include "cycle/users_snapshot.h"
 #include "sync/audit_sink.h"
 #include "sync/env.h"
 #include "sync/executor.h"
@@ -73,6 +75,9 @@ class CycleRunner {
   const Config& config() const { return config_; }
   // Reopens the audit file (after logrotate / SIGHUP). No-op for other sinks.
   void ReopenAudit();
+  // The next whole-roster applied cycle lists every account (sync --full, POST
+  // /v1/sync?full=true). Thread-safe.
+  void RequestFullCycle() { full_next_ = true; }
   // Not owned; may be null. Test wiring sets it here (Create takes it as an argument).
   void set_stop(const StopToken* stop) { stop_ = stop; }
 
@@ -90,6 +95,10 @@ class CycleRunner {
   std::function<void()> reopen_audit_;
   std::function<Result<Action>(const std::string&)> decode_action_;
   const StopToken* stop_ = nullptr;
+  // The server's users as the last whole-roster cycle saw them: a new runner (a new
+  // process, a reload) starts without one, so its first cycle is full.
+  cycle::UsersSnapshot snapshot_;
+  std::atomic<bool> full_next_{false};
 };
 
 }  // namespace rostersync::daemon

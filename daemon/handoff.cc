@@ -54,7 +54,7 @@ Result<ServiceAnswer> PostToService(const AdminConfig& admin, const std::string&
 }
 
 Result<CycleOutput> HandOffSync(const AdminConfig& admin, const std::string& key, bool force,
-                                bool json) {
+                                bool json, bool full) {
   std::string path = "/v1/sync";
   if (!key.empty()) {
     std::string encoded;
@@ -63,6 +63,7 @@ Result<CycleOutput> HandOffSync(const AdminConfig& admin, const std::string& key
   }
   path += std::string("?wait=true&output=") + (json ? "json" : "text");
   if (force) path += "&force=true";
+  if (full && key.empty()) path += "&full=true";
   Result<ServiceAnswer> answer = PostToService(admin, path);
   if (!answer.ok()) return answer.status();
   if (answer->status == 200) return CycleOutputFromJson(answer->body);

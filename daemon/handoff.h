@@ -15,8 +15,9 @@ namespace rostersync::daemon {
 
 // key "" = a full sync. IoError when the endpoint cannot be reached; the service's own
 // refusals (401, 409 standby) as Unauthorized/Conflict with its message.
+// full: sync --full (?full=true: the service's cycle lists every account).
 Result<CycleOutput> HandOffSync(const AdminConfig& admin, const std::string& key, bool force,
-                                bool json);
+                                bool json, bool full = false);
 
 // What the running service answered to a POST on its admin endpoint.
 struct ServiceAnswer {

@@ -62,6 +62,7 @@ class Service : public AdminBackend, public ApprovalBackend {
   std::string TriggerSync() override;
   Result<std::string> SyncUser(const std::string& key) override;
   Result<std::string> SyncAndWait(const std::string& key, bool force, bool json) override;
+  void RequestFullCycle() override;
   Result<std::string> HeldJson() override;  // service_held.cc
   Result<std::string> DecideHeld(const std::string& held_id, bool approve,
                                  const std::string& only) override;

@@ -69,6 +69,10 @@ Result<std::string> Service::PlanJson(bool refresh) {
   return coordinator_->last_plan_json();
 }
 
+void Service::RequestFullCycle() {
+  if (std::shared_ptr<CycleRunner> runner = Runner()) runner->RequestFullCycle();
+}
+
 std::string Service::TriggerSync() {
   if (scheduler_) scheduler_->RequestNow();
   return "{\"queued\":true}";

@@ -4,6 +4,8 @@
 #ifndef ROSTERSYNC_SYNC_USERS_API_H_
 #define ROSTERSYNC_SYNC_USERS_API_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,18 @@ class UsersApi {
   // POST /users/ids: the users among `ids` that exist (active or not); absent ids are simply
   // missing from the answer. Confirms an absence from a listing before anything acts on it.
   virtual Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) = 0;
+
+  // POST /users/ids?since=<since_ms>: the users among `ids` whose update_at is after
+  // since_ms (server time, ms; a real server compares strictly, the emulator inclusively):
+  // the delta read of an incremental cycle (cycle/incremental_read.h). Every write of a
+  // user (patch, roles, activation, auth, email verification) bumps update_at.
+  virtual Result<std::vector<User>> GetUsersChangedSince(const std::vector<std::string>& ids,
+                                                         int64_t since_ms) = 0;
+
+  // The server's clock when it answered the calling thread's last request (its HTTP Date
+  // header, ms since the epoch, second resolution); nullopt when unknown. An incremental
+  // cycle's watermark is taken from it, never from the local clock.
+  virtual std::optional<int64_t> LastServerTimeMs() const { return std::nullopt; }
 
   // POST /users/usernames: the users among `usernames` that exist (active or not); absent
   // names are simply missing from the answer. Confirms that a planned create's account is

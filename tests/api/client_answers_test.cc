@@ -2,6 +2,8 @@
 // the real answer, and the server's client config and license become ServerCapabilities.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "api/client.h"
 #include "api/http_errors.h"
 #include "tests/api/client_test_util.h"
@@ -116,6 +118,41 @@ TEST(ClientAnswersTest, CapabilitiesFailWhenTheServerRefusesTheRoutes) {
   auto caps = client->GetServerCapabilities();
   ASSERT_FALSE(caps.ok());
   EXPECT_EQ(caps.status().code(), Status::Code::kForbidden);
+}
+
+}  // namespace
+}  // namespace rostersync::api
+
+namespace rostersync::api {
+namespace {
+
+using rostersync::testing::Reply;
+using rostersync::testing::Request;
+using rostersync::testing::ScriptedServer;
+
+// An incremental cycle's watermark is the server's Date, and its delta read is POST
+// /users/ids?since= (cycle/incremental_read.h).
+TEST(ClientAnswersTest, TheServersDateIsKeptAndTheDeltaReadSendsSince) {
+  std::atomic<bool> dated{true};
+  ScriptedServer server([&](const Request& r) {
+    Reply reply = testing::Json(
+        200, r.path == "/api/v4/users/me" ? rostersync::testing::UserJson("me", "admin") : "[]");
+    if (dated) reply.headers.emplace_back("Date", "Sun, 29 Nov 2026 12:00:00 GMT");
+    return reply;
+  });
+  auto client = testing::MakeClient(testing::Options(server));
+  EXPECT_EQ(client->LastServerTimeMs(), std::nullopt);
+  ASSERT_TRUE(client->GetMe().ok());
+  EXPECT_EQ(client->LastServerTimeMs(), 1'795'953'600'000);
+  ASSERT_TRUE(client->GetUsersChangedSince({"a", "b"}, 1234).ok());
+  const Request sent = server.received().back();
+  EXPECT_EQ(sent.method, "POST");
+  EXPECT_EQ(sent.path, "/api/v4/users/ids");
+  EXPECT_EQ(sent.query.at("since"), "1234");
+  EXPECT_EQ(sent.body, R"(["a","b"])");
+  dated = false;
+  ASSERT_TRUE(client->GetMe().ok());
+  EXPECT_EQ(client->LastServerTimeMs(), std::nullopt);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ class FakeBackend : public AdminBackend {
     last_user = query.username;
     return std::string("{\"records\":[]}");
   }
+  void RequestFullCycle() override { ++full_requests; }
   std::string TriggerSync() override {
     ++triggers;
     return "{\"queued\":true}";
@@ -53,6 +54,7 @@ class FakeBackend : public AdminBackend {
   bool ready = true;
   bool plan_ok = true;
   std::atomic<int> triggers{0};
+  std::atomic<int> full_requests{0};
   std::string last_key;
   std::atomic<int64_t> last_since{-1};
 };
@@ -144,6 +146,16 @@ TEST_F(AdminServerTest, BackendErrorsBecomeJsonErrorsWithAMatchingStatus) {
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("\"error\""), std::string::npos);
   EXPECT_NE(r.body.find("server down"), std::string::npos);
+}
+
+TEST_F(AdminServerTest, FullTrueAsksForAFullCycleBeforeTheSync) {
+  StartServer("");
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?wait=true").status, 200);
+  EXPECT_EQ(backend_.full_requests.load(), 0);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?full=true&wait=true").status, 200);
+  EXPECT_EQ(backend_.full_requests.load(), 1);
+  EXPECT_EQ(Call(server_->port(), "POST", "/v1/sync?full=true").status, 202);
+  EXPECT_EQ(backend_.full_requests.load(), 2);
 }
 
 TEST_F(AdminServerTest, PostRoutesWorkWithoutATokenWhenNoneIsConfigured) {

@@ -262,3 +262,32 @@ TEST_F(CycleTest, APermanentGuestsHoldStillAcceptsTheRosterAsBaseline) {
 
 }  // namespace
 }  // namespace rostersync::daemon
+
+namespace rostersync::daemon {
+namespace {
+
+// The runner keeps the snapshot between its cycles (a new runner, as after a reload or in
+// a new process, starts with a full cycle), and RequestFullCycle (sync --full, POST
+// /v1/sync?full=true) makes the next whole-roster cycle full.
+TEST_F(CycleTest, TheRunnersSecondCycleIsIncrementalAndAFullOneCanBeRequested) {
+  CycleRunner runner(MakeConfig(std::string(kHeader) + "E1,alice,alice@example.com,member\n"),
+                     &api_, &store_, nullptr, clock_);
+  CycleRequest request;
+  request.apply = true;
+  auto run = [&] {
+    clock_.Advance(60'000);
+    api_.set_now_ms(clock_.NowMs());
+    return runner.Run(request);
+  };
+  EXPECT_EQ(run().cycle_kind, "full");
+  EXPECT_EQ(run().cycle_kind, "incremental");
+  runner.RequestFullCycle();
+  EXPECT_EQ(run().cycle_kind, "full");
+  EXPECT_EQ(run().cycle_kind, "incremental");
+  CycleRunner reloaded(runner.config(), &api_, &store_, nullptr, clock_);
+  clock_.Advance(60'000);
+  EXPECT_EQ(reloaded.Run(request).cycle_kind, "full");
+}
+
+}  // namespace
+}  // namespace rostersync::daemon

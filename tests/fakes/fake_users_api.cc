@@ -157,6 +157,7 @@ void FakeUsersApi::ConfirmPendingEmail(const std::string& id) {
   if (it == users_.end() || it->second.pending_email.empty()) return;
   it->second.user.email = it->second.pending_email;
   it->second.user.email_verified = true;
+  it->second.user.update_at = now_ms_;  // the server's VerifyEmail sets UpdateAt
   it->second.pending_email.clear();
 }
 

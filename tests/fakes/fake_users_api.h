@@ -72,6 +72,14 @@ class FakeUsersApi : public UsersApi {
   std::string LastRequestId() const override;
   Result<ServerCapabilities> GetServerCapabilities() override;
   Result<std::vector<User>> GetUsersByIds(const std::vector<std::string>& ids) override;
+  // The server's way: update_at strictly after since_ms. Every write below bumps update_at
+  // to now_ms (set_now_ms), as a real server's store does.
+  Result<std::vector<User>> GetUsersChangedSince(const std::vector<std::string>& ids,
+                                                 int64_t since_ms) override;
+  // now_ms truncated to the second, like an HTTP Date header; nullopt after
+  // set_server_time_known(false).
+  std::optional<int64_t> LastServerTimeMs() const override;
+  void set_server_time_known(bool known);
   Result<std::vector<User>> GetUsersByUsernames(
       const std::vector<std::string>& usernames) override;
   Result<std::vector<User>> ListUsers(const ListUsersQuery& query) override;
@@ -119,6 +127,7 @@ class FakeUsersApi : public UsersApi {
   int next_id_ = 1;
   int64_t now_ms_ = 1700000000000;
   bool check_provider_attributes_ = false;
+  bool server_time_known_ = true;
   ServerCapabilities capabilities_;
   std::set<std::string> hidden_;  // ids listings leave out
   std::map<std::string, std::deque<Status>> fail_next_;

@@ -1,6 +1,7 @@
 // FakeUsersApi: the UsersApi methods. Every method: count, inject faults, apply the rules.
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "tests/fakes/fake_users_api.h"
 #include "tests/fakes/fake_users_api_internal.h"
@@ -73,6 +74,34 @@ Result<std::vector<User>> FakeUsersApi::GetUsersByIds(const std::vector<std::str
     if (s != nullptr) out.push_back(Sanitized(*s, true));
   }
   return out;
+}
+
+Result<std::vector<User>> FakeUsersApi::GetUsersChangedSince(const std::vector<std::string>& ids,
+                                                             int64_t since_ms) {
+  RS_FAULT("GetUsersChangedSince", "", false);
+  if (ids.empty()) {
+    return Http(Status::Invalid("no user ids"), 400, "api.context.invalid_body_param");
+  }
+  std::vector<User> out;
+  std::set<std::string> seen;  // the server removes duplicate ids
+  for (const std::string& id : ids) {
+    Stored* s = Find(id);
+    if (s != nullptr && s->user.update_at > since_ms && seen.insert(id).second) {
+      out.push_back(Sanitized(*s, true));
+    }
+  }
+  return out;
+}
+
+std::optional<int64_t> FakeUsersApi::LastServerTimeMs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!server_time_known_) return std::nullopt;
+  return now_ms_ - now_ms_ % 1000;
+}
+
+void FakeUsersApi::set_server_time_known(bool known) {
+  std::lock_guard<std::mutex> lock(mu_);
+  server_time_known_ = known;
 }
 
 Result<std::vector<User>> FakeUsersApi::GetUsersByUsernames(
@@ -262,6 +291,7 @@ Status FakeUsersApi::UpdateUserRoles(const std::string& user_id, const std::stri
                 "model.user.is_valid.roles.app_error");
   }
   s->user.roles = roles;
+  s->user.update_at = now_ms_;
   if (TakeOutcomeUnknown("UpdateUserRoles")) return Unknown("UpdateUserRoles");
   return Status::Ok();
 }
@@ -275,6 +305,7 @@ Status FakeUsersApi::DemoteUserToGuest(const std::string& user_id) {
     return Http(Status::NotImplemented("already a guest"), 501, "api.user.demote_user_to_guest");
   }
   s->user.roles = "system_guest";
+  s->user.update_at = now_ms_;
   return Status::Ok();
 }
 
@@ -286,6 +317,7 @@ Status FakeUsersApi::PromoteGuestToUser(const std::string& user_id) {
     return Http(Status::NotImplemented("not a guest"), 501, "api.user.promote_guest_to_user");
   }
   s->user.roles = "system_user";
+  s->user.update_at = now_ms_;
   return Status::Ok();
 }
 
@@ -304,6 +336,7 @@ Status FakeUsersApi::UpdateUserAuth(const std::string& user_id, const std::strin
   Stored* s = Find(user_id);
   if (s == nullptr) return Status::Ok();  // the server's UPDATE touches 0 rows and answers 200
   s->user.auth_service = auth_service;
+  s->user.update_at = now_ms_;
   s->auth_data = auth_data;
   s->password.clear();
   return Status::Ok();
@@ -314,6 +347,7 @@ Status FakeUsersApi::VerifyUserEmail(const std::string& user_id) {
   Stored* s = Find(user_id);
   if (s == nullptr) return NotFoundUser(user_id);
   s->user.email_verified = true;
+  s->user.update_at = now_ms_;
   return Status::Ok();
 }
 

@@ -1,0 +1,281 @@
+// Incremental cycles (cycle/users_snapshot.h, cycle/incremental_read.h) in process: which
+// cycles are full, what an incremental one reads, and that a delta read that fails or does
+// not fit the question stops the cycle before planning and makes the next one full.
+#include <gtest/gtest.h>
+
+#include "cycle/cycle_core.h"
+#include "cycle/incremental_read.h"
+#include "cycle/users_snapshot.h"
+#include "tests/cycle/cycle_test_support.h"
+
+namespace rostersync::cycle {
+namespace {
+
+using rostersync::testing::FakeUsersApi;
+using testing::FaultyStore;
+using testing::Person;
+using testing::PreparedLoader;
+using testing::RecordingLog;
+using testing::TableSource;
+
+constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
+constexpr int64_t kHour = 3'600'000;
+
+// --- DecideCycleKind ---
+
+KindInput Eligible(const UsersSnapshot* snapshot) {
+  KindInput in;
+  in.snapshot = snapshot;
+  in.apply = true;
+  in.full_every_ms = 24 * kHour;
+  in.now_ms = kNow;
+  in.server_time_ms = kNow;
+  return in;
+}
+
+TEST(DecideCycleKindTest, IncrementalOnlyWhenEveryConditionHolds) {
+  UsersSnapshot snapshot;
+  snapshot.valid = true;
+  snapshot.last_full_ms = kNow - kHour;
+  EXPECT_EQ(DecideCycleKind(Eligible(&snapshot)).kind, CycleKind::kIncremental);
+  auto kind = [&](auto&& change) {
+    KindInput in = Eligible(&snapshot);
+    change(in);
+    return DecideCycleKind(in).kind;
+  };
+  EXPECT_EQ(kind([](KindInput& in) { in.snapshot = nullptr; }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.apply = false; }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.whole_roster = false; }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.full_requested = true; }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.full_every_ms = 0; }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.server_time_ms.reset(); }), CycleKind::kFull);
+  EXPECT_EQ(kind([](KindInput& in) { in.now_ms = kNow + 23 * kHour - 1; }),
+            CycleKind::kIncremental);
+  EXPECT_EQ(kind([](KindInput& in) { in.now_ms = kNow + 23 * kHour; }), CycleKind::kFull);
+  snapshot.valid = false;  // first cycle, after a reload, after a failed or held cycle
+  EXPECT_EQ(DecideCycleKind(Eligible(&snapshot)).kind, CycleKind::kFull);
+}
+
+// --- the core with a snapshot ---
+
+// Adds an account the caller did not ask for to every delta answer.
+class ChattyApi : public FakeUsersApi {
+ public:
+  Result<std::vector<User>> GetUsersChangedSince(const std::vector<std::string>& ids,
+                                                 int64_t since_ms) override {
+    Result<std::vector<User>> out = FakeUsersApi::GetUsersChangedSince(ids, since_ms);
+    if (out.ok() && extra) {
+      User stranger;
+      stranger.id = "stranger";
+      stranger.username = "stranger";
+      out->push_back(stranger);
+    }
+    return out;
+  }
+  bool extra = false;
+};
+
+class IncrementalCycleTest : public ::testing::Test {
+ protected:
+  IncrementalCycleTest() {
+    loader_.roster.entries = {Person("E1", "alice"), Person("E2", "bob"), Person("E3", "carol")};
+    loader_.roster.fingerprint = "fp-3";
+    loader_.roster.row_count = 3;
+    options_.server = "http://mm.example";
+    options_.planner.policy.max_deactivations = Threshold{true, 100};
+    options_.planner.policy.verify_email = false;
+    options_.full_every_ms = 24 * kHour;
+    deps_.roster = &source_;
+    deps_.loader = &loader_;
+    deps_.api = &api_;
+    deps_.store = &store_;
+    deps_.clock = &clock_;
+    deps_.log = &log_;
+    deps_.snapshot = &snapshot_;
+    api_.set_now_ms(kNow);
+  }
+  // Advances both clocks (ours and the server's) by `ms`, then runs a cycle.
+  CycleResult Run(int64_t ms = 15 * 60'000, bool full = false) {
+    clock_.Advance(ms);
+    api_.set_now_ms(clock_.NowMs());
+    CycleRequest request;
+    request.apply = true;
+    request.full = full;
+    request.command = RunCommand::kRun;
+    api_.ResetCounters();
+    return CycleCore(deps_).Run(options_, request);
+  }
+
+  TableSource source_;
+  PreparedLoader loader_;
+  ChattyApi api_;
+  FaultyStore store_;
+  FakeClock clock_{kNow};
+  RecordingLog log_;
+  UsersSnapshot snapshot_;
+  CycleDeps deps_;
+  CycleOptions options_;
+};
+
+TEST_F(IncrementalCycleTest, FirstCycleIsFullThenIncrementalWithoutAListing) {
+  CycleResult first = Run();
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  EXPECT_EQ(first.cycle_kind, "full");
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 1);
+  ASSERT_TRUE(snapshot_.valid);
+  EXPECT_EQ(snapshot_.watermark_ms, clock_.NowMs() - 1000 - kWatermarkMarginMs);
+
+  CycleResult second = Run();
+  ASSERT_TRUE(second.status.ok()) << second.status.ToString();
+  EXPECT_EQ(second.cycle_kind, "incremental") << second.cycle_kind_reason;
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 0);
+  EXPECT_GE(api_.Calls("GetUsersChangedSince"), 1);
+  EXPECT_EQ(second.plan.CountActive(), 0);
+  EXPECT_EQ(api_.Writes(), 0);
+  Result<std::vector<RunRecord>> runs = store_.RecentRuns(1);
+  ASSERT_TRUE(runs.ok() && !runs->empty());
+  EXPECT_NE(runs->front().message.find("; incremental cycle"), std::string::npos)
+      << runs->front().message;
+}
+
+TEST_F(IncrementalCycleTest, ALeaverIsDeactivatedAndAJoinerCreatedIncrementally) {
+  ASSERT_TRUE(Run().status.ok());
+  loader_.roster.entries.erase(loader_.roster.entries.begin() + 1);  // bob leaves
+  loader_.roster.entries.push_back(Person("E4", "dave"));
+  CycleResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("DeactivateUser"), 1);
+  EXPECT_EQ(api_.Calls("CreateUser"), 1);
+  EXPECT_GE(api_.Calls("GetUserByEmail"), 1);  // the joiner, looked up before planning
+  std::optional<User> bob = api_.FindByUsername("bob");
+  ASSERT_TRUE(bob.has_value());
+  EXPECT_FALSE(bob->active());
+}
+
+TEST_F(IncrementalCycleTest, AnAccountCreatedOutsideThatCollidesWithAJoinerIsAdopted) {
+  ASSERT_TRUE(Run().status.ok());
+  User outside;
+  outside.username = "dave";
+  outside.email = "dave@example.com";
+  outside.first_name = "dave";
+  outside.last_name = "Test";
+  api_.AddUser(outside);
+  loader_.roster.entries.push_back(Person("E4", "dave"));
+  CycleResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("CreateUser"), 0);  // not a duplicate: the lookup found it
+}
+
+TEST_F(IncrementalCycleTest, AnEditOnTheServerIsSeenAndUndone) {
+  ASSERT_TRUE(Run().status.ok());
+  clock_.Advance(60'000);
+  api_.set_now_ms(clock_.NowMs());
+  std::optional<User> alice = api_.FindByUsername("alice");
+  ASSERT_TRUE(alice.has_value());
+  UserPatch patch;
+  patch.first_name = "Mallory";
+  ASSERT_TRUE(api_.PatchUser(alice->id, patch).ok());
+  CycleResult r = Run();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("PatchUser"), 1);
+  EXPECT_EQ(api_.FindByUsername("alice")->first_name, "alice");
+}
+
+TEST_F(IncrementalCycleTest, AFailedDeltaReadStopsBeforePlanningAndTheNextCycleIsFull) {
+  ASSERT_TRUE(Run().status.ok());
+  loader_.roster.entries.pop_back();  // carol leaves: nothing may act on it this cycle
+  api_.FailNext("GetUsersChangedSince", Status::Transient("connection reset"));
+  CycleResult r = Run();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.stage, "server");
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_FALSE(r.planned);
+  EXPECT_EQ(api_.Writes(), 0);
+  EXPECT_FALSE(snapshot_.valid);
+  CycleResult next = Run();
+  ASSERT_TRUE(next.status.ok()) << next.status.ToString();
+  EXPECT_EQ(next.cycle_kind, "full");
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 1);
+  EXPECT_EQ(api_.Calls("DeactivateUser"), 1);
+}
+
+TEST_F(IncrementalCycleTest, ADeltaAnswerWithAnAccountNotAskedForStopsTheCycle) {
+  ASSERT_TRUE(Run().status.ok());
+  api_.extra = true;
+  CycleResult r = Run();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.stage, "server");
+  EXPECT_NE(r.status.message().find("not asked for"), std::string::npos) << r.status.ToString();
+  EXPECT_FALSE(r.planned);
+  EXPECT_EQ(api_.Writes(), 0);
+  api_.extra = false;
+  EXPECT_EQ(Run().cycle_kind, "full");
+}
+
+TEST_F(IncrementalCycleTest, FullEveryRequestedFailedAndNoDateMakeFullCycles) {
+  ASSERT_TRUE(Run().status.ok());
+  EXPECT_EQ(Run(23 * kHour).cycle_kind, "incremental");
+  EXPECT_EQ(Run(kHour).cycle_kind, "full");  // 24 h since the last full cycle
+  EXPECT_EQ(Run().cycle_kind, "incremental");
+  EXPECT_EQ(Run(60'000, /*full=*/true).cycle_kind, "full");  // sync --full
+  EXPECT_EQ(Run().cycle_kind, "incremental");
+  source_.fail = Status::IoError("roster unreadable");
+  EXPECT_FALSE(Run().status.ok());
+  source_.fail = Status::Ok();
+  EXPECT_EQ(Run().cycle_kind, "full");  // the previous cycle failed
+  api_.set_server_time_known(false);
+  EXPECT_EQ(Run().cycle_kind, "full");  // no Date: no watermark
+  EXPECT_EQ(Run().cycle_kind, "full");
+  api_.set_server_time_known(true);
+  EXPECT_EQ(Run().cycle_kind, "full");
+  EXPECT_EQ(Run().cycle_kind, "incremental");
+  options_.full_every_ms = 0;
+  EXPECT_EQ(Run().cycle_kind, "full");
+}
+
+TEST_F(IncrementalCycleTest, AHeldCycleMakesTheNextFull) {
+  ASSERT_TRUE(Run().status.ok());
+  options_.planner.policy.max_deactivations = Threshold{false, 0};  // any deactivation held
+  loader_.roster.entries.pop_back();
+  CycleResult held = Run();
+  EXPECT_EQ(held.cycle_kind, "incremental");
+  EXPECT_EQ(held.result, RunResult::kHeld);
+  EXPECT_FALSE(snapshot_.valid);
+  EXPECT_EQ(Run().cycle_kind, "full");
+}
+
+TEST_F(IncrementalCycleTest, AccountsActedOnAreReadAgainInFull) {
+  ASSERT_TRUE(Run().status.ok());
+  loader_.roster.entries[0].first_name = "Alicia";
+  ASSERT_TRUE(Run().status.ok());
+  ASSERT_EQ(snapshot_.touched.size(), 1u);
+  CycleResult r = Run();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("GetUsersByIds"), 1);  // the touched account, without since
+  EXPECT_TRUE(snapshot_.touched.empty());
+}
+
+// --- LookupsFor ---
+
+TEST(LookupsForTest, OnlyRowsWhoseEmailOrUsernameNoAccountHas) {
+  Roster roster;
+  roster.entries = {Person("E1", "alice"), Person("E2", "Bob")};
+  roster.entries[1].email = "BOB@example.com";
+  User alice;
+  alice.id = "u1";
+  alice.username = "alice";
+  alice.email = "alice@example.com";
+  User bob;
+  bob.id = "u2";
+  bob.username = "bobby";
+  bob.email = "bob@example.com";
+  RowLookups l = LookupsFor(roster, {alice, bob});
+  EXPECT_EQ(l.usernames, std::vector<std::string>{"bob"});
+  EXPECT_TRUE(l.emails.empty());
+}
+
+}  // namespace
+}  // namespace rostersync::cycle
