@@ -35,7 +35,7 @@ class World {
     deps_.loader = &loader_;
     deps_.api = &api_;
     deps_.store = &store_;
-    deps_.clock = &clock_;
+    deps_.env = &clock_;
     deps_.log = &log_;
     deps_.snapshot = &snapshot_;
     api_.set_now_ms(kStart);
@@ -122,7 +122,7 @@ class World {
   PreparedLoader loader_;
   FakeUsersApi api_;
   FaultyStore store_;
-  FakeClock clock_{kStart};
+  FakeEnv clock_{kStart};
   NullCycleLog log_;
   UsersSnapshot snapshot_;
   CycleDeps deps_;

@@ -89,7 +89,7 @@ class IncrementalCycleTest : public ::testing::Test {
     deps_.loader = &loader_;
     deps_.api = &api_;
     deps_.store = &store_;
-    deps_.clock = &clock_;
+    deps_.env = &clock_;
     deps_.log = &log_;
     deps_.snapshot = &snapshot_;
     api_.set_now_ms(kNow);
@@ -110,7 +110,7 @@ class IncrementalCycleTest : public ::testing::Test {
   PreparedLoader loader_;
   ChattyApi api_;
   FaultyStore store_;
-  FakeClock clock_{kNow};
+  FakeEnv clock_{kNow};
   RecordingLog log_;
   UsersSnapshot snapshot_;
   CycleDeps deps_;

@@ -27,7 +27,7 @@ set(uses_daemon sync cycle config api roster state)
 set(private_sync planner_internal.h)
 # cycle/: the core, its types, its seams and its exit codes; the stages, guards, baseline
 # rule and create confirmation are its own.
-set(public_cycle cycle_core.h cycle_types.h exit_codes.h seams.h)
+set(public_cycle cycle_core.h cycle_types.h exit_codes.h seams.h users_snapshot.h)
 # config/: the Config, its loader and schema, the host/secret helpers and the SQL query check
 # (roster/ checks roster.sql.query with it).
 set(public_config config.h config_loader.h config_schema.h host_and_secrets.h

@@ -271,12 +271,12 @@ namespace {
 // /v1/sync?full=true) makes the next whole-roster cycle full.
 TEST_F(CycleTest, TheRunnersSecondCycleIsIncrementalAndAFullOneCanBeRequested) {
   CycleRunner runner(MakeConfig(std::string(kHeader) + "E1,alice,alice@example.com,member\n"),
-                     &api_, &store_, nullptr, clock_);
+                     &api_, &store_, nullptr, env_);
   CycleRequest request;
   request.apply = true;
   auto run = [&] {
-    clock_.Advance(60'000);
-    api_.set_now_ms(clock_.NowMs());
+    env_.Advance(60'000);
+    api_.set_now_ms(env_.NowMs());
     return runner.Run(request);
   };
   EXPECT_EQ(run().cycle_kind, "full");
@@ -284,8 +284,8 @@ TEST_F(CycleTest, TheRunnersSecondCycleIsIncrementalAndAFullOneCanBeRequested) {
   runner.RequestFullCycle();
   EXPECT_EQ(run().cycle_kind, "full");
   EXPECT_EQ(run().cycle_kind, "incremental");
-  CycleRunner reloaded(runner.config(), &api_, &store_, nullptr, clock_);
-  clock_.Advance(60'000);
+  CycleRunner reloaded(runner.config(), &api_, &store_, nullptr, env_);
+  env_.Advance(60'000);
   EXPECT_EQ(reloaded.Run(request).cycle_kind, "full");
 }
 
