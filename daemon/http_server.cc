@@ -149,6 +149,7 @@ struct HttpServer::Impl {
   // Returns false when the connection was closed or handed to a pool.
   bool ReadFrom(size_t i);
   void Dispatch(size_t i, HttpRequest req);
+  void Answer(int fd, const HttpRequest& req);
   void Run();
 };
 
@@ -253,17 +254,22 @@ bool HttpServer::Impl::ReadFrom(size_t i) {
   return false;
 }
 
+// Runs the handler (an exception is a 500), sends its answer and ends the write side.
+void HttpServer::Impl::Answer(int fd, const HttpRequest& req) {
+  HttpResponse resp;
+  try {
+    resp = handler(req);
+  } catch (const std::exception& e) {
+    resp = ErrorResponse(500, std::string("internal error: ") + e.what());
+  }
+  SendAll(fd, Format(&req, resp));
+  ::shutdown(fd, SHUT_WR);
+}
+
 void HttpServer::Impl::Dispatch(size_t i, HttpRequest req) {
   int fd = conns[i].fd;
   if (options.is_inline && options.is_inline(req)) {  // small: fits the socket's buffer
-    HttpResponse resp;
-    try {
-      resp = handler(req);
-    } catch (const std::exception& e) {
-      resp = ErrorResponse(500, std::string("internal error: ") + e.what());
-    }
-    SendAll(fd, Format(&req, resp));
-    ::shutdown(fd, SHUT_WR);
+    Answer(fd, req);
     Close(i);
     return;
   }
@@ -274,14 +280,7 @@ void HttpServer::Impl::Dispatch(size_t i, HttpRequest req) {
   timeval tv{options.send_timeout_ms / 1000, (options.send_timeout_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   auto job = [this, fd, req = std::move(req)] {
-    HttpResponse resp;
-    try {
-      resp = handler(req);
-    } catch (const std::exception& e) {
-      resp = ErrorResponse(500, std::string("internal error: ") + e.what());
-    }
-    SendAll(fd, Format(&req, resp));
-    ::shutdown(fd, SHUT_WR);
+    Answer(fd, req);
     ::close(fd);
   };
   if (!(slow_route ? slow : fast)->Submit(job)) {
