@@ -2,6 +2,7 @@
 
 #include "roster/transliterate.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -102,13 +103,24 @@ std::string MapRunes(std::string_view s, Fn fn) {
   return out;
 }
 
+// True if one of the 8 bytes at p is >= 0x80.
+bool HasHighByte(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return (word & 0x8080808080808080ULL) != 0;
+}
+
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII fast path
+    if (i + 8 <= s.size() && !HasHighByte(s.data() + i)) {  // ASCII fast path, a word at a time
+      i += 8;
+      continue;
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
     }
@@ -160,8 +172,12 @@ std::string Upper(std::string_view s) {
 }
 
 bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (c & 0x80) return false;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (HasHighByte(s.data() + i)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] & 0x80) return false;
   }
   return true;
 }
@@ -210,8 +226,17 @@ bool IsServerStrippedRune(uint32_t cp) {
          (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
+bool SanitizeMayChange(std::string_view s) {
+  // The lead bytes of every stripped rune: U+0340/1 (CD), U+17A3/U+17D3 (E1), U+2028..
+  // U+206F (E2), U+FEFF and U+FFF9.. (EF), U+1D173.. (F0), U+E0000.. (F3).
+  for (unsigned char c : s) {
+    if (c == 0xCD || c == 0xE1 || c == 0xE2 || c == 0xEF || c == 0xF0 || c == 0xF3) return true;
+  }
+  return !IsValidUtf8(s);
+}
+
 std::string SanitizeUnicode(std::string_view s) {
-  if (IsAscii(s)) return std::string(s);
+  if (IsAscii(s) || !SanitizeMayChange(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -276,6 +301,42 @@ uint64_t Hash64(std::string_view data, uint64_t hash) {
   for (; i < data.size(); ++i) hash = (hash ^ static_cast<unsigned char>(data[i])) * kPrime;
   hash ^= data.size();
   return hash * kPrime;
+}
+
+namespace {
+constexpr uint64_t kWordPrime = 1099511628211ULL;
+uint64_t MixWord(uint64_t hash, const char* bytes) {
+  uint64_t word;
+  std::memcpy(&word, bytes, 8);
+  hash = (hash ^ word) * kWordPrime;
+  return hash ^ (hash >> 29);
+}
+}  // namespace
+
+void StreamHash::Update(std::string_view data) {
+  size_ += data.size();
+  size_t i = 0;
+  if (pending_size_ > 0) {
+    const size_t take = std::min(data.size(), 8 - pending_size_);
+    std::memcpy(pending_ + pending_size_, data.data(), take);
+    pending_size_ += take;
+    i = take;
+    if (pending_size_ < 8) return;
+    hash_ = MixWord(hash_, pending_);
+    pending_size_ = 0;
+  }
+  for (; i + 8 <= data.size(); i += 8) hash_ = MixWord(hash_, data.data() + i);
+  pending_size_ = data.size() - i;
+  std::memcpy(pending_, data.data() + i, pending_size_);
+}
+
+uint64_t StreamHash::Finish() const {
+  uint64_t hash = hash_;
+  for (size_t i = 0; i < pending_size_; ++i) {
+    hash = (hash ^ static_cast<unsigned char>(pending_[i])) * kWordPrime;
+  }
+  hash ^= size_;
+  return hash * kWordPrime;
 }
 
 std::string Hex64(uint64_t value) {
