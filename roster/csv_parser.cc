@@ -31,7 +31,13 @@ void CsvParser::Feed(std::string_view chunk) {
     }
   }
   while (i < chunk.size()) {
-    // Fast path: inside a value, copy the run up to the next special byte in one go.
+    // Fast path: a value that starts with an ordinary byte is unquoted; inside a value, copy
+    // the run up to the next special byte in one go, and end it at a delimiter.
+    if (!last_was_cr_ && (state_ == State::kFieldStart || state_ == State::kRecordStart) &&
+        !special_[static_cast<unsigned char>(chunk[i])]) {
+      if (state_ == State::kRecordStart) record_.line = line_;
+      state_ = State::kUnquoted;
+    }
     if ((state_ == State::kUnquoted || state_ == State::kQuoted) && !last_was_cr_) {
       size_t j = i;
       if (state_ == State::kUnquoted) {
@@ -43,6 +49,12 @@ void CsvParser::Feed(std::string_view chunk) {
       CheckLength();
       i = j;
       if (i == chunk.size()) break;
+      if (state_ == State::kUnquoted && chunk[i] == delimiter_) {
+        EndField();
+        state_ = State::kFieldStart;
+        ++i;
+        continue;
+      }
     }
     Consume(chunk[i++]);
   }

@@ -3,6 +3,7 @@
 #include "roster/transliterate.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 
@@ -120,9 +121,17 @@ bool IsValidUtf8(std::string_view s) {
       i += 8;
       continue;
     }
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
       ++i;
       continue;
+    }
+    if (b0 >= 0xC2 && b0 <= 0xDF) {  // two bytes (Latin letters): no overlong, no surrogate
+      if (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      return false;
     }
     uint32_t cp;
     size_t len = DecodeRune(s, i, &cp);
@@ -182,12 +191,6 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
-std::string_view TrimView(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -227,10 +230,16 @@ bool IsServerStrippedRune(uint32_t cp) {
 }
 
 bool SanitizeMayChange(std::string_view s) {
+  if (IsAscii(s)) return false;
   // The lead bytes of every stripped rune: U+0340/1 (CD), U+17A3/U+17D3 (E1), U+2028..
   // U+206F (E2), U+FEFF and U+FFF9.. (EF), U+1D173.. (F0), U+E0000.. (F3).
+  static const auto kLead = [] {
+    std::array<bool, 256> lead{};
+    for (int b : {0xCD, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3}) lead[b] = true;
+    return lead;
+  }();
   for (unsigned char c : s) {
-    if (c == 0xCD || c == 0xE1 || c == 0xE2 || c == 0xEF || c == 0xF0 || c == 0xF3) return true;
+    if (kLead[c]) return true;
   }
   return !IsValidUtf8(s);
 }

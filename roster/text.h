@@ -16,7 +16,15 @@ bool IsValidUtf8(std::string_view s);
 size_t RuneCount(std::string_view s);
 // Strips ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
-std::string_view TrimView(std::string_view s);
+inline std::string_view TrimView(std::string_view s) {
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 bool IsAscii(std::string_view s);
 // Lower/upper case for ASCII, Latin-1 Supplement and Latin Extended-A; other runes kept.
 std::string Lower(std::string_view s);

@@ -24,7 +24,7 @@ constexpr size_t kCacheEntries = 1 << 16;
 
 struct ThreadState {
   std::unique_ptr<icu::Transliterator> any, latin;
-  bool tried = false;
+  bool tried_any = false, tried_latin = false;
   std::unordered_map<std::string, std::string> cache;
 };
 
@@ -35,14 +35,25 @@ std::unique_ptr<icu::Transliterator> Create(const char* rules) {
   return U_FAILURE(status) ? nullptr : std::move(t);
 }
 
+// Each transliterator is built on first use: a roster of Latin names never pays for
+// Any-Latin (building one costs milliseconds).
 ThreadState& State() {
   thread_local ThreadState state;
-  if (!state.tried) {
-    state.tried = true;
+  return state;
+}
+icu::Transliterator* Any(ThreadState& state) {
+  if (!state.tried_any) {
+    state.tried_any = true;
     state.any = Create(kAnyRules);
+  }
+  return state.any.get();
+}
+icu::Transliterator* Latin(ThreadState& state) {
+  if (!state.tried_latin) {
+    state.tried_latin = true;
     state.latin = Create(kLatinRules);
   }
-  return state;
+  return state.latin.get();
 }
 
 // True when every byte sequence decodes below U+0370 (Latin, IPA, combining marks): lead
@@ -71,9 +82,11 @@ std::string Transliterate(ThreadState& state, icu::Transliterator* t, std::strin
 
 std::string TransliterateToLatinAscii(std::string_view s) {
   ThreadState& state = State();
-  if (!LatinOnly(s) || state.latin == nullptr) {
-    if (state.any == nullptr) return std::string(s);
-    return Transliterate(state, state.any.get(), s);
+  icu::Transliterator* const latin = LatinOnly(s) ? Latin(state) : nullptr;
+  if (latin == nullptr) {
+    icu::Transliterator* const any = Any(state);
+    if (any == nullptr) return std::string(s);
+    return Transliterate(state, any, s);
   }
   // Latin text folds character by character: only the non-ASCII runs ("é", "ñú") go
   // through ICU, and those few runs are what the cache holds.
@@ -86,7 +99,7 @@ std::string TransliterateToLatinAscii(std::string_view s) {
     out.append(s.substr(i, j - i));
     i = j;
     while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0x80) != 0) ++j;
-    if (j > i) out += Transliterate(state, state.latin.get(), s.substr(i, j - i));
+    if (j > i) out += Transliterate(state, latin, s.substr(i, j - i));
     i = j;
   }
   return out;

@@ -4,6 +4,7 @@
 #ifndef ROSTERSYNC_SYNC_ROSTER_SOURCE_H_
 #define ROSTERSYNC_SYNC_ROSTER_SOURCE_H_
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,7 +57,14 @@ struct RawTable {
 
   // "roster.csv:12" for a file; "row 7" or "row 7 (key=E1)" for a query.
   std::string Where(const RawRow& row) const {
-    if (!from_query) return origin + ":" + std::to_string(row.line);
+    if (!from_query) {
+      char line[24];
+      const auto end = std::to_chars(line, line + sizeof(line), row.line).ptr;
+      std::string where;
+      where.reserve(origin.size() + 1 + static_cast<size_t>(end - line));
+      where.append(origin).append(1, ':').append(line, end);
+      return where;
+    }
     std::string where = "row " + std::to_string(row.line);
     if (query_key_index >= 0 && static_cast<size_t>(query_key_index) < row.size()) {
       std::string_view key = row.cell(static_cast<size_t>(query_key_index));
