@@ -88,6 +88,7 @@ class CycleRunner {
   StateStore* store_ = nullptr;
   AuditSink* audit_ = nullptr;
   std::function<void()> reopen_audit_;
+  std::function<void()> save_rate_limit_;  // after each cycle (production wiring only)
   std::function<Result<Action>(const std::string&)> decode_action_;
   const StopToken* stop_ = nullptr;
 };
