@@ -147,8 +147,8 @@ void ReadRows(const Poco::Data::RecordSet& rs, int key_index, RawTable* table) {
     }
     if (!bad_column.empty()) {
       const std::string key = key_index >= 0 ? text::Trim(row.cell(key_index)) : std::string();
-      const std::string where = "row " + std::to_string(r + 1) +
-                                (key.empty() || !text::IsValidUtf8(key) ? "" : " (key=" + key + ")");
+      const bool named = !key.empty() && text::IsValidUtf8(key);
+      const std::string where = "row " + std::to_string(r + 1) + (named ? " (key=" + key + ")" : "");
       table->errors.push_back({where, text::IsValidUtf8(key) ? key : "", bad_column,
                                "the value cannot be read as UTF-8 text; cast it to text in "
                                "roster.sql.query or fix the data"});

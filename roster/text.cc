@@ -213,12 +213,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string AsciiFold(std::string_view s) {
   if (IsAscii(s)) return std::string(s);
-  std::string folded = TransliterateToLatinAscii(s);
-  std::string out;
-  out.reserve(folded.size());
-  for (char c : folded) {
-    if ((c & 0x80) == 0) out.push_back(c);  // what ICU left outside ASCII (emoji, symbols)
-  }
+  std::string out = TransliterateToLatinAscii(s);
+  // What ICU left outside ASCII (emoji, symbols) is dropped, in place.
+  out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return (c & 0x80) != 0; }),
+            out.end());
   return out;
 }
 
