@@ -78,7 +78,15 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
   // the server's bucket, so a small burst (X-Ratelimit-Limit 6) is still used.
   int64_t low = low_water_;
   if (limit > 1) low = std::min<int64_t>(low, (limit - 1) / 2);
-  if (remaining > low) {
+  // Once pacing, it stops only well above the threshold when the server's bucket has room
+  // for that: the answers of requests started before it began come back late, out of
+  // order, with more Remaining than the newest one; switching pacing off on them let every
+  // worker start at once into a nearly empty bucket (429s under load). Between the two,
+  // pacing goes on at the rate estimated below. A small bucket keeps the single threshold
+  // (its coarse Reset would pace it far below the server's rate).
+  const bool hysteresis = limit - 1 > 2 * low + low_water_;
+  const int64_t off = hysteresis ? 2 * low : low;
+  if (remaining > low && (pace_interval_us_ == 0 || remaining > off)) {
     pace_interval_us_ = 0;
     return;
   }

@@ -35,6 +35,22 @@ TEST(RateLimiterTest, PacesOnlyWhenRemainingRunsLow) {
   EXPECT_EQ(limiter.pace_interval().count(), 0);
 }
 
+// Answers overtaken by newer ones: pacing began at Remaining 3, then the answers of requests
+// started earlier arrive with Remaining 8 and 9 (above the threshold of 5, but within what
+// the requests in flight explain). They must not switch pacing off; a bucket clearly
+// refilling (Remaining above twice the threshold) does.
+TEST(RateLimiterTest, LateAnswersWithMoreRemainingDoNotSwitchPacingOff) {
+  RateLimiter limiter(0, 0, 5);
+  limiter.Observe(101, 3, 10);
+  ASSERT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 8, 10);
+  EXPECT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 9, 10);
+  EXPECT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 11, 9);
+  EXPECT_EQ(limiter.pace_interval().count(), 0);
+}
+
 // A simulated server (GCRA like the real one: X-Ratelimit-Limit = burst + 1, Reset = whole
 // seconds until full) at 30/s with burst 5, and one client that starts each request when
 // the limiter's pacing allows. Virtual time: nothing sleeps, nothing is timed.
