@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace rostersync {
@@ -15,6 +16,7 @@ class StopToken;
 namespace rostersync::api {
 
 class ApiObserver;
+class RateLimiter;
 
 struct ClientOptions {
   // Server base URL, "https://chat.example.com" (a path prefix such as "/mm" is kept).
@@ -53,6 +55,9 @@ struct ClientOptions {
   // Not owned; null = Env::Default(). Every time read and sleep of the transport and the
   // rate limiter (backoff, Retry-After, pacing) goes through it; tests pass a FakeEnv.
   Env* env = nullptr;
+  // Shared by the caller to keep its state between processes (RateLimiter::ExportState);
+  // null = the transport makes its own from rate_per_second and rate_burst.
+  std::shared_ptr<RateLimiter> rate_limiter;
   // The backoff jitter, a fraction in [0, 1] of the cap; empty = uniformly random. Tests fix
   // it to assert the exact sleeps.
   std::function<double()> jitter;

@@ -2,6 +2,8 @@
 #include "api/rate_limiter.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 
 namespace rostersync::api {
 
@@ -71,11 +73,20 @@ void RateLimiter::ObserveAt(int64_t limit, int64_t remaining, int64_t reset_seco
   }
   last_seen_ = at;
   last_remaining_ = remaining;
+  last_limit_ = limit;
   // Pace only when Remaining is low: below the requests that may be in flight, and below half
   // the server's bucket, so a small burst (X-Ratelimit-Limit 6) is still used.
   int64_t low = low_water_;
   if (limit > 1) low = std::min<int64_t>(low, (limit - 1) / 2);
-  if (remaining > low) {
+  // Once pacing, it stops only well above the threshold when the server's bucket has room
+  // for that: the answers of requests started before it began come back late, out of
+  // order, with more Remaining than the newest one; switching pacing off on them let every
+  // worker start at once into a nearly empty bucket (429s under load). Between the two,
+  // pacing goes on at the rate estimated below. A small bucket keeps the single threshold
+  // (its coarse Reset would pace it far below the server's rate).
+  const bool hysteresis = limit - 1 > 2 * low + low_water_;
+  const int64_t off = hysteresis ? 2 * low : low;
+  if (remaining > low && (pace_interval_us_ == 0 || remaining > off)) {
     pace_interval_us_ = 0;
     return;
   }
@@ -102,6 +113,60 @@ void RateLimiter::PauseFor(milliseconds delay) {
 microseconds RateLimiter::pace_interval() const {
   std::lock_guard<std::mutex> lock(mu_);
   return microseconds(pace_interval_us_);
+}
+
+std::string RateLimiter::ExportState(int64_t wall_ms) const {
+  const int64_t now = NowUs();
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t next_in = std::max<int64_t>(0, std::max(pause_until_, next_paced_) - now);
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "rl1 %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
+                " %" PRId64, wall_ms, last_limit_, last_remaining_, pace_interval_us_,
+                token_time_us_, next_in);
+  return buf;
+}
+
+bool RateLimiter::ImportState(const std::string& state, int64_t wall_ms) {
+  int64_t saved_ms = 0, limit = 0, remaining = 0, pace_us = 0, token_us = 0, next_in = 0;
+  char tail = 0;
+  if (std::sscanf(state.c_str(), "rl1 %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+                  " %" SCNd64 " %c", &saved_ms, &limit, &remaining, &pace_us, &token_us,
+                  &next_in, &tail) != 6) {
+    return false;
+  }
+  const int64_t elapsed_us = (wall_ms - saved_ms) * 1000;
+  if (elapsed_us < 0 || pace_us < 0 || token_us < 0 || next_in < 0) return false;
+  constexpr int64_t kMaxWaitUs = 60'000'000;
+  const int64_t wait_us = std::min(kMaxWaitUs, std::max<int64_t>(0, next_in - elapsed_us));
+  const int64_t now = NowUs();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (pace_us == 0 || remaining < 0) {  // not pacing then: only a 429 pause carries over
+    if (wait_us == 0) return false;
+    pause_until_ = std::max(pause_until_, now + wait_us);
+    return true;
+  }
+  // Tokens back since: at the learned time per token, else at the pace (10% margin off).
+  const int64_t per_token = std::max<int64_t>(1, token_us > 0 ? token_us : pace_us * 10 / 11);
+  const int64_t estimate = remaining + elapsed_us / per_token;
+  int64_t low = low_water_;
+  if (limit > 1) low = std::min<int64_t>(low, (limit - 1) / 2);
+  if (estimate > low) return false;  // refilled by now: the first answers tell the rest
+  pace_interval_us_ = std::min<int64_t>(pace_us, 2000000);
+  token_time_us_ = token_us;
+  next_paced_ = std::max(next_paced_, now + wait_us);
+  return true;
+}
+
+bool RestoreRateLimitState(StateStore& store, RateLimiter& limiter, int64_t wall_ms) {
+  Result<std::optional<std::string>> saved = store.GetValue(kRateLimitStateName);
+  if (!saved.ok() || !saved->has_value()) return false;
+  return limiter.ImportState(**saved, wall_ms);
+}
+
+Status SaveRateLimitState(StateStore& store, const RateLimiter& limiter, int64_t wall_ms) {
+  Status s = store.PutValue(kRateLimitStateName, limiter.ExportState(wall_ms), wall_ms);
+  if (s.code() == Status::Code::kNotImplemented) return Status::Ok();
+  return s;
 }
 
 }  // namespace rostersync::api

@@ -8,8 +8,11 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "sync/env.h"
+#include "sync/state_store.h"
+#include "sync/status.h"
 #include "sync/stop_token.h"
 
 namespace rostersync::api {
@@ -46,6 +49,21 @@ class RateLimiter {
   // Current spacing between request starts imposed by the server's headers (0 = none).
   std::chrono::microseconds pace_interval() const;
 
+  // The server-derived state worth keeping between processes, as one line of text
+  // ("rl1 <wall_ms> <limit> <remaining> <pace_us> <token_us> <next_start_in_us>"): a process
+  // that starts right after another one drained the server's bucket then starts paced
+  // instead of spending its first requests on 429s. `wall_ms` is the wall clock now.
+  std::string ExportState(int64_t wall_ms) const;
+  // Takes over a state ExportState wrote at an earlier wall time: when the server's bucket
+  // cannot have refilled above the pacing threshold since (at the learned rate), pacing
+  // resumes and the first start waits until the next one the old process would have got
+  // (at most 60 s); a 429 pause still running carries over too. Anything else (a full
+  // bucket by now, a malformed or future-dated text) changes nothing. False if ignored.
+  bool ImportState(const std::string& state, int64_t wall_ms);
+
+  // The low-water mark a client with `concurrency` workers uses (Transport and wiring agree).
+  static int LowWaterFor(int concurrency) { return concurrency + 2; }
+
  private:
   int64_t NowUs() const { return env_.SteadyMs() * 1000; }
   int64_t ReserveLocked(int64_t now_us);
@@ -65,7 +83,19 @@ class RateLimiter {
   int64_t token_time_us_ = 0;
   int64_t last_seen_ = 0;
   int64_t last_remaining_ = -1;
+  int64_t last_limit_ = -1;
 };
+
+// The state store keeps ExportState's text under this name (StateStore::GetValue).
+inline constexpr char kRateLimitStateName[] = "rate_limit";
+
+// At the start of a process: takes over the state the last one saved in `store`, if any.
+// True when it changed the limiter (the process starts paced or paused). A store without
+// named values, or no value saved yet, is not an error.
+bool RestoreRateLimitState(StateStore& store, RateLimiter& limiter, int64_t wall_ms);
+// At the end of a cycle: saves the limiter's state for the next process. A store without
+// named values gives Ok (nothing to keep it in).
+Status SaveRateLimitState(StateStore& store, const RateLimiter& limiter, int64_t wall_ms);
 
 }  // namespace rostersync::api
 

@@ -45,8 +45,11 @@ Transport::Transport(const ClientOptions& options, std::unique_ptr<ConnectionPoo
     : options_(options),
       env_(options.env != nullptr ? *options.env : Env::Default()),
       pool_(std::move(pool)),
-      limiter_(std::make_unique<RateLimiter>(options.rate_per_second, options.rate_burst,
-                                             options.concurrency + 2, env_)),
+      limiter_(options.rate_limiter != nullptr
+                   ? options.rate_limiter
+                   : std::make_shared<RateLimiter>(options.rate_per_second, options.rate_burst,
+                                                   RateLimiter::LowWaterFor(options.concurrency),
+                                                   env_)),
       base_path_(std::move(base_path)) {
   limiter_->set_stop(options_.stop);
 }

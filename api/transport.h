@@ -76,7 +76,7 @@ class Transport {
   ClientOptions options_;
   Env& env_;
   std::unique_ptr<ConnectionPool> pool_;
-  std::unique_ptr<RateLimiter> limiter_;
+  std::shared_ptr<RateLimiter> limiter_;  // ClientOptions::rate_limiter, or its own
   std::string base_path_;
 };
 

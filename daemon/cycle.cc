@@ -119,6 +119,7 @@ CycleResult CycleRunner::Run(const CycleRequest& asked) {
     };
   }
   CycleResult r = cycle::CycleCore(deps).Run(options, request);
+  if (save_rate_limit_ && request.apply) save_rate_limit_();  // plan's store is read-only
   if (r.applied && r.status.ok() && request.only_key.empty()) {
     // What is held now waits for an approval (daemon/held_sets.h).
     Result<HeldSetRecord> held = RecordHeldSet(*store_, r.plan, r.run_id, env_.NowMs());

@@ -93,6 +93,7 @@ class CycleRunner {
   StateStore* store_ = nullptr;
   AuditSink* audit_ = nullptr;
   std::function<void()> reopen_audit_;
+  std::function<void()> save_rate_limit_;  // after each cycle (production wiring only)
   std::function<Result<Action>(const std::string&)> decode_action_;
   const StopToken* stop_ = nullptr;
   // The server's users as the last whole-roster cycle saw them: a new runner (a new

@@ -1,8 +1,13 @@
 // Production wiring of CycleRunner: the api client, the state store and the audit file.
 #include "daemon/wiring.h"
 
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
 #include "api/client.h"
 #include "api/client_options.h"
+#include "api/rate_limiter.h"
 #include "config/config_loader.h"
 #include "daemon/cycle.h"
 #include "daemon/leader_lock.h"
@@ -69,8 +74,10 @@ Result<std::unique_ptr<StateStore>> OpenStoreForReading(const Config& config) {
 
 namespace {
 
+// `limiter`, when given, is the client's rate limiter (to keep its state between processes).
 Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiObserver* observer,
-                                                const StopToken* stop = nullptr) {
+                                                const StopToken* stop = nullptr,
+                                                std::shared_ptr<api::RateLimiter> limiter = {}) {
   Result<std::string> token = ReadMattermostToken(config.mattermost);
   if (!token.ok()) return token.status().Annotate("mattermost token");
   api::ClientOptions options;
@@ -87,6 +94,7 @@ Result<std::unique_ptr<api::Client>> MakeClient(const Config& config, api::ApiOb
   options.max_delay_ms = config.mattermost.retry_max_delay_ms;
   options.observer = observer;
   options.stop = stop;
+  options.rate_limiter = std::move(limiter);
   Result<std::unique_ptr<api::Client>> client = api::Client::Create(options);
   if (!client.ok()) {
     const std::string message = redact::Token(client.status().message(), *token);
@@ -116,7 +124,10 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
                                                          api::ApiObserver* observer,
                                                          StateStore* shared_store,
                                                          const StopToken* stop) {
-  Result<std::unique_ptr<api::Client>> client = MakeClient(config, observer, stop);
+  auto limiter = std::make_shared<api::RateLimiter>(
+      config.mattermost.rate_per_second, config.mattermost.rate_burst,
+      api::RateLimiter::LowWaterFor(config.mattermost.concurrency));
+  Result<std::unique_ptr<api::Client>> client = MakeClient(config, observer, stop, limiter);
   if (!client.ok()) return client.status();
   std::unique_ptr<StateStore> owned_store;
   if (shared_store == nullptr) {
@@ -146,6 +157,14 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
     runner->audit_ = runner->owned_audit_.get();
   }
   runner->decode_action_ = [](const std::string& payload) { return ActionFromJson(payload); };
+  // The server's rate-limit state outlives the process: a new one starts paced when the
+  // last one left the server's bucket empty, and each cycle saves it for the next.
+  StateStore* store = runner->store_;
+  api::RestoreRateLimitState(*store, *limiter, clock.NowMs());
+  runner->save_rate_limit_ = [store, limiter] {
+    Status s = api::SaveRateLimitState(*store, *limiter, clock.NowMs());
+    if (!s.ok()) spdlog::warn("cannot save the rate-limit state: {}", s.ToString());
+  };
   return runner;
 }
 

@@ -65,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   for (size_t i = 0; i < whole->rows.size(); ++i) {
-    if (whole->rows[i].cells != parts->rows[i].cells || whole->rows[i].where != parts->rows[i].where) {
+    if (whole->rows[i].Cells() != parts->rows[i].Cells() ||
+        whole->rows[i].line != parts->rows[i].line) {
       std::abort();
     }
   }

@@ -9,7 +9,12 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 }  // namespace
 
 CsvParser::CsvParser(char delimiter, Callback on_record)
-    : delimiter_(delimiter), on_record_(std::move(on_record)) {}
+    : delimiter_(delimiter), on_record_(std::move(on_record)) {
+  for (char c : {delimiter_, '\n', '\r', '"'}) special_[static_cast<unsigned char>(c)] = true;
+}
+
+void CsvParser::AppendField(const char* data, size_t n) { record_.text.append(data, n); }
+void CsvParser::PushField(char c) { record_.text.push_back(c); }
 
 void CsvParser::Feed(std::string_view chunk) {
   size_t i = 0;
@@ -26,21 +31,30 @@ void CsvParser::Feed(std::string_view chunk) {
     }
   }
   while (i < chunk.size()) {
-    // Fast path: inside a value, copy the run up to the next special byte in one go.
+    // Fast path: a value that starts with an ordinary byte is unquoted; inside a value, copy
+    // the run up to the next special byte in one go, and end it at a delimiter.
+    if (!last_was_cr_ && (state_ == State::kFieldStart || state_ == State::kRecordStart) &&
+        !special_[static_cast<unsigned char>(chunk[i])]) {
+      if (state_ == State::kRecordStart) record_.line = line_;
+      state_ = State::kUnquoted;
+    }
     if ((state_ == State::kUnquoted || state_ == State::kQuoted) && !last_was_cr_) {
       size_t j = i;
       if (state_ == State::kUnquoted) {
-        while (j < chunk.size() && chunk[j] != delimiter_ && chunk[j] != '\n' &&
-               chunk[j] != '\r' && chunk[j] != '"') {
-          ++j;
-        }
+        while (j < chunk.size() && !special_[static_cast<unsigned char>(chunk[j])]) ++j;
       } else {
         while (j < chunk.size() && chunk[j] != '"' && chunk[j] != '\n' && chunk[j] != '\r') ++j;
       }
-      field_.append(chunk.data() + i, j - i);
+      AppendField(chunk.data() + i, j - i);
       CheckLength();
       i = j;
       if (i == chunk.size()) break;
+      if (state_ == State::kUnquoted && chunk[i] == delimiter_) {
+        EndField();
+        state_ = State::kFieldStart;
+        ++i;
+        continue;
+      }
     }
     Consume(chunk[i++]);
   }
@@ -49,33 +63,39 @@ void CsvParser::Feed(std::string_view chunk) {
 void CsvParser::NewLine() { ++line_; }
 
 void CsvParser::CheckLength() {
-  if (max_record_bytes_ == 0 || record_bytes_ + field_.size() <= max_record_bytes_) return;
+  if (max_record_bytes_ == 0 || record_bytes_ + FieldSize() <= max_record_bytes_) return;
   too_long_ = true;
-  field_.clear();  // what was kept so far is released; the record is an error anyway
-  field_.shrink_to_fit();
+  // What was kept so far is released; the record is an error anyway.
+  record_.Clear();
+  record_.text.shrink_to_fit();
+  field_begin_ = 0;
 }
 
 void CsvParser::EndField() {
-  record_bytes_ += field_.size() + 1;  // + the delimiter: a million empty cells count too
+  record_bytes_ += FieldSize() + 1;  // + the delimiter: a million empty cells count too
   if (max_record_bytes_ != 0 && record_bytes_ > max_record_bytes_ + 1) too_long_ = true;
-  if (!too_long_) record_.cells.push_back(std::move(field_));
-  field_.clear();
+  if (too_long_) {
+    record_.text.resize(field_begin_);
+  } else {
+    record_.ends.push_back(static_cast<uint32_t>(record_.text.size()));
+  }
+  field_begin_ = record_.text.size();
 }
 
 void CsvParser::EndRecord() {
   EndField();
   if (too_long_) {
-    record_.cells.assign(1, std::string());
+    record_.Clear();
+    record_.Add("");
     record_.error = "the row is longer than " + std::to_string(max_record_bytes_) +
                     " bytes (roster.limits.max_row_bytes)";
   }
   too_long_ = false;
   record_bytes_ = 0;
-  const size_t cells = record_.cells.size();
   on_record_(record_);
-  record_.cells.clear();
-  record_.cells.reserve(cells);  // the callback may have moved the cells away
+  record_.Clear();  // keeps the buffers for the next record
   record_.error.clear();
+  field_begin_ = 0;
   state_ = State::kRecordStart;
 }
 
@@ -84,7 +104,7 @@ void CsvParser::Consume(char c) {
   if (last_was_cr_) {
     last_was_cr_ = false;
     if (c == '\n') {
-      if (state_ == State::kQuoted) field_.push_back(c);
+      if (state_ == State::kQuoted) PushField(c);
       return;
     }
   }
@@ -117,7 +137,7 @@ void CsvParser::Consume(char c) {
     NewLine();
     last_was_cr_ = c == '\r';
   }
-  if ((field_.size() & 0xFFF) == 0xFFF) CheckLength();  // the slow path grows one byte at a time
+  if ((FieldSize() & 0xFFF) == 0xFFF) CheckLength();  // the slow path grows one byte at a time
 }
 
 void CsvParser::ConsumeUnquoted(char c, bool eol) {
@@ -126,11 +146,12 @@ void CsvParser::ConsumeUnquoted(char c, bool eol) {
     state_ = State::kFieldStart;
   } else if (eol) {
     EndRecord();
-  } else if (c == '"' && field_.find_first_not_of(" \t") == std::string::npos) {
-    field_.clear();  // blanks before an opening quote: `a, "b"` is read as `b`
+  } else if (c == '"' && std::string_view(record_.text).substr(field_begin_)
+                                  .find_first_not_of(" \t") == std::string_view::npos) {
+    record_.text.resize(field_begin_);  // blanks before an opening quote: `a, "b"` is read as `b`
     state_ = State::kQuoted;
   } else {
-    field_.push_back(c);  // a quote inside an unquoted value is kept literally
+    PushField(c);  // a quote inside an unquoted value is kept literally
   }
 }
 
@@ -138,13 +159,13 @@ void CsvParser::ConsumeQuoted(char c) {
   if (c == '"') {
     state_ = State::kQuoteInQuoted;
   } else {
-    field_.push_back(c);
+    PushField(c);
   }
 }
 
 void CsvParser::ConsumeQuoteInQuoted(char c, bool eol) {
   if (c == '"') {
-    field_.push_back('"');
+    PushField('"');
     state_ = State::kQuoted;
   } else if (c == delimiter_) {
     EndField();
@@ -158,7 +179,7 @@ void CsvParser::ConsumeQuoteInQuoted(char c, bool eol) {
       record_.error =
           "text after a closing quote; a quote inside a quoted value must be doubled (\"\")";
     }
-    field_.push_back(c);
+    PushField(c);
     state_ = State::kUnquoted;
   }
 }

@@ -12,11 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "sync/roster_source.h"
+
 namespace rostersync {
 
-struct CsvRecord {
-  std::vector<std::string> cells;
-  int64_t line = 0;   // 1-based line on which the record starts
+// A record: its cells packed in one buffer (RawRow: text + cell ends) and `line`, the
+// 1-based line on which it starts.
+struct CsvRecord : RawRow {
   std::string error;  // non-empty: malformed (unterminated quote, text after a closing quote)
 };
 
@@ -43,6 +45,10 @@ class CsvParser {
   enum class State { kRecordStart, kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
   void Consume(char c);
+  // The bytes of the field being read: record_.text from field_begin_ on.
+  size_t FieldSize() const { return record_.text.size() - field_begin_; }
+  void AppendField(const char* data, size_t n);
+  void PushField(char c);
   // Consume's states (`eol`: c is CR or LF): in an unquoted value, in a quoted one, and
   // right after a quote inside a quoted value (a doubled quote or the closing one).
   void ConsumeUnquoted(char c, bool eol);
@@ -56,8 +62,9 @@ class CsvParser {
   char delimiter_;
   Callback on_record_;
   State state_ = State::kRecordStart;
-  std::string field_;
   CsvRecord record_;
+  size_t field_begin_ = 0;  // where the current field starts in record_.text
+  bool special_[256] = {};  // bytes that end an unquoted run: delimiter, CR, LF, quote
   int64_t line_ = 1;
   bool last_was_cr_ = false;
   std::string bom_;  // bytes of a possible BOM at the start of the stream

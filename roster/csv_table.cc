@@ -1,5 +1,6 @@
 #include "roster/csv_table.h"
 
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -35,15 +36,27 @@ std::string NotUtf8Message(const std::string& origin, std::string_view sample, i
 
 CsvTableBuilder::CsvTableBuilder(CsvOptions options)
     : options_(std::move(options)),
-      parser_(options_.delimiter, [this](CsvRecord& record) { OnRecord(record); }),
-      hash_(text::kFnvOffset) {
+      parser_(options_.delimiter, [this](CsvRecord& record) { OnRecord(record); }) {
   table_.origin = options_.origin;
   parser_.set_max_record_bytes(options_.max_row_bytes);
 }
 
 void CsvTableBuilder::Feed(std::string_view chunk) {
-  hash_ = text::Fnv1a64(chunk, hash_);
-  for (unsigned char b : chunk) {
+  hash_.Update(chunk);
+  // Counts of the bytes >= 0x80 (the "looks like" guess); eight bytes at a time, as
+  // nearly every word of an export is ASCII.
+  size_t i = 0;
+  for (; i + 8 <= chunk.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, chunk.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) == 0) continue;
+    for (size_t k = i; k < i + 8; ++k) {
+      const auto b = static_cast<unsigned char>(chunk[k]);
+      if (b >= 0x80) ++high_bytes_[b];
+    }
+  }
+  for (; i < chunk.size(); ++i) {
+    const auto b = static_cast<unsigned char>(chunk[i]);
     if (b >= 0x80) ++high_bytes_[b];
   }
   parser_.Feed(chunk);
@@ -53,13 +66,24 @@ Result<RawTable> CsvTableBuilder::Finish() {
   parser_.Finish();
   if (!encoding_status_.ok()) return encoding_status_;
   if (!header_status_.ok()) return header_status_;
-  table_.fingerprint = text::Hex64(hash_);
+  table_.fingerprint = text::Hex64(hash_.Finish());
   return std::move(table_);
 }
 
 bool CsvTableBuilder::CheckUtf8(const CsvRecord& record) {
-  for (const auto& cell : record.cells) {
-    if (text::IsValidUtf8(cell)) continue;
+  // The cells end to end are valid, and no cell starts inside a rune: each cell is then a
+  // run of whole runes, so valid too (nearly every row ends here).
+  if (text::IsValidUtf8(record.text)) {
+    bool split = false;
+    for (size_t i = 0; i + 1 < record.size() && !split; ++i) {
+      const uint32_t end = record.ends[i];
+      split = end < record.text.size() &&
+              (static_cast<unsigned char>(record.text[end]) & 0xC0) == 0x80;
+    }
+    if (!split) return true;
+  }
+  for (size_t i = 0; i < record.size(); ++i) {
+    if (text::IsValidUtf8(record.cell(i))) continue;
     std::string sample;
     for (int b = 0x80; b < 0x100; ++b) {
       if (high_bytes_[b] > 0) sample.push_back(static_cast<char>(b));
@@ -70,15 +94,15 @@ bool CsvTableBuilder::CheckUtf8(const CsvRecord& record) {
   return true;
 }
 
-bool CsvTableBuilder::CheckLimits(const CsvRecord& record, const std::string& where) {
+bool CsvTableBuilder::CheckLimits(const CsvRecord& record) {
   const size_t max_field = options_.max_field_bytes;
   const size_t max_key = options_.max_key_bytes;
-  std::string key;
-  bool key_ok = key_index_ >= 0 && static_cast<size_t>(key_index_) < record.cells.size();
+  std::string_view key;
+  bool key_ok = key_index_ >= 0 && static_cast<size_t>(key_index_) < record.size();
   if (key_ok) {
-    key = text::Trim(record.cells[key_index_]);
+    key = text::TrimView(record.cell(key_index_));
     if (max_key != 0 && key.size() > max_key) {
-      table_.errors.push_back({where, "", table_.columns[key_index_],
+      table_.errors.push_back({Where(record), "", table_.columns[key_index_],
                                "the key is " + std::to_string(key.size()) + " bytes, more than " +
                                    std::to_string(max_key) +
                                    " (roster.limits.max_key_bytes); fix the export"});
@@ -86,15 +110,20 @@ bool CsvTableBuilder::CheckLimits(const CsvRecord& record, const std::string& wh
     }
   }
   if (max_field == 0) return true;
-  for (size_t i = 0; i < record.cells.size(); ++i) {
-    if (record.cells[i].size() <= max_field) continue;
-    table_.errors.push_back({where, key, table_.columns[i],
-                             "the value is " + std::to_string(record.cells[i].size()) +
-                                 " bytes, more than " + std::to_string(max_field) +
+  for (size_t i = 0; i < record.size(); ++i) {
+    const size_t size = record.cell(i).size();
+    if (size <= max_field) continue;
+    table_.errors.push_back({Where(record), std::string(key), table_.columns[i],
+                             "the value is " + std::to_string(size) + " bytes, more than " +
+                                 std::to_string(max_field) +
                                  " (roster.limits.max_field_bytes); fix the export"});
     return false;
   }
   return true;
+}
+
+std::string CsvTableBuilder::Where(const CsvRecord& record) const {
+  return options_.origin + ":" + std::to_string(record.line);
 }
 
 void CsvTableBuilder::OnHeader(CsvRecord& record) {
@@ -106,8 +135,8 @@ void CsvTableBuilder::OnHeader(CsvRecord& record) {
     return;
   }
   std::set<std::string> seen;
-  for (size_t i = 0; i < record.cells.size(); ++i) {
-    std::string name = text::Trim(record.cells[i]);
+  for (size_t i = 0; i < record.size(); ++i) {
+    std::string name = text::Trim(record.cell(i));
     if (!text::IsValidUtf8(name)) {
       header_status_ = Status::Invalid(where + ": header column " + std::to_string(i + 1) +
                                        " is not valid UTF-8; save the export as UTF-8");
@@ -125,13 +154,8 @@ void CsvTableBuilder::OnHeader(CsvRecord& record) {
 void CsvTableBuilder::OnRecord(CsvRecord& record) {
   if (!header_status_.ok() || !encoding_status_.ok()) return;
   if (!CheckUtf8(record)) return;
-  bool blank = true;
-  for (const auto& cell : record.cells) {
-    if (cell.find_first_not_of(" \t") != std::string::npos) {
-      blank = false;
-      break;
-    }
-  }
+  // Every cell blank (the cells end to end are all blanks): a blank line or ",,,".
+  const bool blank = record.text.find_first_not_of(" \t") == std::string::npos;
   if (blank && record.error.empty()) return;
   if (!have_header_) {
     if (options_.header) {
@@ -145,34 +169,35 @@ void CsvTableBuilder::OnRecord(CsvRecord& record) {
       return;
     }
     have_header_ = true;
-    for (size_t i = 0; i < record.cells.size(); ++i) table_.columns.push_back(std::to_string(i + 1));
+    for (size_t i = 0; i < record.size(); ++i) table_.columns.push_back(std::to_string(i + 1));
     key_index_ = -1;
     for (size_t i = 0; i < table_.columns.size(); ++i) {
       if (table_.columns[i] == text::Trim(options_.key_column)) key_index_ = static_cast<int>(i);
     }
   }
-  std::string where;
-  where.reserve(options_.origin.size() + 12);
-  where.append(options_.origin).append(":").append(std::to_string(record.line));
   if (!record.error.empty()) {
     const bool too_long = record.error.compare(0, 18, "the row is longer ") == 0;
-    table_.errors.push_back(
-        {where, "", "", record.error + (too_long ? "; fix the export" : "; fix the quoting in the export")});
+    table_.errors.push_back({Where(record), "", "",
+                             record.error + (too_long ? "; fix the export"
+                                                      : "; fix the quoting in the export")});
     return;
   }
-  if (record.cells.size() != table_.columns.size()) {
+  if (record.size() != table_.columns.size()) {
     const std::string delim =
         options_.delimiter == '\t' ? std::string("tab") : std::string(1, options_.delimiter);
     table_.errors.push_back(
-        {where, "", "",
-         "the row has " + std::to_string(record.cells.size()) + " cells but the header has " +
+        {Where(record), "", "",
+         "the row has " + std::to_string(record.size()) + " cells but the header has " +
              std::to_string(table_.columns.size()) + " columns; quote values that contain '" +
              delim + "' or fix the export"});
     return;
   }
-  if (!CheckLimits(record, where)) return;
-  table_.rows.push_back({std::move(record.cells), std::move(where)});
-  record.cells.clear();
+  if (!CheckLimits(record)) return;
+  // A copy of exactly the record's size; the parser keeps its buffers for the next one.
+  RawRow& row = table_.rows.emplace_back();
+  row.text = record.text;
+  row.ends = record.ends;
+  row.line = record.line;
 }
 
 Result<RawTable> ParseCsvTable(std::string_view data, const CsvOptions& options) {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "roster/csv_parser.h"
+#include "roster/text.h"
 #include "sync/roster_source.h"
 #include "sync/status.h"
 
@@ -45,7 +46,8 @@ class CsvTableBuilder {
   void OnRecord(CsvRecord& record);
   void OnHeader(CsvRecord& record);
   bool CheckUtf8(const CsvRecord& record);  // false (and encoding_status_ set) if not UTF-8
-  bool CheckLimits(const CsvRecord& record, const std::string& where);
+  bool CheckLimits(const CsvRecord& record);
+  std::string Where(const CsvRecord& record) const;  // "<origin>:<line>", for messages
 
   CsvOptions options_;
   CsvParser parser_;
@@ -55,7 +57,7 @@ class CsvTableBuilder {
   Status encoding_status_;
   int high_bytes_[256] = {};  // counts of bytes >= 0x80 seen, for the "looks like" guess
   int key_index_ = -1;
-  uint64_t hash_;
+  text::StreamHash hash_;
 };
 
 // The one-line message for a file that is not valid UTF-8: "roster.csv is not UTF-8 (looks

@@ -177,11 +177,10 @@ bool FieldMapper::Eval(int index, const RawRow& row, std::string* out, std::stri
   out->clear();
   if (!Has(index)) return true;
   const Compiled& c = fields_[index];
-  const std::string& field = MappableFields()[index];
   const FieldSpec& spec = *c.spec;
-  static const std::string kEmpty;
-  auto cell = [&](int index) -> const std::string& {
-    return index >= 0 && static_cast<size_t>(index) < row.cells.size() ? row.cells[index] : kEmpty;
+  auto cell = [&](int index) -> std::string_view {
+    return index >= 0 && static_cast<size_t>(index) < row.size() ? row.cell(index)
+                                                                  : std::string_view();
   };
   if (spec.value) {
     *out = *spec.value;
@@ -219,6 +218,7 @@ bool FieldMapper::Eval(int index, const RawRow& row, std::string* out, std::stri
     *out = *spec.default_value;
     return true;
   }
+  const std::string& field = MappableFields()[index];
   std::vector<std::string> keys;
   for (const auto& m : spec.map) keys.push_back(m.first);
   *reason = "value '" + *out + "' is not in fields." + field + ".map (" + Join(keys) +

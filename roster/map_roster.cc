@@ -26,25 +26,26 @@ bool ParseActive(const FieldSpec& spec, const std::string& raw, bool* active, st
   const bool custom = !spec.true_values.empty() || !spec.false_values.empty();
   const auto& t = custom ? spec.true_values : kTrue;
   const auto& f = custom ? spec.false_values : kFalse;
-  const std::string value = text::Trim(raw);
+  const std::string_view value = text::TrimView(raw);
   for (const auto& v : t) {
-    if (text::EqualsIgnoreCase(text::Trim(v), value)) return *active = true, true;
+    if (text::EqualsIgnoreCase(text::TrimView(v), value)) return *active = true, true;
   }
   for (const auto& v : f) {
-    if (text::EqualsIgnoreCase(text::Trim(v), value)) return *active = false, true;
+    if (text::EqualsIgnoreCase(text::TrimView(v), value)) return *active = false, true;
   }
-  *reason = "status '" + value + "' is neither an active value (" + List(t) +
+  *reason = "status '" + std::string(value) + "' is neither an active value (" + List(t) +
             ") nor an inactive value (" + List(f) + "); add it to fields.active.true or " +
             "fields.active.false, or fix the roster";
   return false;
 }
 
 bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
-  const std::string v = text::AsciiLower(text::Trim(raw));
-  if (v.empty() || v == "system_user" || v == "user") return *role = Role::kUser, true;
-  if (v == "guest" || v == "system_guest") return *role = Role::kGuest, true;
-  if (v == "admin" || v == "system_admin" || v == "system_user system_admin" ||
-      v == "system_admin system_user") {
+  const std::string_view v = text::TrimView(raw);
+  auto is = [v](std::string_view name) { return text::EqualsIgnoreCase(v, name); };
+  if (v.empty() || is("system_user") || is("user")) return *role = Role::kUser, true;
+  if (is("guest") || is("system_guest")) return *role = Role::kGuest, true;
+  if (is("admin") || is("system_admin") || is("system_user system_admin") ||
+      is("system_admin system_user")) {
     return *role = Role::kAdmin, true;
   }
   *reason = "role '" + text::Trim(raw) +
@@ -54,34 +55,38 @@ bool ParseRole(const std::string& raw, Role* role, std::string* reason) {
 
 // A rejected row still names a person: its email and username (as far as they can be
 // mapped) go to rejected_emails / rejected_usernames, whatever made the row invalid.
-void ProtectRow(const FieldMapper& mapper, const RawRow& row, Roster* roster) {
+void ProtectRow(const FieldMapper& mapper, const RawTable& table, const RawRow& row,
+                Roster* roster) {
   static const int kEmail = FieldMapper::FieldIndex("email");
   static const int kUsername = FieldMapper::FieldIndex("username");
   std::string email, username, why;
   if (!mapper.Eval(kEmail, row, &email, &why)) email.clear();
   if (!mapper.Eval(kUsername, row, &username, &why)) username.clear();
-  ProtectNames(roster, text::Trim(email), text::Trim(username), row.where);
+  ProtectNames(roster, text::Trim(email), text::Trim(username), table.Where(row));
 }
 
 // The server strips some invisible characters from these on save (SanitizeUnicode); clean
 // them the same way so that the roster and the server agree and no patch repeats forever.
 void CleanNames(RosterEntry* e) {
   for (std::string* name : {&e->username, &e->first_name, &e->last_name, &e->nickname}) {
-    if (!text::IsAscii(*name)) *name = text::SanitizeUnicode(*name);
+    if (text::SanitizeMayChange(*name)) *name = text::SanitizeUnicode(*name);
   }
 }
 
 // A locale the server does not support would be replaced at create and differ every cycle:
-// it is left unset, with one notice per value (counted over rows).
-void CheckLocale(RosterEntry* e, const std::string& where, const std::string& column,
+// it is left unset, with one notice per value (counted over rows). `last` remembers the
+// previous row's value and result (a roster has one or a few locales).
+void CheckLocale(RosterEntry* e, const RawTable& table, const RawRow& row,
+                 const std::string& column, std::pair<std::string, std::string>* last,
                  RowNotices* notices) {
   if (e->locale.empty()) return;
-  std::string supported = SupportedLocale(e->locale);
+  if (e->locale != last->first) *last = {e->locale, SupportedLocale(e->locale)};
+  const std::string& supported = last->second;
   if (supported.empty()) {
-    notices->Add("locale '" + e->locale + "' (" + column + ")", where,
+    notices->Add("locale '" + e->locale + "' (" + column + ")", table.Where(row),
                  "not a locale the server supports; left unset (the server's default applies)");
   }
-  e->locale = std::move(supported);
+  e->locale = supported;
 }
 
 // Why a table with no header at all (an empty file) cannot be trusted, naming the file and
@@ -132,10 +137,11 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       roster.untrusted_reasons.push_back(problem + rows + ": deactivations held");
     }
     for (const RawRow& row : table.rows) {
-      std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : "";
-      roster.rejected.push_back({row.where, key, key_index < 0 ? key_column : "", fatal.front()});
+      std::string key = key_index >= 0 ? text::Trim(row.cell(key_index)) : "";
+      roster.rejected.push_back(
+          {table.Where(row), key, key_index < 0 ? key_column : "", fatal.front()});
       if (!key.empty()) roster.rejected_keys.insert(key);
-      ProtectRow(mapper, row, &roster);
+      ProtectRow(mapper, table, row, &roster);
     }
     return roster;
   }
@@ -147,6 +153,8 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   const FieldSpec* active_spec = has_active ? &fields.specs.at("active") : nullptr;
   std::string role, active, start_date, end_date, reason;
   RowNotices row_notices;
+  const std::string locale_label = mapper.Label("locale");
+  std::pair<std::string, std::string> last_locale;  // CheckLocale's memo
   size_t blank_status = 0;
   // Columns membership.* reads (fields.attribute_columns): carried as they are, trimmed.
   std::vector<std::pair<const std::string*, int>> attribute_columns;
@@ -165,11 +173,11 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
   roster.entries.reserve(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const RawRow& row = table.rows[r];
-    std::string key = text::Trim(row.cells[key_index]);
+    std::string key = text::Trim(row.cell(key_index));
     auto reject = [&](const std::string& column, const std::string& why) {
-      roster.rejected.push_back({row.where, key, column, why});
+      roster.rejected.push_back({table.Where(row), key, column, why});
       if (!key.empty()) roster.rejected_keys.insert(key);
-      ProtectRow(mapper, row, &roster);
+      ProtectRow(mapper, table, row, &roster);
     };
     if (key.empty()) {
       reject(key_name, "the key column '" + key_name + "' is empty; every row needs a key (roster.key)");
@@ -200,7 +208,7 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       e.start_date = text::Trim(start_date);
       e.end_date = text::Trim(end_date);
       CleanNames(&e);
-      CheckLocale(&e, row.where, mapper.Label("locale"), &row_notices);
+      CheckLocale(&e, table, row, locale_label, &last_locale, &row_notices);
       if (FieldProblem p = ValidateEntry(e); !p.ok()) {
         reject(mapper.Label(p.field), p.reason);
         ok = false;
@@ -211,14 +219,13 @@ Roster Map(const RawTable& table, RawTable* owned, const FieldsConfig& fields,
       continue;
     }
     for (const auto& [name, index] : attribute_columns) {
-      e.attributes[*name] = text::Trim(row.cells[index]);
+      e.attributes[*name] = text::Trim(row.cell(index));
     }
     e.key = std::move(key);
-    if (owned != nullptr) {
-      e.where = std::move(owned->rows[r].where);
-      std::vector<std::string>().swap(owned->rows[r].cells);
-    } else {
-      e.where = row.where;
+    e.where = table.Where(row);
+    if (owned != nullptr) {  // release the row's buffers now (an assignment might keep them)
+      std::string().swap(owned->rows[r].text);
+      std::vector<uint32_t>().swap(owned->rows[r].ends);
     }
   }
 

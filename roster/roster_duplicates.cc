@@ -153,13 +153,20 @@ void RejectSharedValues(Roster* roster, std::vector<char>* dropped, std::string 
 
 void RejectSharedAuthData(Roster* roster, std::vector<char>* dropped, const std::string& column) {
   // auth_service + NUL + auth_data: the same id under two services is two identities.
-  std::vector<std::string> composite(roster->entries.size());
+  // All of them end to end in one buffer (sized first, so the views stay valid).
+  size_t bytes = 0;
+  for (const RosterEntry& e : roster->entries) {
+    if (!e.auth_data.empty()) bytes += e.auth_service.size() + 1 + e.auth_data.size();
+  }
+  std::string composite;
+  composite.reserve(bytes);
   std::vector<std::string_view> values(roster->entries.size());
   for (size_t i = 0; i < roster->entries.size(); ++i) {
     const RosterEntry& e = roster->entries[i];
     if (e.auth_data.empty()) continue;
-    composite[i] = e.auth_service + '\0' + e.auth_data;
-    values[i] = composite[i];
+    const size_t begin = composite.size();
+    composite.append(e.auth_service).append(1, '\0').append(e.auth_data);
+    values[i] = std::string_view(composite.data() + begin, composite.size() - begin);
   }
   RejectGroups(
       roster, dropped, SharedValues(values, *dropped),

@@ -124,9 +124,12 @@ void ReadRows(const Poco::Data::RecordSet& rs, int key_index, RawTable* table) {
   uint64_t hash = text::kFnvOffset;
   const size_t rows = rs.rowCount();
   table->rows.reserve(rows);
+  table->from_query = true;
+  table->query_key_index = key_index;
   for (size_t r = 0; r < rows; ++r) {
     RawRow row;
-    row.cells.reserve(columns);
+    row.ends.reserve(columns);
+    row.line = static_cast<int64_t>(r + 1);
     std::string bad_column;
     for (size_t c = 0; c < columns; ++c) {
       std::string cell;
@@ -137,16 +140,16 @@ void ReadRows(const Poco::Data::RecordSet& rs, int key_index, RawTable* table) {
         bad_column = table->columns[c];
       }
       hash = text::Fnv1a64(cell, text::Fnv1a64("\x1f", hash));
-      row.cells.push_back(std::move(cell));
+      row.Add(cell);
     }
     for (size_t c = 0; c < columns && bad_column.empty(); ++c) {
-      if (!text::IsValidUtf8(row.cells[c])) bad_column = table->columns[c];
+      if (!text::IsValidUtf8(row.cell(c))) bad_column = table->columns[c];
     }
-    const std::string key = key_index >= 0 ? text::Trim(row.cells[key_index]) : std::string();
-    row.where = "row " + std::to_string(r + 1) +
-                (key.empty() || !text::IsValidUtf8(key) ? "" : " (key=" + key + ")");
     if (!bad_column.empty()) {
-      table->errors.push_back({row.where, text::IsValidUtf8(key) ? key : "", bad_column,
+      const std::string key = key_index >= 0 ? text::Trim(row.cell(key_index)) : std::string();
+      const bool named = !key.empty() && text::IsValidUtf8(key);
+      const std::string where = "row " + std::to_string(r + 1) + (named ? " (key=" + key + ")" : "");
+      table->errors.push_back({where, text::IsValidUtf8(key) ? key : "", bad_column,
                                "the value cannot be read as UTF-8 text; cast it to text in "
                                "roster.sql.query or fix the data"});
       continue;

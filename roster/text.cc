@@ -2,6 +2,8 @@
 
 #include "roster/transliterate.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 
@@ -102,15 +104,34 @@ std::string MapRunes(std::string_view s, Fn fn) {
   return out;
 }
 
+// True if one of the 8 bytes at p is >= 0x80.
+bool HasHighByte(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return (word & 0x8080808080808080ULL) != 0;
+}
+
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII fast path
+    if (i + 8 <= s.size() && !HasHighByte(s.data() + i)) {  // ASCII fast path, a word at a time
+      i += 8;
+      continue;
+    }
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
       ++i;
       continue;
+    }
+    if (b0 >= 0xC2 && b0 <= 0xDF) {  // two bytes (Latin letters): no overlong, no surrogate
+      if (i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      return false;
     }
     uint32_t cp;
     size_t len = DecodeRune(s, i, &cp);
@@ -123,6 +144,11 @@ bool IsValidUtf8(std::string_view s) {
 size_t RuneCount(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++n) {
+    if (i + 8 <= s.size() && !HasHighByte(s.data() + i)) {  // 8 ASCII runes at a time
+      i += 8;
+      n += 7;  // and the loop's ++n
+      continue;
+    }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -160,18 +186,16 @@ std::string Upper(std::string_view s) {
 }
 
 bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (c & 0x80) return false;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (HasHighByte(s.data() + i)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] & 0x80) return false;
   }
   return true;
 }
 
-std::string_view TrimView(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -194,12 +218,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string AsciiFold(std::string_view s) {
   if (IsAscii(s)) return std::string(s);
-  std::string folded = TransliterateToLatinAscii(s);
-  std::string out;
-  out.reserve(folded.size());
-  for (char c : folded) {
-    if ((c & 0x80) == 0) out.push_back(c);  // what ICU left outside ASCII (emoji, symbols)
-  }
+  std::string out = TransliterateToLatinAscii(s);
+  // What ICU left outside ASCII (emoji, symbols) is dropped, in place.
+  out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return (c & 0x80) != 0; }),
+            out.end());
   return out;
 }
 
@@ -210,8 +232,23 @@ bool IsServerStrippedRune(uint32_t cp) {
          (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
+bool SanitizeMayChange(std::string_view s) {
+  if (IsAscii(s)) return false;
+  // The lead bytes of every stripped rune: U+0340/1 (CD), U+17A3/U+17D3 (E1), U+2028..
+  // U+206F (E2), U+FEFF and U+FFF9.. (EF), U+1D173.. (F0), U+E0000.. (F3).
+  static const auto kLead = [] {
+    std::array<bool, 256> lead{};
+    for (int b : {0xCD, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3}) lead[b] = true;
+    return lead;
+  }();
+  for (unsigned char c : s) {
+    if (kLead[c]) return true;
+  }
+  return !IsValidUtf8(s);
+}
+
 std::string SanitizeUnicode(std::string_view s) {
-  if (IsAscii(s)) return std::string(s);
+  if (IsAscii(s) || !SanitizeMayChange(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
@@ -276,6 +313,42 @@ uint64_t Hash64(std::string_view data, uint64_t hash) {
   for (; i < data.size(); ++i) hash = (hash ^ static_cast<unsigned char>(data[i])) * kPrime;
   hash ^= data.size();
   return hash * kPrime;
+}
+
+namespace {
+constexpr uint64_t kWordPrime = 1099511628211ULL;
+uint64_t MixWord(uint64_t hash, const char* bytes) {
+  uint64_t word;
+  std::memcpy(&word, bytes, 8);
+  hash = (hash ^ word) * kWordPrime;
+  return hash ^ (hash >> 29);
+}
+}  // namespace
+
+void StreamHash::Update(std::string_view data) {
+  size_ += data.size();
+  size_t i = 0;
+  if (pending_size_ > 0) {
+    const size_t take = std::min(data.size(), 8 - pending_size_);
+    std::memcpy(pending_ + pending_size_, data.data(), take);
+    pending_size_ += take;
+    i = take;
+    if (pending_size_ < 8) return;
+    hash_ = MixWord(hash_, pending_);
+    pending_size_ = 0;
+  }
+  for (; i + 8 <= data.size(); i += 8) hash_ = MixWord(hash_, data.data() + i);
+  pending_size_ = data.size() - i;
+  std::memcpy(pending_, data.data() + i, pending_size_);
+}
+
+uint64_t StreamHash::Finish() const {
+  uint64_t hash = hash_;
+  for (size_t i = 0; i < pending_size_; ++i) {
+    hash = (hash ^ static_cast<unsigned char>(pending_[i])) * kWordPrime;
+  }
+  hash ^= size_;
+  return hash * kWordPrime;
 }
 
 std::string Hex64(uint64_t value) {

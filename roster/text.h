@@ -16,7 +16,15 @@ bool IsValidUtf8(std::string_view s);
 size_t RuneCount(std::string_view s);
 // Strips ASCII whitespace at both ends.
 std::string Trim(std::string_view s);
-std::string_view TrimView(std::string_view s);
+inline std::string_view TrimView(std::string_view s) {
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 bool IsAscii(std::string_view s);
 // Lower/upper case for ASCII, Latin-1 Supplement and Latin Extended-A; other runes kept.
 std::string Lower(std::string_view s);
@@ -34,6 +42,9 @@ std::string AsciiFold(std::string_view s);
 // U+1D173..U+1D17A and U+E0000..U+E007F (and invalid bytes); keeps the zero-width
 // characters U+200B..U+200F and the isolates U+2066..U+2069.
 std::string SanitizeUnicode(std::string_view s);
+// False when SanitizeUnicode(s) == s for certain (valid UTF-8 without a lead byte of a
+// stripped rune): the common case, decided without decoding runes.
+bool SanitizeMayChange(std::string_view s);
 bool IsServerStrippedRune(uint32_t cp);
 // Mattermost username: ASCII fold, lower case, whitespace -> '.', other characters outside
 // [a-z0-9.-_] removed, runs of '.' collapsed, leading/trailing [._-] trimmed, cut to 64,
@@ -47,6 +58,20 @@ std::string Hex64(uint64_t value);
 // A faster 64-bit hash (8 bytes per step, FNV prime, xor-shift mixing) for in-memory
 // digests; unlike Fnv1a64 it cannot be continued across chunk boundaries.
 uint64_t Hash64(std::string_view data, uint64_t hash = kFnvOffset);
+
+// Hash64's mixing over a stream fed in pieces: the result depends only on the bytes, not
+// on where the pieces were cut (a partial word waits for the next piece).
+class StreamHash {
+ public:
+  void Update(std::string_view data);
+  uint64_t Finish() const;
+
+ private:
+  uint64_t hash_ = kFnvOffset;
+  uint64_t size_ = 0;
+  char pending_[8] = {};
+  size_t pending_size_ = 0;
+};
 
 }  // namespace rostersync::text
 

@@ -39,15 +39,6 @@ std::string EmailProblem(const std::string& email) {
     return "email is " + std::to_string(email.size()) +
            " characters long, more than the 128 the server accepts";
   }
-  if (std::any_of(email.begin(), email.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) ||
-      (!std::all_of(email.begin(), email.end(), [](char c) { return (c & 0x80) == 0; }) &&
-       text::Lower(email) != email)) {
-    return "email '" + email + "' has upper-case letters; add transform [trim, lower] to fields.email";
-  }
-  const size_t at = email.find('@');
-  if (at == std::string::npos || email.find('@', at + 1) != std::string::npos) {
-    return "email '" + email + "' must contain exactly one '@'";
-  }
   static const auto kBad = [] {
     std::array<bool, 256> bad{};
     for (int c = 0; c <= ' '; ++c) bad[c] = true;
@@ -55,19 +46,32 @@ std::string EmailProblem(const std::string& email) {
     for (const char* p = "<>()[],;:\"\\"; *p; ++p) bad[static_cast<unsigned char>(*p)] = true;
     return bad;
   }();
-  for (unsigned char c : email) {
-    if (kBad[c]) {
-      return "email '" + email +
-             "' must be a bare address (no spaces, display name, quotes or brackets)";
-    }
+  // One pass for what the checks below look at, in their order.
+  bool upper = false, high = false, bad = false, double_dot = false;
+  size_t ats = 0, at = std::string::npos;
+  for (size_t i = 0; i < email.size(); ++i) {
+    const auto c = static_cast<unsigned char>(email[i]);
+    upper = upper || (c >= 'A' && c <= 'Z');
+    high = high || c >= 0x80;
+    bad = bad || kBad[c];
+    double_dot = double_dot || (c == '.' && i > 0 && email[i - 1] == '.');
+    if (c == '@' && ats++ == 0) at = i;
+  }
+  if (upper || (high && text::Lower(email) != email)) {
+    return "email '" + email + "' has upper-case letters; add transform [trim, lower] to fields.email";
+  }
+  if (ats != 1) return "email '" + email + "' must contain exactly one '@'";
+  if (bad) {
+    return "email '" + email +
+           "' must be a bare address (no spaces, display name, quotes or brackets)";
   }
   const std::string_view local = std::string_view(email).substr(0, at);
   const std::string_view domain = std::string_view(email).substr(at + 1);
   if (local.empty() || domain.empty() || domain.front() == '.' || domain.back() == '.' ||
-      local.front() == '.' || local.back() == '.' || email.find("..") != std::string::npos) {
+      local.front() == '.' || local.back() == '.' || double_dot) {
     return "email '" + email + "' is not a valid address (local@domain)";
   }
-  if (!text::IsValidUtf8(email)) return "email is not valid UTF-8";
+  if (high && !text::IsValidUtf8(email)) return "email is not valid UTF-8";
   return "";
 }
 

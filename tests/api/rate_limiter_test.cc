@@ -35,6 +35,22 @@ TEST(RateLimiterTest, PacesOnlyWhenRemainingRunsLow) {
   EXPECT_EQ(limiter.pace_interval().count(), 0);
 }
 
+// Answers overtaken by newer ones: pacing began at Remaining 3, then the answers of requests
+// started earlier arrive with Remaining 8 and 9 (above the threshold of 5, but within what
+// the requests in flight explain). They must not switch pacing off; a bucket clearly
+// refilling (Remaining above twice the threshold) does.
+TEST(RateLimiterTest, LateAnswersWithMoreRemainingDoNotSwitchPacingOff) {
+  RateLimiter limiter(0, 0, 5);
+  limiter.Observe(101, 3, 10);
+  ASSERT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 8, 10);
+  EXPECT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 9, 10);
+  EXPECT_GT(limiter.pace_interval().count(), 0);
+  limiter.Observe(101, 11, 9);
+  EXPECT_EQ(limiter.pace_interval().count(), 0);
+}
+
 // A simulated server (GCRA like the real one: X-Ratelimit-Limit = burst + 1, Reset = whole
 // seconds until full) at 30/s with burst 5, and one client that starts each request when
 // the limiter's pacing allows. Virtual time: nothing sleeps, nothing is timed.
@@ -173,6 +189,55 @@ TEST(RateLimiterTest, LongRunAtTheServerLimitIsPacedWithoutA429) {
     EXPECT_GE(ms, 40) << "a paced sleep is near 1/rate";
     EXPECT_LE(ms, 1000);
   }
+}
+
+// The state kept between processes: a new limiter that takes over a paced state starts
+// paced, waiting for the next start the old one would have given; once the server's bucket
+// has had time to refill, or the text is not one ExportState wrote, nothing changes.
+TEST(RateLimiterTest, ImportedStateStartsANewProcessPacedUntilTheBucketHasRefilled) {
+  FakeEnv old_env;
+  RateLimiter old_limiter(0, 1, /*low_water=*/6, old_env);
+  old_limiter.Observe(3, 0, 2);  // X-Ratelimit-Limit 3, nothing left, full again in 2 s
+  ASSERT_GT(old_limiter.pace_interval().count(), 0);
+  old_limiter.Acquire();
+  const std::string state = old_limiter.ExportState(old_env.NowMs());
+  EXPECT_EQ(state.rfind("rl1 ", 0), 0u) << state;
+
+  FakeEnv env(old_env.NowMs() + 100);  // a new process 100 ms later, its own steady clock
+  RateLimiter fresh(0, 1, 6, env);
+  ASSERT_TRUE(fresh.ImportState(state, env.NowMs()));
+  EXPECT_EQ(fresh.pace_interval(), old_limiter.pace_interval());
+  const auto waited = fresh.Acquire();
+  EXPECT_EQ(waited.count(), old_limiter.pace_interval().count() / 1000 + 1 - 100) << state;
+  EXPECT_GT(fresh.Acquire().count(), 0);  // and the next start is spaced too
+
+  RateLimiter unpaced(0, 1, 6, env);  // no state: the first start is immediate
+  EXPECT_EQ(unpaced.Acquire().count(), 0);
+
+  FakeEnv later(old_env.NowMs() + 60'000);  // a minute later the bucket is full again
+  RateLimiter rested(0, 1, 6, later);
+  EXPECT_FALSE(rested.ImportState(state, later.NowMs()));
+  EXPECT_EQ(rested.pace_interval().count(), 0);
+  EXPECT_EQ(rested.Acquire().count(), 0);
+
+  RateLimiter other(0, 1, 6, env);
+  for (const char* bad : {"", "rl1", "rl2 1 2 3 4 5 6", "rl1 1 2 3 4 5 6 7", "rl1 a b c d e f"}) {
+    EXPECT_FALSE(other.ImportState(bad, env.NowMs())) << bad;
+  }
+  EXPECT_FALSE(other.ImportState(state, old_env.NowMs() - 1000)) << "saved in the future";
+  EXPECT_EQ(other.Acquire().count(), 0);
+}
+
+// A 429 pause that is still running when the process ends carries over to the next one.
+TEST(RateLimiterTest, ImportedStateCarriesARunning429PauseOver) {
+  FakeEnv old_env;
+  RateLimiter old_limiter(0, 1, 6, old_env);
+  old_limiter.PauseFor(std::chrono::milliseconds(3000));
+  const std::string state = old_limiter.ExportState(old_env.NowMs());
+  FakeEnv env(old_env.NowMs() + 1000);
+  RateLimiter fresh(0, 1, 6, env);
+  ASSERT_TRUE(fresh.ImportState(state, env.NowMs()));
+  EXPECT_EQ(fresh.Acquire().count(), 2000);
 }
 
 }  // namespace

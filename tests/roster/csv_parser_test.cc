@@ -25,33 +25,33 @@ using Cells = std::vector<std::string>;
 TEST(CsvParserTest, SplitsQuotedFieldsWithDelimitersNewlinesAndDoubledQuotes) {
   auto r = Parse("a,b,c\n\"x,1\",\"line1\nline2\",\"say \"\"hi\"\"\"\nlast,2,3\n");
   ASSERT_EQ(r.size(), 3u);
-  EXPECT_EQ(r[1].cells, (Cells{"x,1", "line1\nline2", "say \"hi\""}));
+  EXPECT_EQ(r[1].Cells(), (Cells{"x,1", "line1\nline2", "say \"hi\""}));
   EXPECT_EQ(r[1].line, 2);
   EXPECT_EQ(r[2].line, 4);  // the embedded newline moved the next record down a line
-  EXPECT_EQ(r[2].cells, (Cells{"last", "2", "3"}));
+  EXPECT_EQ(r[2].Cells(), (Cells{"last", "2", "3"}));
 }
 
 TEST(CsvParserTest, TreatsCrlfAndLfAlikeAndCountsLines) {
   auto r = Parse("h1,h2\r\na,b\r\n\"c\r\nd\",e\r\nf,g");
   ASSERT_EQ(r.size(), 4u);
-  EXPECT_EQ(r[1].cells, (Cells{"a", "b"}));
-  EXPECT_EQ(r[2].cells, (Cells{"c\r\nd", "e"}));
+  EXPECT_EQ(r[1].Cells(), (Cells{"a", "b"}));
+  EXPECT_EQ(r[2].Cells(), (Cells{"c\r\nd", "e"}));
   EXPECT_EQ(r[3].line, 5);
-  EXPECT_EQ(r[3].cells, (Cells{"f", "g"}));
+  EXPECT_EQ(r[3].Cells(), (Cells{"f", "g"}));
 }
 
 TEST(CsvParserTest, StripsUtf8ByteOrderMarkEvenWhenSplitAcrossChunks) {
   for (size_t chunk : {0, 1, 2}) {
     auto r = Parse("\xEF\xBB\xBFid,name\n1,x\n", ',', chunk);
     ASSERT_EQ(r.size(), 2u) << chunk;
-    EXPECT_EQ(r[0].cells[0], "id") << chunk;
+    EXPECT_EQ(r[0].cell(0), "id") << chunk;
   }
 }
 
 TEST(CsvParserTest, KeepsPartialBomBytesThatAreNotABom) {
   auto r = Parse("\xEF\xBBx,y\n", ',', 1);
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].cells[0], "\xEF\xBBx");
+  EXPECT_EQ(r[0].cell(0), "\xEF\xBBx");
 }
 
 TEST(CsvParserTest, ReportsUnterminatedQuoteAtEndOfInputWithItsStartLine) {
@@ -71,13 +71,13 @@ TEST(CsvParserTest, FlagsTextAfterClosingQuote) {
 TEST(CsvParserTest, UsesConfiguredDelimiter) {
   auto r = Parse("a;b\n\"1;2\";3\n", ';');
   ASSERT_EQ(r.size(), 2u);
-  EXPECT_EQ(r[1].cells, (Cells{"1;2", "3"}));
+  EXPECT_EQ(r[1].Cells(), (Cells{"1;2", "3"}));
 }
 
 TEST(CsvParserTest, AcceptsBlanksAroundQuotedValue) {
   auto r = Parse("a, \"b\" ,c\n");
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].cells, (Cells{"a", "b", "c"}));
+  EXPECT_EQ(r[0].Cells(), (Cells{"a", "b", "c"}));
   EXPECT_TRUE(r[0].error.empty());
 }
 
@@ -88,7 +88,7 @@ TEST(CsvParserTest, ChunkingDoesNotChangeTheResult) {
     auto parts = Parse(data, ',', chunk);
     ASSERT_EQ(parts.size(), whole.size()) << chunk;
     for (size_t i = 0; i < whole.size(); ++i) {
-      EXPECT_EQ(parts[i].cells, whole[i].cells) << chunk;
+      EXPECT_EQ(parts[i].Cells(), whole[i].Cells()) << chunk;
       EXPECT_EQ(parts[i].line, whole[i].line) << chunk;
       EXPECT_EQ(parts[i].error, whole[i].error) << chunk;
     }

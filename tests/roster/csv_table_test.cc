@@ -150,7 +150,7 @@ TEST(CsvTableTest, HeaderFalseNamesColumnsByPosition) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->columns, (std::vector<std::string>{"1", "2"}));
   ASSERT_EQ(t->rows.size(), 2u);
-  EXPECT_EQ(t->rows[0].where, "roster.csv:1");
+  EXPECT_EQ(t->Where(t->rows[0]), "roster.csv:1");
 }
 
 TEST(CsvTableTest, SkipsBlankLinesAndEmptyTrailingRows) {

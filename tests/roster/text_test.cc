@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 #include "roster/field_mapping.h"
 #include "roster/validation.h"
 
@@ -101,6 +104,53 @@ TEST(TextTest, SanitizeUnicodeStripsExactlyTheServersList) {
   EXPECT_EQ(text::SanitizeUnicode("A\xE2\x80\xAE" "B\xE2\x80\x8B" "C\xEF\xBB\xBF" "D\xE2\x81\xA6" "E"),
             "AB\xE2\x80\x8B" "CD\xE2\x81\xA6" "E");
   EXPECT_EQ(text::SanitizeUnicode("x\xF3\xA0\x80\x81y"), "xy");  // U+E0001 tag
+}
+
+// SanitizeMayChange is the fast path's guard: wherever it says "no change", SanitizeUnicode
+// must indeed return its input, for every code point (and invalid bytes must say "change").
+TEST(TextTest, SanitizeMayChangeIsFalseOnlyWhereNothingIsStripped) {
+  auto utf8 = [](uint32_t cp) {
+    std::string out;
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+    } else if (cp < 0x10000) {
+      out += {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+              static_cast<char>(0x80 | (cp & 0x3F))};
+    } else {
+      out += {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+              static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+    }
+    return out;
+  };
+  int fast = 0;
+  for (uint32_t cp = 0x80; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    const std::string s = "Ana " + utf8(cp) + " Lee";
+    if (text::SanitizeMayChange(s)) continue;
+    ++fast;
+    ASSERT_EQ(text::SanitizeUnicode(s), s) << "U+" << std::hex << cp;
+    ASSERT_FALSE(text::IsServerStrippedRune(cp)) << "U+" << std::hex << cp;
+  }
+  EXPECT_GT(fast, 0x10000);  // most of Unicode takes the fast path
+  EXPECT_TRUE(text::SanitizeMayChange("Jos\xC3"));  // invalid: the slow path drops the byte
+  EXPECT_FALSE(text::SanitizeMayChange("Jos\xC3\xA9"));
+}
+
+// The CSV table's fingerprint does not depend on how the file is cut into chunks.
+TEST(TextTest, StreamHashIsTheSameHoweverTheInputIsCut) {
+  const std::string data = "employee_id,email\nE1,a@example.com\nE2,b@example.com\n";
+  text::StreamHash whole;
+  whole.Update(data);
+  for (size_t step = 1; step <= data.size(); ++step) {
+    text::StreamHash parts;
+    for (size_t i = 0; i < data.size(); i += step) parts.Update(data.substr(i, step));
+    EXPECT_EQ(parts.Finish(), whole.Finish()) << step;
+  }
+  text::StreamHash other;
+  other.Update(data.substr(1));
+  EXPECT_NE(other.Finish(), whole.Finish());
 }
 
 }  // namespace rostersync
