@@ -160,9 +160,9 @@ Result<std::unique_ptr<CycleRunner>> CycleRunner::Create(const Config& config,
   // The server's rate-limit state outlives the process: a new one starts paced when the
   // last one left the server's bucket empty, and each cycle saves it for the next.
   StateStore* store = runner->store_;
-  api::RestoreRateLimitState(*store, *limiter, clock.NowMs());
+  api::RestoreRateLimitState(*store, *limiter, Env::Default().NowMs());
   runner->save_rate_limit_ = [store, limiter] {
-    Status s = api::SaveRateLimitState(*store, *limiter, clock.NowMs());
+    Status s = api::SaveRateLimitState(*store, *limiter, Env::Default().NowMs());
     if (!s.ok()) spdlog::warn("cannot save the rate-limit state: {}", s.ToString());
   };
   return runner;

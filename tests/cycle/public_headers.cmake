@@ -34,7 +34,7 @@ set(public_config config.h config_loader.h config_schema.h host_and_secrets.h
     sql_query_check.h)
 # api/: the client, its options and the observer (metrics); the transport, JSON codecs,
 # retry policy and rate limiter are its own.
-set(public_api api_observer.h client.h client_options.h)
+set(public_api api_observer.h client.h client_options.h rate_limiter.h)
 # roster/: the loader (source factory, map, validate, gate), the CSV settle wait, text helpers.
 set(public_roster csv_settle.h roster_loader.h text.h)
 # state/: opening a store, the leader election on it, the audit file and its JSON form, the
