@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <optional>
 #include <vector>
@@ -78,11 +79,36 @@ class CountingApi : public testing::FakeMembershipApi {
 
 // The state store as the daemon uses it: journal entries and audit records go to its
 // database, not to memory, so they are counted here and dropped (kept, they were ~1 KB per
-// action: 3 GB of a 1M-person first cycle that is not rostersync's). The ledger is kept.
+// action: 3 GB of a 1M-person first cycle that is not rostersync's). The ledger is kept once,
+// and the planner reads it in place (the daemon plans from the one ledger it loaded; a copy
+// here would stand for the database's, which is on disk).
 class LedgerOnlyStore : public testing::MemoryStateStore {
  public:
   std::atomic<long> journaled{0};
   std::atomic<long> audited{0};
+
+  const Ledger& ledger() const { return ledger_; }  // between cycles only (no lock)
+  Ledger* mutable_ledger() { return &ledger_; }     // setup only
+
+  Result<Ledger> LoadLedger() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ledger_;
+  }
+  Status PutLedgerEntry(const LedgerEntry& entry) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_[entry.key] = entry;
+    return Status::Ok();
+  }
+  Status DeleteLedgerEntry(const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ledger_.erase(key);
+    return Status::Ok();
+  }
+  Status PutLedger(const Ledger& ledger) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, entry] : ledger) ledger_[key] = entry;
+    return Status::Ok();
+  }
   Result<int64_t> JournalBegin(const JournalEntry&) override { return ++journaled; }
   Status CompleteAction(int64_t, JournalState, const std::optional<AuditRecord>& audit,
                         const std::optional<LedgerEntry>& ledger) override {
@@ -93,6 +119,10 @@ class LedgerOnlyStore : public testing::MemoryStateStore {
     ++audited;
     return Status::Ok();
   }
+
+ private:
+  std::mutex mu_;
+  Ledger ledger_;
 };
 
 long PeakRssMb() {
@@ -118,7 +148,7 @@ struct World {
 // Seeds what a first cycle leaves: everyone in the team and their two channels, recorded in
 // the ledger as added by rostersync.
 void SeedSteadyState(World* w) {
-  Ledger ledger = *w->store.LoadLedger();
+  Ledger& ledger = *w->store.mutable_ledger();
   for (const RosterEntry& e : w->roster.entries) {
     LedgerEntry& entry = ledger.at(e.key);
     w->members.SeedTeamMember("team-company", entry.user_id);
@@ -129,7 +159,6 @@ void SeedSteadyState(World* w) {
       entry.set_values["member:channel:chan-company-" + channel] = "company/" + channel;
     }
   }
-  if (!w->store.PutLedger(ledger).ok()) std::abort();
 }
 
 void Generate(int n, World* w) {
@@ -141,27 +170,30 @@ void Generate(int n, World* w) {
                       {"company", "dept-{department}", "", std::nullopt},
                       {"company", "office-{location}", "", std::nullopt}};
   w->options.mode = MembershipMode::kSync;
-  Ledger ledger;
+  w->users.reserve(n);
+  w->roster.entries.reserve(n);
+  Ledger& ledger = *w->store.mutable_ledger();
   for (int i = 0; i < n; ++i) {
     User u;
     u.id = "uid" + std::to_string(1000000000 + i);
     u.username = "user" + std::to_string(i);
-    w->users.push_back(u);
     RosterEntry e;
     e.key = "E" + std::to_string(i);
     e.username = u.username;
     e.attributes["department"] = "d" + std::to_string(i % kDepartments);
     e.attributes["location"] = "o" + std::to_string(i % kOffices);
+    LedgerEntry& entry = ledger[e.key];
+    entry.key = e.key;
+    entry.user_id = u.id;
     w->roster.entries.push_back(std::move(e));
-    ledger["E" + std::to_string(i)] = {"E" + std::to_string(i), u.id};
+    w->users.push_back(std::move(u));
   }
-  if (!w->store.PutLedger(ledger).ok()) std::abort();
 }
 
 // One cycle: plan (reads) then apply (writes) unless `apply` is false.
 void Cycle(const char* name, World* w, bool apply) {
   w->members.reads = w->members.writes = 0;
-  Ledger ledger = *w->store.LoadLedger();
+  const Ledger& ledger = w->store.ledger();
   auto start = std::chrono::steady_clock::now();
   Plan plan;
   AddMembershipPlan(w->members, w->options, w->roster, w->users, ledger, &plan);
