@@ -6,6 +6,11 @@
 //   membership_bench [N]           first cycle (everyone joins), no-op, 1% movers, no-op
 //   membership_bench N --steady    memberships seeded as after a first cycle; one no-op cycle
 //                                  only (its peak RSS is the steady state's, not the apply's)
+// Memory guard (the machine may be shared): a run whose projected peak RSS exceeds --max-mb M
+// (default 2000) is not started. The full run projects 13.5 KB a person (three Actions of
+// 1.4 KB each in the plan and again in the executor's report), --steady 2.7 KB; above the
+// limit the full run falls back to --steady, and above that nothing runs. The address space
+// is also capped at M + 1 GB, so a wrong projection ends in bad_alloc, not a swapped machine.
 #include <sys/resource.h>
 
 #include <atomic>
@@ -223,14 +228,45 @@ void Cycle(const char* name, World* w, bool apply) {
 
 int main(int argc, char** argv) {
   using namespace rostersync;
-  const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
-  if (n < 100) {
-    std::fprintf(stderr, "usage: membership_bench [N>=100]\n");
+  int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  bool steady = false;
+  long max_mb = 2000;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--steady") {
+      steady = true;
+    } else if (arg == "--max-mb" && i + 1 < argc) {
+      max_mb = std::atol(argv[++i]);
+    } else {
+      n = 0;  // usage
+    }
+  }
+  if (n < 100 || max_mb < 100) {
+    std::fprintf(stderr, "usage: membership_bench [N>=100] [--steady] [--max-mb M]\n");
     return 2;
+  }
+  // Projections from the measured peaks (docs/membership.md, "Cost at scale"), with 10% slack.
+  const long full_mb = 100 + static_cast<long>(n) * 135 / 10000;
+  const long steady_mb = 100 + static_cast<long>(n) * 27 / 10000;
+  if (!steady && full_mb > max_mb) {
+    std::printf("membership: the full run at %d people projects %ld MB peak RSS (over --max-mb "
+                "%ld): running --steady instead\n", n, full_mb, max_mb);
+    steady = true;
+  }
+  if (steady && steady_mb > max_mb) {
+    std::printf("membership: --steady at %d people projects %ld MB peak RSS (over --max-mb %ld): "
+                "not run\n", n, steady_mb, max_mb);
+    return 0;
+  }
+  const rlim_t cap = static_cast<rlim_t>(max_mb + 1024) * 1024 * 1024;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > cap)) {
+    limit.rlim_cur = cap;
+    setrlimit(RLIMIT_AS, &limit);
   }
   World w;
   Generate(n, &w);
-  if (argc > 2 && std::string(argv[2]) == "--steady") {
+  if (steady) {
     SeedSteadyState(&w);
     std::printf("membership: setup (fakes, roster, ledger) peak RSS %ld MB\n", PeakRssMb());
     Cycle("steady", &w, false);
