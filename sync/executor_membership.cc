@@ -6,6 +6,7 @@
 // A full team (TeamSettings.MaxUsersPerTeam) is one attention line, not a failure per person:
 // after the first "max_accounts" answer no further join of that team is sent.
 #include <algorithm>
+#include <unordered_set>
 
 #include "sync/executor.h"
 
@@ -43,14 +44,15 @@ void Executor::PrejoinTeams(const Plan& plan) {
     refused_.clear();
   }
   if (options_.membership == nullptr) return;
-  std::map<std::string, std::vector<std::string>> by_team;  // team id -> user ids
+  std::map<std::string, std::vector<std::string>> by_team;  // team id -> user ids, plan order
+  std::map<std::string, std::unordered_set<std::string>> seen;  // to drop repeats in O(1)
   std::map<std::string, std::string> team_names;
   for (const Action& a : plan.actions) {
     if (a.held || a.type != ActionType::kJoinTeam || a.user_id.empty()) continue;
-    auto& ids = by_team[a.team_id];
-    if (std::find(ids.begin(), ids.end(), a.user_id) == ids.end()) ids.push_back(a.user_id);
+    if (seen[a.team_id].insert(a.user_id).second) by_team[a.team_id].push_back(a.user_id);
     team_names[a.team_id] = a.team;
   }
+  seen.clear();
   MembershipApi& api = *options_.membership;
   for (const auto& [team_id, ids] : by_team) {
     for (size_t at = 0; at < ids.size() && !full_.count(team_id); at += MembershipApi::kMaxBatch) {

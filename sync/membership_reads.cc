@@ -2,6 +2,7 @@
 // per cycle and reads the memberships of the people involved, then plans. Only
 // POST .../members/ids reads: one request per 200 people per team or channel, never one per
 // person, and never a whole member list.
+#include <algorithm>
 #include <set>
 
 #include "sync/membership_planner.h"
@@ -109,7 +110,9 @@ void AddMembershipPlan(MembershipApi& api, const MembershipOptions& options, con
   if (!s.ok()) return fail(s);
   // Each person is read only for the targets they should be in and those the ledger says
   // rostersync added them to (the only ones it may remove).
-  std::map<std::string, std::set<std::string>> readers;  // target id -> user ids to read
+  // target id -> user ids to read: a vector, sorted and deduplicated once below (a set per
+  // target costs a tree node per person and a second copy for the request).
+  std::map<std::string, std::vector<std::string>> readers;
   std::map<std::string, const Target*> by_id;
   std::map<std::pair<std::string, std::string>, const Target*> by_name;
   for (const Target& t : input.targets) {
@@ -120,19 +123,20 @@ void AddMembershipPlan(MembershipApi& api, const MembershipOptions& options, con
   for (const MembershipPerson& p : input.people) {
     if (p.user_id.empty()) continue;
     for (const auto& name : DesiredMemberships(options.rules, *p.entry)) {
-      if (auto it = by_name.find(name); it != by_name.end()) readers[it->second->id].insert(p.user_id);
+      if (auto it = by_name.find(name); it != by_name.end()) readers[it->second->id].push_back(p.user_id);
     }
     auto entry = ledger.find(p.entry->key);
     if (entry == ledger.end()) continue;
     for (const auto& [field, value] : entry->second.set_values) {
       if (!IsAddedValue(value) || field.compare(0, 7, "member:") != 0) continue;
       const std::string id = field.substr(field.find(':', 7) + 1);
-      if (by_id.count(id)) readers[id].insert(p.user_id);
+      if (by_id.count(id)) readers[id].push_back(p.user_id);
     }
   }
-  for (const auto& [id, user_ids] : readers) {
+  for (auto& [id, ids] : readers) {
     const Target& t = *by_id[id];
-    std::vector<std::string> ids(user_ids.begin(), user_ids.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     auto members = t.channel.empty() ? api.TeamMembersAmong(id, ids)
                                      : api.ChannelMembersAmong(id, ids);
     if (!members.ok()) {
@@ -140,6 +144,7 @@ void AddMembershipPlan(MembershipApi& api, const MembershipOptions& options, con
                                             (t.channel.empty() ? t.team : t.team + "/" + t.channel)));
     }
     input.members[id] = std::set<std::string>(members->begin(), members->end());
+    std::vector<std::string>().swap(ids);  // read: not needed any more
   }
   PlanMemberships(input, options, plan);
 }

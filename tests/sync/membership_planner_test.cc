@@ -214,6 +214,40 @@ TEST(MembershipPlannerTest, ReportModePlansNoActionButANotice) {
   EXPECT_NE(plan.notices[0].find("2 joins and 0 leaves"), std::string::npos);
 }
 
+// The membership actions are appended after the account actions already in the plan; report
+// mode drops only its own actions and the removal guard holds only membership leaves.
+TEST(MembershipPlannerTest, AccountActionsAlreadyPlannedAreKeptAndNeverHeldByTheGuard) {
+  Fixture f;
+  f.options.rules = CompanyRules();
+  f.input.targets = {Team("company"), Chan("company", "dept-eng"), Chan("company", "dept-rd")};
+  for (int i = 0; i < 4; ++i) {
+    f.entries.push_back(Person(std::to_string(i), "RD", ""));
+    f.Member("team-company", std::to_string(i));
+    f.Member("chan-dept-eng", std::to_string(i));
+    f.Added(std::to_string(i), "channel", "chan-dept-eng");
+  }
+  for (const RosterEntry& e : f.entries) f.input.people.push_back({&e, "id" + e.key, e.username});
+  f.input.ledger = &f.ledger;
+  Action update;
+  update.type = ActionType::kUpdate;
+  update.key = "0";
+  for (MembershipMode mode : {MembershipMode::kSync, MembershipMode::kReport}) {
+    f.options.mode = mode;
+    Plan plan;
+    plan.actions = {update};
+    PlanMemberships(f.input, f.options, &plan);
+    ASSERT_FALSE(plan.actions.empty());
+    EXPECT_EQ(plan.actions[0].type, ActionType::kUpdate);
+    EXPECT_FALSE(plan.actions[0].held);
+    if (mode == MembershipMode::kReport) {
+      EXPECT_EQ(plan.actions.size(), 1u) << "report: only the account action stays";
+    } else {
+      ASSERT_EQ(plan.actions.size(), 9u) << "the update, 4 joins and 4 held leaves";
+      EXPECT_EQ(plan.holds.at(0).count, 4);
+    }
+  }
+}
+
 TEST(MembershipPlannerTest, PeopleAreActiveRosterEntriesWithAnAccountNotLeaversNorDeactivated) {
   Roster roster;
   roster.entries = {Person("1", "", ""), Person("2", "", ""), Person("3", "", ""),
