@@ -1,6 +1,5 @@
 // Memberships at scale: what the reads and the team-join batches cost grows with the number of
 // people, never with its square (bench/membership_bench measures the figures; docs/membership.md).
-#include <time.h>
 
 #include <gtest/gtest.h>
 
@@ -34,12 +33,6 @@ class RecordingApi : public FakeMembershipApi {
     return FakeMembershipApi::ChannelMembersAmong(channel, ids);
   }
 };
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 // A person the ledger says rostersync added to the team and channel is read once per team and
 // channel (not once for "should be in" and again for "rostersync added"), and each team or
@@ -85,16 +78,16 @@ TEST(MembershipScaleTest, EachPersonIsReadOncePerTeamAndChannel) {
   }
 }
 
-// The team joins of a first cycle go out in batches of 256 distinct people; collecting them
-// took time quadratic in the people (a linear search per join: ~20 s of CPU at 100k people).
-// 40,000 joins cost the applying thread ~0.2 s of CPU (they cost ~2.6 s before).
-TEST(MembershipScaleTest, BatchingTeamJoinsIsLinearInThePeople) {
+// The team joins of a first cycle go out in batches of 256 distinct people, a repeated person
+// once. (Collecting them was quadratic in the people; its cost is measured by
+// bench/membership_bench, docs/membership.md "Cost at scale", not asserted here.)
+TEST(MembershipScaleTest, TeamJoinsGoOutInBatchesOfDistinctPeopleOnce) {
   FakeUsersApi users_api;
   FakeMembershipApi members;
   MemoryStateStore store;
   FakeClock clock{1'790'000'000'000};
   members.AddTeam("company");
-  constexpr int kPeople = 40000;
+  constexpr int kPeople = 4000;
   members.set_max_users_per_team(kPeople + 1);
   Plan plan;
   for (int i = 0; i <= kPeople; ++i) {
@@ -112,14 +105,11 @@ TEST(MembershipScaleTest, BatchingTeamJoinsIsLinearInThePeople) {
   options.membership = &members;
   options.verify_after = false;
   Executor executor(users_api, store, nullptr, clock, options);
-  const double start = ThreadCpuSeconds();
   ExecutionReport report = executor.Apply(plan);
-  const double cpu = ThreadCpuSeconds() - start;
   EXPECT_EQ(report.failed, 0);
   EXPECT_EQ(members.batch_calls(), (kPeople + 255) / 256) << "each person in one batch, once";
   EXPECT_EQ(members.single_team_adds(), 0);
-  EXPECT_TRUE(members.IsTeamMember("team-company", "uid1000039999"));
-  EXPECT_LT(cpu, 1.0) << "CPU seconds of the applying thread for " << kPeople << " team joins";
+  EXPECT_TRUE(members.IsTeamMember("team-company", "uid1000003999"));
 }
 
 }  // namespace
