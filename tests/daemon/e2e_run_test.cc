@@ -31,13 +31,11 @@ double MetricValue(const std::string& text, const std::string& name) {
 }
 
 TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
-  TempDir dir;
-  Emulator emu({"--seed", dir.Write("seed.json", kE2eSeed)});
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed({}, /*seeded=*/true);
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   std::string log = dir.File("run.log");

@@ -203,6 +203,15 @@ long ChangingRequests(const Emulator& emu) {
   }
 }
 
+std::vector<std::string> E2eBed::EmulatorFlags(const TempDir& dir,
+                                               const std::vector<std::string>& flags,
+                                               bool seeded) {
+  std::vector<std::string> out;
+  if (seeded) out = {"--seed", dir.Write("seed.json", kE2eSeed)};
+  out.insert(out.end(), flags.begin(), flags.end());
+  return out;
+}
+
 std::unique_ptr<Emulator> SeededEmulator(const TempDir& dir) {
   return std::make_unique<Emulator>(
       std::vector<std::string>{"--seed", dir.Write("seed.json", kE2eSeed)});

@@ -58,10 +58,12 @@ std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
 // An mm-emulator seeded with kE2eSeed (written to dir/seed.json). Check ok().
 std::unique_ptr<Emulator> SeededEmulator(const TempDir& dir);
 
-// The usual bed of an e2e test: a temp dir holding kE2eRoster as roster.csv, a default
-// emulator, and a config for them with a free admin port. Check emu.ok() first.
+// The usual bed of an e2e test: a temp dir holding kE2eRoster as roster.csv, an emulator
+// (started with `emulator_flags`; with `seeded`, also seeded with kE2eSeed), and a config
+// for them with a free admin port. Check emu.ok() first.
 struct E2eBed {
-  E2eBed() {
+  explicit E2eBed(const std::vector<std::string>& emulator_flags = {}, bool seeded = false)
+      : emu(EmulatorFlags(dir, emulator_flags, seeded)) {
     dir.Write("roster.csv", RosterCsv(kE2eRoster));
     c.url = emu.url();
     c.admin_port = FreePort();
@@ -69,6 +71,11 @@ struct E2eBed {
   TempDir dir;
   Emulator emu;
   E2eConfig c;
+
+ private:
+  static std::vector<std::string> EmulatorFlags(const TempDir& dir,
+                                                const std::vector<std::string>& flags,
+                                                bool seeded);
 };
 
 // A user of /__emu/state.
