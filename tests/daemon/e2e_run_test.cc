@@ -144,17 +144,9 @@ TEST(E2eRunTest, AdminTokenProtectsPostRoutes) {
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "the-admin-token"), 202);
 }
 
-}  // namespace
-}  // namespace rostersync::testing
-
-namespace rostersync::testing {
-namespace {
-
 TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
-  const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
-  ScratchDatabase db(pg, "rs_daemon_e2e");
-  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  ScratchDatabase db("rs_daemon_e2e");
+  ASSERT_TRUE(db.ok()) << db.error();
   E2eBed bed;
   ASSERT_TRUE(bed.emu.ok());
   TempDir& dir = bed.dir;
@@ -194,10 +186,8 @@ TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
 // HA for one-shots: beside a leader, `sync` stands by (exit 0, nothing applied) and
 // `sync-user` refuses (exit 1), each saying why.
 TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
-  const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
-  ScratchDatabase db(pg, "rs_daemon_e2e");
-  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  ScratchDatabase db("rs_daemon_e2e");
+  ASSERT_TRUE(db.ok()) << db.error();
   E2eBed bed;
   ASSERT_TRUE(bed.emu.ok());
   TempDir& dir = bed.dir;

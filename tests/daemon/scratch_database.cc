@@ -7,16 +7,22 @@
 #include <sstream>
 
 #include "tests/daemon/e2e_support.h"
+#include "tests/support/child_process.h"
 
 namespace rostersync::testing {
 
-ScratchDatabase::ScratchDatabase(const std::string& conninfo, const std::string& prefix)
-    : conninfo_(conninfo), name_(prefix + "_" + std::to_string(getpid())) {
-  ok_ = Psql("DROP DATABASE IF EXISTS " + name_) && Psql("CREATE DATABASE " + name_);
+ScratchDatabase::ScratchDatabase(const std::string& prefix)
+    : conninfo_(PostgresConnInfo()), name_(prefix + "_" + std::to_string(getpid())) {
+  if (conninfo_.empty()) {
+    error_ = "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset "
+             "(scripts/test starts a server); see scripts/start-postgres";
+  } else if (!Psql("DROP DATABASE IF EXISTS " + name_) || !Psql("CREATE DATABASE " + name_)) {
+    error_ = "cannot create a scratch database with psql";
+  }
 }
 
 ScratchDatabase::~ScratchDatabase() {
-  Psql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  if (!conninfo_.empty()) Psql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
 
 std::string ScratchDatabase::conninfo() const {

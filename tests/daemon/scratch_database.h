@@ -11,13 +11,15 @@ namespace rostersync::testing {
 
 class ScratchDatabase {
  public:
-  // Creates `<prefix>_<pid>` on the server `conninfo` names; check ok().
-  ScratchDatabase(const std::string& conninfo, const std::string& prefix);
+  // Creates `<prefix>_<pid>` on the test server (ROSTERSYNC_TEST_PG). Check ok(); error()
+  // says why not (PostgreSQL is a prerequisite of these tests, not optional).
+  explicit ScratchDatabase(const std::string& prefix);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
 
-  bool ok() const { return ok_; }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
   // The server's conninfo with dbname replaced by this database.
   std::string conninfo() const;
   // The database goes away for its clients: no new connections, the open ones cut.
@@ -27,7 +29,7 @@ class ScratchDatabase {
   bool Psql(const std::string& sql) const;
   std::string conninfo_;
   std::string name_;
-  bool ok_ = false;
+  std::string error_;
 };
 
 // A config written by WriteConfig into `dir`, with its SQLite state database replaced by
