@@ -12,9 +12,6 @@
 namespace rostersync::api {
 namespace {
 
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 using namespace rostersync::api::testing;  // NOLINT: test helpers
 
 constexpr char kLimitBody[] =
@@ -125,10 +122,6 @@ TEST(ClientAnswersTest, CapabilitiesFailWhenTheServerRefusesTheRoutes) {
 
 namespace rostersync::api {
 namespace {
-
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 
 // An incremental cycle's watermark is the server's Date, and its delta read is POST
 // /users/ids?since= (cycle/incremental_read.h).

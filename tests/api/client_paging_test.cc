@@ -15,9 +15,6 @@
 namespace rostersync::api {
 namespace {
 
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 using rostersync::testing::UserJson;
 using namespace rostersync::api::testing;  // NOLINT: test helpers
 

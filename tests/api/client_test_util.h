@@ -1,5 +1,6 @@
 // Shared helpers for the api::Client tests against a ScriptedServer: client options with
-// short retry delays, a client factory, and canned JSON / AppError replies.
+// short retry delays, a client factory, and canned JSON / AppError replies. Tests bring
+// them in with `using namespace rostersync::api::testing`.
 #ifndef ROSTERSYNC_TESTS_API_CLIENT_TEST_UTIL_H_
 #define ROSTERSYNC_TESTS_API_CLIENT_TEST_UTIL_H_
 
@@ -14,6 +15,7 @@
 namespace rostersync::api::testing {
 
 using rostersync::testing::Reply;
+using rostersync::testing::Request;
 using rostersync::testing::ScriptedServer;
 
 inline constexpr char kToken[] = "sekret-token-9f8e7d6c5b4a";
@@ -30,8 +32,11 @@ inline ClientOptions Options(const ScriptedServer& server) {
   return o;
 }
 
-inline std::unique_ptr<Client> MakeClient(const ClientOptions& o) {
-  auto client = Client::Create(o);
+// A Client (or SdkClient, or any class with the same static Create) for `o`; null, with a
+// test failure, when it cannot be created.
+template <typename C = Client>
+std::unique_ptr<C> MakeClient(const ClientOptions& o) {
+  auto client = C::Create(o);
   EXPECT_TRUE(client.ok()) << client.status().ToString();
   return client.ok() ? std::move(client).value() : nullptr;
 }

@@ -16,23 +16,14 @@
 namespace rostersync::api {
 namespace {
 
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 using namespace rostersync::api::testing;  // NOLINT: test helpers
-
-std::unique_ptr<SdkClient> MakeSdkClient(const ClientOptions& o) {
-  auto client = SdkClient::Create(o);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
-}
 
 TEST(SdkClientTest, SessionRevocationsAreRetriedOn5xx) {
   std::atomic<int> calls{0};
   ScriptedServer server([&](const Request&) {
     return ++calls % 2 == 1 ? AppError(503, "busy") : Json(200, R"({"status":"OK"})");
   });
-  auto client = MakeSdkClient(Options(server));
+  auto client = MakeClient<SdkClient>(Options(server));
   std::vector<std::pair<std::string, std::function<Status()>>> calls_to_make = {
       {"revoke session", [&] { return client->RevokeSession("u1", "s1").status(); }},
       {"revoke all sessions", [&] { return client->RevokeAllSessions("u1").status(); }},
@@ -54,7 +45,7 @@ TEST(SdkClientTest, UploadsProfileImageAsMultipartAndReadsBinaryImages) {
     r.body = png;
     return r;
   });
-  auto client = MakeSdkClient(Options(server));
+  auto client = MakeClient<SdkClient>(Options(server));
   auto set = client->SetProfileImage("u1", png, "me.png");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   const Request upload = server.received().at(0);

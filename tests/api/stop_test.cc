@@ -14,9 +14,6 @@
 namespace rostersync::api {
 namespace {
 
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 using namespace rostersync::api::testing;  // NOLINT: test helpers
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;

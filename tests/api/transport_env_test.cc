@@ -13,9 +13,6 @@
 namespace rostersync::api {
 namespace {
 
-using rostersync::testing::Reply;
-using rostersync::testing::Request;
-using rostersync::testing::ScriptedServer;
 using namespace rostersync::api::testing;  // NOLINT: test helpers
 
 ClientOptions FakeTimeOptions(const ScriptedServer& server, FakeEnv* env) {

@@ -12,30 +12,13 @@
 namespace rostersync::cycle {
 namespace {
 
-using rostersync::testing::FakeUsersApi;
-using testing::FaultyStore;
-using testing::Person;
-using testing::PreparedLoader;
-using testing::RecordingLog;
-using testing::TableSource;
-
 constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
 
-class CycleCoreTest : public ::testing::Test {
+class CycleCoreTest : public ::testing::Test, protected testing::CycleFixture<> {
  protected:
-  CycleCoreTest() {
-    loader_.roster.entries = {Person("E1", "alice"), Person("E2", "bob"), Person("E3", "carol")};
-    loader_.roster.fingerprint = "fp-3";
-    loader_.roster.row_count = 3;
-    options_.server = "http://mm.example";
-    options_.planner.policy.max_deactivations = Threshold{true, 100};
+  CycleCoreTest() : CycleFixture(kNow) {
+    LoadThreePeople();
     options_.planner.policy.verify_email = false;  // one action per person created
-    deps_.roster = &source_;
-    deps_.loader = &loader_;
-    deps_.api = &api_;
-    deps_.store = &store_;
-    deps_.env = &env_;
-    deps_.log = &log_;
   }
   CycleResult Run(bool apply = true, const std::string& only_key = "") {
     CycleRequest request;
@@ -57,15 +40,6 @@ class CycleCoreTest : public ::testing::Test {
     if (!runs.ok() || runs->empty()) return std::nullopt;
     return runs->front();
   }
-
-  TableSource source_;
-  PreparedLoader loader_;
-  FakeUsersApi api_;
-  FaultyStore store_;
-  FakeEnv env_{kNow};
-  RecordingLog log_;
-  CycleDeps deps_;
-  CycleOptions options_;
 };
 
 TEST_F(CycleCoreTest, AppliesAWholeRosterRecordsTheRunAndAcceptsTheBaseline) {
@@ -205,7 +179,7 @@ TEST_F(CycleCoreTest, AStopRequestedBeforeApplyingAppliesNothing) {
 TEST_F(CycleCoreTest, AnUntrustedRosterHoldsDeactivationsAndIsNotTheBaseline) {
   CreateEveryone();
   const RosterFingerprint before = **store_.LastAcceptedRoster();
-  env_.Advance(60'000);
+  clock_.Advance(60'000);
   loader_.roster.entries.resize(1);
   loader_.roster.fingerprint = "fp-1";
   loader_.roster.trusted = false;

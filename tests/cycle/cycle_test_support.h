@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "cycle/cycle_core.h"
+#include "cycle/users_snapshot.h"
+#include "sync/env.h"
 #include "tests/fakes/fake_users_api.h"
 #include "tests/fakes/memory_state_store.h"
 
@@ -89,6 +91,40 @@ inline RosterEntry Person(const std::string& key, const std::string& name) {
   e.where = "row " + key;
   return e;
 }
+
+// The cycle core over the doubles above, for fixtures to derive from: a FakeUsersApi (or
+// the subclass Api), a FaultyStore, a FakeEnv clock at `now_ms`, a log (Log) and options with
+// a server URL and a deactivation cap of 100. Incremental tests also wire deps_.snapshot.
+template <typename Api = rostersync::testing::FakeUsersApi, typename Log = RecordingLog>
+class CycleFixture {
+ protected:
+  explicit CycleFixture(int64_t now_ms) : clock_(now_ms) {
+    options_.server = "http://mm.example";
+    options_.planner.policy.max_deactivations = Threshold{true, 100};
+    deps_.roster = &source_;
+    deps_.loader = &loader_;
+    deps_.api = &api_;
+    deps_.store = &store_;
+    deps_.env = &clock_;
+    deps_.log = &log_;
+  }
+  // The roster: alice, bob and carol (E1..E3), fingerprint "fp-3".
+  void LoadThreePeople() {
+    loader_.roster.entries = {Person("E1", "alice"), Person("E2", "bob"), Person("E3", "carol")};
+    loader_.roster.fingerprint = "fp-3";
+    loader_.roster.row_count = 3;
+  }
+
+  TableSource source_;
+  PreparedLoader loader_;
+  Api api_;
+  FaultyStore store_;
+  FakeEnv clock_;
+  Log log_;
+  UsersSnapshot snapshot_;
+  CycleDeps deps_;
+  CycleOptions options_;
+};
 
 }  // namespace rostersync::cycle::testing
 

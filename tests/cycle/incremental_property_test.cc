@@ -16,27 +16,16 @@ namespace rostersync::cycle {
 namespace {
 
 using rostersync::testing::FakeUsersApi;
-using testing::FaultyStore;
 using testing::Person;
-using testing::PreparedLoader;
-using testing::TableSource;
 
 constexpr int64_t kStart = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
 
-class World {
+class World : private testing::CycleFixture<FakeUsersApi, NullCycleLog> {
  public:
-  explicit World(uint32_t seed) : rng_(seed) {
-    options_.server = "http://mm.example";
-    options_.planner.policy.max_deactivations = Threshold{true, 100};
+  explicit World(uint32_t seed) : CycleFixture(kStart), rng_(seed) {
     options_.planner.policy.verify_email = Coin(0.5);
     options_.planner.policy.deactivate_after_cycles = Coin(0.3) ? 1 : 0;
     options_.full_every_ms = 365LL * 24 * 3'600'000;
-    deps_.roster = &source_;
-    deps_.loader = &loader_;
-    deps_.api = &api_;
-    deps_.store = &store_;
-    deps_.env = &clock_;
-    deps_.log = &log_;
     deps_.snapshot = &snapshot_;
     api_.set_now_ms(kStart);
     const int people = 6 + Pick(12);
@@ -118,15 +107,6 @@ class World {
   std::mt19937 rng_;
   int next_ = 1;
   std::vector<RosterEntry> left_;
-  TableSource source_;
-  PreparedLoader loader_;
-  FakeUsersApi api_;
-  FaultyStore store_;
-  FakeEnv clock_{kStart};
-  NullCycleLog log_;
-  UsersSnapshot snapshot_;
-  CycleDeps deps_;
-  CycleOptions options_;
 };
 
 // What both kinds must agree on: everything but the incremental notice and the unmatched

@@ -12,11 +12,7 @@ namespace rostersync::cycle {
 namespace {
 
 using rostersync::testing::FakeUsersApi;
-using testing::FaultyStore;
 using testing::Person;
-using testing::PreparedLoader;
-using testing::RecordingLog;
-using testing::TableSource;
 
 constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
 constexpr int64_t kHour = 3'600'000;
@@ -75,22 +71,13 @@ class ChattyApi : public FakeUsersApi {
   bool extra = false;
 };
 
-class IncrementalCycleTest : public ::testing::Test {
+class IncrementalCycleTest : public ::testing::Test,
+                             protected testing::CycleFixture<ChattyApi> {
  protected:
-  IncrementalCycleTest() {
-    loader_.roster.entries = {Person("E1", "alice"), Person("E2", "bob"), Person("E3", "carol")};
-    loader_.roster.fingerprint = "fp-3";
-    loader_.roster.row_count = 3;
-    options_.server = "http://mm.example";
-    options_.planner.policy.max_deactivations = Threshold{true, 100};
+  IncrementalCycleTest() : CycleFixture(kNow) {
+    LoadThreePeople();
     options_.planner.policy.verify_email = false;
     options_.full_every_ms = 24 * kHour;
-    deps_.roster = &source_;
-    deps_.loader = &loader_;
-    deps_.api = &api_;
-    deps_.store = &store_;
-    deps_.env = &clock_;
-    deps_.log = &log_;
     deps_.snapshot = &snapshot_;
     api_.set_now_ms(kNow);
   }
@@ -105,16 +92,6 @@ class IncrementalCycleTest : public ::testing::Test {
     api_.ResetCounters();
     return CycleCore(deps_).Run(options_, request);
   }
-
-  TableSource source_;
-  PreparedLoader loader_;
-  ChattyApi api_;
-  FaultyStore store_;
-  FakeEnv clock_{kNow};
-  RecordingLog log_;
-  UsersSnapshot snapshot_;
-  CycleDeps deps_;
-  CycleOptions options_;
 };
 
 TEST_F(IncrementalCycleTest, FirstCycleIsFullThenIncrementalWithoutAListing) {

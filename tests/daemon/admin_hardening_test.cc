@@ -14,57 +14,16 @@
 #include "config/config_loader.h"
 #include "daemon/admin_server.h"
 #include "daemon/http_server.h"
+#include "tests/daemon/raw_http.h"
+#include "tests/daemon/stub_admin_backend.h"
 #include "tests/support/temp_dir.h"
 
 namespace rostersync::daemon {
 namespace {
 
-class QuietBackend : public AdminBackend {
- public:
-  bool Ready(std::string*) override { return true; }
-  std::string MetricsText() override { return "up 1\n"; }
-  std::string StatusJson() override { return "{}"; }
-  Result<std::string> RunsJson() override { return std::string("{}"); }
-  Result<std::string> PlanJson(bool) override { return std::string("{}"); }
-  Result<std::string> AuditJson(const AuditQuery&) override { return std::string("{}"); }
-  std::string TriggerSync() override { return "{}"; }
-  Result<std::string> SyncUser(const std::string&) override { return std::string("{}"); }
-  Result<std::string> SyncAndWait(const std::string&, bool, bool) override {
-    return std::string("{}");
-  }
-};
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Sends `raw`, returns everything answered until the peer closes (at most timeout_ms).
-std::string Exchange(int port, const std::string& raw, int timeout_ms = 5000) {
-  int fd = Connect(port);
-  if (fd < 0) return "";
-  send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-  std::string out;
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < until) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buf[4096];
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return out;
-}
+using testing::ConnectFrom;
+using testing::Exchange;
+using QuietBackend = testing::StubAdminBackend;
 
 class AdminHardeningTest : public ::testing::Test {
  protected:
@@ -84,7 +43,7 @@ TEST_F(AdminHardeningTest, EightSlowlorisConnectionsDoNotStarveIt) {
   Start();
   std::vector<int> slow;
   for (int i = 0; i < 8; ++i) {
-    int fd = Connect(server_->port());
+    int fd = ConnectFrom(server_->port());
     ASSERT_GE(fd, 0);
     send(fd, "GET /v1/status HTTP/1.1\r\n", 25, MSG_NOSIGNAL);
     slow.push_back(fd);
@@ -102,7 +61,7 @@ TEST_F(AdminHardeningTest, EightSlowlorisConnectionsDoNotStarveIt) {
 
 TEST_F(AdminHardeningTest, ATrickledRequestMeetsAWholeRequestDeadline) {
   Start();
-  int fd = Connect(server_->port());
+  int fd = ConnectFrom(server_->port());
   ASSERT_GE(fd, 0);
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaa";
   auto t0 = std::chrono::steady_clock::now();

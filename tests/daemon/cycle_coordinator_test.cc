@@ -11,6 +11,7 @@
 
 #include "config/config_loader.h"
 #include "tests/daemon/fake_leader_election.h"
+#include "tests/daemon/runner_config.h"
 #include "tests/fakes/fake_users_api.h"
 #include "tests/fakes/memory_state_store.h"
 #include "tests/support/temp_dir.h"
@@ -50,24 +51,7 @@ class CycleCoordinatorTest : public ::testing::Test {
                                                       env_, std::move(seams));
   }
   Config MakeConfig(const std::string& database) {
-    std::string roster = dir_.Write("roster.csv", kRoster);
-    ConfigLoad load = ParseConfig(
-        "mattermost:\n"
-        "  url: http://127.0.0.1:1\n"
-        "  token_env: UNUSED_TOKEN\n"
-        "roster:\n"
-        "  source: csv\n"
-        "  csv: {path: " + roster + "}\n"
-        "  key: employee_id\n"
-        "fields:\n"
-        "  username: {column: username}\n"
-        "  email: {column: email}\n"
-        "  role: {column: role, map: {guest: system_guest, member: system_user}}\n"
-        "state:\n"
-        "  database: \"sqlite:" + dir_.File(database) + "\"\n",
-        "config.yaml");
-    EXPECT_TRUE(load.ok()) << load.Report();
-    return load.config;
+    return ::rostersync::testing::RunnerConfig(dir_, kRoster, "", "", database);
   }
   Result<CycleResult> Run(bool apply) {
     std::lock_guard<std::mutex> lock(coordinator_->cycle_mutex());

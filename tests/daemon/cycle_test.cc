@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "config/config_loader.h"
+#include "tests/daemon/runner_config.h"
 #include "tests/fakes/fake_users_api.h"
 #include "tests/fakes/memory_state_store.h"
 #include "tests/support/temp_dir.h"
@@ -28,26 +29,8 @@ constexpr int64_t kNow = 1'795'953'600'000;  // 2026-11-29T12:00:00Z
 class CycleTest : public ::testing::Test {
  protected:
   Config MakeConfig(const std::string& roster_csv, const std::string& settle = "0s") {
-    std::string roster = dir_.Write("roster.csv", roster_csv);
-    ConfigLoad load = ParseConfig(
-        "mattermost:\n"
-        "  url: http://127.0.0.1:1\n"
-        "  token_env: UNUSED_TOKEN\n"
-        "roster:\n"
-        "  source: csv\n"
-        "  csv: {path: " + roster + ", settle: " + settle + "}\n"
-        "  key: employee_id\n"
-        "fields:\n"
-        "  username: {column: username}\n"
-        "  email: {column: email}\n"
-        "  role: {column: role, map: {guest: system_guest, member: system_user}}\n"
-        "policy:\n"
-        "  max_deactivations: 100%\n"
-        "state:\n"
-        "  database: \"sqlite:" + dir_.File("state.db") + "\"\n",
-        "config.yaml");
-    EXPECT_TRUE(load.ok()) << load.Report();
-    return load.config;
+    return ::rostersync::testing::RunnerConfig(dir_, roster_csv, ", settle: " + settle,
+                                               "  max_deactivations: 100%\n");
   }
   CycleResult Run(const std::string& roster_csv, bool apply = true) {
     CycleRunner runner(MakeConfig(roster_csv), &api_, &store_, nullptr, env_);

@@ -19,29 +19,10 @@ namespace {
 constexpr int kPeople = 45;
 constexpr int kKept = 5;  // the truncated export keeps the first five rows
 
-std::vector<std::vector<std::string>> People(int n) {
-  std::vector<std::vector<std::string>> rows;
-  for (int i = 1; i <= n; ++i) {
-    const std::string id = std::to_string(i);
-    rows.push_back({"P" + id, "person" + id, "person" + id + "@example.com", "Person", id,
-                    "active"});
-  }
-  return rows;
-}
-
-// The held_id of the newest held set in `held --json` output with `decision`.
-std::string HeldId(const std::string& json, const std::string& decision = "waiting") {
-  auto at = json.find("\"decision\":\"" + decision + "\"");
-  if (at == std::string::npos) return "";
-  auto id = json.rfind("\"held_id\":\"", at);
-  return id == std::string::npos ? "" : json.substr(id + 11, 16);
-}
-
 class E2eApproveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok());
     E2eConfig c;
     c.url = emu_->url();
@@ -55,7 +36,9 @@ class E2eApproveTest : public ::testing::Test {
     args.insert(args.begin(), {"--config", config_});
     return RunRostersync(dir_, args);
   }
-  void WriteRoster(int rows) { dir_.Write("roster.csv", RosterCsv(People(rows))); }
+  void WriteRoster(int rows) {
+    dir_.Write("roster.csv", RosterCsv(NumberedPeople(rows)));
+  }
   int Deactivated() {
     int n = 0;
     for (const EmuUser& u : ParseEmuUsers(emu_->Get("/__emu/state"))) {

@@ -15,8 +15,7 @@ namespace {
 class E2eAuditTrailTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start: " << EmulatorBinary();
     dir_.Write("roster.csv", RosterCsv(kE2eRoster));
     E2eConfig c;

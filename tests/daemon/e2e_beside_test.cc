@@ -20,8 +20,7 @@ namespace {
 class E2eBesideServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok());
     dir_.Write("roster.csv", RosterCsv(kE2eRoster));
     dir_.Write("admin-token", "beside-admin-token\n");

@@ -69,21 +69,10 @@ std::pair<int, std::string> PostBody(int port, const std::string& path, const st
   }
 }
 
-std::vector<std::vector<std::string>> People(int n) {
-  std::vector<std::vector<std::string>> rows;
-  for (int i = 1; i <= n; ++i) {
-    const std::string id = std::to_string(i);
-    rows.push_back({"P" + id, "person" + id, "person" + id + "@example.com", "Person", id,
-                    "active"});
-  }
-  return rows;
-}
-
 class E2eButtonsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok());
     approvals_port_ = FreePort();
     E2eConfig c;
@@ -114,7 +103,7 @@ class E2eButtonsTest : public ::testing::Test {
   }
   std::string Log() const { return dir_.File("run.log"); }
   void WriteRoster(int rows) {
-    dir_.Write("roster.csv.tmp", RosterCsv(People(rows)));
+    dir_.Write("roster.csv.tmp", RosterCsv(NumberedPeople(rows)));
     ASSERT_EQ(std::rename(dir_.File("roster.csv.tmp").c_str(), dir_.File("roster.csv").c_str()),
               0);
   }

@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "tests/daemon/e2e_support.h"
+#include "tests/daemon/scratch_database.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -20,54 +19,15 @@ namespace {
 
 constexpr char kDbPassword[] = "db-pass-never-logged-7f3a";
 
-// A database of its own on the test server, dropped at the end.
-class DroppableDatabase {
- public:
-  explicit DroppableDatabase(const std::string& conninfo) : conninfo_(conninfo) {
-    name_ = "rs_db_drop_e2e_" + std::to_string(getpid());
-    ok_ = Psql("DROP DATABASE IF EXISTS " + name_) && Psql("CREATE DATABASE " + name_);
-  }
-  ~DroppableDatabase() { Psql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
-  bool ok() const { return ok_; }
-  // conninfo with dbname replaced (and a password the server does not ask for: trust).
-  std::string conninfo() const {
-    std::string out;
-    std::istringstream in(conninfo_);
-    for (std::string word; in >> word;) {
-      if (word.rfind("dbname=", 0) == 0) word = "dbname=" + name_;
-      out += (out.empty() ? "" : " ") + word;
-    }
-    return out + " password=" + kDbPassword;
-  }
-  // The database goes away for its clients: no new connections, the open ones cut.
-  bool Drop() {
-    return Psql("ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS false") &&
-           Psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\\''" +
-                name_ + "'\\''");
-  }
-
- private:
-  bool Psql(const std::string& sql) const {
-    std::string cmd =
-        "psql '" + conninfo_ + "' -q -v ON_ERROR_STOP=1 -c '" + sql + "' >/dev/null 2>&1";
-    return std::system(cmd.c_str()) == 0;
-  }
-  std::string conninfo_;
-  std::string name_;
-  bool ok_ = false;
-};
-
 TEST(E2eDbDropTest, ALostStateDatabaseIsLoggedAsSuchNotAsStandby) {
-  const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
-  DroppableDatabase db(pg);
-  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  ScratchDatabase db("rs_db_drop_e2e");
+  ASSERT_TRUE(db.ok()) << db.error();
   E2eBed bed;
   ASSERT_TRUE(bed.emu.ok());
   TempDir& dir = bed.dir;
   std::string yaml = TempDir::Read(WriteConfig(dir, bed.c));
-  const std::string sqlite = "\"sqlite:" + dir.File("state.db") + "\"";
-  yaml.replace(yaml.find(sqlite), sqlite.size(), "\"postgresql:" + db.conninfo() + "\"");
+  // A password the server does not ask for (trust): it must never reach the log.
+  yaml = WithPostgresState(yaml, dir, db.conninfo() + " password=" + kDbPassword);
   yaml.replace(yaml.find("interval: 1h"), 12, "interval: 1s");
   const std::string config = dir.Write("pg.yaml", yaml);
   const std::string log = dir.File("run.log");

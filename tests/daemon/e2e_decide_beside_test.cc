@@ -16,29 +16,10 @@
 namespace rostersync::testing {
 namespace {
 
-std::vector<std::vector<std::string>> People(int n) {
-  std::vector<std::vector<std::string>> rows;
-  for (int i = 1; i <= n; ++i) {
-    const std::string id = std::to_string(i);
-    rows.push_back({"P" + id, "person" + id, "person" + id + "@example.com", "Person", id,
-                    "active"});
-  }
-  return rows;
-}
-
-// The held_id of the newest held set in `held --json` output with `decision`.
-std::string HeldId(const std::string& json, const std::string& decision = "waiting") {
-  auto at = json.find("\"decision\":\"" + decision + "\"");
-  if (at == std::string::npos) return "";
-  auto id = json.rfind("\"held_id\":\"", at);
-  return id == std::string::npos ? "" : json.substr(id + 11, 16);
-}
-
 class E2eDecideBesideTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok());
     WriteRoster(45);
     dir_.Write("admin-token", "decide-beside-admin-token\n");
@@ -63,7 +44,7 @@ class E2eDecideBesideTest : public ::testing::Test {
     return RunRostersync(dir_, args);
   }
   void WriteRoster(int rows) {
-    dir_.Write("roster.csv.tmp", RosterCsv(People(rows)));
+    dir_.Write("roster.csv.tmp", RosterCsv(NumberedPeople(rows)));
     ASSERT_EQ(std::rename(dir_.File("roster.csv.tmp").c_str(), dir_.File("roster.csv").c_str()),
               0);
   }

@@ -22,8 +22,7 @@ class E2eGuardTest : public ::testing::Test {
  protected:
   // Starts `run` with five people (policy lines replaced by `policy`) and waits for them.
   void StartWith(const std::string& policy) {
-    emu_ = std::make_unique<Emulator>(
-        std::vector<std::string>{"--seed", dir_.Write("seed.json", kE2eSeed)});
+    emu_ = SeededEmulator(dir_);
     ASSERT_TRUE(emu_->ok());
     roster_ = kE2eRoster;
     roster_.push_back({"E4", "dave", "dave@example.com", "Dave", "Dunn", "active"});

@@ -22,13 +22,11 @@ long StatValue(const std::string& stats, const std::string& name) {
 }
 
 TEST(E2eIncrementalTest, ARosterChangeIsPickedUpIncrementallyAndOutsideAccountsAtTheNextFull) {
-  TempDir dir;
-  Emulator emu({"--generate", "3000"});
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed({"--generate", "3000"});
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   const std::string config = WriteConfig(dir, c);
   dir.Write("config.yaml", Replace(TempDir::Read(config), "  jitter: 0\n",

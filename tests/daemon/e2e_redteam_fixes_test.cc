@@ -17,6 +17,7 @@
 #include <string>
 
 #include "tests/daemon/e2e_support.h"
+#include "tests/daemon/scratch_database.h"
 #include "tests/support/temp_dir.h"
 
 namespace rostersync::testing {
@@ -30,9 +31,9 @@ TEST(E2eRedteamFixesTest, OneShotSyncWithAnUnreachablePostgresFailsAndSaysWhy) {
   Emulator& emu = bed.emu;
   E2eConfig& c = bed.c;
   std::string yaml = TempDir::Read(WriteConfig(dir, c));
-  yaml = Replace(yaml, "\"sqlite:" + dir.File("state.db") + "\"",
-                 "\"postgresql:host=127.0.0.1 port=1 dbname=rs user=rs "
-                 "password=hunter2-secret connect_timeout=3\"");
+  yaml = WithPostgresState(yaml, dir,
+                           "host=127.0.0.1 port=1 dbname=rs user=rs "
+                           "password=hunter2-secret connect_timeout=3");
   const std::string config = dir.Write("pg.yaml", yaml);
   for (const char* command : {"sync", "sync-user"}) {
     std::vector<std::string> args = {"--config", config, command};

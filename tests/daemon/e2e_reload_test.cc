@@ -89,13 +89,11 @@ TEST(E2eReloadTest, ThreeReloadsUnchangedChangedBrokenAndEachRosterChangeIsAppli
 // Only whole files: an export that recreates the roster and writes it for longer than the
 // debounce gets no cycle on the partial file (which would deactivate carol and bob).
 TEST(E2eWatchTest, ASlowExportGetsNoCycleOnThePartialFile) {
-  TempDir dir;
-  Emulator emu({"--seed", dir.Write("seed.json", kE2eSeed)});
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed({}, /*seeded=*/true);
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   std::string yaml = TempDir::Read(config);

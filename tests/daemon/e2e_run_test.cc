@@ -13,10 +13,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <sstream>
 #include <thread>
 
 #include "tests/daemon/e2e_support.h"
+#include "tests/daemon/scratch_database.h"
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,13 +31,11 @@ double MetricValue(const std::string& text, const std::string& name) {
 }
 
 TEST(E2eRunTest, ServiceSyncsOnStartOnRosterChangeReloadsOnHupAndStopsOnTerm) {
-  TempDir dir;
-  Emulator emu({"--seed", dir.Write("seed.json", kE2eSeed)});
-  ASSERT_TRUE(emu.ok());
-  dir.Write("roster.csv", RosterCsv(kE2eRoster));
-  E2eConfig c;
-  c.url = emu.url();
-  c.admin_port = FreePort();
+  E2eBed bed({}, /*seeded=*/true);
+  ASSERT_TRUE(bed.emu.ok());
+  TempDir& dir = bed.dir;
+  Emulator& emu = bed.emu;
+  E2eConfig& c = bed.c;
   c.extra = "logging:\n  level: info\n";
   std::string config = WriteConfig(dir, c);
   std::string log = dir.File("run.log");
@@ -146,65 +144,21 @@ TEST(E2eRunTest, AdminTokenProtectsPostRoutes) {
   EXPECT_EQ(HttpPost(c.admin_port, "/v1/sync", "the-admin-token"), 202);
 }
 
-}  // namespace
-}  // namespace rostersync::testing
-
-namespace rostersync::testing {
-namespace {
-
-// A fresh PostgreSQL database for one test, dropped afterwards.
-class ScratchDatabase {
- public:
-  explicit ScratchDatabase(const std::string& conninfo) : conninfo_(conninfo) {
-    name_ = "rs_daemon_e2e_" + std::to_string(getpid());
-    ok_ = Psql("DROP DATABASE IF EXISTS " + name_) && Psql("CREATE DATABASE " + name_);
-  }
-  ~ScratchDatabase() { Psql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
-  bool ok() const { return ok_; }
-  // conninfo with dbname replaced.
-  std::string conninfo() const {
-    std::string out;
-    std::istringstream in(conninfo_);
-    for (std::string word; in >> word;) {
-      if (word.rfind("dbname=", 0) == 0) word = "dbname=" + name_;
-      out += (out.empty() ? "" : " ") + word;
-    }
-    return out;
-  }
-
- private:
-  bool Psql(const std::string& sql) {
-    std::string cmd =
-        "psql '" + conninfo_ + "' -q -v ON_ERROR_STOP=1 -c '" + sql + "' >/dev/null 2>&1";
-    return std::system(cmd.c_str()) == 0;
-  }
-  std::string conninfo_;
-  std::string name_;
-  bool ok_ = false;
-};
-
 TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
-  const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
-  ScratchDatabase db(pg);
-  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  ScratchDatabase db("rs_daemon_e2e");
+  ASSERT_TRUE(db.ok()) << db.error();
   E2eBed bed;
   ASSERT_TRUE(bed.emu.ok());
   TempDir& dir = bed.dir;
   E2eConfig& c = bed.c;
   std::string config_a = WriteConfig(dir, c);
   std::string yaml = TempDir::Read(config_a);
-  auto replace = [](std::string s, const std::string& from, const std::string& to) {
-    auto pos = s.find(from);
-    return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
-  };
-  yaml = replace(yaml, "\"sqlite:" + dir.File("state.db") + "\"",
-                 "\"postgresql:" + db.conninfo() + "\"");
-  yaml = replace(yaml, "interval: 1h", "interval: 2s");
+  yaml = WithPostgresState(yaml, dir, db.conninfo());
+  yaml = Replace(yaml, "interval: 1h", "interval: 2s");
   config_a = dir.Write("a.yaml", yaml);
   const int port_b = FreePort();
   std::string config_b =
-      dir.Write("b.yaml", replace(yaml, "127.0.0.1:" + std::to_string(c.admin_port),
+      dir.Write("b.yaml", Replace(yaml, "127.0.0.1:" + std::to_string(c.admin_port),
                                   "127.0.0.1:" + std::to_string(port_b)));
 
   auto a = std::make_unique<ChildProcess>(
@@ -232,18 +186,15 @@ TEST(E2eRunTest, WithPostgresOnlyOneInstanceAppliesAndTheOtherTakesOver) {
 // HA for one-shots: beside a leader, `sync` stands by (exit 0, nothing applied) and
 // `sync-user` refuses (exit 1), each saying why.
 TEST(E2eRunTest, WithPostgresOneShotSyncStandsByBesideTheLeader) {
-  const std::string pg = PostgresConnInfo();
-  if (pg.empty()) GTEST_FAIL() << "PostgreSQL is a prerequisite, not optional: ROSTERSYNC_TEST_PG is unset (scripts/test starts a server); see scripts/start-postgres";
-  ScratchDatabase db(pg);
-  ASSERT_TRUE(db.ok()) << "cannot create a scratch database with psql";
+  ScratchDatabase db("rs_daemon_e2e");
+  ASSERT_TRUE(db.ok()) << db.error();
   E2eBed bed;
   ASSERT_TRUE(bed.emu.ok());
   TempDir& dir = bed.dir;
   Emulator& emu = bed.emu;
   E2eConfig& c = bed.c;
   std::string yaml = TempDir::Read(WriteConfig(dir, c));
-  auto from = "\"sqlite:" + dir.File("state.db") + "\"";
-  yaml.replace(yaml.find(from), from.size(), "\"postgresql:" + db.conninfo() + "\"");
+  yaml = WithPostgresState(yaml, dir, db.conninfo());
   std::string config = dir.Write("pg.yaml", yaml);
   ChildProcess leader(RostersyncBinary(), {"--config", config, "run"}, dir.File("a.log"));
   ASSERT_TRUE(WaitForPort(c.admin_port, 30'000)) << TempDir::Read(dir.File("a.log"));

@@ -203,6 +203,37 @@ long ChangingRequests(const Emulator& emu) {
   }
 }
 
+std::vector<std::string> E2eBed::EmulatorFlags(const TempDir& dir,
+                                               const std::vector<std::string>& flags,
+                                               bool seeded) {
+  std::vector<std::string> out;
+  if (seeded) out = {"--seed", dir.Write("seed.json", kE2eSeed)};
+  out.insert(out.end(), flags.begin(), flags.end());
+  return out;
+}
+
+std::unique_ptr<Emulator> SeededEmulator(const TempDir& dir) {
+  return std::make_unique<Emulator>(
+      std::vector<std::string>{"--seed", dir.Write("seed.json", kE2eSeed)});
+}
+
+std::vector<std::vector<std::string>> NumberedPeople(int n) {
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 1; i <= n; ++i) {
+    const std::string id = std::to_string(i);
+    rows.push_back({"P" + id, "person" + id, "person" + id + "@example.com", "Person", id,
+                    "active"});
+  }
+  return rows;
+}
+
+std::string HeldId(const std::string& json, const std::string& decision) {
+  auto at = json.find("\"decision\":\"" + decision + "\"");
+  if (at == std::string::npos) return "";
+  auto id = json.rfind("\"held_id\":\"", at);
+  return id == std::string::npos ? "" : json.substr(id + 11, 16);
+}
+
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
   auto pos = s.find(from);
   return pos == std::string::npos ? s : s.replace(pos, from.size(), to);

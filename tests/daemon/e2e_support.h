@@ -38,6 +38,11 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
 
 std::string RosterCsv(const std::vector<std::vector<std::string>>& rows);
 extern const std::vector<std::vector<std::string>> kE2eRoster;
+// Roster rows for `n` active people P1..Pn: person<i>, person<i>@example.com, "Person" <i>.
+std::vector<std::vector<std::string>> NumberedPeople(int n);
+// The held_id of the newest held set with `decision` in `rostersync held --json` output;
+// "" when there is none.
+std::string HeldId(const std::string& json, const std::string& decision = "waiting");
 
 struct E2eConfig {
   std::string url;
@@ -50,10 +55,15 @@ struct E2eConfig {
 // Writes token + config.yaml into dir; returns the config path.
 std::string WriteConfig(const TempDir& dir, const E2eConfig& config);
 
-// The usual bed of an e2e test: a temp dir holding kE2eRoster as roster.csv, a default
-// emulator, and a config for them with a free admin port. Check emu.ok() first.
+// An mm-emulator seeded with kE2eSeed (written to dir/seed.json). Check ok().
+std::unique_ptr<Emulator> SeededEmulator(const TempDir& dir);
+
+// The usual bed of an e2e test: a temp dir holding kE2eRoster as roster.csv, an emulator
+// (started with `emulator_flags`; with `seeded`, also seeded with kE2eSeed), and a config
+// for them with a free admin port. Check emu.ok() first.
 struct E2eBed {
-  E2eBed() {
+  explicit E2eBed(const std::vector<std::string>& emulator_flags = {}, bool seeded = false)
+      : emu(EmulatorFlags(dir, emulator_flags, seeded)) {
     dir.Write("roster.csv", RosterCsv(kE2eRoster));
     c.url = emu.url();
     c.admin_port = FreePort();
@@ -61,6 +71,11 @@ struct E2eBed {
   TempDir dir;
   Emulator emu;
   E2eConfig c;
+
+ private:
+  static std::vector<std::string> EmulatorFlags(const TempDir& dir,
+                                                const std::vector<std::string>& flags,
+                                                bool seeded);
 };
 
 // A user of /__emu/state.

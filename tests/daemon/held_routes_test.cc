@@ -11,23 +11,13 @@
 #include <sstream>
 
 #include "daemon/admin_server.h"
+#include "tests/daemon/stub_admin_backend.h"
 
 namespace rostersync::daemon {
 namespace {
 
-class HeldBackend : public AdminBackend {
+class HeldBackend : public testing::StubAdminBackend {
  public:
-  bool Ready(std::string*) override { return true; }
-  std::string MetricsText() override { return ""; }
-  std::string StatusJson() override { return "{}"; }
-  Result<std::string> RunsJson() override { return std::string("{}"); }
-  Result<std::string> PlanJson(bool) override { return std::string("{}"); }
-  Result<std::string> AuditJson(const AuditQuery&) override { return std::string("{}"); }
-  std::string TriggerSync() override { return "{}"; }
-  Result<std::string> SyncUser(const std::string&) override { return std::string("{}"); }
-  Result<std::string> SyncAndWait(const std::string&, bool, bool) override {
-    return std::string("{}");
-  }
   Result<std::string> HeldJson() override { return std::string("{\"held\":[]}"); }
   Result<std::string> DecideHeld(const std::string& id, bool approve,
                                  const std::string& only) override {

@@ -16,24 +16,17 @@
 
 #include "daemon/admin_server.h"
 #include "daemon/approval_server.h"
+#include "tests/daemon/raw_http.h"
+#include "tests/daemon/stub_admin_backend.h"
 
 namespace rostersync::daemon {
 namespace {
 
-class QuietBackend : public AdminBackend {
- public:
-  bool Ready(std::string*) override { return true; }
-  std::string MetricsText() override { return "up 1\n"; }
-  std::string StatusJson() override { return "{}"; }
-  Result<std::string> RunsJson() override { return std::string("{}"); }
-  Result<std::string> PlanJson(bool) override { return std::string("{}"); }
-  Result<std::string> AuditJson(const AuditQuery&) override { return std::string("{}"); }
-  std::string TriggerSync() override { return "{}"; }
-  Result<std::string> SyncUser(const std::string&) override { return std::string("{}"); }
-  Result<std::string> SyncAndWait(const std::string&, bool, bool) override {
-    return std::string("{}");
-  }
-};
+using testing::ConnectFrom;
+using testing::Exchange;
+using testing::kGetHealthz;
+using testing::ReadAll;
+using QuietBackend = testing::StubAdminBackend;
 
 // A backend whose /v1/status takes 300 ms: enough of them fill the worker pool.
 class SlowStatusBackend : public QuietBackend {
@@ -52,41 +45,6 @@ class NoClicks : public ApprovalBackend {
   void AuditRefusedClick(const AuditRecord&) override { ++refusals; }
   std::atomic<int> refusals{0};
 };
-
-// A connection to 127.0.0.1:port from the local address `from` (any 127.x), or -1.
-int ConnectFrom(int port, const std::string& from = "127.0.0.1") {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  inet_pton(AF_INET, from.c_str(), &local.sin_addr);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
-      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Reads until the peer closes (or 5 s); *reset: the read ended with ECONNRESET.
-std::string ReadAll(int fd, bool* reset) {
-  std::string out;
-  *reset = false;
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < until) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buf[4096];
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0) *reset = errno == ECONNRESET;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
 
 // POSTs a 10 MB body the way a plain client does (the whole body, then the answer).
 std::string PostTenMegabytes(int port, const std::string& path, bool* reset) {
@@ -123,13 +81,9 @@ TEST(HttpLimitsTest, ATenMegabyteBodyIsAnswered413NotReset) {
         << answer;
     EXPECT_FALSE(reset);
   }
-  bool reset = false;
-  int fd = ConnectFrom((*server)->port());
-  ASSERT_GE(fd, 0);
-  const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
-  EXPECT_EQ(ReadAll(fd, &reset).rfind("HTTP/1.1 200 OK\r\n", 0), 0u);  // still serving
-  close(fd);
+  const std::string healthz = Exchange((*server)->port(), kGetHealthz);
+  ASSERT_FALSE(healthz.empty()) << "no connection";
+  EXPECT_EQ(healthz.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);  // still serving
 }
 
 TEST(HttpLimitsTest, TheApprovalsListenerAnswers413ToATenMegabyteBody) {
@@ -164,13 +118,8 @@ TEST(HttpLimitsTest, HealthzStaysTrueUnderConnectionsFromManyLoopbackAddresses) 
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all accepted
   for (int i = 0; i < 5; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    int fd = ConnectFrom(port, "127.0.0.1");
-    ASSERT_GE(fd, 0);
-    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    send(fd, get.data(), get.size(), MSG_NOSIGNAL);
-    bool reset = false;
-    std::string answer = ReadAll(fd, &reset);
-    close(fd);
+    std::string answer = Exchange(port, kGetHealthz);
+    ASSERT_FALSE(answer.empty()) << "no connection";
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
@@ -196,13 +145,7 @@ TEST(HttpLimitsTest, HealthzStaysTrueUnderConnectionsFromManyLoopbackAddresses) 
   });
   int ok = 0;
   for (int i = 0; i < 20; ++i) {
-    int fd = ConnectFrom(port, "127.0.0.1");
-    if (fd < 0) continue;
-    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    send(fd, get.data(), get.size(), MSG_NOSIGNAL);
-    bool reset = false;
-    ok += ReadAll(fd, &reset).rfind("HTTP/1.1 200 OK\r\n", 0) == 0 ? 1 : 0;
-    close(fd);
+    ok += Exchange(port, kGetHealthz).rfind("HTTP/1.1 200 OK\r\n", 0) == 0 ? 1 : 0;
   }
   stop = true;
   churn.join();
@@ -229,13 +172,8 @@ TEST(HttpLimitsTest, HealthzIsAnsweredAtOnceWhileTheWorkersAreBusy) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   auto t0 = std::chrono::steady_clock::now();
-  int fd = ConnectFrom(port, "127.0.0.1");
-  ASSERT_GE(fd, 0);
-  const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
-  bool reset = false;
-  const std::string answer = ReadAll(fd, &reset);
-  close(fd);
+  const std::string answer = Exchange(port, kGetHealthz);
+  ASSERT_FALSE(answer.empty()) << "no connection";
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;

@@ -3,14 +3,13 @@
 #include "daemon/leader_lock.h"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <deque>
 #include <sstream>
 #include <string>
 
+#include "tests/daemon/captured_log_test.h"
 #include "tests/daemon/fake_leader_election.h"
 
 namespace rostersync::daemon {
@@ -18,20 +17,8 @@ namespace {
 
 using ::rostersync::testing::FakeLeaderElection;
 
-class LeaderElectionLogTest : public ::testing::Test {
+class LeaderElectionLogTest : public ::rostersync::testing::CapturedLogTest {
  protected:
-  void SetUp() override {
-    spdlog::drop("rostersync");
-    auto logger = std::make_shared<spdlog::logger>(
-        "rostersync", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
-    spdlog::register_logger(logger);
-    spdlog::set_default_logger(logger);
-  }
-  void TearDown() override {
-    spdlog::drop("rostersync");
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "rostersync", std::make_shared<spdlog::sinks::null_sink_mt>()));
-  }
   int Count(const std::string& text) {
     spdlog::default_logger()->flush();
     const std::string all = out_.str();
@@ -39,7 +26,6 @@ class LeaderElectionLogTest : public ::testing::Test {
     for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + 1)) ++n;
     return n;
   }
-  std::ostringstream out_;
 };
 
 TEST_F(LeaderElectionLogTest, LogsTakingAndLosingTheLockOnceEach) {

@@ -3,37 +3,20 @@
 #include "daemon/logging.h"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/null_sink.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "tests/daemon/captured_log_test.h"
+
 namespace rostersync::daemon {
 namespace {
 
 // Routes the "rostersync" logger into a string stream; SetupLogging keeps its sinks and
 // installs its formatter on them.
-class LoggingTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    spdlog::drop("rostersync");
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
-    auto logger = std::make_shared<spdlog::logger>("rostersync", sink);
-    spdlog::register_logger(logger);
-    spdlog::set_default_logger(logger);
-  }
-  // out_ dies with the test: leave a default logger that does not write to it (a later
-  // suite that logs crashed on the dangling stream).
-  void TearDown() override {
-    spdlog::drop("rostersync");
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "rostersync", std::make_shared<spdlog::sinks::null_sink_mt>()));
-  }
-  std::ostringstream out_;
-};
+class LoggingTest : public ::rostersync::testing::CapturedLogTest {};
 
 TEST_F(LoggingTest, TextEscapesNewlineEscAndNul) {
   ASSERT_TRUE(SetupLogging("info", "text").ok());
