@@ -110,13 +110,23 @@ TEST_F(E2eBaselineTest, AForcedMassLeaveBecomesTheBaseline) {
   ExpectTrustedAfterwards();
 }
 
+// docs/operations.md: from an untrusted roster only creates go ahead; every change to an
+// existing account (here an update) is held with the deactivations.
 TEST_F(E2eBaselineTest, AHeldMassLeaveNobodyDecidedStaysHeldAndIsNotTheBaseline) {
+  std::vector<std::vector<std::string>> rows = People(kLeft, "Renamed");
+  rows.push_back({"P99", "joiner99", "joiner99@example.com", "New", "Joiner", "active"});
+  dir_.Write("roster.csv", RosterCsv(rows));
   CliRun again = Cli({"sync", "--full"});
   EXPECT_EQ(again.exit_code, 4) << again.out << again.err;
   EXPECT_NE((again.out + again.err).find("than the last accepted roster (45 rows)"),
             std::string::npos)
       << again.out << again.err;
   EXPECT_EQ(Deactivated(), 0);
+  const std::string state = emu_->Get("/__emu/state");
+  std::optional<EmuUser> one = FindEmuUser(state, "person1");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->last_name, "1");  // the update is held
+  EXPECT_TRUE(FindEmuUser(state, "joiner99").has_value());  // the create went ahead
 }
 
 }  // namespace
