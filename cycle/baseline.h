@@ -9,11 +9,15 @@
 namespace rostersync::cycle {
 
 // True only for a whole-roster cycle that applied (not plan, not sync-user) and ran to its
-// end (status OK; the ledger saved), whose roster is trusted and whose plan has no hold from
-// a roster-integrity guard (sync/plan_acceptance.h: an untrusted, truncated or shrunken
+// end (status OK; the ledger saved), whose plan as applied has no hold from a
+// roster-integrity guard (sync/plan_acceptance.h: an untrusted, truncated or shrunken
 // export, the deactivation budget, a mass identity change, an implausible listing, a
-// rejected row). Holds about single people or the server do not prevent it; guards released
-// by --force add no hold, so a forced cycle is accepted.
+// rejected row), and whose roster is trusted or was vouched for by a person: `sync --force`
+// (guards released by --force add no hold) or an approval of its held set (RunCommand
+// kApprove: the cycle applies only when the approved actions were released, and their holds
+// go with them). An approval that left actions held (--only, or more leavers since) is not
+// accepted; the next cycle judges that roster anew. Holds about single people or the server
+// do not prevent it.
 bool ShouldAcceptBaseline(const CycleRequest& request, const CycleResult& result);
 
 }  // namespace rostersync::cycle

@@ -21,7 +21,7 @@ bool ReadRoster(CycleContext* c) {
                       (e.column.empty() ? "" : e.column + ": ") + e.reason);
   }
   for (const std::string& reason : c->result.roster.untrusted_reasons) {
-    c->deps.log->Warn("roster not trusted, deactivations held: " + reason);
+    c->deps.log->Warn("roster not trusted, changes to existing accounts held: " + reason);
   }
   return true;
 }

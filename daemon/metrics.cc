@@ -51,6 +51,12 @@ Metrics::Metrics()
                            "system_admin).")
                      .Register(*registry_)
                      .Add({})),
+      roster_trusted_(BuildGauge()
+                          .Name("rostersync_roster_trusted")
+                          .Help("1 when the last cycle's roster passed its integrity checks, 0 "
+                                "when it was not trusted (changes to existing accounts held).")
+                          .Register(*registry_)
+                          .Add({})),
       api_requests_(BuildCounter()
                         .Name("rostersync_api_requests_total")
                         .Help("HTTP requests to Mattermost by method and status code.")
@@ -72,6 +78,7 @@ Metrics::Metrics()
                   .Register(*registry_)
                   .Add({})) {
   leader_.Set(1);
+  roster_trusted_.Set(1);
 }
 
 void Metrics::RecordCycle(const std::string& result, double seconds, double now_s) {
@@ -96,6 +103,7 @@ void Metrics::SetRoster(int rows, int rejected) {
 
 void Metrics::SetHeld(int held) { held_.Set(held); }
 void Metrics::SetAttention(int items) { attention_.Set(items); }
+void Metrics::SetRosterTrusted(bool trusted) { roster_trusted_.Set(trusted ? 1 : 0); }
 
 void Metrics::RecordApiRequest(const std::string& method, int code, double seconds) {
   {

@@ -29,6 +29,9 @@ class Metrics {
   void SetHeld(int held);
   // Attention items (Plan::attention) of the last cycle: things a person must do by hand.
   void SetAttention(int items);
+  // Whether the last cycle's roster passed its integrity checks (sync/roster.h). 0 while
+  // "roster not trusted" holds every change to existing accounts, even when nothing is held.
+  void SetRosterTrusted(bool trusted);
   // One HTTP request to Mattermost. code: the HTTP status, 0 for a transport failure.
   void RecordApiRequest(const std::string& method, int code, double seconds);
   void RecordRateLimited();
@@ -48,6 +51,7 @@ class Metrics {
   prometheus::Gauge& roster_rejected_;
   prometheus::Gauge& held_;
   prometheus::Gauge& attention_;
+  prometheus::Gauge& roster_trusted_;
   prometheus::Family<prometheus::Counter>& api_requests_;
   prometheus::Histogram& api_duration_;
   prometheus::Counter& rate_limited_;

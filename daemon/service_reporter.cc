@@ -21,6 +21,7 @@ std::string CycleReporter::Report(const CycleResult& r,
     metrics_.SetRoster(r.plan.roster_rows, r.plan.rejected_rows);
     metrics_.SetHeld(r.plan.CountHeld());
     metrics_.SetAttention(static_cast<int>(r.plan.attention.size()));
+    metrics_.SetRosterTrusted(r.roster.trusted);
   }
   if (r.applied) {
     for (const ActionOutcome& o : r.report.outcomes) {

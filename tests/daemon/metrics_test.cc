@@ -12,6 +12,7 @@ TEST(MetricsTest, ExposesEveryMetricNameOfTheSpec) {
   m.SetRoster(10, 2);
   m.SetHeld(3);
   m.SetAttention(2);
+  m.SetRosterTrusted(false);
   m.RecordApiRequest("GET", 200, 0.01);
   m.RecordRateLimited();
   std::string text = m.Serialize();
@@ -20,7 +21,7 @@ TEST(MetricsTest, ExposesEveryMetricNameOfTheSpec) {
         "rostersync_cycle_duration_seconds_bucket", "rostersync_cycle_duration_seconds_count",
         "rostersync_actions_total{action=\"create\",result=\"ok\"} 1", "rostersync_roster_rows 10",
         "rostersync_roster_rejected_rows 2", "rostersync_held_actions 3",
-        "rostersync_attention_items 2",
+        "rostersync_attention_items 2", "rostersync_roster_trusted 0",
         "rostersync_api_requests_total{code=\"200\",method=\"GET\"} 1",
         "rostersync_api_request_duration_seconds_count 1", "rostersync_rate_limited_total 1"}) {
     EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;

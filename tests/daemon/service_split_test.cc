@@ -78,6 +78,29 @@ TEST_F(ServiceSplitTest, AnAppliedCycleSendsASummaryAndOneAlertPerHold) {
   EXPECT_EQ(alerts, 1u);
 }
 
+// An untrusted roster with nothing left to hold holds no action (rostersync_held_actions 0)
+// yet every cycle exits 4: rostersync_roster_trusted says so, and goes back to 1.
+TEST_F(ServiceSplitTest, AnUntrustedRosterWithNothingHeldShowsInTheTrustedMetric) {
+  CycleResult r;
+  r.run_id = "r-3";
+  r.planned = r.applied = true;
+  r.exit_code = 4;
+  r.result = RunResult::kHeld;
+  r.roster.trusted = false;
+  r.roster.untrusted_reasons = {"roster has 475 valid rows, 30 fewer"};
+  r.plan.holds.push_back(Hold{"untrusted_roster", 0, "roster not trusted (...)"});
+  Reporter().Report(r);
+  std::string text = metrics_.Serialize();
+  EXPECT_NE(text.find("rostersync_held_actions 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("rostersync_roster_trusted 0"), std::string::npos) << text;
+  CycleResult fine;
+  fine.run_id = "r-4";
+  fine.planned = fine.applied = true;
+  Reporter().Report(fine);
+  text = metrics_.Serialize();
+  EXPECT_NE(text.find("rostersync_roster_trusted 1"), std::string::npos) << text;
+}
+
 TEST_F(ServiceSplitTest, ASetupFailureIsAFailedCycleWithAnAlert) {
   Reporter().NotRun(Status::IoError("state.database unreachable"));
   EXPECT_NE(Sent().find("cycle not run: IoError: state.database unreachable"),
