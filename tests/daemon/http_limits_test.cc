@@ -145,6 +145,37 @@ TEST(HttpLimitsTest, TheApprovalsListenerAnswers413ToATenMegabyteBody) {
   EXPECT_FALSE(reset);
 }
 
+// Sends a request head alone and returns the answer.
+std::string SendHead(int port, const std::string& head) {
+  int fd = ConnectFrom(port);
+  if (fd < 0) return "no connection";
+  send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  bool reset = false;
+  std::string answer = ReadAll(fd, &reset);
+  close(fd);
+  return answer;
+}
+
+// Any Content-Length over the limit is 413, however large (2^31, 2^64 and beyond); only a
+// value that is not a number is 400.
+TEST(HttpLimitsTest, AHugeContentLengthIs413AndANonNumericOneIs400) {
+  QuietBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  for (const std::string length : {"2147483648", "4294967296", "18446744073709551616",
+                                   "99999999999999999999999999999999", "065537"}) {
+    std::string answer = SendHead((*server)->port(), "POST /v1/sync HTTP/1.1\r\nHost: x\r\n"
+                                                     "Content-Length: " + length + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << length << ": " << answer;
+  }
+  for (const std::string length : {"12x", "-1", "0x10", "1 2"}) {
+    std::string answer = SendHead((*server)->port(), "POST /v1/sync HTTP/1.1\r\nHost: x\r\n"
+                                                     "Content-Length: " + length + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << length << ": " << answer;
+    EXPECT_NE(answer.find("bad Content-Length"), std::string::npos) << answer;
+  }
+}
+
 // Connections from 20 addresses, 8 each (the per-address cap), fill the total cap of 128:
 // /healthz from yet another address still answers 200 at once.
 TEST(HttpLimitsTest, HealthzStaysTrueUnderConnectionsFromManyLoopbackAddresses) {
