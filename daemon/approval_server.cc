@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <vector>
 
 #include "daemon/approval_click.h"
 #include "daemon/exit_codes.h"
@@ -56,6 +57,28 @@ bool ApprovalHandler::TakeRateToken(int64_t now_ms) {
   return true;
 }
 
+void ApprovalHandler::AuditEndedWindows(int64_t now_ms) {
+  std::vector<RefusalBudget::Summary> ended;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended = refusals_.TakeEnded(now_ms);
+  }
+  for (const RefusalBudget::Summary& s : ended) {
+    AuditRecord rec;
+    rec.ts_ms = now_ms;
+    rec.action = AuditAction::kClick;
+    rec.key = "held:unknown";
+    rec.user_id = "unknown";
+    rec.result = AuditResult::kRefused;
+    rec.http_status = 429;
+    rec.error = "button click refused: " + std::to_string(s.more) +
+                " more refused clicks from " + Clipped(s.source, "unknown") +
+                " in a minute, not audited one by one";
+    backend_.AuditRefusedClick(rec);
+    spdlog::warn("approval button: {}", rec.error);
+  }
+}
+
 HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   if (req.path != "/v1/actions") return Refuse(404, "no such route");
   if (req.method != "POST") {
@@ -64,8 +87,7 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
     return r;
   }
   const int64_t now = backend_.NowMs();
-  // Not audited: the limit is what keeps a flood of clicks out of the audit trail.
-  if (!TakeRateToken(now)) return Refuse(429, "too many clicks; try again in a minute");
+  AuditEndedWindows(now);
   Result<ButtonClick> click = ParseButtonClick(req.body);
   if (!click.ok()) return RefuseClick(req, nullptr, "", now, 400, click.status().message());
   return HandleClick(req, *click, now);
@@ -73,7 +95,17 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
 
 HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonClick* click,
                                           const std::string& username, int64_t now_ms,
-                                          int status, const std::string& why) {
+                                          int status, std::string why) {
+  RefusalBudget::Verdict verdict;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    verdict = refusals_.Count(req.peer, now_ms);
+  }
+  if (verdict.over && (status == 400 || status == 403)) {  // forged or malformed
+    status = 429;
+    why = "too many refused clicks; try again in a minute";
+  }
+  if (!verdict.audit) return Refuse(status, why);  // counted into the window's summary
   AuditRecord rec;
   rec.ts_ms = now_ms;
   const std::string action = click ? click->context.action : "";
@@ -97,6 +129,10 @@ HttpResponse ApprovalHandler::HandleClick(const HttpRequest& req, const ButtonCl
   if (Status s = VerifyButton(key_, click.context, now); !s.ok()) {
     // expired: a genuine button, told with 200; forged: 403
     return RefuseClick(req, &click, "", now, s.IsConflict() ? kShown : 403, s.message());
+  }
+  // Only correctly signed clicks take from the rate limit: forged ones never block them.
+  if (!TakeRateToken(now)) {
+    return RefuseClick(req, &click, "", now, 429, "too many clicks; try again in a minute");
   }
   Result<User> user = backend_.ClickingUser(click.user_id);
   if (!user.ok()) {
