@@ -93,6 +93,14 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   return HandleClick(req, *click, now);
 }
 
+void ApprovalHandler::AuditUnread(const std::string& peer, int status, const std::string& why) {
+  const int64_t now = backend_.NowMs();
+  AuditEndedWindows(now);
+  HttpRequest req;
+  req.peer = peer;
+  RefuseClick(req, nullptr, "", now, status, why);
+}
+
 HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonClick* click,
                                           const std::string& username, int64_t now_ms,
                                           int status, std::string why) {
@@ -188,6 +196,9 @@ Result<std::unique_ptr<ApprovalServer>> ApprovalServer::Start(const ApprovalsCon
   options.max_body_bytes = 8 * 1024;
   options.max_per_client = 4;
   options.is_slow = [](const HttpRequest&) { return true; };  // an approval applies a cycle
+  options.on_refused = [handler](const std::string& peer, int status, const std::string& why) {
+    handler->AuditUnread(peer, status, why);
+  };
   Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
       host, std::stoi(port), options, [handler](const HttpRequest& r) { return handler->Handle(r); });
   if (!http.ok()) {

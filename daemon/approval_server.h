@@ -44,6 +44,9 @@ class ApprovalHandler {
   ApprovalHandler(ApprovalsConfig config, std::string key, ApprovalBackend& backend)
       : config_(std::move(config)), key_(std::move(key)), backend_(backend) {}
   HttpResponse Handle(const HttpRequest& req);
+  // A click the HTTP server refused before it reached Handle (too large: 413, ...): audited
+  // within the same bounds as every refused click.
+  void AuditUnread(const std::string& peer, int status, const std::string& why);
 
  private:
   bool TakeRateToken(int64_t now_ms);

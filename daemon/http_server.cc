@@ -183,6 +183,11 @@ void HttpServer::Impl::RejectAndDrain(size_t i, int status, const std::string& m
   Conn& c = conns[i];
   SendAll(c.fd, Format(nullptr, ErrorResponse(status, message)));
   ::shutdown(c.fd, SHUT_WR);
+  if (options.on_refused) {  // best effort: dropped when the pool's queue is full
+    slow->Submit([report = options.on_refused, peer = c.peer, status, message] {
+      report(peer, status, message);
+    });
+  }
   c.draining = true;
   c.buf.clear();
   c.buf.shrink_to_fit();

@@ -143,6 +143,11 @@ TEST(HttpLimitsTest, TheApprovalsListenerAnswers413ToATenMegabyteBody) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u) << answer;
   EXPECT_NE(answer.find("{\"error\":\"request body too large"), std::string::npos) << answer;
   EXPECT_FALSE(reset);
+  // Audited like any refused click (off the event loop, so it may come a moment later).
+  for (int i = 0; i < 200 && backend.refusals == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(backend.refusals, 1);
 }
 
 // Sends a request head alone and returns the answer.
