@@ -149,9 +149,13 @@ HttpResponse ApprovalHandler::HandleClick(const HttpRequest& req, const ButtonCl
                            user.status().message());
   }
   if (!MayApprove(*user, config_)) {
+    const std::string who = "@" + user->username;
     return RefuseClick(req, &click, user->username, now, kShown,
-                       "@" + user->username + " may not approve or reject held sets "
-                       "(approvals.approvers)");
+                       !user->active() ? who + " is deactivated and may not approve or reject "
+                                               "held sets"
+                       : user->is_bot  ? who + " is a bot and may not approve or reject held sets"
+                                       : who + " may not approve or reject held sets "
+                                               "(approvals.approvers)");
   }
   const bool approve = click.context.action == "approve";
   HeldDecision decision{click.context.held_id, approve, {}, user->username};

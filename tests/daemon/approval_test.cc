@@ -38,6 +38,10 @@ class FakeBackend : public ApprovalBackend {
     u.id = id;
     u.username = id == "admin1" ? "alice" : id == "listed" ? "carol" : "bob";
     u.roles = id == "admin1" ? "system_user system_admin" : "system_user";
+    if (id == "gone") {  // a listed approver whose account was deactivated
+      u.username = "carol";
+      u.delete_at = 1;
+    }
     return u;
   }
   DecisionOutcome Decide(const HeldDecision& d) override {
@@ -172,6 +176,19 @@ TEST(ApprovalTest, ForgedExpiredOrUnauthorisedClicksDecideNothing) {
   ApprovalHandler strict(no_admins, kKey, backend);
   EXPECT_EQ(Click(strict, Signed("admin1", "approve", kNow + 1000)).body.find("update"),
             std::string::npos);
+  EXPECT_TRUE(backend.decisions.empty());
+}
+
+// A listed approver whose account is deactivated is told that, not that they are no approver.
+TEST(ApprovalTest, ADeactivatedApproverIsToldTheyAreDeactivated) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  HttpResponse r = Click(h, Signed("gone", "approve", kNow + 1000));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("@carol is deactivated"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("approvals.approvers"), std::string::npos) << r.body;
+  ASSERT_EQ(backend.refusals.size(), 1u);
+  EXPECT_NE(backend.refusals[0].error.find("deactivated"), std::string::npos);
   EXPECT_TRUE(backend.decisions.empty());
 }
 
