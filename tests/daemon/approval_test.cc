@@ -179,6 +179,32 @@ TEST(ApprovalTest, ForgedExpiredOrUnauthorisedClicksDecideNothing) {
   EXPECT_TRUE(backend.decisions.empty());
 }
 
+// Many addresses together: the totals bind (audited one by one, answered before 429), and
+// addresses beyond kMaxTrackedSources share one count.
+TEST(ApprovalTest, RefusalsFromManyAddressesAreBoundedInTotal) {
+  RefusalBudget budget;
+  int audited = 0, over = 0;
+  for (int i = 0; i < 2000; ++i) {
+    RefusalBudget::Verdict v = budget.Count("10.1." + std::to_string(i / 250) + "." +
+                                                std::to_string(i % 250), kNow);
+    audited += v.audit;
+    over += v.over;
+  }
+  EXPECT_EQ(audited, kAuditedRefusalsInTotal);
+  EXPECT_EQ(over, 2000 - kRefusalsInTotal);
+  std::vector<RefusalBudget::Summary> ended = budget.TakeEnded(kNow + 60'000);
+  int more = 0;
+  bool shared = false;
+  for (const RefusalBudget::Summary& s : ended) {
+    more += s.more;
+    shared = shared || s.source == "other addresses";
+  }
+  EXPECT_EQ(more, 2000 - kAuditedRefusalsInTotal);
+  EXPECT_TRUE(shared);
+  EXPECT_LE(ended.size(), kMaxTrackedSources + 1);
+  EXPECT_TRUE(budget.TakeEnded(kNow + 60'000).empty());  // each window is summed up once
+}
+
 // A listed approver whose account is deactivated is told that, not that they are no approver.
 TEST(ApprovalTest, ADeactivatedApproverIsToldTheyAreDeactivated) {
   FakeBackend backend;
