@@ -20,14 +20,14 @@ RefusalBudget::Verdict RefusalBudget::Count(const std::string& source, int64_t n
   Verdict v;
   v.over = w.count > kRefusalsPerSource || total_.count > kRefusalsInTotal;
   v.audit = w.count <= kAuditedRefusalsPerSource && total_.count <= kAuditedRefusalsInTotal;
-  if (!v.audit) ++w.unaudited;
+  if (!v.audit) v.first_unaudited = ++w.unaudited == 1;
   return v;
 }
 
 std::vector<RefusalBudget::Summary> RefusalBudget::TakeEnded(int64_t now_ms) {
   std::vector<Summary> ended;
   for (auto it = sources_.begin(); it != sources_.end();) {
-    if (now_ms - it->second.start_ms < kWindowMs) {
+    if (now_ms - kWindowMs < it->second.start_ms) {  // still open (never overflows)
       ++it;
       continue;
     }

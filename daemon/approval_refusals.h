@@ -27,6 +27,7 @@ class RefusalBudget {
   struct Verdict {
     bool audit = true;   // write this refusal's own audit record
     bool over = false;   // over the per-address or total limit: answer 429
+    bool first_unaudited = false;  // the window's first refusal not audited one by one
   };
   struct Summary {
     std::string source;
@@ -35,7 +36,7 @@ class RefusalBudget {
   // Counts one refusal from `source` (an address) at now_ms.
   Verdict Count(const std::string& source, int64_t now_ms);
   // The summaries of the windows that ended by now_ms (those with unaudited refusals), and
-  // forgets those windows.
+  // forgets those windows; INT64_MAX: all of them.
   std::vector<Summary> TakeEnded(int64_t now_ms);
 
  private:

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <limits>
 #include <vector>
 
 #include "daemon/approval_click.h"
@@ -57,11 +58,11 @@ bool ApprovalHandler::TakeRateToken(int64_t now_ms) {
   return true;
 }
 
-void ApprovalHandler::AuditEndedWindows(int64_t now_ms) {
+void ApprovalHandler::AuditEndedWindows(int64_t now_ms, int64_t ended_by) {
   std::vector<RefusalBudget::Summary> ended;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ended = refusals_.TakeEnded(now_ms);
+    ended = refusals_.TakeEnded(ended_by);
   }
   for (const RefusalBudget::Summary& s : ended) {
     AuditRecord rec;
@@ -79,6 +80,10 @@ void ApprovalHandler::AuditEndedWindows(int64_t now_ms) {
   }
 }
 
+void ApprovalHandler::FlushRefusals() {
+  AuditEndedWindows(backend_.NowMs(), std::numeric_limits<int64_t>::max());
+}
+
 HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   if (req.path != "/v1/actions") return Refuse(404, "no such route");
   if (req.method != "POST") {
@@ -87,7 +92,7 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
     return r;
   }
   const int64_t now = backend_.NowMs();
-  AuditEndedWindows(now);
+  AuditEndedWindows(now, now);
   Result<ButtonClick> click = ParseButtonClick(req.body);
   if (!click.ok()) return RefuseClick(req, nullptr, "", now, 400, click.status().message());
   return HandleClick(req, *click, now);
@@ -95,7 +100,7 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
 
 void ApprovalHandler::AuditUnread(const std::string& peer, int status, const std::string& why) {
   const int64_t now = backend_.NowMs();
-  AuditEndedWindows(now);
+  AuditEndedWindows(now, now);
   HttpRequest req;
   req.peer = peer;
   RefuseClick(req, nullptr, "", now, status, why);
@@ -113,7 +118,13 @@ HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonCl
     status = 429;
     why = "too many refused clicks; try again in a minute";
   }
-  if (!verdict.audit) return Refuse(status, why);  // counted into the window's summary
+  if (!verdict.audit) {  // counted into the window's summary
+    if (verdict.first_unaudited) {
+      spdlog::warn("approval button: more refused clicks from {} this minute are counted, not "
+                   "audited one by one", Clipped(req.peer, "unknown"));
+    }
+    return Refuse(status, why);
+  }
   AuditRecord rec;
   rec.ts_ms = now_ms;
   const std::string action = click ? click->context.action : "";
@@ -217,6 +228,7 @@ Result<std::unique_ptr<ApprovalServer>> ApprovalServer::Start(const ApprovalsCon
 
 ApprovalServer::~ApprovalServer() {
   if (server_) server_->Stop();
+  if (handler_) handler_->FlushRefusals();
 }
 
 int ApprovalServer::port() const { return server_ ? server_->port() : 0; }

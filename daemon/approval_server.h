@@ -47,11 +47,14 @@ class ApprovalHandler {
   // A click the HTTP server refused before it reached Handle (too large: 413, ...): audited
   // within the same bounds as every refused click.
   void AuditUnread(const std::string& peer, int status, const std::string& why);
+  // Writes the summary records of the refusal windows still open (when the server stops).
+  void FlushRefusals();
 
  private:
   bool TakeRateToken(int64_t now_ms);
-  // Writes the summaries of the refusal windows that ended ("M more refused clicks from X").
-  void AuditEndedWindows(int64_t now_ms);
+  // Writes the summaries of the refusal windows that ended by `ended_by` ("M more refused
+  // clicks from X"), timestamped now_ms.
+  void AuditEndedWindows(int64_t now_ms, int64_t ended_by);
   HttpResponse HandleClick(const HttpRequest& req, const ButtonClick& click, int64_t now_ms);
   // Counts the refusal (approval_refusals.h); audits it (who, which held set, why) and logs
   // it within the bounds; answers it (429 for a forged or malformed one over the bounds).

@@ -284,6 +284,14 @@ TEST(ApprovalTest, RefusedClicksAreAuditedAtABoundedRateWithASummary) {
             std::string::npos)
       << summary.error;
   EXPECT_NE(backend.refusals[1].error.find("(from 192.0.2.77)"), std::string::npos);
+  // A window still open when the server stops is summed up then.
+  for (int i = 0; i < kAuditedRefusalsPerSource + 5; ++i) Click(h, forged, "192.0.2.66");
+  backend.refusals.clear();
+  h.FlushRefusals();
+  ASSERT_EQ(backend.refusals.size(), 1u);
+  EXPECT_NE(backend.refusals[0].error.find("5 more refused clicks from 192.0.2.66"),
+            std::string::npos)
+      << backend.refusals[0].error;
 }
 
 TEST(ApprovalTest, OtherRoutesAndMethodsAreRefused) {
