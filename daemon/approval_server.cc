@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <limits>
+#include <vector>
 
 #include "daemon/approval_click.h"
 #include "daemon/exit_codes.h"
@@ -56,6 +58,32 @@ bool ApprovalHandler::TakeRateToken(int64_t now_ms) {
   return true;
 }
 
+void ApprovalHandler::AuditEndedWindows(int64_t now_ms, int64_t ended_by) {
+  std::vector<RefusalBudget::Summary> ended;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended = refusals_.TakeEnded(ended_by);
+  }
+  for (const RefusalBudget::Summary& s : ended) {
+    AuditRecord rec;
+    rec.ts_ms = now_ms;
+    rec.action = AuditAction::kClick;
+    rec.key = "held:unknown";
+    rec.user_id = "unknown";
+    rec.result = AuditResult::kRefused;
+    rec.http_status = 429;
+    rec.error = "button click refused: " + std::to_string(s.more) +
+                " more refused clicks from " + Clipped(s.source, "unknown") +
+                " in a minute, not audited one by one";
+    backend_.AuditRefusedClick(rec);
+    spdlog::warn("approval button: {}", rec.error);
+  }
+}
+
+void ApprovalHandler::FlushRefusals() {
+  AuditEndedWindows(backend_.NowMs(), std::numeric_limits<int64_t>::max());
+}
+
 HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
   if (req.path != "/v1/actions") return Refuse(404, "no such route");
   if (req.method != "POST") {
@@ -64,16 +92,39 @@ HttpResponse ApprovalHandler::Handle(const HttpRequest& req) {
     return r;
   }
   const int64_t now = backend_.NowMs();
-  // Not audited: the limit is what keeps a flood of clicks out of the audit trail.
-  if (!TakeRateToken(now)) return Refuse(429, "too many clicks; try again in a minute");
+  AuditEndedWindows(now, now);
   Result<ButtonClick> click = ParseButtonClick(req.body);
   if (!click.ok()) return RefuseClick(req, nullptr, "", now, 400, click.status().message());
   return HandleClick(req, *click, now);
 }
 
+void ApprovalHandler::AuditUnread(const std::string& peer, int status, const std::string& why) {
+  const int64_t now = backend_.NowMs();
+  AuditEndedWindows(now, now);
+  HttpRequest req;
+  req.peer = peer;
+  RefuseClick(req, nullptr, "", now, status, why);
+}
+
 HttpResponse ApprovalHandler::RefuseClick(const HttpRequest& req, const ButtonClick* click,
                                           const std::string& username, int64_t now_ms,
-                                          int status, const std::string& why) {
+                                          int status, std::string why) {
+  RefusalBudget::Verdict verdict;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    verdict = refusals_.Count(req.peer, now_ms);
+  }
+  if (verdict.over && (status == 400 || status == 403)) {  // forged or malformed
+    status = 429;
+    why = "too many refused clicks; try again in a minute";
+  }
+  if (!verdict.audit) {  // counted into the window's summary
+    if (verdict.first_unaudited) {
+      spdlog::warn("approval button: more refused clicks from {} this minute are counted, not "
+                   "audited one by one", Clipped(req.peer, "unknown"));
+    }
+    return Refuse(status, why);
+  }
   AuditRecord rec;
   rec.ts_ms = now_ms;
   const std::string action = click ? click->context.action : "";
@@ -98,6 +149,10 @@ HttpResponse ApprovalHandler::HandleClick(const HttpRequest& req, const ButtonCl
     // expired: a genuine button, told with 200; forged: 403
     return RefuseClick(req, &click, "", now, s.IsConflict() ? kShown : 403, s.message());
   }
+  // Only correctly signed clicks take from the rate limit: forged ones never block them.
+  if (!TakeRateToken(now)) {
+    return RefuseClick(req, &click, "", now, 429, "too many clicks; try again in a minute");
+  }
   Result<User> user = backend_.ClickingUser(click.user_id);
   if (!user.ok()) {
     return RefuseClick(req, &click, "", now, kShown,
@@ -105,9 +160,13 @@ HttpResponse ApprovalHandler::HandleClick(const HttpRequest& req, const ButtonCl
                            user.status().message());
   }
   if (!MayApprove(*user, config_)) {
+    const std::string who = "@" + user->username;
     return RefuseClick(req, &click, user->username, now, kShown,
-                       "@" + user->username + " may not approve or reject held sets "
-                       "(approvals.approvers)");
+                       !user->active() ? who + " is deactivated and may not approve or reject "
+                                               "held sets"
+                       : user->is_bot  ? who + " is a bot and may not approve or reject held sets"
+                                       : who + " may not approve or reject held sets "
+                                               "(approvals.approvers)");
   }
   const bool approve = click.context.action == "approve";
   HeldDecision decision{click.context.held_id, approve, {}, user->username};
@@ -152,6 +211,9 @@ Result<std::unique_ptr<ApprovalServer>> ApprovalServer::Start(const ApprovalsCon
   options.max_body_bytes = 8 * 1024;
   options.max_per_client = 4;
   options.is_slow = [](const HttpRequest&) { return true; };  // an approval applies a cycle
+  options.on_refused = [handler](const std::string& peer, int status, const std::string& why) {
+    handler->AuditUnread(peer, status, why);
+  };
   Result<std::unique_ptr<HttpServer>> http = HttpServer::Start(
       host, std::stoi(port), options, [handler](const HttpRequest& r) { return handler->Handle(r); });
   if (!http.ok()) {
@@ -166,6 +228,7 @@ Result<std::unique_ptr<ApprovalServer>> ApprovalServer::Start(const ApprovalsCon
 
 ApprovalServer::~ApprovalServer() {
   if (server_) server_->Stop();
+  if (handler_) handler_->FlushRefusals();
 }
 
 int ApprovalServer::port() const { return server_ ? server_->port() : 0; }

@@ -158,6 +158,22 @@ DecisionOutcome FirstOfTwo(StateStore& store, AuditSink* audit, const HeldDecisi
   return out;
 }
 
+// Why an approval was refused: the --only keys that are not in the set, when there are
+// any (the plan need not have changed), else the plan's differences.
+std::string RefusalText(const std::string& held_id, const std::vector<std::string>& differences) {
+  const std::string kNotIn = ": not in this held set";
+  std::vector<std::string> unknown;
+  for (const std::string& d : differences) {
+    const size_t n = kNotIn.size();
+    if (d.size() > n && d.compare(d.size() - n, n, kNotIn) == 0) {
+      unknown.push_back(d.substr(0, d.size() - n));
+    }
+  }
+  if (unknown.empty()) return "the plan changed: " + Join(differences, "; ");
+  return "--only " + EscapeControl(Join(unknown, ",")) + ": not in held set " + held_id +
+         " (`rostersync held` lists its keys)";
+}
+
 // Re-plans and applies exactly the approved held actions, or refuses with the difference.
 DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDecision& d,
                                HeldSetRecord record, int64_t now_ms, const CycleFn& run_cycle) {
@@ -187,7 +203,7 @@ DecisionOutcome ApproveHeldSet(StateStore& store, AuditSink* audit, const HeldDe
   out.cycle_ran = true;
   if (!differences.empty()) {
     DecisionOutcome refused = Refuse(store, audit, d, out.cycle.run_id,
-                                     "the plan changed: " + Join(differences, "; "), now_ms);
+                                     RefusalText(d.held_id, differences), now_ms);
     refused.cycle = std::move(out.cycle);
     refused.cycle_ran = true;
     return refused;

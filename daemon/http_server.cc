@@ -61,6 +61,22 @@ HttpResponse ErrorResponse(int status, const std::string& message) {
   return r;
 }
 
+// Parses a Content-Length value (digits only; "" is 0) into *length, overflow-safe: any value
+// over `limit`, however many digits, reads as limit + 1. False when it is not a number.
+bool ContentLength(const std::string& value, size_t limit, size_t* length) {
+  if (value.find_first_not_of("0123456789") != std::string::npos) return false;
+  size_t n = 0;
+  for (char c : value) {
+    n = n * 10 + static_cast<size_t>(c - '0');
+    if (n > limit) {
+      n = limit + 1;
+      break;
+    }
+  }
+  *length = n;
+  return true;
+}
+
 // A fixed set of threads and a bounded queue of jobs.
 class Pool {
  public:
@@ -167,6 +183,11 @@ void HttpServer::Impl::RejectAndDrain(size_t i, int status, const std::string& m
   Conn& c = conns[i];
   SendAll(c.fd, Format(nullptr, ErrorResponse(status, message)));
   ::shutdown(c.fd, SHUT_WR);
+  if (options.on_refused) {  // best effort: dropped when the pool's queue is full
+    slow->Submit([report = options.on_refused, peer = c.peer, status, message] {
+      report(peer, status, message);
+    });
+  }
   c.draining = true;
   c.buf.clear();
   c.buf.shrink_to_fit();
@@ -234,13 +255,9 @@ bool HttpServer::Impl::ReadFrom(size_t i) {
     return false;
   }
   size_t want = 0;
-  std::string length = req->Header("content-length");
-  if (!length.empty()) {
-    if (length.size() > 9 || length.find_first_not_of("0123456789") != std::string::npos) {
-      RejectAndDrain(i, 400, "malformed request: bad Content-Length");
-      return false;
-    }
-    want = static_cast<size_t>(std::stoul(length));
+  if (!ContentLength(req->Header("content-length"), options.max_body_bytes, &want)) {
+    RejectAndDrain(i, 400, "malformed request: bad Content-Length");
+    return false;
   }
   if (want > options.max_body_bytes) {  // answered before a byte of the body is stored
     RejectAndDrain(i, 413, "request body too large (at most " +

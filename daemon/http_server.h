@@ -57,6 +57,9 @@ struct HttpServerOptions {
   // Routes answered by the event loop itself, never queued behind busy workers (/healthz):
   // their handler must answer at once with a small body and never block.
   std::function<bool(const HttpRequest&)> is_inline;
+  // Told (on the slow pool, never the event loop) of each request the server refused itself
+  // before a handler saw it: 413 body too large, 431 head too large, 400 malformed head.
+  std::function<void(const std::string& peer, int status, const std::string& why)> on_refused;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

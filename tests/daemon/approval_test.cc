@@ -7,6 +7,7 @@
 
 #include "daemon/approval_click.h"
 #include "daemon/approval_post.h"
+#include "daemon/approval_refusals.h"
 #include "daemon/approval_server.h"
 #include "daemon/exit_codes.h"
 #include "tests/support/temp_dir.h"
@@ -30,13 +31,17 @@ std::string Signed(const std::string& user, const std::string& action, int64_t e
 
 class FakeBackend : public ApprovalBackend {
  public:
-  int64_t NowMs() override { return kNow; }
+  int64_t NowMs() override { return now; }
   Result<User> ClickingUser(const std::string& id) override {
     if (id == "missing") return Status::NotFound("no such user");
     User u;
     u.id = id;
     u.username = id == "admin1" ? "alice" : id == "listed" ? "carol" : "bob";
     u.roles = id == "admin1" ? "system_user system_admin" : "system_user";
+    if (id == "gone") {  // a listed approver whose account was deactivated
+      u.username = "carol";
+      u.delete_at = 1;
+    }
     return u;
   }
   DecisionOutcome Decide(const HeldDecision& d) override {
@@ -51,10 +56,13 @@ class FakeBackend : public ApprovalBackend {
   std::vector<HeldDecision> decisions;
   std::vector<AuditRecord> refusals;
   bool refuse_decisions = false;  // Decide refuses (and audits that itself)
+  int64_t now = kNow;
 };
 
-HttpResponse Click(ApprovalHandler& h, const std::string& body) {
+HttpResponse Click(ApprovalHandler& h, const std::string& body,
+                   const std::string& peer = "10.0.0.5") {
   HttpRequest req;
+  req.peer = peer;
   req.method = "POST";
   req.path = "/v1/actions";
   req.body = body;
@@ -171,6 +179,45 @@ TEST(ApprovalTest, ForgedExpiredOrUnauthorisedClicksDecideNothing) {
   EXPECT_TRUE(backend.decisions.empty());
 }
 
+// Many addresses together: the totals bind (audited one by one, answered before 429), and
+// addresses beyond kMaxTrackedSources share one count.
+TEST(ApprovalTest, RefusalsFromManyAddressesAreBoundedInTotal) {
+  RefusalBudget budget;
+  int audited = 0, over = 0;
+  for (int i = 0; i < 2000; ++i) {
+    RefusalBudget::Verdict v = budget.Count("10.1." + std::to_string(i / 250) + "." +
+                                                std::to_string(i % 250), kNow);
+    audited += v.audit;
+    over += v.over;
+  }
+  EXPECT_EQ(audited, kAuditedRefusalsInTotal);
+  EXPECT_EQ(over, 2000 - kRefusalsInTotal);
+  std::vector<RefusalBudget::Summary> ended = budget.TakeEnded(kNow + 60'000);
+  int more = 0;
+  bool shared = false;
+  for (const RefusalBudget::Summary& s : ended) {
+    more += s.more;
+    shared = shared || s.source == "other addresses";
+  }
+  EXPECT_EQ(more, 2000 - kAuditedRefusalsInTotal);
+  EXPECT_TRUE(shared);
+  EXPECT_LE(ended.size(), kMaxTrackedSources + 1);
+  EXPECT_TRUE(budget.TakeEnded(kNow + 60'000).empty());  // each window is summed up once
+}
+
+// A listed approver whose account is deactivated is told that, not that they are no approver.
+TEST(ApprovalTest, ADeactivatedApproverIsToldTheyAreDeactivated) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  HttpResponse r = Click(h, Signed("gone", "approve", kNow + 1000));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("@carol is deactivated"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("approvals.approvers"), std::string::npos) << r.body;
+  ASSERT_EQ(backend.refusals.size(), 1u);
+  EXPECT_NE(backend.refusals[0].error.find("deactivated"), std::string::npos);
+  EXPECT_TRUE(backend.decisions.empty());
+}
+
 TEST(ApprovalTest, MalformedBodiesAre400AndNeverCrash) {
   FakeBackend backend;
   ApprovalHandler h(Approvers(), kKey, backend);
@@ -183,12 +230,68 @@ TEST(ApprovalTest, MalformedBodiesAre400AndNeverCrash) {
   EXPECT_TRUE(backend.decisions.empty());
 }
 
-TEST(ApprovalTest, TheRateLimitRefusesClicksBeyondThirtyAMinute) {
+TEST(ApprovalTest, TheRateLimitRefusesSignedClicksBeyondThirtyAMinute) {
   FakeBackend backend;
   ApprovalHandler h(Approvers(), kKey, backend);
-  for (int i = 0; i < kClicksPerMinute; ++i) EXPECT_EQ(Click(h, "{").status, 400);
+  for (int i = 0; i < kClicksPerMinute; ++i) {
+    EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000)).status, 200);
+  }
   EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000)).status, 429);
-  EXPECT_TRUE(backend.decisions.empty());
+  EXPECT_EQ(backend.decisions.size(), static_cast<size_t>(kClicksPerMinute));
+}
+
+// A flood of forged or malformed clicks from one address never blocks a signed click, from
+// the Mattermost server's address or from the flooding address itself.
+TEST(ApprovalTest, AFloodOfForgedClicksNeverBlocksASignedClick) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  const std::string forged = Body("admin1", "approve", kNow + 1000, std::string(64, '0'));
+  int forbidden = 0, limited = 0;
+  for (int i = 0; i < 100; ++i) {
+    const int status = Click(h, i % 2 ? forged : "{", "192.0.2.66").status;
+    forbidden += status == 403 || status == 400;
+    limited += status == 429;
+  }
+  EXPECT_EQ(forbidden, kRefusalsPerSource);
+  EXPECT_EQ(limited, 100 - kRefusalsPerSource);
+  EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000), "10.0.0.5").status, 200);
+  EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000), "192.0.2.66").status, 200);
+  EXPECT_EQ(backend.decisions.size(), 2u);
+  // The flood did not take the signed clicks' budget either.
+  for (int i = 2; i < kClicksPerMinute; ++i) {
+    EXPECT_EQ(Click(h, Signed("admin1", "approve", kNow + 1000)).status, 200) << i;
+  }
+}
+
+// Refusals are audited one by one up to kAuditedRefusalsPerSource per address and minute;
+// the rest become one summary record when the minute is over.
+TEST(ApprovalTest, RefusedClicksAreAuditedAtABoundedRateWithASummary) {
+  FakeBackend backend;
+  ApprovalHandler h(Approvers(), kKey, backend);
+  const std::string forged = Body("admin1", "approve", kNow + 1000, std::string(64, '0'));
+  for (int i = 0; i < 35; ++i) Click(h, forged, "192.0.2.66");
+  Click(h, forged, "192.0.2.77");
+  ASSERT_EQ(backend.refusals.size(), static_cast<size_t>(kAuditedRefusalsPerSource) + 1);
+  backend.refusals.clear();
+  backend.now = kNow + 61'000;
+  Click(h, forged, "192.0.2.77");
+  ASSERT_EQ(backend.refusals.size(), 2u);  // the summary, then this click's own record
+  const AuditRecord& summary = backend.refusals[0];
+  EXPECT_EQ(summary.result, AuditResult::kRefused);
+  EXPECT_EQ(summary.key, "held:unknown");
+  EXPECT_NE(summary.error.find(std::to_string(35 - kAuditedRefusalsPerSource) +
+                               " more refused clicks from 192.0.2.66"),
+            std::string::npos)
+      << summary.error;
+  EXPECT_NE(backend.refusals[1].error.find("(from 192.0.2.77)"), std::string::npos);
+  // A window still open when the server stops is summed up then.
+  for (int i = 0; i < kAuditedRefusalsPerSource + 5; ++i) Click(h, forged, "192.0.2.66");
+  backend.refusals.clear();
+  h.FlushRefusals();
+  ASSERT_EQ(backend.refusals.size(), 1u);
+  EXPECT_NE(backend.refusals[0].error.find("5 more refused clicks from 192.0.2.66"),
+            std::string::npos)
+      << backend.refusals[0].error;
 }
 
 TEST(ApprovalTest, OtherRoutesAndMethodsAreRefused) {

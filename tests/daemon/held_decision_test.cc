@@ -122,6 +122,21 @@ TEST_F(HeldDecisionTest, ChangedPlansUnknownIdsAndRejectedSetsApplyNothing) {
   EXPECT_EQ(cycles_, 1);  // only the first approval planned again
 }
 
+// `approve --only NOPE`: the message names the key that is not in the set; the plan did not
+// change.
+TEST_F(HeldDecisionTest, OnlyWithAKeyOutsideTheSetNamesTheKeyNotAChangedPlan) {
+  const std::string id = Hold(3);
+  HeldDecision d{id, true, {"NOPE"}, "alice", 0, "id-alice"};
+  DecisionOutcome out =
+      DecideHeldSet(store_, nullptr, d, 2000, [this](const CycleRequest& r) { return Cycle(r); });
+  EXPECT_EQ(out.exit_code, kExitRefused);
+  EXPECT_NE(out.message.find("--only NOPE: not in held set " + id), std::string::npos)
+      << out.message;
+  EXPECT_EQ(out.message.find("plan changed"), std::string::npos) << out.message;
+  EXPECT_EQ(applied_, 0);
+  EXPECT_EQ(Stored(id).decision, "");  // still waiting
+}
+
 TEST_F(HeldDecisionTest, ALargeSetNeedsTwoDifferentApprovers) {
   const std::string id = Hold(5);
   DecisionOutcome first = Decide(id, true, "alice", 4);

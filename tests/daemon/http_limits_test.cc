@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "daemon/admin_server.h"
+#include "daemon/approval_click.h"
 #include "daemon/approval_server.h"
 #include "tests/daemon/raw_http.h"
 #include "tests/daemon/stub_admin_backend.h"
@@ -97,6 +98,99 @@ TEST(HttpLimitsTest, TheApprovalsListenerAnswers413ToATenMegabyteBody) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u) << answer;
   EXPECT_NE(answer.find("{\"error\":\"request body too large"), std::string::npos) << answer;
   EXPECT_FALSE(reset);
+  // Audited like any refused click (off the event loop, so it may come a moment later).
+  for (int i = 0; i < 200 && backend.refusals == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(backend.refusals, 1);
+}
+
+// Sends a request head alone and returns the answer.
+std::string SendHead(int port, const std::string& head) {
+  int fd = ConnectFrom(port);
+  if (fd < 0) return "no connection";
+  send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  bool reset = false;
+  std::string answer = ReadAll(fd, &reset);
+  close(fd);
+  return answer;
+}
+
+// Any Content-Length over the limit is 413, however large (2^31, 2^64 and beyond); only a
+// value that is not a number is 400.
+TEST(HttpLimitsTest, AHugeContentLengthIs413AndANonNumericOneIs400) {
+  QuietBackend backend;
+  auto server = AdminServer::Start("127.0.0.1:0", "", backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  for (const std::string length : {"2147483648", "4294967296", "18446744073709551616",
+                                   "99999999999999999999999999999999", "065537"}) {
+    std::string answer = SendHead((*server)->port(), "POST /v1/sync HTTP/1.1\r\nHost: x\r\n"
+                                                     "Content-Length: " + length + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << length << ": " << answer;
+  }
+  for (const std::string length : {"12x", "-1", "0x10", "1 2"}) {
+    std::string answer = SendHead((*server)->port(), "POST /v1/sync HTTP/1.1\r\nHost: x\r\n"
+                                                     "Content-Length: " + length + "\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << length << ": " << answer;
+    EXPECT_NE(answer.find("bad Content-Length"), std::string::npos) << answer;
+  }
+}
+
+// A backend where every clicking user is an admin and every decision applies.
+class AdminClicks : public NoClicks {
+ public:
+  int64_t NowMs() override { return 1'000; }
+  Result<User> ClickingUser(const std::string& id) override {
+    User u;
+    u.id = id;
+    u.username = "alice";
+    u.roles = "system_user system_admin";
+    return u;
+  }
+  DecisionOutcome Decide(const HeldDecision&) override {
+    ++decisions;
+    DecisionOutcome out;
+    out.released = out.applied = 1;
+    out.message = "approved";
+    return out;
+  }
+  std::atomic<int> decisions{0};
+};
+
+// The red team's reproduction over the socket: 35 forged clicks from one address, then
+// signed clicks from the Mattermost server's address and from the flooding one are applied.
+TEST(HttpLimitsTest, AFloodOfForgedClicksOverTheSocketLeavesTheButtonsWorking) {
+  AdminClicks backend;
+  ApprovalsConfig config;
+  config.listen = "127.0.0.1:0";
+  const std::string key = "0123456789abcdef0123456789abcdef";
+  auto server = ApprovalServer::Start(config, key, backend);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto post = [&](const std::string& from, const std::string& sig) {
+    const std::string body = "{\"user_id\":\"u1\",\"context\":{\"held_id\":\"00000000000000aa\","
+                             "\"action\":\"approve\",\"expires\":60000,\"sig\":\"" + sig + "\"}}";
+    int fd = ConnectFrom((*server)->port(), from);
+    if (fd < 0) return std::string("no connection");
+    const std::string request = "POST /v1/actions HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\n\r\n" + body;
+    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    bool reset = false;
+    std::string answer = ReadAll(fd, &reset);
+    close(fd);
+    return answer.substr(0, answer.find("\r\n"));
+  };
+  int forbidden = 0, limited = 0;
+  for (int i = 0; i < 35; ++i) {
+    const std::string status = post("127.0.0.2", std::string(64, '0'));
+    forbidden += status == "HTTP/1.1 403 Forbidden";
+    limited += status == "HTTP/1.1 429 Too Many Requests";
+  }
+  EXPECT_EQ(forbidden + limited, 35);
+  EXPECT_GT(limited, 0);
+  const std::string sig = SignButton(key, "00000000000000aa", "approve", 60000);
+  EXPECT_EQ(post("127.0.0.1", sig), "HTTP/1.1 200 OK");
+  EXPECT_EQ(post("127.0.0.2", sig), "HTTP/1.1 200 OK");
+  EXPECT_EQ(backend.decisions, 2);
 }
 
 // Connections from 20 addresses, 8 each (the per-address cap), fill the total cap of 128:
