@@ -12,12 +12,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include "daemon/job_pool.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -77,50 +77,6 @@ bool ContentLength(const std::string& value, size_t limit, size_t* length) {
   return true;
 }
 
-// A fixed set of threads and a bounded queue of jobs.
-class Pool {
- public:
-  Pool(int threads, size_t max_queued) : max_queued_(max_queued) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
-  }
-  ~Pool() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-  bool Submit(std::function<void()> job) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_ || jobs_.size() >= max_queued_) return false;
-    jobs_.push_back(std::move(job));
-    cv_.notify_one();
-    return true;
-  }
-
- private:
-  void Loop() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-  size_t max_queued_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;
-  bool stop_ = false;
-};
-
 struct Conn {
   int fd = -1;
   std::string peer;
@@ -144,7 +100,7 @@ struct HttpServer::Impl {
   int wake[2] = {-1, -1};
   int port = 0;
   std::thread loop;
-  std::unique_ptr<Pool> fast, slow;
+  std::unique_ptr<JobPool> fast, slow;
   std::vector<Conn> conns;
   bool stopped = false;
 
@@ -382,8 +338,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host, i
     ::close(fd);
     return Status::IoError(std::string("pipe2: ") + std::strerror(errno));
   }
-  impl->fast = std::make_unique<Pool>(impl->options.fast_threads, impl->options.max_queued);
-  impl->slow = std::make_unique<Pool>(impl->options.slow_threads, impl->options.max_queued);
+  impl->fast = std::make_unique<JobPool>(impl->options.fast_threads, impl->options.max_queued);
+  impl->slow = std::make_unique<JobPool>(impl->options.slow_threads, impl->options.max_queued);
   Impl* raw = impl.get();
   impl->loop = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
