@@ -6,6 +6,7 @@
 #include "cycle/cycle_core.h"
 #include "cycle/incremental_read.h"
 #include "cycle/users_snapshot.h"
+#include "sync/plan_json.h"
 #include "tests/cycle/cycle_test_support.h"
 
 namespace rostersync::cycle {
@@ -72,7 +73,14 @@ class ChattyApi : public FakeUsersApi {
     }
     return out;
   }
+  // A reverse proxy in front of the server that sets its own Date, `date_offset_ms` off.
+  std::optional<int64_t> LastServerTimeMs() const override {
+    std::optional<int64_t> date = FakeUsersApi::LastServerTimeMs();
+    if (date) *date += date_offset_ms;
+    return date;
+  }
   bool extra = false;
+  int64_t date_offset_ms = 0;
 };
 
 class IncrementalCycleTest : public ::testing::Test {
@@ -128,6 +136,9 @@ TEST_F(IncrementalCycleTest, FirstCycleIsFullThenIncrementalWithoutAListing) {
   CycleResult second = Run();
   ASSERT_TRUE(second.status.ok()) << second.status.ToString();
   EXPECT_EQ(second.cycle_kind, "incremental") << second.cycle_kind_reason;
+  EXPECT_FALSE(first.plan.incremental);
+  EXPECT_TRUE(second.plan.incremental);  // the plan JSON's "cycle": "incremental"
+  EXPECT_NE(PlanToJson(second.plan).find("\"cycle\":\"incremental\""), std::string::npos);
   EXPECT_EQ(api_.Calls("ListAllUsers"), 0);
   EXPECT_GE(api_.Calls("GetUsersChangedSince"), 1);
   EXPECT_EQ(second.plan.CountActive(), 0);
@@ -184,6 +195,59 @@ TEST_F(IncrementalCycleTest, AnEditOnTheServerIsSeenAndUndone) {
   EXPECT_EQ(api_.FindByUsername("alice")->first_name, "alice");
 }
 
+TEST_F(IncrementalCycleTest, EditsByHandAreSeenWhenAProxysDateIsAhead) {
+  api_.date_offset_ms = 10 * 60'000;  // the proxy's Date is 10 minutes ahead
+  ASSERT_TRUE(Run().status.ok());
+  ASSERT_TRUE(Run().status.ok());  // re-reads the accounts created; the next watermark
+  EXPECT_LE(snapshot_.watermark_ms, clock_.NowMs() - kWatermarkMarginMs);
+  clock_.Advance(60'000);
+  api_.set_now_ms(clock_.NowMs());
+  std::optional<User> alice = api_.FindByUsername("alice");
+  std::optional<User> bob = api_.FindByUsername("bob");
+  ASSERT_TRUE(alice.has_value() && bob.has_value());
+  UserPatch patch;
+  patch.first_name = "Mallory";
+  ASSERT_TRUE(api_.PatchUser(alice->id, patch).ok());
+  ASSERT_TRUE(api_.DeactivateUser(bob->id).ok());
+  CycleResult r = Run(60'000);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("PatchUser"), 1);
+  EXPECT_EQ(api_.FindByUsername("alice")->first_name, "alice");
+  // bob's deactivation by hand is seen: a reactivation, held as for a full cycle.
+  bool bob_seen = false;
+  for (const Action& a : r.plan.actions) {
+    bob_seen |= a.type == ActionType::kReactivate && a.username == "bob";
+  }
+  EXPECT_TRUE(bob_seen);
+  // The skew is logged once, not every cycle.
+  ASSERT_TRUE(Run().status.ok());
+  const std::string log = log_.All();
+  const std::size_t first = log.find("W the Date header of http://mm.example is 600 s away");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("the Date header of", first + 10), std::string::npos) << log;
+}
+
+TEST(WatermarkForTest, TheEarliestClockLessTheMargin) {
+  WatermarkInput in;
+  in.local_ms = kNow;
+  in.server_date_ms = kNow;
+  in.newest_update_at_ms = kNow - 5000;  // no account changed in the last 5 s
+  EXPECT_EQ(WatermarkFor(in), kNow - 5000 - kWatermarkMarginMs);
+  in.newest_update_at_ms = 0;  // none seen: the other two
+  EXPECT_EQ(WatermarkFor(in), kNow - 1000 - kWatermarkMarginMs);
+  in.server_date_ms = kNow + kHour;  // a Date ahead: our clock
+  EXPECT_EQ(WatermarkFor(in), kNow - kWatermarkMarginMs);
+  in.server_date_ms = kNow - kHour;  // a Date behind: the Date
+  EXPECT_EQ(WatermarkFor(in), kNow - kHour - 1000 - kWatermarkMarginMs);
+  in.server_date_ms.reset();
+  in.newest_update_at_ms = kNow + kHour;  // the server's clock ahead of ours
+  EXPECT_EQ(WatermarkFor(in), kNow - kWatermarkMarginMs);
+  EXPECT_FALSE(DateSkewed(kNow + kDateSkewWarnMs, kNow));
+  EXPECT_TRUE(DateSkewed(kNow + kDateSkewWarnMs + 1, kNow));
+  EXPECT_TRUE(DateSkewed(kNow - kDateSkewWarnMs - 1, kNow));
+}
+
 TEST_F(IncrementalCycleTest, AFailedDeltaReadStopsBeforePlanningAndTheNextCycleIsFull) {
   ASSERT_TRUE(Run().status.ok());
   loader_.roster.entries.pop_back();  // carol leaves: nothing may act on it this cycle
@@ -230,7 +294,11 @@ TEST_F(IncrementalCycleTest, FullEveryRequestedFailedAndNoDateMakeFullCycles) {
   EXPECT_EQ(Run().cycle_kind, "full");  // no Date: no watermark
   EXPECT_EQ(Run().cycle_kind, "full");
   api_.set_server_time_known(true);
-  EXPECT_EQ(Run().cycle_kind, "full");
+  CycleResult after_no_date = Run();
+  EXPECT_EQ(after_no_date.cycle_kind, "full");
+  EXPECT_NE(after_no_date.cycle_kind_reason.find("the server sent no Date header"),
+            std::string::npos)
+      << after_no_date.cycle_kind_reason;
   EXPECT_EQ(Run().cycle_kind, "incremental");
   options_.full_every_ms = 0;
   EXPECT_EQ(Run().cycle_kind, "full");
