@@ -2,7 +2,8 @@
 // cycles"): the ledger, then the snapshot's users refreshed with what changed since its
 // watermark (cycle/incremental_read.h) instead of a listing. Any failure stops the cycle
 // before planning, like a failed listing, and drops the snapshot: the next cycle is full.
-// Also KeepSnapshot, run after every cycle: what the snapshot keeps of it.
+// Also KeepSnapshot, run after every cycle: what the snapshot keeps of it (nothing after a
+// failed or held cycle, a missing Date, or a write that found an account gone: 404).
 #include <algorithm>
 
 #include "cycle/stages.h"
@@ -53,6 +54,20 @@ void WarnOfDateSkew(CycleContext* c) {
                     "accounts' update_at and this host's clock, so no change is missed");
 }
 
+// The first write to an existing account that answered 404 (deleted permanently on the
+// server since it was read), or null. The snapshot still holds such an account, and an
+// incremental read never learns that it is gone: only a listing does.
+const ActionOutcome* WriteToAGoneAccount(const ExecutionReport& report) {
+  for (const ActionOutcome& o : report.outcomes) {
+    const bool not_found = o.status.IsNotFound() || o.status.http_status() == 404;
+    if (not_found && o.action.type != ActionType::kCreate && !IsMembershipAction(o.action.type) &&
+        !o.action.user_id.empty()) {
+      return &o;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void KeepSnapshot(CycleContext* c) {
@@ -81,6 +96,16 @@ void KeepSnapshot(CycleContext* c) {
   }
   if (!c->server_time_ms.has_value()) {
     snapshot->Invalidate("the server sent no Date header to take a watermark from");
+    return;
+  }
+  if (const ActionOutcome* gone = WriteToAGoneAccount(r.report)) {
+    const std::string who = EscapeControl(gone->action.username.empty() ? gone->action.user_id
+                                                                        : gone->action.username);
+    c->deps.log->Warn("cycle " + r.run_id + ": account " + who +
+                      " is gone from the server (404 on a write): the next cycle is full");
+    snapshot->Invalidate("account " + who +
+                         " answered 404 to a write (deleted on the server): only a listing "
+                         "shows what is gone");
     return;
   }
   WarnOfDateSkew(c);

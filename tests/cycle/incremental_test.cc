@@ -3,6 +3,8 @@
 // not fit the question stops the cycle before planning and makes the next one full.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "cycle/cycle_core.h"
 #include "cycle/incremental_read.h"
 #include "cycle/users_snapshot.h"
@@ -79,8 +81,16 @@ class ChattyApi : public FakeUsersApi {
     if (date) *date += date_offset_ms;
     return date;
   }
+  // Accounts deleted permanently on the server: a patch answers 404.
+  Result<User> PatchUser(const std::string& user_id, const UserPatch& patch) override {
+    if (purged.count(user_id) > 0) {
+      return Status::NotFound("Unable to find the user.").WithHttp(404, "req", "app.user.missing");
+    }
+    return FakeUsersApi::PatchUser(user_id, patch);
+  }
   bool extra = false;
   int64_t date_offset_ms = 0;
+  std::set<std::string> purged;
 };
 
 class IncrementalCycleTest : public ::testing::Test {
@@ -226,6 +236,28 @@ TEST_F(IncrementalCycleTest, EditsByHandAreSeenWhenAProxysDateIsAhead) {
   const std::size_t first = log.find("W the Date header of http://mm.example is 600 s away");
   ASSERT_NE(first, std::string::npos) << log;
   EXPECT_EQ(log.find("the Date header of", first + 10), std::string::npos) << log;
+}
+
+TEST_F(IncrementalCycleTest, A404OnAWriteToAKnownAccountMakesTheNextCycleFull) {
+  ASSERT_TRUE(Run().status.ok());
+  ASSERT_TRUE(Run().status.ok());  // the snapshot now holds the accounts created
+  std::optional<User> alice = api_.FindByUsername("alice");
+  ASSERT_TRUE(alice.has_value());
+  api_.purged.insert(alice->id);  // deleted permanently: no update_at to see
+  loader_.roster.entries[0].first_name = "Alicia";
+  CycleResult r = Run();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(r.report.failed, 1);  // the patch answered 404
+  EXPECT_FALSE(snapshot_.valid);
+  EXPECT_NE(log_.All().find("account alice is gone from the server (404 on a write): the next "
+                            "cycle is full"),
+            std::string::npos)
+      << log_.All();
+  CycleResult next = Run();
+  EXPECT_EQ(next.cycle_kind, "full");
+  EXPECT_NE(next.cycle_kind_reason.find("answered 404 to a write"), std::string::npos)
+      << next.cycle_kind_reason;
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 1);
 }
 
 TEST(WatermarkForTest, TheEarliestClockLessTheMargin) {
