@@ -58,6 +58,7 @@ bool MakeCyclePlan(CycleContext* c) {
   ApplyWindowGuards(*c->deps.store, guard, &r.plan);
   HoldForImplausibleListing(c->listing, request.force, &r.plan);
   if (incremental) r.plan.notices.push_back(kIncrementalNotice);
+  r.plan.incremental = incremental;
   r.planned = true;
   for (const Hold& hold : r.plan.holds) c->deps.log->Warn("held: " + EscapeControl(hold.message));
   for (const Attention& item : r.plan.attention) {

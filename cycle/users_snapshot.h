@@ -1,8 +1,9 @@
 // Incremental cycles (docs/design.md, "Full and incremental cycles"): the UsersSnapshot a
 // running service keeps in memory between cycles (the server's users as the last whole-roster
 // cycle saw them, and a watermark in server time), and the pure rule that decides whether a
-// cycle lists every account (full) or only re-reads what changed since (incremental). A
-// process always starts with a full cycle, so the snapshot is never persisted.
+// cycle lists every account (full) or only re-reads what changed since (incremental), and
+// the watermark rule (WatermarkFor). A process always starts with a full cycle, so the
+// snapshot is never persisted.
 #ifndef ROSTERSYNC_CYCLE_USERS_SNAPSHOT_H_
 #define ROSTERSYNC_CYCLE_USERS_SNAPSHOT_H_
 
@@ -16,9 +17,11 @@
 
 namespace rostersync::cycle {
 
-// The watermark is the server's Date (second resolution: minus 1 s) minus this margin, for
-// replica lag and clock steps: a change is re-read unless it is older than the margin.
+// Subtracted from every clock the watermark is taken from (WatermarkFor), for replica lag
+// and clock steps: a change is re-read unless it is older than the margin.
 inline constexpr int64_t kWatermarkMarginMs = 120'000;
+// A server Date further than this from our own clock is logged as a warning (once).
+inline constexpr int64_t kDateSkewWarnMs = 180'000;
 // Ids per POST /users/ids?since= request: 5,000 ids of 26 characters are ~145 KB of JSON,
 // half of a server's default MaximumPayloadSizeBytes (300,000) and far below a proxy's 1 MB.
 inline constexpr std::size_t kDeltaIdsBatch = 5000;
@@ -46,9 +49,31 @@ struct UsersSnapshot {
   // Accounts the last cycles acted on: re-read in full (without since) by the next
   // incremental cycle, whatever the server did with their update_at.
   std::set<std::string> touched;
+  // Why the snapshot is not valid (for the next cycle's "full cycle (why)"); empty before
+  // the first cycle of the process.
+  std::string invalid_reason;
+  // The skew between the server's Date and our clock has been logged (until it is back
+  // within kDateSkewWarnMs): the warning is given once, not every cycle.
+  bool date_skew_warned = false;
 
-  void Invalidate();  // the next whole-roster cycle is full; frees the users
+  // The next whole-roster cycle is full (for `reason`, if given); frees the users.
+  void Invalidate(std::string reason = "");
 };
+
+// What the next watermark is taken from, all read at the start of the cycle's server read.
+struct WatermarkInput {
+  std::optional<int64_t> server_date_ms;  // the Date of GetMe's answer (second resolution)
+  int64_t newest_update_at_ms = 0;        // the largest update_at the read saw (0: none)
+  int64_t local_ms = 0;                   // our own clock
+};
+
+// The earliest of: Date - 1 s - margin, the newest update_at - margin (the server's own
+// clock, as it writes it into the accounts: a proxy's Date may be ahead of it) and our clock -
+// margin. Any one clock ahead of the others only makes the watermark earlier: the next
+// incremental cycle reads a little more, never misses a change.
+int64_t WatermarkFor(const WatermarkInput& in);
+// True when a Date and our clock are more than kDateSkewWarnMs apart.
+bool DateSkewed(int64_t server_date_ms, int64_t local_ms);
 
 struct KindInput {
   const UsersSnapshot* snapshot = nullptr;  // null: incremental cycles are off

@@ -124,6 +124,9 @@ struct Plan {
   int managed_users = 0;              // accounts in the ledger / matched this cycle
   int roster_rows = 0;
   int rejected_rows = 0;
+  // Planned from an incremental read (the cycle's own flag, not part of operator==): the
+  // JSON's "cycle" member says "incremental" rather than "full".
+  bool incremental = false;
 
   int CountActive() const;  // actions that are not held
   int CountHeld() const;

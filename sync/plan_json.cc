@@ -197,6 +197,7 @@ std::string PlanToJson(const Plan& plan) {
   Obj o(&out);
   o.Int("schema_version", 1);
   o.Bool("has_changes", plan.HasChanges());
+  o.Str("cycle", plan.incremental ? "incremental" : "full");
   std::string summary;
   {
     int counts[kTypeCount] = {};

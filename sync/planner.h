@@ -40,7 +40,7 @@
 //   deactivated, renamed, re-keyed (created under another key) or re-authenticated.
 //   untrusted_roster: only creates go ahead. A match by a later key of match.order whose earlier
 //   key conflicts (same username, another email) is ambiguous, never adopted. Users with a
-//   remote_id are never matched.
+//   remote_id are never matched: a row naming one is left alone (a notice), never created.
 // - Attention (plan.attention): a leaver whose account is out of scope (system admin,
 //   protected, another auth service), and a managed account (in the ledger, created or
 //   adopted) deactivated outside rostersync: the ledger does not record rostersync's own

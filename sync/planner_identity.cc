@@ -87,8 +87,9 @@ const FlatIndex<const User*>& PlanBuilder::ByEmail() {
       lowered_.push_back(Lower(s));
       return lowered_.back();
     };
+    // Shared-channel users are indexed too: a row that names one is left alone (MatchRow),
+    // never created over it (the server keeps usernames and emails unique across both).
     for (const User& user : users_) {
-      if (!user.remote_id.empty()) continue;  // shared-channel users are never matched
       if (!user.email.empty()) by_email_.Emplace(view(user.email), &user);
       if (!user.username.empty()) by_username_.Emplace(view(user.username), &user);
     }
@@ -212,6 +213,21 @@ void PlanBuilder::SortRows() {
   while (lit != ledger_.end()) absent_.push_back(&*lit++);
 }
 
+namespace {
+
+// The notice for a row whose username or email a shared-channel user holds: never matched,
+// adopted or created over (the create would answer 400 every cycle).
+std::string RemoteCollision(const RosterEntry& row, const User& remote) {
+  const bool by_username =
+      !row.username.empty() && EqualsIgnoreCase(row.username, remote.username);
+  return row.key + ": its " + (by_username ? "username " + row.username : "email " + row.email) +
+         " belongs to shared-channel user " + remote.username +
+         " (remote_id set: an account of another server); not created, matched or adopted; "
+         "left alone (change the row's " + (by_username ? "username" : "email") + ")";
+}
+
+}  // namespace
+
 // A row the ledger does not resolve: which existing account (if any) it is, never a guess.
 void PlanBuilder::MatchRow(const RosterEntry& row, Identity* id) {
   std::vector<const User*> candidates = MatchCandidates(row);
@@ -223,6 +239,7 @@ void PlanBuilder::MatchRow(const RosterEntry& row, Identity* id) {
     if (!OutOfScopeReason(*candidate).empty()) {
       id->kind = Identity::Kind::kLeftAlone;
       id->user = candidate;
+      if (!candidate->remote_id.empty()) id->why = RemoteCollision(row, *candidate);
       return;
     }
   }

@@ -3,9 +3,12 @@
 // not fit the question stops the cycle before planning and makes the next one full.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "cycle/cycle_core.h"
 #include "cycle/incremental_read.h"
 #include "cycle/users_snapshot.h"
+#include "sync/plan_json.h"
 #include "tests/cycle/cycle_test_support.h"
 
 namespace rostersync::cycle {
@@ -68,7 +71,22 @@ class ChattyApi : public FakeUsersApi {
     }
     return out;
   }
+  // A reverse proxy in front of the server that sets its own Date, `date_offset_ms` off.
+  std::optional<int64_t> LastServerTimeMs() const override {
+    std::optional<int64_t> date = FakeUsersApi::LastServerTimeMs();
+    if (date) *date += date_offset_ms;
+    return date;
+  }
+  // Accounts deleted permanently on the server: a patch answers 404.
+  Result<User> PatchUser(const std::string& user_id, const UserPatch& patch) override {
+    if (purged.count(user_id) > 0) {
+      return Status::NotFound("Unable to find the user.").WithHttp(404, "req", "app.user.missing");
+    }
+    return FakeUsersApi::PatchUser(user_id, patch);
+  }
   bool extra = false;
+  int64_t date_offset_ms = 0;
+  std::set<std::string> purged;
 };
 
 class IncrementalCycleTest : public ::testing::Test,
@@ -105,6 +123,9 @@ TEST_F(IncrementalCycleTest, FirstCycleIsFullThenIncrementalWithoutAListing) {
   CycleResult second = Run();
   ASSERT_TRUE(second.status.ok()) << second.status.ToString();
   EXPECT_EQ(second.cycle_kind, "incremental") << second.cycle_kind_reason;
+  EXPECT_FALSE(first.plan.incremental);
+  EXPECT_TRUE(second.plan.incremental);  // the plan JSON's "cycle": "incremental"
+  EXPECT_NE(PlanToJson(second.plan).find("\"cycle\":\"incremental\""), std::string::npos);
   EXPECT_EQ(api_.Calls("ListAllUsers"), 0);
   EXPECT_GE(api_.Calls("GetUsersChangedSince"), 1);
   EXPECT_EQ(second.plan.CountActive(), 0);
@@ -161,6 +182,81 @@ TEST_F(IncrementalCycleTest, AnEditOnTheServerIsSeenAndUndone) {
   EXPECT_EQ(api_.FindByUsername("alice")->first_name, "alice");
 }
 
+TEST_F(IncrementalCycleTest, EditsByHandAreSeenWhenAProxysDateIsAhead) {
+  api_.date_offset_ms = 10 * 60'000;  // the proxy's Date is 10 minutes ahead
+  ASSERT_TRUE(Run().status.ok());
+  ASSERT_TRUE(Run().status.ok());  // re-reads the accounts created; the next watermark
+  EXPECT_LE(snapshot_.watermark_ms, clock_.NowMs() - kWatermarkMarginMs);
+  clock_.Advance(60'000);
+  api_.set_now_ms(clock_.NowMs());
+  std::optional<User> alice = api_.FindByUsername("alice");
+  std::optional<User> bob = api_.FindByUsername("bob");
+  ASSERT_TRUE(alice.has_value() && bob.has_value());
+  UserPatch patch;
+  patch.first_name = "Mallory";
+  ASSERT_TRUE(api_.PatchUser(alice->id, patch).ok());
+  ASSERT_TRUE(api_.DeactivateUser(bob->id).ok());
+  CycleResult r = Run(60'000);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(api_.Calls("PatchUser"), 1);
+  EXPECT_EQ(api_.FindByUsername("alice")->first_name, "alice");
+  // bob's deactivation by hand is seen: a reactivation, held as for a full cycle.
+  bool bob_seen = false;
+  for (const Action& a : r.plan.actions) {
+    bob_seen |= a.type == ActionType::kReactivate && a.username == "bob";
+  }
+  EXPECT_TRUE(bob_seen);
+  // The skew is logged once, not every cycle.
+  ASSERT_TRUE(Run().status.ok());
+  const std::string log = log_.All();
+  const std::size_t first = log.find("W the Date header of http://mm.example is 600 s away");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("the Date header of", first + 10), std::string::npos) << log;
+}
+
+TEST_F(IncrementalCycleTest, A404OnAWriteToAKnownAccountMakesTheNextCycleFull) {
+  ASSERT_TRUE(Run().status.ok());
+  ASSERT_TRUE(Run().status.ok());  // the snapshot now holds the accounts created
+  std::optional<User> alice = api_.FindByUsername("alice");
+  ASSERT_TRUE(alice.has_value());
+  api_.purged.insert(alice->id);  // deleted permanently: no update_at to see
+  loader_.roster.entries[0].first_name = "Alicia";
+  CycleResult r = Run();
+  EXPECT_EQ(r.cycle_kind, "incremental");
+  EXPECT_EQ(r.report.failed, 1);  // the patch answered 404
+  EXPECT_FALSE(snapshot_.valid);
+  EXPECT_NE(log_.All().find("account alice is gone from the server (404 on a write): the next "
+                            "cycle is full"),
+            std::string::npos)
+      << log_.All();
+  CycleResult next = Run();
+  EXPECT_EQ(next.cycle_kind, "full");
+  EXPECT_NE(next.cycle_kind_reason.find("answered 404 to a write"), std::string::npos)
+      << next.cycle_kind_reason;
+  EXPECT_EQ(api_.Calls("ListAllUsers"), 1);
+}
+
+TEST(WatermarkForTest, TheEarliestClockLessTheMargin) {
+  WatermarkInput in;
+  in.local_ms = kNow;
+  in.server_date_ms = kNow;
+  in.newest_update_at_ms = kNow - 5000;  // no account changed in the last 5 s
+  EXPECT_EQ(WatermarkFor(in), kNow - 5000 - kWatermarkMarginMs);
+  in.newest_update_at_ms = 0;  // none seen: the other two
+  EXPECT_EQ(WatermarkFor(in), kNow - 1000 - kWatermarkMarginMs);
+  in.server_date_ms = kNow + kHour;  // a Date ahead: our clock
+  EXPECT_EQ(WatermarkFor(in), kNow - kWatermarkMarginMs);
+  in.server_date_ms = kNow - kHour;  // a Date behind: the Date
+  EXPECT_EQ(WatermarkFor(in), kNow - kHour - 1000 - kWatermarkMarginMs);
+  in.server_date_ms.reset();
+  in.newest_update_at_ms = kNow + kHour;  // the server's clock ahead of ours
+  EXPECT_EQ(WatermarkFor(in), kNow - kWatermarkMarginMs);
+  EXPECT_FALSE(DateSkewed(kNow + kDateSkewWarnMs, kNow));
+  EXPECT_TRUE(DateSkewed(kNow + kDateSkewWarnMs + 1, kNow));
+  EXPECT_TRUE(DateSkewed(kNow - kDateSkewWarnMs - 1, kNow));
+}
+
 TEST_F(IncrementalCycleTest, AFailedDeltaReadStopsBeforePlanningAndTheNextCycleIsFull) {
   ASSERT_TRUE(Run().status.ok());
   loader_.roster.entries.pop_back();  // carol leaves: nothing may act on it this cycle
@@ -207,7 +303,11 @@ TEST_F(IncrementalCycleTest, FullEveryRequestedFailedAndNoDateMakeFullCycles) {
   EXPECT_EQ(Run().cycle_kind, "full");  // no Date: no watermark
   EXPECT_EQ(Run().cycle_kind, "full");
   api_.set_server_time_known(true);
-  EXPECT_EQ(Run().cycle_kind, "full");
+  CycleResult after_no_date = Run();
+  EXPECT_EQ(after_no_date.cycle_kind, "full");
+  EXPECT_NE(after_no_date.cycle_kind_reason.find("the server sent no Date header"),
+            std::string::npos)
+      << after_no_date.cycle_kind_reason;
   EXPECT_EQ(Run().cycle_kind, "incremental");
   options_.full_every_ms = 0;
   EXPECT_EQ(Run().cycle_kind, "full");

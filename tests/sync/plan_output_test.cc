@@ -191,14 +191,21 @@ TEST(PlanJsonTest, EscapesQuotesBackslashesAndControlCharacters) {
 
 TEST(PlanJsonTest, WritesAStableDocument) {
   std::string json = PlanToJson(SpecPlan());
-  EXPECT_EQ(json.rfind("{\"schema_version\":1,\"has_changes\":true,\"summary\":{\"reactivate\":1,"
-                       "\"create\":1,\"promote\":0,\"update\":1,",
+  EXPECT_EQ(json.rfind("{\"schema_version\":1,\"has_changes\":true,\"cycle\":\"full\","
+                       "\"summary\":{\"reactivate\":1,\"create\":1,\"promote\":0,\"update\":1,",
                        0),
             0u);
   EXPECT_NE(json.find("\"patch\":{\"last_name\":\"Smith-Jones\"}"), std::string::npos);
   EXPECT_NE(json.find("\"holds\":[],\"notices\":[],\"attention\":[],\"rejected\":[],"
                       "\"unmatched_accounts\":[]}"), std::string::npos);
   EXPECT_EQ(json, PlanToJson(SpecPlan()));
+}
+
+TEST(PlanJsonTest, SaysWhetherThePlanCameFromAnIncrementalRead) {
+  Plan plan = SpecPlan();
+  EXPECT_NE(PlanToJson(plan).find("\"cycle\":\"full\","), std::string::npos);
+  plan.incremental = true;
+  EXPECT_NE(PlanToJson(plan).find("\"cycle\":\"incremental\","), std::string::npos);
 }
 
 TEST(PlanJsonTest, CarriesAttentionRejectedRowsAndUnmatchedAccounts) {

@@ -177,5 +177,28 @@ TEST(PlannerIdentityGuardTest, RemoteUsersAreNeverMatchedManagedOrDeactivated) {
   EXPECT_TRUE(plan.unmatched.empty());
 }
 
+TEST(PlannerIdentityGuardTest, AJoinerWhoseUsernameOrEmailARemoteUserHoldsIsNotCreated) {
+  World w;
+  User remote = MakeUser("r1", "jdoe");
+  remote.remote_id = "remote-cluster-1";
+  remote.email = "someone@elsewhere.example";
+  User remote_mail = MakeUser("r2", "mgarcia");
+  remote_mail.remote_id = "remote-cluster-1";
+  remote_mail.email = "maria.garcia@company.com";
+  w.users = {remote, remote_mail};
+  RosterEntry by_email = MakeRow("E2", "maria");
+  by_email.email = "maria.garcia@company.com";
+  w.roster.entries = {MakeRow("E1", "JDoe"), by_email};
+  Plan plan = w.Run();
+  EXPECT_EQ(Find(plan, "E1", ActionType::kCreate), nullptr);
+  EXPECT_EQ(Find(plan, "E2", ActionType::kCreate), nullptr);
+  EXPECT_TRUE(plan.actions.empty());
+  EXPECT_TRUE(HasNotice(plan, "E1: its username JDoe belongs to shared-channel user jdoe"));
+  EXPECT_TRUE(HasNotice(plan, "E2: its email maria.garcia@company.com belongs to shared-channel "
+                              "user mgarcia"));
+  EXPECT_FALSE(HasNotice(plan, "adopts existing account"));
+  EXPECT_EQ(plan.ledger_after.count("E1"), 0u);
+}
+
 }  // namespace
 }  // namespace rostersync
