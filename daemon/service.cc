@@ -233,6 +233,10 @@ bool Service::Ready(std::string* why) {
     *why = runner_status.ToString();
     return false;
   }
+  if (Status state = coordinator_->state_status(); !state.ok()) {
+    *why = "the state database is failing: " + state.ToString();
+    return false;
+  }
   if (coordinator_->unauthorized()) {
     *why = "the last cycle failed on authorisation: the Mattermost token was refused";
     return false;
