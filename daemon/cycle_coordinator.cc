@@ -94,6 +94,10 @@ Result<CycleResult> CycleCoordinator::RunLocked(const CycleRequest& request) {
     }
   }
   Status leader = CheckLeader();
+  if (!leader.ok() && !leader.IsConflict()) {  // the lock lives in the state database
+    std::lock_guard<std::mutex> lock(mu_);
+    state_status_ = leader;
+  }
   if (!leader.ok() && request.apply) {
     if (!leader.IsConflict()) return NotRun(request, leader);
     return Status::Conflict(

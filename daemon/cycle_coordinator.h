@@ -71,8 +71,9 @@ class CycleCoordinator {
   Status runner_status() const;  // OK once a runner is built, else why not
   bool standby() const;          // the last leadership check found another leader
   bool unauthorized() const;     // the last cycle's token was refused
-  // Why the last cycle stopped at the state database (stage "state"), OK once a cycle got
-  // past it. The store reconnects by itself (state/sql_state_store.h); until then: not ready.
+  // Why the last cycle stopped at the state database (stage "state", or its leader lock
+  // could not be checked), OK once a cycle got past it. The store reconnects by itself
+  // (state/sql_state_store.h); until then the service is not ready.
   Status state_status() const;
   // Applying cycles (scheduled or requested: /v1/sync, sync-user) that failed in a row: not
   // run (no runner, the lock database unreachable) or exit 1. Standby is no failure.

@@ -100,8 +100,10 @@ class CycleCoordinatorStateTest : public ::testing::Test {
         "state: {database: \"sqlite:" + dir_.File("state.db") + "\"}\n",
         "config.yaml");
     EXPECT_TRUE(load.ok()) << load.Report();
-    coordinator_ = std::make_unique<CycleCoordinator>(
-        load.config, std::make_unique<FakeLeaderElection>(), env_, std::move(seams));
+    auto leader = std::make_unique<FakeLeaderElection>();
+    leader_ = leader.get();
+    coordinator_ = std::make_unique<CycleCoordinator>(load.config, std::move(leader), env_,
+                                                      std::move(seams));
   }
   Result<CycleResult> Sync() {  // what POST /v1/sync?wait=true runs
     std::lock_guard<std::mutex> lock(coordinator_->cycle_mutex());
@@ -117,6 +119,7 @@ class CycleCoordinatorStateTest : public ::testing::Test {
   std::atomic<bool> down_{false};
   std::atomic<bool> journal_down_{false};
   Status build_error_;
+  FakeLeaderElection* leader_ = nullptr;  // owned by coordinator_
   std::unique_ptr<CycleCoordinator> coordinator_;
 };
 
@@ -168,6 +171,24 @@ TEST_F(CycleCoordinatorStateTest, AStateFailureWhileApplyingStopsTheCycleAsAStat
   EXPECT_EQ(api_.Calls("CreateUser"), 1) << "actions were sent after the state database failed";
   EXPECT_FALSE(coordinator_->state_status().ok());
   EXPECT_EQ(coordinator_->consecutive_failures(), 1);
+}
+
+// The PostgreSQL server is down: the leader lock (in the state database) cannot be checked.
+// Not ready while so, and each such cycle counts; ready again once a cycle runs.
+TEST_F(CycleCoordinatorStateTest, AnUncheckableLeaderLockIsNotReadyUntilACycleRuns) {
+  leader_->Answer(Status::IoError("cannot reach the PostgreSQL state database"));
+  leader_->Answer(Status::IoError("cannot reach the PostgreSQL state database"));
+  leader_->Answer(Status::Ok());
+  for (int i = 1; i <= 2; ++i) {
+    EXPECT_FALSE(Sync().ok());
+    EXPECT_FALSE(coordinator_->state_status().ok()) << "ready while the database is down";
+    EXPECT_EQ(coordinator_->consecutive_failures(), i);
+  }
+  Result<CycleResult> r = Sync();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->exit_code, 0) << r->status.ToString();
+  EXPECT_TRUE(coordinator_->state_status().ok());
+  EXPECT_EQ(coordinator_->consecutive_failures(), 0);
 }
 
 }  // namespace
