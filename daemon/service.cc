@@ -11,7 +11,7 @@
 #include "daemon/logging.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wiring.h"
-#include "state/open_store.h"
+#include "sync/redact.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -159,7 +159,8 @@ bool Service::ReloadKeepsStateDatabase(const Config& loaded) {
   // second writer take the old one: a change of state.database needs a restart.
   spdlog::error("SIGHUP: state.database changed (\"{}\" -> \"{}\"); keeping the running "
                 "config: state.database changes need a restart",
-                RedactDatabaseUrl(running), RedactDatabaseUrl(loaded.state.database));
+                redact::ConnectionString(running),
+                redact::ConnectionString(loaded.state.database));
   return false;
 }
 
