@@ -33,6 +33,12 @@ bool ApplyPlan(CycleContext* c) {
     c->deps.log->Warn("attention: " + EscapeControl(a));
     c->result.plan.attention.push_back({"membership", "", a});
   }
+  if (!c->result.report.state_status.ok()) {  // the rest was not sent: a state error, exit 1
+    const ExecutionReport& r = c->result.report;
+    return c->Stop("state", r.state_status.Annotate(
+        "the state database failed while applying (" + std::to_string(r.ok) + " applied, " +
+        std::to_string(r.failed) + " failed or not started); check that it is reachable"));
+  }
   if (!c->result.report.ledger_status.ok()) {
     return c->Stop("ledger", c->result.report.ledger_status.Annotate(
                                  "actions were applied but the ledger could not be saved"));

@@ -86,14 +86,20 @@ Result<CycleResult> CycleCoordinator::RunLocked(const CycleRequest& request) {
   if (rebuild) {
     Status s = RebuildLocked(config);
     if (!s.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      config_changed_ = true;  // try again next time
-      return s;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        config_changed_ = true;  // try again next time
+      }
+      return NotRun(request, s);
     }
   }
   Status leader = CheckLeader();
+  if (!leader.ok() && !leader.IsConflict()) {  // the lock lives in the state database
+    std::lock_guard<std::mutex> lock(mu_);
+    state_status_ = leader;
+  }
   if (!leader.ok() && request.apply) {
-    if (!leader.IsConflict()) return leader;
+    if (!leader.IsConflict()) return NotRun(request, leader);
     return Status::Conflict(
         "standby: another rostersync instance holds the leader lock on "
         "the state database and applies changes");
@@ -109,8 +115,18 @@ Result<CycleResult> CycleCoordinator::RunLocked(const CycleRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);
   cycle_running_ = false;
   unauthorized_ = result.unauthorized;
+  state_status_ = result.stage == "state" ? result.status : Status::Ok();
+  if (request.apply) {
+    consecutive_failures_ = result.exit_code == kExitError ? consecutive_failures_ + 1 : 0;
+  }
   if (!plan_json.empty()) last_plan_json_ = std::move(plan_json);
   return result;
+}
+
+Status CycleCoordinator::NotRun(const CycleRequest& request, Status why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (request.apply) ++consecutive_failures_;
+  return why;
 }
 
 bool CycleCoordinator::RunScheduled(Trigger trigger, const ScheduledReport& report) {
@@ -155,6 +171,16 @@ bool CycleCoordinator::standby() const {
 bool CycleCoordinator::unauthorized() const {
   std::lock_guard<std::mutex> lock(mu_);
   return unauthorized_;
+}
+
+Status CycleCoordinator::state_status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_status_;
+}
+
+int CycleCoordinator::consecutive_failures() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return consecutive_failures_;
 }
 
 bool CycleCoordinator::cycle_running(int64_t* started_ms) const {

@@ -71,12 +71,21 @@ class CycleCoordinator {
   Status runner_status() const;  // OK once a runner is built, else why not
   bool standby() const;          // the last leadership check found another leader
   bool unauthorized() const;     // the last cycle's token was refused
+  // Why the last cycle stopped at the state database (stage "state", or its leader lock
+  // could not be checked), OK once a cycle got past it. The store reconnects by itself
+  // (state/sql_state_store.h); until then the service is not ready.
+  Status state_status() const;
+  // Applying cycles (scheduled or requested: /v1/sync, sync-user) that failed in a row: not
+  // run (no runner, the lock database unreachable) or exit 1. Standby is no failure.
+  int consecutive_failures() const;
   bool cycle_running(int64_t* started_ms) const;
   std::string last_plan_json() const;  // of the last cycle that planned; "" before
 
  private:
   Status RebuildLocked(const Config& config);  // under cycle_mu_
   Status CheckLeader();  // under cycle_mu_; Conflict = another instance leads
+  // Under cycle_mu_: counts an applying cycle that could not run (`why`) in a row.
+  Status NotRun(const CycleRequest& request, Status why);
 
   const Clock& clock_;
   Seams seams_;
@@ -91,6 +100,8 @@ class CycleCoordinator {
   Status runner_status_ = Status::Internal("not started");
   bool standby_ = false;
   bool unauthorized_ = false;
+  Status state_status_;
+  int consecutive_failures_ = 0;
   bool cycle_running_ = false;
   int64_t cycle_started_ms_ = 0;
   std::string last_plan_json_;

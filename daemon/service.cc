@@ -11,6 +11,7 @@
 #include "daemon/logging.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wiring.h"
+#include "sync/redact.h"
 
 namespace rostersync::daemon {
 namespace {
@@ -114,6 +115,10 @@ bool Service::Reload(const std::string& config_path) {
     NotifyReady();
     return false;
   }
+  if (!ReloadKeepsStateDatabase(load.config)) {
+    NotifyReady();
+    return false;
+  }
   Status s = SetupLogging(load.config.logging.level, load.config.logging.format);
   if (!s.ok()) spdlog::warn("{}", s.message());
   AdminConfig old_admin;
@@ -141,6 +146,22 @@ bool Service::Reload(const std::string& config_path) {
   spdlog::info("SIGHUP: reloaded {}; the next cycle uses it", config_path);
   NotifyReady();
   return true;
+}
+
+bool Service::ReloadKeepsStateDatabase(const Config& loaded) {
+  std::string running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running = config_.state.database;
+  }
+  if (loaded.state.database == running) return true;
+  // A new path would silently start on an empty database (every identity lost) and let a
+  // second writer take the old one: a change of state.database needs a restart.
+  spdlog::error("SIGHUP: state.database changed (\"{}\" -> \"{}\"); keeping the running "
+                "config: state.database changes need a restart",
+                redact::ConnectionString(running),
+                redact::ConnectionString(loaded.state.database));
+  return false;
 }
 
 Status Service::StartAdmin(const AdminConfig& admin, const AdminConfig* previous) {
@@ -211,6 +232,10 @@ bool Service::Ready(std::string* why) {
   Status runner_status = coordinator_->runner_status();
   if (!runner_status.ok()) {
     *why = runner_status.ToString();
+    return false;
+  }
+  if (Status state = coordinator_->state_status(); !state.ok()) {
+    *why = "the state database is failing: " + state.ToString();
     return false;
   }
   if (coordinator_->unauthorized()) {

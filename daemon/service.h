@@ -45,8 +45,8 @@ class Service : public AdminBackend, public ApprovalBackend {
   void Stop();  // cancels waits, lets a running cycle finish, stops everything. Idempotent.
 
   // SIGHUP: re-reads config_path. Valid: the next cycle uses it (logging, schedule and admin.*
-  // at once; the state store is kept unless state.database changed). Invalid: every problem
-  // is logged and the running config is kept. Also reopens the audit file. Returns whether
+  // at once; the state store is kept). Invalid, or a changed state.database (that needs a
+  // restart): every problem is logged and the running config is kept. Also reopens the audit file. Returns whether
   // the new config was taken.
   bool Reload(const std::string& config_path);
 
@@ -85,6 +85,9 @@ class Service : public AdminBackend, public ApprovalBackend {
   // Starts the admin endpoint for `admin` (stopping the running one first). On failure the
   // previous endpoint, if any, is brought back.
   Status StartAdmin(const AdminConfig& admin, const AdminConfig* previous);
+  // False (and logged) when a reloaded config names another state.database: that needs a
+  // restart, the running config stays.
+  bool ReloadKeepsStateDatabase(const Config& loaded);
   // approvals.listen: the button route (service_held.cc); approvals.* need a restart.
   Status StartApprovals();
   // With approvals on: posts the held set with buttons (once an hour per held id) and returns

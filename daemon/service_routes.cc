@@ -21,7 +21,7 @@ std::string Service::StatusJson() {
     if (scheduler_) {
       status.scheduled = true;
       status.cycles_run = scheduler_->cycles_run();
-      status.consecutive_failures = scheduler_->consecutive_failures();
+      status.consecutive_failures = coordinator_->consecutive_failures();  // + /v1/sync
       status.next_due_ms = scheduler_->next_due_ms();
     }
     status.config_path = config_.path;

@@ -58,6 +58,7 @@ T Value(Result<T> r) {  // a corrupt JSON column is a database failure, not a bu
 template <typename Fn>
 Status SqlStateStore::Transaction(const std::string& what, Fn fn) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (Status ready = PrepareSessionLocked(); !ready.ok()) return ready.Annotate(what);
   try {
     session_->begin();
     fn();
@@ -70,6 +71,7 @@ Status SqlStateStore::Transaction(const std::string& what, Fn fn) {
       if (session_->isTransaction()) session_->rollback();
     } catch (...) {
     }
+    reconnect_ = dialect_ == SqlDialect::kPostgres;  // the session may be dead: renew it
     return Status::IoError(Scrub("state store: " + what + " failed: " + text));
   }
 }

@@ -6,6 +6,7 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,10 +37,38 @@ const char kRunColumns[] =
 
 }  // namespace
 
-SqlStateStore::SqlStateStore(SqlDialect dialect, std::unique_ptr<Session> session,
-                             std::string secret, int lock_fd)
-    : dialect_(dialect), session_(std::move(session)), secret_(std::move(secret)),
-      lock_fd_(lock_fd) {}
+SqlStateStore::SqlStateStore(SqlDialect dialect, std::string connection,
+                             std::unique_ptr<Session> session, std::string secret, int lock_fd)
+    : dialect_(dialect), connection_(std::move(connection)), session_(std::move(session)),
+      secret_(std::move(secret)), lock_fd_(lock_fd) {}
+
+Status SqlStateStore::PrepareSessionLocked() {
+  if (dialect_ == SqlDialect::kSqlite) {
+    if (lock_fd_ < 0) return Status::Ok();  // a reader beside the service holds no file
+    struct stat open_file {}, at_path {};
+    if (::fstat(lock_fd_, &open_file) == 0 && ::stat(connection_.c_str(), &at_path) == 0 &&
+        open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino) {
+      return Status::Ok();
+    }
+    return Status::IoError("state.database sqlite:" + connection_ +
+                           " was removed or replaced while the service ran; restore it or "
+                           "restart");
+  }
+  if (!reconnect_) return Status::Ok();
+  try {
+    try {
+      session_->close();
+    } catch (...) {
+    }
+    session_ = std::make_unique<Session>("PostgreSQL", connection_);
+    reconnect_ = false;
+    return Status::Ok();
+  } catch (const Poco::Exception& e) {
+    return Status::IoError(
+        Scrub("state store: cannot reconnect to the PostgreSQL state database: " +
+              e.displayText() + " (check state.database)"));
+  }
+}
 
 SqlStateStore::~SqlStateStore() {
   try {
@@ -76,7 +105,7 @@ Result<std::unique_ptr<SqlStateStore>> SqlStateStore::Open(SqlDialect dialect,
   try {
     auto session = std::make_unique<Session>(
         dialect == SqlDialect::kSqlite ? "SQLite" : "PostgreSQL", connection);
-    store.reset(new SqlStateStore(dialect, std::move(session), secret, lock_fd));
+    store.reset(new SqlStateStore(dialect, connection, std::move(session), secret, lock_fd));
     if (dialect == SqlDialect::kSqlite) {
       // WAL + FULL: a committed journal/audit row survives power loss.
       // A reader beside the service: WAL lets it read while the service writes.

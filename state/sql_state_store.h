@@ -60,8 +60,13 @@ class SqlStateStore : public StateStore {
   Status PutValue(const std::string& name, const std::string& value, int64_t updated_ms) override;
 
  private:
-  SqlStateStore(SqlDialect dialect, std::unique_ptr<Poco::Data::Session> session,
-                std::string secret, int lock_fd);
+  SqlStateStore(SqlDialect dialect, std::string connection,
+                std::unique_ptr<Poco::Data::Session> session, std::string secret, int lock_fd);
+  // Under mu_, before every transaction. PostgreSQL: after a failed transaction the session
+  // is opened anew (the server may have restarted; a dead session never recovers by itself).
+  // SQLite with the lock: IoError when the path no longer names the file this store has open
+  // (removed or replaced under the service: a second writer would start on a new file).
+  Status PrepareSessionLocked();
   Status Migrate();
   // Runs fn inside a transaction under the mutex; Poco exceptions become IoError naming
   // `what`, with the secret scrubbed.
@@ -75,7 +80,9 @@ class SqlStateStore : public StateStore {
   std::set<std::string> KeysNamed(const std::string& lower_name);
 
   const SqlDialect dialect_;
+  const std::string connection_;  // the SQLite path or the libpq conninfo
   std::unique_ptr<Poco::Data::Session> session_;
+  bool reconnect_ = false;  // mu_; PostgreSQL: renew the session before the next transaction
   const std::string secret_;
   int lock_fd_;
   std::mutex mu_;

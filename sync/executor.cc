@@ -139,9 +139,12 @@ void Executor::ApplyPerson(const std::vector<size_t>& indexes, const Plan& plan,
     Action a = plan.actions[index];
     if (a.user_id.empty() && a.type != ActionType::kCreate) a.user_id = entry->user_id;
     out.user_id = a.user_id;
-    if (options_.stop != nullptr && options_.stop->stop_requested()) {
+    const bool state_failed = state_failed_.load();
+    if (state_failed || (options_.stop != nullptr && options_.stop->stop_requested())) {
       // Stopping: no new action starts (nothing journaled, the ledger entry reverted).
-      out.status = Status::Transient("not started: rostersync is stopping");
+      out.status = state_failed
+                       ? Status::IoError("not started: the state database failed")
+                       : Status::Transient("not started: rostersync is stopping");
       AuditRecord rec = MakeAudit(a, a.user_id, out.status, AuditResult::kFailed);
       if (store_.AppendAudit(rec).ok()) WriteSink(rec);
       revert(a);
@@ -212,6 +215,7 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
   journal.state = JournalState::kPending;
   journal.created_ms = clock_.NowMs();
   auto journal_id = store_.JournalBegin(journal);
+  if (!journal_id.ok()) StateFailed(journal_id.status());
   sent->user_id = a.user_id;
   Status s = journal_id.ok() ? Send(&a, sent)
                              : journal_id.status().Annotate("not sent: journaling failed");
@@ -252,14 +256,22 @@ Status Executor::SendJournaled(Action* action, Sent* sent, LedgerEntry* entry,
         *journal_id, s.ok() ? JournalState::kDone : JournalState::kFailed, rec, ledger);
     if (c.ok()) {
       WriteSink(rec);
-    } else if (s.ok()) {  // applied, but not recorded: the journal entry stays pending
-      s = c.Annotate("applied but not recorded (resolved at the next start)");
+    } else {
+      StateFailed(c);
+      // Applied, but not recorded: the journal entry stays pending.
+      if (s.ok()) s = c.Annotate("applied but not recorded (resolved at the next start)");
     }
   } else if (store_.AppendAudit(rec).ok()) {
     WriteSink(rec);
   }
   if (s.ok()) applied->push_back(Verified{as_stored, sent->user_id, sent->answer.has_value()});
   return s;
+}
+
+void Executor::StateFailed(const Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (state_status_.ok()) state_status_ = status;
+  state_failed_ = true;
 }
 
 void Executor::ReportFullMember(const Action& a, const Status& demote) {
@@ -326,6 +338,8 @@ ExecutionReport Executor::Apply(const Plan& plan, const Ledger& stored) {
     done_ = 0;
     total_ = plan.CountActive();
     drift_.clear();
+    state_status_ = Status::Ok();
+    state_failed_ = false;
   }
   PrejoinTeams(plan);  // membership team joins in batches (executor_membership.cc)
   RunPeople(plan, stored, &people, &report);
@@ -337,6 +351,7 @@ ExecutionReport Executor::Apply(const Plan& plan, const Ledger& stored) {
   WriteLedger(plan, stored, &people, &report);
   std::lock_guard<std::mutex> lock(mu_);
   report.drift = drift_;
+  report.state_status = state_status_;
   return report;
 }
 

@@ -6,6 +6,7 @@
 #ifndef ROSTERSYNC_SYNC_EXECUTOR_H_
 #define ROSTERSYNC_SYNC_EXECUTOR_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -68,6 +69,9 @@ struct ExecutionReport {
   int held = 0;
   std::vector<std::string> drift;  // "jdoe: last_name is \"A\" on the server, expected \"B\""
   Status ledger_status;            // saving the merged ledger at the end (IoError if it failed)
+  // The first state-store failure while applying (journaling or recording an action): no
+  // action started after it; the cycle stops as a state error (cycle/stage_apply.cc).
+  Status state_status;
   // Found while applying, one line per problem (a full team: executor_membership.cc); the
   // cycle adds them to the plan's attention items.
   std::vector<std::string> attention;
@@ -198,8 +202,11 @@ class Executor {
   AuditSink* audit_;
   const Clock& clock_;
   ExecutorOptions options_;
-  std::mutex mu_;                    // guards drift_ and progress counting
+  std::mutex mu_;                    // guards drift_, state_status_ and progress counting
   std::vector<std::string> drift_;
+  Status state_status_;              // the first state-store failure of this Apply
+  std::atomic<bool> state_failed_{false};
+  void StateFailed(const Status& status);  // records it; no new action starts after it
   int done_ = 0;
   int total_ = 0;
   // "team_id/user_id" -> the batch add's answer (PrejoinTeams); read-only while workers run.
