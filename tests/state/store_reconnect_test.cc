@@ -13,13 +13,13 @@
 
 #include "state/open_store.h"
 #include "tests/support/child_process.h"
+#include "tests/support/own_postgres.h"
 #include "tests/support/temp_dir.h"
 
 namespace rostersync {
 namespace {
 
-using ::rostersync::testing::FreePort;
-using ::rostersync::testing::SourceDir;
+using ::rostersync::testing::OwnPostgres;
 using ::rostersync::testing::TempDir;
 
 RunRecord NewRun(const std::string& id) {
@@ -58,40 +58,6 @@ TEST(StoreReplacedTest, ASqliteFileReplacedByAnotherIsRefused) {
   ASSERT_FALSE(s.ok()) << "the store wrote on into a replaced file";
   EXPECT_NE(Message(s).find("restore it or restart"), std::string::npos) << Message(s);
 }
-
-// A PostgreSQL server of this test's own (scripts/start-postgres in a fresh directory on a
-// free port), stopped and started again under the store.
-class OwnPostgres {
- public:
-  OwnPostgres() : port_(FreePort()) {
-    char tmpl[] = "/tmp/rs-pg-restart-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) return;
-    dir_ = tmpl;
-    ok_ = Script("") == 0;
-  }
-  ~OwnPostgres() {
-    if (dir_.empty()) return;
-    Script("--stop");
-    std::system(("rm -rf '" + dir_ + "'").c_str());
-  }
-  bool ok() const { return ok_; }
-  std::string url() const {
-    return "postgresql:host=127.0.0.1 port=" + std::to_string(port_) +
-           " dbname=rostersync_test user=postgres";
-  }
-  int Stop() { return Script("--stop"); }
-  int Start() { return Script(""); }
-
- private:
-  int Script(const std::string& flag) {
-    std::string cmd = "ROSTERSYNC_PG_PORT=" + std::to_string(port_) + " bash '" + SourceDir() +
-                      "/scripts/start-postgres' " + flag + " '" + dir_ + "' >/dev/null 2>&1";
-    return std::system(cmd.c_str());
-  }
-  int port_;
-  std::string dir_;
-  bool ok_ = false;
-};
 
 TEST(StoreReconnectTest, APostgresServerThatRestartsIsReconnectedTo) {
   OwnPostgres pg;
