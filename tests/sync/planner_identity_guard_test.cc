@@ -99,7 +99,9 @@ TEST(PlannerIdentityGuardTest, CreateForAPersonNamedInARejectedRowIsHeld) {
   EXPECT_TRUE(create->held);
   EXPECT_EQ(create->held_reason.rfind("rejected_row: ", 0), 0u) << create->held_reason;
   for (const Action& a : plan.actions) {
-    if (a.key == "E77") EXPECT_TRUE(a.held) << ActionName(a.type);
+    if (a.key == "E77") {
+      EXPECT_TRUE(a.held) << ActionName(a.type);
+    }
   }
 }
 
