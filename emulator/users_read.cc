@@ -50,21 +50,6 @@ const std::string& ListJson(const EmuUser& u, bool admin, std::string* scratch) 
   return *scratch;
 }
 
-// Parses a JSON array of strings; false when the body is not one.
-bool ParseStringArray(const std::string& body, std::vector<std::string>* out) {
-  try {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var v = parser.parse(body);
-    if (v.type() != typeid(Poco::JSON::Array::Ptr)) return false;
-    for (const auto& item : *v.extract<Poco::JSON::Array::Ptr>()) {
-      if (!item.isString()) return false;
-      out->push_back(item.convert<std::string>());
-    }
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -182,7 +167,7 @@ void UsersRoutes::GetUserByEmail(const ApiRequest& req, const Caller& caller, Ap
 void UsersRoutes::GetUsersByUsernames(const ApiRequest& req, const Caller& caller,
                                       ApiResponse* resp) {
   std::vector<std::string> names;
-  if (!ParseStringArray(req.body, &names) || names.empty()) {
+  if (!ParseIdArray(req.body, &names) || names.empty()) {
     return SetInvalidBody(req, resp, "usernames");
   }
   std::set<std::string> seen;
@@ -201,7 +186,7 @@ void UsersRoutes::GetUsersByUsernames(const ApiRequest& req, const Caller& calle
 
 void UsersRoutes::GetUsersByIds(const ApiRequest& req, const Caller& caller, ApiResponse* resp) {
   std::vector<std::string> ids;
-  if (!ParseStringArray(req.body, &ids) || ids.empty()) {
+  if (!ParseIdArray(req.body, &ids) || ids.empty()) {
     return SetInvalidBody(req, resp, "user_ids");
   }
   long long since = 0;
