@@ -1,31 +1,17 @@
 // Fault injection and rate limiting of mm-emulator, as a client observes them.
 #include <gtest/gtest.h>
 
-#include "emulator/test/emu_client.h"
-#include "tests/support/child_process.h"
+#include "emulator/test/emu_fixture.h"
 
 namespace mmemu::test {
 namespace {
 
-using rostersync::testing::Emulator;
-
-class EmulatorFaultTest : public ::testing::Test {
+class EmulatorFaultTest : public EmulatorTest {
  protected:
-  void Start(const std::vector<std::string>& flags = {}) {
-    emu_ = std::make_unique<Emulator>(flags);
-    ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start";
-    admin_ = std::make_unique<EmuClient>(emu_->port(), emu_->admin_token());
-  }
-  void SetUp() override { Start(); }
-  void SetFaults(const std::string& json) {
-    ASSERT_EQ(admin_->Put("/__emu/faults", json).status, 200) << json;
-  }
   void ClearFaults() {
     SetFaults(R"({"error_rate":0,"latency_ms":0,"jitter_ms":0,"reset_before_rate":0,
                   "reset_after_rate":0,"truncate_rate":0,"stall_rate":0})");
   }
-  std::unique_ptr<Emulator> emu_;
-  std::unique_ptr<EmuClient> admin_;
 };
 
 TEST_F(EmulatorFaultTest, InjectsServerErrorsWithAppErrorBodyButSparesAdminRoutes) {

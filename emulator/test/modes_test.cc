@@ -3,27 +3,13 @@
 // provider-owned attributes.
 #include <gtest/gtest.h>
 
-#include "emulator/test/emu_client.h"
-#include "tests/support/child_process.h"
+#include "emulator/test/emu_fixture.h"
 
 namespace mmemu::test {
 namespace {
 
-using rostersync::testing::Emulator;
-
-class EmulatorModesTest : public ::testing::Test {
+class EmulatorModesTest : public EmulatorTest {
  protected:
-  void Start(const std::vector<std::string>& flags = {}) {
-    emu_ = std::make_unique<Emulator>(flags);
-    ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start";
-    admin_ = std::make_unique<EmuClient>(emu_->port(), emu_->admin_token());
-  }
-  void SetUp() override { Start(); }
-  void SetModes(const std::string& json) {
-    auto r = admin_->Put("/__emu/faults", json);
-    ASSERT_EQ(r.status, 200) << json << " -> " << r.body;
-  }
-  std::string ErrorId(const HttpResult& r) { return Obj(r.body)->optValue<std::string>("id", ""); }
   std::string Str(const HttpResult& r, const std::string& key) {
     return Obj(r.body)->optValue<std::string>(key, "<absent>");
   }
@@ -31,8 +17,6 @@ class EmulatorModesTest : public ::testing::Test {
     return admin_->Post("/api/v4/users", "{\"username\":\"" + name + "\",\"email\":\"" + name +
                                              "@example.com\",\"password\":\"" + password + "\"}");
   }
-  std::unique_ptr<Emulator> emu_;
-  std::unique_ptr<EmuClient> admin_;
 };
 
 TEST_F(EmulatorModesTest, ClientConfigAndLicenseNeedFormatOldAndAToken) {
@@ -83,7 +67,7 @@ TEST_F(EmulatorModesTest, RealisticFlagReportsEveryRestrictiveSetting) {
 }
 
 TEST_F(EmulatorModesTest, ModesSwitchAtRuntimeThroughTheFaultsRoute) {
-  SetModes(R"({"licensed":true,"license_guest_accounts":false,"saml_owned":["position"]})");
+  SetFaults(R"({"licensed":true,"license_guest_accounts":false,"saml_owned":["position"]})");
   auto license = admin_->Get("/api/v4/license/client?format=old");
   EXPECT_EQ(Str(license, "GuestAccounts"), "false");
   auto config = admin_->Get("/api/v4/config/client?format=old");
@@ -115,7 +99,7 @@ TEST_F(EmulatorModesTest, EmailChangeWaitsForVerificationAndAnswersTheOldEmail) 
   EXPECT_EQ(Str(after, "email"), "new@example.com");
   EXPECT_EQ(admin_->Post("/__emu/users/" + id + "/confirm_email", "").status, 400);
   // Off again at runtime: the change applies at once.
-  SetModes(R"({"require_email_verification":false})");
+  SetFaults(R"({"require_email_verification":false})");
   auto direct = admin_->Put("/api/v4/users/" + id + "/patch", R"({"email":"now@example.com"})");
   EXPECT_EQ(Str(direct, "email"), "now@example.com");
 }
@@ -125,7 +109,7 @@ TEST_F(EmulatorModesTest, PasswordPolicyUsesTheServerErrorIds) {
   EXPECT_EQ(ErrorId(CreateWithPassword("p1", "short")),
             "model.user.is_valid.pwd_min_length.app_error");
   EXPECT_EQ(CreateWithPassword("p2", "alllowercase").status, 201);
-  SetModes(R"({"password_min_length":12,"password_uppercase":true,"password_number":true,
+  SetFaults(R"({"password_min_length":12,"password_uppercase":true,"password_number":true,
                "password_symbol":true,"password_lowercase":true})");
   EXPECT_EQ(ErrorId(CreateWithPassword("p3", "Ab1!")),
             "model.user.is_valid.pwd_min_length.app_error");
@@ -176,7 +160,7 @@ TEST_F(EmulatorModesTest, ProviderOwnedFieldsFailTheWholePatchWith409) {
   std::string e = CreateUser(*admin_, "emil");
   EXPECT_EQ(admin_->Put("/api/v4/users/" + e + "/patch", R"({"first_name":"Emil"})").status, 200);
   // Unlicensed (switched at runtime): only the username stays owned.
-  SetModes(R"({"licensed":false})");
+  SetFaults(R"({"licensed":false})");
   EXPECT_EQ(admin_->Put("/api/v4/users/" + s + "/patch", R"({"first_name":"Samuel"})").status,
             200);
 }

@@ -7,27 +7,13 @@
 #include <set>
 #include <thread>
 
-#include "emulator/test/emu_client.h"
-#include "tests/support/child_process.h"
+#include "emulator/test/emu_fixture.h"
 
 namespace mmemu::test {
 namespace {
 
-using rostersync::testing::Emulator;
-
-class EmulatorServerModesTest : public ::testing::Test {
+class EmulatorServerModesTest : public EmulatorTest {
  protected:
-  void Start(const std::vector<std::string>& flags = {}) {
-    emu_ = std::make_unique<Emulator>(flags);
-    ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start";
-    admin_ = std::make_unique<EmuClient>(emu_->port(), emu_->admin_token());
-  }
-  void SetUp() override { Start(); }
-  void SetModes(const std::string& json) {
-    auto r = admin_->Put("/__emu/faults", json);
-    ASSERT_EQ(r.status, 200) << json << " -> " << r.body;
-  }
-  std::string ErrorId(const HttpResult& r) { return Obj(r.body)->optValue<std::string>("id", ""); }
   std::string Field(const std::string& id, const std::string& key) {
     return Obj(admin_->Get("/api/v4/users/" + id).body)->optValue<std::string>(key, "");
   }
@@ -45,8 +31,6 @@ class EmulatorServerModesTest : public ::testing::Test {
       if (arr->size() < 200) return names;
     }
   }
-  std::unique_ptr<Emulator> emu_;
-  std::unique_ptr<EmuClient> admin_;
 };
 
 TEST_F(EmulatorServerModesTest, DemoteAnswersTheServerCodesForEachLicenseState) {
@@ -54,16 +38,16 @@ TEST_F(EmulatorServerModesTest, DemoteAnswersTheServerCodesForEachLicenseState) 
   auto unlicensed = Demote(id);
   EXPECT_EQ(unlicensed.status, 501);
   EXPECT_EQ(ErrorId(unlicensed), "api.team.demote_user_to_guest.license.error");
-  SetModes(R"({"licensed":true,"guest_accounts_enabled":false})");
+  SetFaults(R"({"licensed":true,"guest_accounts_enabled":false})");
   auto disabled = Demote(id);
   EXPECT_EQ(disabled.status, 501);
   EXPECT_EQ(ErrorId(disabled), "api.team.demote_user_to_guest.disabled.error");
-  SetModes(R"({"guest_accounts_enabled":true,"license_guest_accounts":false})");
+  SetFaults(R"({"guest_accounts_enabled":true,"license_guest_accounts":false})");
   auto no_feature = Demote(id);
   EXPECT_EQ(no_feature.status, 403);
   EXPECT_EQ(ErrorId(no_feature), "api.team.demote_user_to_guest.license.error");
   EXPECT_EQ(Field(id, "roles"), "system_user");
-  SetModes(R"({"license_guest_accounts":true})");
+  SetFaults(R"({"license_guest_accounts":true})");
   ASSERT_EQ(Demote(id).status, 200);
   auto again = Demote(id);
   EXPECT_EQ(again.status, 501);
@@ -79,7 +63,7 @@ TEST_F(EmulatorServerModesTest, DemoteAndPromoteKeepOtherRolesAndPromoteNeedsNoL
             200);
   ASSERT_EQ(Demote(id).status, 200);
   EXPECT_EQ(Field(id, "roles"), "system_guest system_post_all");  // system_admin dropped
-  SetModes(R"({"licensed":false})");
+  SetFaults(R"({"licensed":false})");
   ASSERT_EQ(admin_->Post("/api/v4/users/" + id + "/promote", "").status, 200);
   EXPECT_EQ(Field(id, "roles"), "system_user system_post_all");
 }
@@ -89,12 +73,12 @@ TEST_F(EmulatorServerModesTest, ReactivatingAGuestWhileGuestsAreOffIs401) {
   std::string id = CreateUser(*admin_, "visitor");
   ASSERT_EQ(Demote(id).status, 200);
   ASSERT_EQ(admin_->Put("/api/v4/users/" + id + "/active", R"({"active":false})").status, 200);
-  SetModes(R"({"guest_accounts_enabled":false})");
+  SetFaults(R"({"guest_accounts_enabled":false})");
   auto r = admin_->Put("/api/v4/users/" + id + "/active", R"({"active":true})");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(ErrorId(r),
             "api.user.update_active.cannot_enable_guest_when_guest_feature_is_disabled.app_error");
-  SetModes(R"({"guest_accounts_enabled":true})");
+  SetFaults(R"({"guest_accounts_enabled":true})");
   EXPECT_EQ(admin_->Put("/api/v4/users/" + id + "/active", R"({"active":true})").status, 200);
 }
 
@@ -111,7 +95,7 @@ TEST_F(EmulatorServerModesTest, ReactivationOverTheUserLimitIs200WithAnAppendedE
   EXPECT_EQ(error->getValue<int>("status_code"), 400);
   EXPECT_EQ(Obj(admin_->Get("/api/v4/users/" + b).body)->optValue<int64_t>("delete_at", 0) > 0,
             true);  // still inactive
-  SetModes(R"({"user_limit":0})");
+  SetFaults(R"({"user_limit":0})");
   EXPECT_EQ(admin_->Put("/api/v4/users/" + b + "/active", R"({"active":true})").body,
             R"({"status":"OK"})");
 }
@@ -120,7 +104,7 @@ TEST_F(EmulatorServerModesTest, ListingSkewMakesOneListingMissAnUnrelatedUser) {
   Start({"--generate", "300"});
   auto all = ListAll();
   EXPECT_EQ(all.size(), 301u);  // admin + 300
-  SetModes(R"({"listing_skew":true})");
+  SetFaults(R"({"listing_skew":true})");
   auto skewed = ListAll();
   std::set<std::string> seen(skewed.begin(), skewed.end());
   int missing = 0;
@@ -128,7 +112,7 @@ TEST_F(EmulatorServerModesTest, ListingSkewMakesOneListingMissAnUnrelatedUser) {
   EXPECT_EQ(missing, 1) << "one real user falls between page 0 and page 1";
   EXPECT_EQ(Arr(admin_->Post("/api/v4/users/usernames", R"(["user000199"])").body)->size(), 1u)
       << "the missed user still exists";
-  SetModes(R"({"listing_skew":false})");
+  SetFaults(R"({"listing_skew":false})");
 }
 
 TEST_F(EmulatorServerModesTest, ReadsRightAfterAWriteSeeTheStateBeforeIt) {
@@ -187,7 +171,7 @@ TEST_F(EmulatorServerModesTest, PerIpRateLimitIsSharedByEveryToken) {
   ASSERT_EQ(limited.status, 429) << "the admin token shares the stranger's bucket";
   EXPECT_EQ(limited.body, "limit exceeded\n");
   EXPECT_EQ(limited.Header("content-type").rfind("text/plain", 0), 0u);
-  SetModes(R"({"rate_limit_per_ip":false})");
+  SetFaults(R"({"rate_limit_per_ip":false})");
   EXPECT_EQ(admin_->Get("/api/v4/users/me").status, 200);  // back to a bucket per token
 }
 

@@ -1,28 +1,16 @@
 // Roles, guests, auth method, migrations, tokens, sessions and password resets.
 #include <gtest/gtest.h>
 
-#include "emulator/test/emu_client.h"
-#include "tests/support/child_process.h"
+#include "emulator/test/emu_fixture.h"
 
 namespace mmemu::test {
 namespace {
 
-using rostersync::testing::Emulator;
-
-class EmulatorAdminApiTest : public ::testing::Test {
+class EmulatorAdminApiTest : public EmulatorTest {
  protected:
-  void Start(const std::vector<std::string>& flags = {}) {
-    emu_ = std::make_unique<Emulator>(flags);
-    ASSERT_TRUE(emu_->ok()) << "mm-emulator did not start";
-    admin_ = std::make_unique<EmuClient>(emu_->port(), emu_->admin_token());
-  }
-  void SetUp() override { Start(); }
-  std::string ErrorId(const HttpResult& r) { return Obj(r.body)->optValue<std::string>("id", ""); }
   std::string Roles(const std::string& id) {
     return Obj(admin_->Get("/api/v4/users/" + id).body)->optValue<std::string>("roles", "");
   }
-  std::unique_ptr<Emulator> emu_;
-  std::unique_ptr<EmuClient> admin_;
 };
 
 TEST_F(EmulatorAdminApiTest, UpdatesRolesAndRejectsSystemAdminAlone) {
